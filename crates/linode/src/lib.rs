@@ -1,14 +1,52 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! An async client for the [Linode API v4](https://techdocs.akamai.com/linode-api/reference/api).
+//!
+//! The client is divided into groups that follow the API's URL tree (`client.linode()`,
+//! `client.regions()`, `client.images()`, ...). Lists come back as [`PaginatedList`]s that load
+//! pages only as needed; filters are expressions on model fields that the compiler checks;
+//! [`Lazy`] handles load a model on first use.
+//!
+//! ```no_run
+//! use linode::{Client, api::linode::{CreateInstance, Instance}};
+//! use secrecy::ExposeSecret;
+//!
+//! # async fn demo() -> linode::Result<()> {
+//! let client = Client::from_env()?; // LINODE_TOKEN, LINODE_API_URL, ...
+//!
+//! // Lists page transparently.
+//! let regions = client.regions().list().await?;
+//! println!("{} regions", regions.len());
+//!
+//! // A root password is generated when none is given.
+//! let created = client
+//!     .linode()
+//!     .create_instance(CreateInstance::from_image("us-east", "g6-standard-2", "linode/debian12"))
+//!     .await?;
+//! let password = created.root_pass.as_ref().map(|p| p.expose_secret().len());
+//! println!("created {} (password of {:?} chars)", created.instance.label, password);
+//!
+//! // Filters are expressions on the model's fields.
+//! let mut prod = client.linode().instances().filter(Instance::GROUP.eq("prod")).await?;
+//! if let Some(first) = prod.first().await? {
+//!     println!("first prod linode: {}", first.label);
+//! }
+//! # Ok(()) }
+//! ```
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+#![warn(missing_docs)]
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub mod api;
+mod client;
+mod config;
+mod error;
+pub mod filter;
+mod lazy;
+mod model;
+mod pagination;
+
+pub use client::{ApiVersion, Client, ClientBuilder, DEFAULT_BASE_URL, Path, Request};
+pub use config::{ENV_API_URL, ENV_API_VERSION, ENV_CA, ENV_TOKEN};
+pub use error::{Error, FieldError, Result};
+pub use lazy::Lazy;
+pub use model::{Ref, Resource, timestamp};
+pub use pagination::{ListRequest, PaginatedList};
+pub use secrecy::{ExposeSecret, SecretString};

@@ -1,0 +1,709 @@
+//! The [`Client`], its builder, and the one request pipeline every call goes through.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{CONTENT_TYPE, HeaderMap, USER_AGENT};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::error::{Error, FieldError, Result};
+use crate::model::Resource;
+
+/// The API's production host.
+pub const DEFAULT_BASE_URL: &str = "https://api.linode.com";
+
+const DEFAULT_PAGE_SIZE: u32 = 100;
+const DEFAULT_PAGE_CONCURRENCY: usize = 4;
+const DEFAULT_VOLATILE_TTL: Duration = Duration::from_secs(15);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+const BODY_EXCERPT_CHARS: usize = 200;
+
+/// Which version root of the API to talk to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApiVersion {
+    /// `/v4`, the stable API.
+    #[default]
+    V4,
+    /// `/v4beta`, with features in beta.
+    V4Beta,
+}
+
+impl ApiVersion {
+    /// The path segment: `v4` or `v4beta`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiVersion::V4 => "v4",
+            ApiVersion::V4Beta => "v4beta",
+        }
+    }
+}
+
+impl std::str::FromStr for ApiVersion {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "v4" => Ok(ApiVersion::V4),
+            "v4beta" => Ok(ApiVersion::V4Beta),
+            other => Err(Error::invalid(
+                "api_version",
+                format!("{other:?} is not v4 or v4beta"),
+            )),
+        }
+    }
+}
+
+/// A handle on the Linode API. Cheap to clone: clones share one connection pool.
+///
+/// ```no_run
+/// # async fn demo() -> linode::Result<()> {
+/// let client = linode::Client::new("my-token")?;
+/// for region in client.regions().list().await?.collect_all().await? {
+///     println!("{} ({})", region.id, region.country);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// `https://api.linode.com/v4`, without a trailing slash.
+    root: String,
+    token: SecretString,
+    user_agent: String,
+    page_size: u32,
+    page_concurrency: usize,
+    volatile_ttl: Duration,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("root", &self.inner.root)
+            .field("token", &"[redacted]")
+            .field("user_agent", &self.inner.user_agent)
+            .field("page_size", &self.inner.page_size)
+            .field("page_concurrency", &self.inner.page_concurrency)
+            .field("volatile_ttl", &self.inner.volatile_ttl)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client for the production API with default settings.
+    pub fn new(token: impl Into<String>) -> Result<Client> {
+        Client::builder(token).build()
+    }
+
+    /// A builder to set the base URL, API version, timeouts, page size and more.
+    pub fn builder(token: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(token)
+    }
+
+    /// The API root requests are sent to, such as `https://api.linode.com/v4`.
+    pub fn root(&self) -> &str {
+        &self.inner.root
+    }
+
+    /// The page size list requests ask for unless told otherwise.
+    pub fn page_size(&self) -> u32 {
+        self.inner.page_size
+    }
+
+    /// How many pages [`PaginatedList::collect_all`](crate::PaginatedList::collect_all) fetches at once.
+    pub fn page_concurrency(&self) -> usize {
+        self.inner.page_concurrency
+    }
+
+    /// How long a volatile field stays fresh in a [`Lazy`](crate::Lazy) handle.
+    pub fn volatile_ttl(&self) -> Duration {
+        self.inner.volatile_ttl
+    }
+
+    /// Loads one object by id now; a missing object is an [`Error::Api`] with status 404.
+    pub async fn load<T: Resource>(&self, id: T::Id) -> Result<T> {
+        self.send(Request::get(T::path(&id))).await
+    }
+
+    /// Sends a request and decodes its JSON answer: the escape hatch for endpoints this crate
+    /// does not model yet.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: linode::Client) -> linode::Result<()> {
+    /// use linode::{Path, Request};
+    /// let account: serde_json::Value = client.send(Request::get(Path::new("/account"))).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send<T: DeserializeOwned>(&self, request: Request) -> Result<T> {
+        let response = self.execute(&request).await?;
+        decode(&request, response.status, &response.body)
+    }
+
+    /// Sends one request and returns its successful response, or the API's error.
+    async fn execute(&self, request: &Request) -> Result<RawResponse> {
+        let method = request.method.as_str();
+        let span = tracing::debug_span!(
+            "linode.request",
+            method,
+            path = %request.path,
+            status = tracing::field::Empty,
+            attempt = 1u32,
+        );
+        async {
+            let started = std::time::Instant::now();
+            let mut builder = self
+                .inner
+                .http
+                .request(
+                    request.method.clone(),
+                    format!("{}{}", self.inner.root, request.path),
+                )
+                .bearer_auth(self.inner.token.expose_secret())
+                .header(USER_AGENT, &self.inner.user_agent);
+            if !request.query.is_empty() {
+                builder = builder.query(&request.query);
+            }
+            if let Some(filter) = &request.filter {
+                builder = builder.header("X-Filter", filter);
+            }
+            if let Some(body) = &request.body {
+                builder = builder
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            let response = builder.send().await.map_err(|e| transport(request, e))?;
+            let status = response.status().as_u16();
+            tracing::Span::current().record("status", status);
+            log_warning_header(response.headers());
+            let body = response.bytes().await.map_err(|e| transport(request, e))?;
+            tracing::debug!(
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "answered"
+            );
+            if !(200..300).contains(&status) {
+                return Err(api_error(request, status, &body));
+            }
+            if status != 200 {
+                log_body_warnings(&body);
+            }
+            Ok(RawResponse { status, body })
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+struct RawResponse {
+    status: u16,
+    body: bytes::Bytes,
+}
+
+fn transport(request: &Request, error: reqwest::Error) -> Error {
+    let (method, path) = (request.method.to_string(), request.path.clone());
+    if error.is_timeout() {
+        Error::Timeout { method, path }
+    } else {
+        // Drop the URL from the error: it is already in `path`, and a caller-supplied base URL
+        // could carry credentials.
+        Error::Transport {
+            method,
+            path,
+            source: error.without_url(),
+        }
+    }
+}
+
+fn excerpt(body: &[u8]) -> String {
+    String::from_utf8_lossy(body)
+        .chars()
+        .take(BODY_EXCERPT_CHARS)
+        .collect()
+}
+
+fn api_error(request: &Request, status: u16, body: &[u8]) -> Error {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        errors: Vec<FieldError>,
+    }
+    match serde_json::from_slice::<Envelope>(body) {
+        Ok(envelope) => Error::Api {
+            status,
+            method: request.method.to_string(),
+            path: request.path.clone(),
+            errors: envelope.errors,
+        },
+        Err(e) => unexpected(request, status, body, None, e.to_string()),
+    }
+}
+
+fn unexpected(
+    request: &Request,
+    status: u16,
+    body: &[u8],
+    json_path: Option<String>,
+    reason: String,
+) -> Error {
+    Error::UnexpectedResponse {
+        status,
+        method: request.method.to_string(),
+        path: request.path.clone(),
+        body_excerpt: excerpt(body),
+        json_path,
+        reason,
+    }
+}
+
+/// Decodes a successful body, naming the JSON path where it failed.
+pub(crate) fn decode<T: DeserializeOwned>(
+    request: &Request,
+    status: u16,
+    body: &[u8],
+) -> Result<T> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        unexpected(request, status, body, Some(path), e.inner().to_string())
+    })?;
+    deserializer
+        .end()
+        .map_err(|e| unexpected(request, status, body, None, e.to_string()))?;
+    Ok(value)
+}
+
+fn log_warning_header(headers: &HeaderMap) {
+    for warning in headers.get_all("warning") {
+        tracing::warn!(warning = %String::from_utf8_lossy(warning.as_bytes()), "API warning");
+    }
+}
+
+fn log_body_warnings(body: &[u8]) {
+    #[derive(serde::Deserialize)]
+    struct Warning {
+        #[serde(default)]
+        title: String,
+        #[serde(default)]
+        details: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Warnings {
+        #[serde(default)]
+        warnings: Vec<Warning>,
+    }
+    if let Ok(found) = serde_json::from_slice::<Warnings>(body) {
+        for w in found.warnings {
+            tracing::warn!(title = %w.title, details = %w.details, "API warning");
+        }
+    }
+}
+
+/// A path relative to the API version root, such as `/linode/instances/123`, whose dynamic
+/// segments are percent-encoded.
+///
+/// ```
+/// use linode::Path;
+/// assert_eq!(Path::new("/images").segment("linode/debian12").as_str(), "/images/linode%2Fdebian12");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Path(String);
+
+/// Everything but unreserved characters is encoded in a segment (`/` included).
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+impl Path {
+    /// A fixed path, taken as written (it must start with `/`).
+    pub fn new(fixed: &str) -> Path {
+        Path(fixed.to_owned())
+    }
+
+    /// Appends one segment, percent-encoded.
+    pub fn segment(mut self, segment: impl fmt::Display) -> Path {
+        self.0.push('/');
+        let text = segment.to_string();
+        self.0
+            .extend(percent_encoding::utf8_percent_encode(&text, SEGMENT));
+        self
+    }
+
+    /// Appends a fixed part, taken as written (such as `disks` or `/boot`).
+    pub fn join(mut self, fixed: &str) -> Path {
+        if !fixed.starts_with('/') {
+            self.0.push('/');
+        }
+        self.0.push_str(fixed);
+        self
+    }
+
+    /// The encoded path.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Path {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One API request as a plain value: it can be built and inspected without a network, then
+/// given to [`Client::send`].
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// HTTP method.
+    pub method: reqwest::Method,
+    /// Path relative to the API version root.
+    pub path: String,
+    /// Query parameters.
+    pub query: Vec<(&'static str, String)>,
+    /// The `X-Filter` header, as JSON text.
+    pub filter: Option<String>,
+    /// The JSON body.
+    pub body: Option<Vec<u8>>,
+}
+
+impl Request {
+    /// A request with no body.
+    pub fn new(method: reqwest::Method, path: Path) -> Request {
+        Request {
+            method,
+            path: path.0,
+            query: Vec::new(),
+            filter: None,
+            body: None,
+        }
+    }
+
+    /// A `GET`.
+    pub fn get(path: Path) -> Request {
+        Request::new(reqwest::Method::GET, path)
+    }
+
+    /// A `DELETE`.
+    pub fn delete(path: Path) -> Request {
+        Request::new(reqwest::Method::DELETE, path)
+    }
+
+    /// A `POST` with a JSON body.
+    pub fn post(path: Path, body: &impl Serialize) -> Result<Request> {
+        Request::new(reqwest::Method::POST, path).json(body)
+    }
+
+    /// A `PUT` with a JSON body.
+    pub fn put(path: Path, body: &impl Serialize) -> Result<Request> {
+        Request::new(reqwest::Method::PUT, path).json(body)
+    }
+
+    /// Sets the JSON body.
+    pub fn json(mut self, body: &impl Serialize) -> Result<Request> {
+        let bytes = serde_json::to_vec(body).map_err(|e| Error::invalid("body", e.to_string()))?;
+        self.body = Some(bytes);
+        Ok(self)
+    }
+
+    /// Adds a query parameter.
+    pub fn query(mut self, name: &'static str, value: impl fmt::Display) -> Request {
+        self.query.push((name, value.to_string()));
+        self
+    }
+
+    /// The body as text, if any.
+    pub fn body_text(&self) -> Option<&str> {
+        self.body
+            .as_deref()
+            .and_then(|b| std::str::from_utf8(b).ok())
+    }
+}
+
+/// Builds a [`Client`]; every setting has a sane default.
+pub struct ClientBuilder {
+    token: SecretString,
+    base_url: String,
+    version: ApiVersion,
+    user_agent_suffix: Option<String>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    page_size: u32,
+    page_concurrency: usize,
+    volatile_ttl: Duration,
+    http: Option<reqwest::Client>,
+    ca_pem: Option<Vec<u8>>,
+    allow_http: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("token", &"[redacted]")
+            .field("base_url", &self.base_url)
+            .field("version", &self.version)
+            .field("page_size", &self.page_size)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    fn new(token: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            token: SecretString::from(token.into()),
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            version: ApiVersion::V4,
+            user_agent_suffix: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            page_size: DEFAULT_PAGE_SIZE,
+            page_concurrency: DEFAULT_PAGE_CONCURRENCY,
+            volatile_ttl: DEFAULT_VOLATILE_TTL,
+            http: None,
+            ca_pem: None,
+            allow_http: false,
+        }
+    }
+
+    /// The API host, such as `https://api.linode.com` (the default) or a sandbox's URL. A
+    /// trailing `/v4` or `/v4beta` is accepted and sets the version.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// `v4` (the default) or `v4beta`.
+    pub fn api_version(mut self, version: ApiVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// Text appended to the user agent, which is `linode-rs/<version>` by default.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// How long to wait for a connection (10 s by default).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one request may take in all (60 s by default).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The page size of list requests, 25..=500 (100 by default, as the API).
+    pub fn page_size(mut self, page_size: u32) -> Self {
+        self.page_size = page_size;
+        self
+    }
+
+    /// How many pages `collect_all` fetches at once (4 by default).
+    pub fn page_concurrency(mut self, pages: usize) -> Self {
+        self.page_concurrency = pages;
+        self
+    }
+
+    /// How long volatile fields stay fresh in a [`Lazy`](crate::Lazy) handle (15 s by default).
+    pub fn volatile_ttl(mut self, ttl: Duration) -> Self {
+        self.volatile_ttl = ttl;
+        self
+    }
+
+    /// Use this `reqwest::Client` (its own timeouts and TLS settings then apply).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Trust this PEM certificate authority in addition to the usual roots.
+    pub fn ca_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.ca_pem = Some(pem.into());
+        self
+    }
+
+    /// Allow a plain `http://` base URL on a host that is not loopback. Off by default: the
+    /// token would travel in clear text.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client> {
+        if !(25..=500).contains(&self.page_size) {
+            return Err(Error::invalid(
+                "page_size",
+                format!("{} is not within 25..=500", self.page_size),
+            ));
+        }
+        if self.page_concurrency == 0 {
+            return Err(Error::invalid("page_concurrency", "must be at least 1"));
+        }
+        if self.token.expose_secret().trim().is_empty() {
+            return Err(Error::invalid("token", "is empty"));
+        }
+        let (host, version) = split_version(&self.base_url, self.version);
+        let url = url::Url::parse(host)
+            .map_err(|e| Error::invalid("base_url", format!("{host:?} is not a URL: {e}")))?;
+        match url.scheme() {
+            "https" => {}
+            "http" if self.allow_http || is_loopback(&url) => {}
+            "http" => {
+                return Err(Error::invalid(
+                    "base_url",
+                    "plain http is only allowed for loopback hosts unless allow_insecure_http is set",
+                ));
+            }
+            other => {
+                return Err(Error::invalid(
+                    "base_url",
+                    format!("unsupported scheme {other:?}"),
+                ));
+            }
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                let mut builder = reqwest::Client::builder()
+                    .use_rustls_tls()
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.timeout);
+                if let Some(pem) = &self.ca_pem {
+                    let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                        Error::Config(format!("the CA certificate is not valid PEM: {e}"))
+                    })?;
+                    if certs.is_empty() {
+                        return Err(Error::Config(
+                            "the CA file holds no PEM certificate".to_owned(),
+                        ));
+                    }
+                    for cert in certs {
+                        builder = builder.add_root_certificate(cert);
+                    }
+                }
+                builder
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
+            }
+        };
+        let mut user_agent = format!("linode-rs/{}", env!("CARGO_PKG_VERSION"));
+        if let Some(suffix) = self.user_agent_suffix.filter(|s| !s.is_empty()) {
+            user_agent.push(' ');
+            user_agent.push_str(&suffix);
+        }
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                root: format!("{}/{}", host.trim_end_matches('/'), version.as_str()),
+                token: self.token,
+                user_agent,
+                page_size: self.page_size,
+                page_concurrency: self.page_concurrency,
+                volatile_ttl: self.volatile_ttl,
+            }),
+        })
+    }
+}
+
+/// Splits a trailing `/v4` or `/v4beta` off a base URL.
+fn split_version(base: &str, default: ApiVersion) -> (&str, ApiVersion) {
+    let trimmed = base.trim_end_matches('/');
+    for version in [ApiVersion::V4Beta, ApiVersion::V4] {
+        if let Some(host) = trimmed.strip_suffix(&format!("/{}", version.as_str())) {
+            return (host, version);
+        }
+    }
+    (trimmed, default)
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_encode_dynamic_segments_only() {
+        let p = Path::new("/linode/instances")
+            .segment(123)
+            .join("disks")
+            .segment("a b/c");
+        assert_eq!(p.as_str(), "/linode/instances/123/disks/a%20b%2Fc");
+    }
+
+    #[test]
+    fn base_url_may_carry_the_version() {
+        assert_eq!(
+            split_version("http://x:1/v4beta/", ApiVersion::V4),
+            ("http://x:1", ApiVersion::V4Beta)
+        );
+        assert_eq!(
+            split_version("http://x:1", ApiVersion::V4Beta),
+            ("http://x:1", ApiVersion::V4Beta)
+        );
+    }
+
+    #[test]
+    fn builder_refuses_bad_settings_with_the_field_named() {
+        let err = Client::builder("t").page_size(10).build().unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidArgument { ref field, .. } if field == "page_size"),
+            "{err}"
+        );
+        let err = Client::builder("t")
+            .base_url("http://example.com")
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::InvalidArgument { ref field, .. } if field == "base_url"),
+            "{err}"
+        );
+        assert!(
+            Client::builder("t")
+                .base_url("http://example.com")
+                .allow_insecure_http(true)
+                .build()
+                .is_ok()
+        );
+        assert!(
+            Client::builder("t")
+                .base_url("http://127.0.0.1:9")
+                .build()
+                .is_ok()
+        );
+        assert!(
+            Client::builder("t")
+                .base_url("http://[::1]:9")
+                .build()
+                .is_ok()
+        );
+        let err = Client::builder(" ").build().unwrap_err();
+        assert!(matches!(err, Error::InvalidArgument { ref field, .. } if field == "token"));
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let client = Client::builder("super-secret-token").build().unwrap();
+        let shown = format!("{client:?} {:?}", Client::builder("super-secret-token"));
+        assert!(!shown.contains("super-secret-token"), "{shown}");
+        assert!(shown.contains("[redacted]"));
+        assert_eq!(client.root(), "https://api.linode.com/v4");
+    }
+}

@@ -1,0 +1,241 @@
+//! What every model shares: the [`Resource`] trait, [`Ref`] relations, forward-compatible enums
+//! and the API's timestamp format.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::client::{Client, Path};
+use crate::error::Result;
+use crate::lazy::Lazy;
+
+/// A model the API serves at a path of its own, so it can be loaded by id.
+pub trait Resource: DeserializeOwned + Send + Sync + 'static {
+    /// What identifies one object (`u64` for most, a string for regions and images, a pair for
+    /// objects that belong to another).
+    type Id: Clone + fmt::Debug + fmt::Display + Send + Sync + 'static;
+
+    /// Whether the model has volatile fields (such as an instance's `status`) that go stale, so
+    /// that a [`Lazy`] handle re-fetches it once the client's volatile TTL has passed.
+    const VOLATILE: bool = false;
+
+    /// The path of one object, relative to the API version root.
+    fn path(id: &Self::Id) -> Path;
+}
+
+/// A reference from one model to another, such as an instance's region: the id is known, the
+/// object is loaded only when asked for.
+///
+/// ```
+/// # use linode::{Ref, api::regions::Region};
+/// let region: Ref<Region> = Ref::new("us-east".to_owned());
+/// assert_eq!(region.id(), "us-east");
+/// ```
+pub struct Ref<T: Resource> {
+    id: T::Id,
+    _model: PhantomData<fn() -> T>,
+}
+
+impl<T: Resource> Ref<T> {
+    /// A reference to the object with this id.
+    pub fn new(id: T::Id) -> Self {
+        Ref {
+            id,
+            _model: PhantomData,
+        }
+    }
+
+    /// The id of the referenced object (no request).
+    pub fn id(&self) -> &T::Id {
+        &self.id
+    }
+
+    /// A lazy handle on the referenced object (no request until it is read).
+    pub fn lazy(&self, client: &Client) -> Lazy<T> {
+        Lazy::new(client, self.id.clone())
+    }
+
+    /// Loads the referenced object now.
+    pub async fn load(&self, client: &Client) -> Result<T> {
+        client.load::<T>(self.id.clone()).await
+    }
+}
+
+impl<T: Resource> Clone for Ref<T> {
+    fn clone(&self) -> Self {
+        Ref::new(self.id.clone())
+    }
+}
+
+impl<T: Resource> fmt::Debug for Ref<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Ref({:?})", self.id)
+    }
+}
+
+impl<T: Resource> PartialEq for Ref<T>
+where
+    T::Id: PartialEq,
+{
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl<T: Resource> Serialize for Ref<T>
+where
+    T::Id: Serialize,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.id.serialize(serializer)
+    }
+}
+
+impl<'de, T: Resource> Deserialize<'de> for Ref<T>
+where
+    T::Id: Deserialize<'de>,
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::Id::deserialize(deserializer).map(Ref::new)
+    }
+}
+
+/// Declares an enum of API strings that keeps values it does not know in an `Unknown` arm, so a
+/// new value from the API never breaks decoding.
+macro_rules! api_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)*
+            /// A value this version of the client does not know, kept as the API sent it.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// The value as the API spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $text,)*
+                    $name::Unknown(other) => other,
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(match s {
+                    $($text => $name::$variant,)*
+                    other => $name::Unknown(other.to_owned()),
+                })
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                Ok(text.parse().unwrap_or_else(|never| match never {}))
+            }
+        }
+
+        impl From<$name> for crate::filter::Operand<crate::filter::Text> {
+            fn from(value: $name) -> Self {
+                crate::filter::Operand::from(value.as_str())
+            }
+        }
+    };
+}
+pub(crate) use api_enum;
+
+/// Decodes `null` as the type's default, for fields the API may send as `null`.
+pub(crate) fn null_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// The API's timestamps: `2018-01-01T00:01:01`, in UTC without a zone. Offsets and fractions, if
+/// the API ever sends them, are accepted and normalised to UTC.
+pub mod timestamp {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::format_description::well_known::Rfc3339;
+    use time::macros::format_description;
+    use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+    pub use time::PrimitiveDateTime as Timestamp;
+
+    const FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+
+    /// Parses the API's format (or RFC 3339).
+    pub fn parse(text: &str) -> Option<PrimitiveDateTime> {
+        PrimitiveDateTime::parse(text, FORMAT).ok().or_else(|| {
+            let utc = OffsetDateTime::parse(text, &Rfc3339)
+                .ok()?
+                .to_offset(UtcOffset::UTC);
+            Some(PrimitiveDateTime::new(utc.date(), utc.time()))
+        })
+    }
+
+    /// Formats in the API's format.
+    pub fn format(value: &PrimitiveDateTime) -> String {
+        value.format(FORMAT).unwrap_or_default()
+    }
+
+    /// Serde for a required timestamp.
+    pub fn serialize<S: Serializer>(value: &PrimitiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format(value))
+    }
+
+    /// Serde for a required timestamp.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PrimitiveDateTime, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        parse(&text).ok_or_else(|| serde::de::Error::custom(format!("invalid timestamp {text:?}")))
+    }
+
+    /// Serde for a timestamp that may be `null` or missing.
+    pub mod option {
+        use super::*;
+
+        /// Serialises `None` as `null`.
+        pub fn serialize<S: Serializer>(
+            value: &Option<PrimitiveDateTime>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(v) => super::serialize(v, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// Accepts `null`.
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<PrimitiveDateTime>, D::Error> {
+            match Option::<std::borrow::Cow<'de, str>>::deserialize(d)? {
+                None => Ok(None),
+                Some(text) => parse(&text)
+                    .map(Some)
+                    .ok_or_else(|| serde::de::Error::custom(format!("invalid timestamp {text:?}"))),
+            }
+        }
+    }
+}

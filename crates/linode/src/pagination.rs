@@ -1,0 +1,390 @@
+//! Collections that page transparently: [`ListRequest`] is the query, [`PaginatedList`] the
+//! result, loading only the pages it needs.
+
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::ops::{Bound, RangeBounds};
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures::{Stream, StreamExt, TryStreamExt, stream};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::client::{Client, Path, Request};
+use crate::error::{Error, Result};
+use crate::filter::{self, Field, Filter, Order};
+
+/// A list query: filter, order, limit and page size, sent with [`send`](ListRequest::send) or
+/// by awaiting it.
+///
+/// ```no_run
+/// # async fn demo(client: linode::Client) -> linode::Result<()> {
+/// use linode::api::linode::Instance;
+/// use linode::filter::Order;
+/// let web = client
+///     .linode()
+///     .instances()
+///     .filter(Instance::GROUP.eq("prod") & Instance::LABEL.contains("web"))
+///     .order_by(Instance::LABEL, Order::Desc)
+///     .limit(10)
+///     .await?;
+/// println!("{} matching", web.len());
+/// # Ok(()) }
+/// ```
+#[must_use = "a list request does nothing until it is sent or awaited"]
+pub struct ListRequest<T> {
+    client: Client,
+    path: Path,
+    filter: Option<Filter<T>>,
+    order: Option<(&'static str, Order)>,
+    limit: Option<usize>,
+    page_size: Option<u32>,
+    concurrency: Option<usize>,
+    _model: PhantomData<fn() -> T>,
+}
+
+impl<T> std::fmt::Debug for ListRequest<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListRequest")
+            .field("path", &self.path)
+            .field("filter", &self.filter)
+            .field("order", &self.order)
+            .field("limit", &self.limit)
+            .field("page_size", &self.page_size)
+            .finish()
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
+    pub(crate) fn new(client: &Client, path: Path) -> Self {
+        ListRequest {
+            client: client.clone(),
+            path,
+            filter: None,
+            order: None,
+            limit: None,
+            page_size: None,
+            concurrency: None,
+            _model: PhantomData,
+        }
+    }
+
+    /// Keeps only the objects matching `filter` (joined with `and` to any filter set before).
+    pub fn filter(mut self, filter: Filter<T>) -> Self {
+        self.filter = Some(match self.filter.take() {
+            Some(previous) => previous & filter,
+            None => filter,
+        });
+        self
+    }
+
+    /// Orders the results by one filterable field.
+    pub fn order_by<K>(mut self, field: Field<T, K>, order: Order) -> Self {
+        self.order = Some((field.name(), order));
+        self
+    }
+
+    /// Returns at most `count` objects (fetching no page beyond them).
+    pub fn limit(mut self, count: usize) -> Self {
+        self.limit = Some(count);
+        self
+    }
+
+    /// Asks for pages of this size (25..=500) instead of the client's default.
+    pub fn page_size(mut self, size: u32) -> Self {
+        self.page_size = Some(size);
+        self
+    }
+
+    /// How many pages [`PaginatedList::collect_all`] fetches at once.
+    pub fn concurrency(mut self, pages: usize) -> Self {
+        self.concurrency = Some(pages);
+        self
+    }
+
+    fn effective_page_size(&self) -> u32 {
+        match (self.page_size, self.limit) {
+            (Some(size), _) => size,
+            // A small limit is served by one page of just the right size.
+            (None, Some(limit)) if limit <= 500 => (limit as u32).clamp(25, 500),
+            (None, _) => self.client.page_size(),
+        }
+    }
+
+    /// The request for one page, as it will be sent (no I/O).
+    pub fn to_request(&self, page: u32) -> Request {
+        let filter = self.filter.as_ref().map(Filter::to_json);
+        let mut request = Request::get(self.path.clone());
+        request.filter = filter::header_json(filter.as_ref(), self.order).map(|v| v.to_string());
+        request
+            .query("page", page)
+            .query("page_size", self.effective_page_size())
+    }
+
+    /// Sends the request for the first page and returns the list.
+    pub async fn send(self) -> Result<PaginatedList<T>> {
+        let page_size = self.effective_page_size();
+        if !(25..=500).contains(&page_size) {
+            return Err(Error::invalid(
+                "page_size",
+                format!("{page_size} is not within 25..=500"),
+            ));
+        }
+        if self.limit == Some(0) {
+            return Err(Error::invalid("limit", "must be at least 1"));
+        }
+        let concurrency = self.concurrency.unwrap_or(self.client.page_concurrency());
+        if concurrency == 0 {
+            return Err(Error::invalid("concurrency", "must be at least 1"));
+        }
+        let template = self.to_request(1);
+        let first: Page<T> = self.client.send(template.clone()).await?;
+        // If the server chose a smaller page than asked, index by what it actually serves.
+        let page_size = if first.pages > 1 && !first.data.is_empty() {
+            first.data.len()
+        } else {
+            page_size as usize
+        };
+        let len = self
+            .limit
+            .map_or(first.results, |limit| limit.min(first.results));
+        let mut pages: Vec<Option<Vec<T>>> = (0..len.div_ceil(page_size)).map(|_| None).collect();
+        if let Some(slot) = pages.first_mut() {
+            *slot = Some(first.data);
+        }
+        let fetcher = Fetcher {
+            client: self.client,
+            template,
+            page_size,
+            results: first.results,
+        };
+        Ok(PaginatedList {
+            fetcher: Arc::new(fetcher),
+            pages,
+            len,
+            concurrency,
+        })
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> IntoFuture for ListRequest<T> {
+    type Output = Result<PaginatedList<T>>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// One page as the API sends it.
+#[derive(Deserialize)]
+struct Page<T> {
+    data: Vec<T>,
+    #[serde(default)]
+    pages: usize,
+    results: usize,
+}
+
+/// What is needed to fetch any page of one list.
+struct Fetcher {
+    client: Client,
+    template: Request,
+    page_size: usize,
+    results: usize,
+}
+
+impl Fetcher {
+    /// Fetches page `index` (0-based) and checks it fits the list seen on the first page.
+    async fn fetch<T: DeserializeOwned>(&self, index: usize) -> Result<Vec<T>> {
+        let mut request = self.template.clone();
+        for (name, value) in &mut request.query {
+            if *name == "page" {
+                *value = (index + 1).to_string();
+            }
+        }
+        let page: Page<T> = self.client.send(request).await?;
+        let expected = self
+            .page_size
+            .min(self.results.saturating_sub(index * self.page_size));
+        if page.results != self.results || page.data.len() != expected {
+            return Err(Error::CollectionChanged {
+                path: self.template.path.clone(),
+                expected: self.results,
+                found: page.results,
+            });
+        }
+        Ok(page.data)
+    }
+}
+
+/// A collection from the API that behaves like a list, loading pages only as needed: the first
+/// page is loaded when the list is returned, `len()` costs nothing, `get(i)` and `get(-1)` load
+/// only the page holding the item.
+///
+/// ```no_run
+/// # async fn demo(client: linode::Client) -> linode::Result<()> {
+/// let mut linodes = client.linode().instances().await?; // first page loaded
+/// println!("{} linodes", linodes.len());                // no request
+/// if let Some(last) = linodes.get(-1).await? {          // loads the last page only
+///     println!("last: {}", last.label);
+/// }
+/// # Ok(()) }
+/// ```
+pub struct PaginatedList<T> {
+    fetcher: Arc<Fetcher>,
+    /// Pages by 0-based index; `None` until loaded.
+    pages: Vec<Option<Vec<T>>>,
+    len: usize,
+    concurrency: usize,
+}
+
+impl<T> std::fmt::Debug for PaginatedList<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaginatedList")
+            .field("path", &self.fetcher.template.path)
+            .field("len", &self.len)
+            .field("pages", &self.pages.len())
+            .field("loaded", &self.pages.iter().filter(|p| p.is_some()).count())
+            .finish()
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> PaginatedList<T> {
+    /// How many objects the list holds (no request).
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the list is empty (no request).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// How many pages the list spans.
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// How many pages have been loaded so far.
+    pub fn loaded_pages(&self) -> usize {
+        self.pages.iter().filter(|p| p.is_some()).count()
+    }
+
+    /// Resolves a possibly negative index; `None` when out of range.
+    fn position(&self, index: isize) -> Option<usize> {
+        let resolved = if index < 0 {
+            self.len.checked_sub(index.unsigned_abs())?
+        } else {
+            index as usize
+        };
+        (resolved < self.len).then_some(resolved)
+    }
+
+    /// Loads the given pages that are not loaded yet, a few at a time.
+    async fn load(&mut self, wanted: impl Iterator<Item = usize>) -> Result<()> {
+        let missing: Vec<usize> = wanted.filter(|&i| self.pages[i].is_none()).collect();
+        let fetcher = &self.fetcher;
+        let mut loaded = stream::iter(missing)
+            .map(|i| async move { fetcher.fetch::<T>(i).await.map(|page| (i, page)) })
+            .buffer_unordered(self.concurrency);
+        while let Some(result) = loaded.next().await {
+            let (i, page) = result?;
+            self.pages[i] = Some(page);
+        }
+        Ok(())
+    }
+
+    fn item(&self, position: usize) -> Option<&T> {
+        let size = self.fetcher.page_size;
+        self.pages[position / size].as_ref()?.get(position % size)
+    }
+
+    /// The item at `index`; a negative index counts from the end (`-1` is the last). Loads the
+    /// page holding it if needed; `None` when out of range.
+    pub async fn get(&mut self, index: isize) -> Result<Option<&T>> {
+        let Some(position) = self.position(index) else {
+            return Ok(None);
+        };
+        self.load(std::iter::once(position / self.fetcher.page_size))
+            .await?;
+        Ok(self.item(position))
+    }
+
+    /// The first item (never a request: the first page is always loaded).
+    pub async fn first(&mut self) -> Result<Option<&T>> {
+        self.get(0).await
+    }
+
+    /// The last item, loading the last page if needed.
+    pub async fn last(&mut self) -> Result<Option<&T>> {
+        self.get(-1).await
+    }
+
+    /// The only item: an [`Error::NotExactlyOne`] unless the list holds exactly one.
+    pub async fn only(&mut self) -> Result<&T> {
+        if self.len != 1 {
+            return Err(Error::NotExactlyOne { found: self.len });
+        }
+        self.get(0).await?.ok_or(Error::NotExactlyOne { found: 0 })
+    }
+
+    /// The items in `range` (clamped to the list), loading only the pages it covers.
+    pub async fn slice(&mut self, range: impl RangeBounds<usize>) -> Result<Vec<&T>> {
+        let start = match range.start_bound() {
+            Bound::Included(&s) => s,
+            Bound::Excluded(&s) => s.saturating_add(1),
+            Bound::Unbounded => 0,
+        }
+        .min(self.len);
+        let end = match range.end_bound() {
+            Bound::Included(&e) => e.saturating_add(1),
+            Bound::Excluded(&e) => e,
+            Bound::Unbounded => self.len,
+        }
+        .min(self.len);
+        if start >= end {
+            return Ok(Vec::new());
+        }
+        let size = self.fetcher.page_size;
+        self.load(start / size..=(end - 1) / size).await?;
+        Ok((start..end).filter_map(|p| self.item(p)).collect())
+    }
+
+    /// Every item in order, fetching the pages not yet loaded concurrently (as many at once as
+    /// the client's or the request's `concurrency`).
+    pub async fn collect_all(mut self) -> Result<Vec<T>> {
+        self.load(0..self.pages.len()).await?;
+        let mut items = Vec::with_capacity(self.len);
+        for page in self.pages.into_iter().flatten() {
+            items.extend(page);
+        }
+        items.truncate(self.len);
+        Ok(items)
+    }
+
+    /// The items as a stream that loads pages as it is consumed (one page ahead), so memory
+    /// stays bounded whatever the size of the collection.
+    pub fn into_stream(self) -> impl Stream<Item = Result<T>> + Send + 'static {
+        let PaginatedList {
+            fetcher,
+            pages,
+            len,
+            ..
+        } = self;
+        stream::iter(pages.into_iter().enumerate())
+            .map(move |(i, cached)| {
+                let fetcher = Arc::clone(&fetcher);
+                async move {
+                    match cached {
+                        Some(page) => Ok(page),
+                        None => fetcher.fetch::<T>(i).await,
+                    }
+                }
+            })
+            .buffered(2)
+            .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
+            .try_flatten()
+            .take(len)
+    }
+}
