@@ -21,6 +21,18 @@
 //! ```
 //!
 //! ```compile_fail
+//! use linode::api::linode::Instance;
+//! // `status` is not a field the API lets you filter on, so there is no constant for it.
+//! let _ = Instance::STATUS.eq("running");
+//! ```
+//!
+//! ```compile_fail
+//! use linode::api::linode::Instance;
+//! // Text fields have no order comparisons.
+//! let _ = Instance::LABEL.gt("m");
+//! ```
+//!
+//! ```compile_fail
 //! use linode::api::{linode::Instance, regions::Region};
 //! // A region filter does not fit a list of instances.
 //! let _ = linode::Client::new("t").unwrap().linode().instances().filter(Region::COUNTRY.eq("us"));
