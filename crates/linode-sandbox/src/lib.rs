@@ -1,14 +1,169 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! A local, stateful emulator of the Linode API v4, for development and tests.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let sandbox = linode_sandbox::Sandbox::start().await?;
+//! let url = format!("{}/v4/linode/instances", sandbox.base_url());
+//! let token = sandbox.token();
+//! # let _ = (url, token);
+//! # Ok(()) }
+//! ```
+//!
+//! Every route is served under both `/v4` and `/v4beta`. Requests need
+//! `Authorization: Bearer <token>`, except reads of the public catalog (regions, types,
+//! kernels, images). Errors use the API's envelope `{"errors":[{"reason","field"}]}`.
+#![warn(missing_docs)]
+
+mod auth;
+pub mod catalog;
+pub mod error;
+pub mod pagination;
+mod record;
+mod routes;
+pub mod store;
+pub mod xfilter;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub use record::RecordedRequest;
+use routes::{AppState, Shared};
+use store::Store;
+
+/// A running sandbox server. It shuts down when dropped.
+#[derive(Debug)]
+pub struct Sandbox {
+    addr: SocketAddr,
+    state: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Configures a [`Sandbox`] before starting it.
+#[derive(Debug, Clone)]
+pub struct SandboxBuilder {
+    token: Option<String>,
+    listen: SocketAddr,
+}
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+impl Default for SandboxBuilder {
+    fn default() -> Self {
+        SandboxBuilder {
+            token: None,
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        }
+    }
+}
+
+/// A fresh random token: 64 hexadecimal characters.
+fn random_token() -> String {
+    rand::random::<[u8; 32]>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl SandboxBuilder {
+    /// Accepts this bearer token instead of a random one.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// Listens on this address (default `127.0.0.1:0`, a free port).
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Binds the address and starts serving on the current Tokio runtime.
+    pub async fn start(self) -> std::io::Result<Sandbox> {
+        let listener = TcpListener::bind(self.listen).await?;
+        let addr = listener.local_addr()?;
+        let state: AppState = Arc::new(Shared {
+            store: Mutex::new(Store::default()),
+            token: self.token.unwrap_or_else(random_token),
+            requests: Mutex::new(Vec::new()),
+        });
+        let app = routes::router(state.clone());
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+            if let Err(err) = served {
+                tracing::warn!("linode-sandbox server stopped: {err}");
+            }
+        });
+        Ok(Sandbox {
+            addr,
+            state,
+            shutdown: Some(tx),
+        })
+    }
+}
+
+impl Sandbox {
+    /// Starts a sandbox on `127.0.0.1` with a free port and a random token.
+    pub async fn start() -> std::io::Result<Sandbox> {
+        Self::builder().start().await
+    }
+
+    /// A builder for a token or listen address of your choice.
+    pub fn builder() -> SandboxBuilder {
+        SandboxBuilder::default()
+    }
+
+    /// `http://127.0.0.1:PORT`, without the `/v4` or `/v4beta` prefix.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The bearer token the server accepts.
+    pub fn token(&self) -> &str {
+        &self.state.token
+    }
+
+    /// Every request received so far, in arrival order (including rejected ones).
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state.requests().clone()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        self.state.requests().clear();
+    }
+
+    /// Inserts `n` realistic instances directly (labels `seed-00001`, ...), returning
+    /// their ids.
+    pub fn seed_instances(&self, n: usize) -> Vec<u64> {
+        self.state.store().seed_instances(n)
+    }
+
+    /// The stored JSON of an instance.
+    pub fn instance(&self, id: u64) -> Option<serde_json::Value> {
+        self.state.store().instances.get(id).cloned()
+    }
+
+    /// How many instances exist.
+    pub fn instance_count(&self) -> usize {
+        self.state.store().instances.len()
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
     }
 }

@@ -12,6 +12,7 @@ use tracing::Instrument;
 
 use crate::error::{Error, FieldError, Result};
 use crate::model::Resource;
+use crate::retry::{Cause, Failure, RetryPolicy, wait_hint};
 
 /// The API's production host.
 pub const DEFAULT_BASE_URL: &str = "https://api.linode.com";
@@ -81,6 +82,7 @@ struct Inner {
     page_size: u32,
     page_concurrency: usize,
     volatile_ttl: Duration,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for Client {
@@ -92,6 +94,7 @@ impl fmt::Debug for Client {
             .field("page_size", &self.inner.page_size)
             .field("page_concurrency", &self.inner.page_concurrency)
             .field("volatile_ttl", &self.inner.volatile_ttl)
+            .field("retry", &self.inner.retry)
             .finish()
     }
 }
@@ -146,15 +149,47 @@ impl Client {
         decode(&request, response.status, &response.body)
     }
 
-    /// Sends one request and returns its successful response, or the API's error.
+    /// Sends a request, retrying as the [`RetryPolicy`] allows, and returns its successful
+    /// response or the last error.
     async fn execute(&self, request: &Request) -> Result<RawResponse> {
-        let method = request.method.as_str();
+        let started = tokio::time::Instant::now();
+        let mut attempt = 1;
+        loop {
+            let failure = match self.attempt(request, attempt).await {
+                Ok(response) => return Ok(response),
+                Err(failure) => failure,
+            };
+            let policy = &self.inner.retry;
+            match policy.decide(&request.method, &failure, attempt, started.elapsed()) {
+                Some(wait) => {
+                    tracing::info!(
+                        method = %request.method, path = %request.path, attempt,
+                        wait_ms = wait.as_millis() as u64, error = %failure.error,
+                        "retrying"
+                    );
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                None if failure.cause.maybe_applied(&request.method) => {
+                    return Err(Error::Indeterminate {
+                        method: request.method.to_string(),
+                        path: request.path.clone(),
+                        cause: Box::new(failure.error),
+                    });
+                }
+                None => return Err(failure.error),
+            }
+        }
+    }
+
+    /// Sends one attempt of a request.
+    async fn attempt(&self, request: &Request, attempt: u32) -> Result<RawResponse, Failure> {
         let span = tracing::debug_span!(
             "linode.request",
-            method,
+            method = %request.method,
             path = %request.path,
+            attempt,
             status = tracing::field::Empty,
-            attempt = 1u32,
         );
         async {
             let started = std::time::Instant::now();
@@ -182,13 +217,22 @@ impl Client {
             let status = response.status().as_u16();
             tracing::Span::current().record("status", status);
             log_warning_header(response.headers());
+            let success = (200..300).contains(&status);
+            let hint = if success {
+                None
+            } else {
+                wait_hint(response.headers())
+            };
             let body = response.bytes().await.map_err(|e| transport(request, e))?;
             tracing::debug!(
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "answered"
             );
-            if !(200..300).contains(&status) {
-                return Err(api_error(request, status, &body));
+            if !success {
+                let mut failure =
+                    Failure::new(api_error(request, status, &body), Cause::Status(status));
+                failure.wait_hint = hint;
+                return Err(failure);
             }
             if status != 200 {
                 log_body_warnings(&body);
@@ -205,9 +249,16 @@ struct RawResponse {
     body: bytes::Bytes,
 }
 
-fn transport(request: &Request, error: reqwest::Error) -> Error {
+fn transport(request: &Request, error: reqwest::Error) -> Failure {
     let (method, path) = (request.method.to_string(), request.path.clone());
-    if error.is_timeout() {
+    let cause = if error.is_connect() {
+        Cause::NotSent
+    } else if error.is_timeout() {
+        Cause::Timeout
+    } else {
+        Cause::Broken
+    };
+    let error = if cause == Cause::Timeout {
         Error::Timeout { method, path }
     } else {
         // Drop the URL from the error: it is already in `path`, and a caller-supplied base URL
@@ -217,7 +268,8 @@ fn transport(request: &Request, error: reqwest::Error) -> Error {
             path,
             source: error.without_url(),
         }
-    }
+    };
+    Failure::new(error, cause)
 }
 
 fn excerpt(body: &[u8]) -> String {
@@ -439,6 +491,7 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     ca_pem: Option<Vec<u8>>,
     allow_http: bool,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -467,6 +520,7 @@ impl ClientBuilder {
             http: None,
             ca_pem: None,
             allow_http: false,
+            retry: RetryPolicy::default(),
         }
     }
 
@@ -528,6 +582,12 @@ impl ClientBuilder {
     /// Trust this PEM certificate authority in addition to the usual roots.
     pub fn ca_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.ca_pem = Some(pem.into());
+        self
+    }
+
+    /// How failed requests are retried (see [`RetryPolicy`]; [`RetryPolicy::none`] turns it off).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -610,6 +670,7 @@ impl ClientBuilder {
                 page_size: self.page_size,
                 page_concurrency: self.page_concurrency,
                 volatile_ttl: self.volatile_ttl,
+                retry: self.retry,
             }),
         })
     }

@@ -86,6 +86,20 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// A request that is not safe to repeat (a POST) failed after it was sent: the API may or
+    /// may not have applied it. Check (for example by listing) before trying again.
+    #[error(
+        "{method} {path}: the request may or may not have been applied ({cause}); check before retrying"
+    )]
+    Indeterminate {
+        /// HTTP method of the request.
+        method: String,
+        /// Path of the request.
+        path: String,
+        /// What went wrong.
+        #[source]
+        cause: Box<Error>,
+    },
     /// An argument was refused before any request was sent.
     #[error("invalid argument `{field}`: {reason}")]
     InvalidArgument {
@@ -133,6 +147,16 @@ impl Error {
         match self {
             Error::Api { status, .. } | Error::UnexpectedResponse { status, .. } => Some(*status),
             _ => None,
+        }
+    }
+
+    /// Whether the same request could succeed if sent again later (rate limits, gateway errors,
+    /// broken connections, timeouts). The client already retries these where it is safe.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Timeout { .. } | Error::Transport { .. } => true,
+            Error::Indeterminate { .. } => false,
+            _ => matches!(self.status(), Some(408 | 429 | 502 | 503 | 504)),
         }
     }
 

@@ -42,6 +42,7 @@ pub mod filter;
 mod lazy;
 mod model;
 mod pagination;
+mod retry;
 
 pub use client::{ApiVersion, Client, ClientBuilder, DEFAULT_BASE_URL, Path, Request};
 pub use config::{ENV_API_URL, ENV_API_VERSION, ENV_CA, ENV_TOKEN};
@@ -49,4 +50,5 @@ pub use error::{Error, FieldError, Result};
 pub use lazy::Lazy;
 pub use model::{Ref, Resource, timestamp};
 pub use pagination::{ListRequest, PaginatedList};
+pub use retry::RetryPolicy;
 pub use secrecy::{ExposeSecret, SecretString};

@@ -1,0 +1,104 @@
+//! `linode-sandbox`: serve the Linode API emulator until Ctrl-C.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use linode_sandbox::Sandbox;
+
+const USAGE: &str = "\
+Usage: linode-sandbox [--listen ADDR] [--token TOKEN] [--seed-instances N]
+
+Serves a local emulator of the Linode API v4 under /v4 and /v4beta.
+
+Options:
+  --listen ADDR          address to listen on (default 127.0.0.1:4000)
+  --token TOKEN          bearer token to accept (default: random, printed)
+  --seed-instances N     create N sample Linode instances at start (default 0)
+  -h, --help             print this help
+";
+
+struct Args {
+    listen: SocketAddr,
+    token: Option<String>,
+    seed: usize,
+}
+
+fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
+    let mut parsed = Args {
+        listen: SocketAddr::from(([127, 0, 0, 1], 4000)),
+        token: None,
+        seed: 0,
+    };
+    while let Some(arg) = args.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--listen" => {
+                let v = value("--listen")?;
+                parsed.listen = v
+                    .parse()
+                    .map_err(|_| format!("--listen: not an address like 127.0.0.1:4000: {v}"))?;
+            }
+            "--token" => {
+                let v = value("--token")?;
+                if v.is_empty() || v.chars().any(char::is_whitespace) {
+                    return Err("--token must be non-empty and contain no spaces".to_owned());
+                }
+                parsed.token = Some(v);
+            }
+            "--seed-instances" => {
+                let v = value("--seed-instances")?;
+                parsed.seed = v
+                    .parse()
+                    .map_err(|_| format!("--seed-instances: not a count: {v}"))?;
+            }
+            other => return Err(format!("unknown argument: {other}")),
+        }
+    }
+    Ok(Some(parsed))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(err) => {
+            eprintln!("linode-sandbox: {err}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut builder = Sandbox::builder().listen(args.listen);
+    if let Some(token) = args.token {
+        builder = builder.token(token);
+    }
+    let sandbox = match builder.start().await {
+        Ok(sandbox) => sandbox,
+        Err(err) => {
+            eprintln!("linode-sandbox: cannot listen on {}: {err}", args.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    if args.seed > 0 {
+        sandbox.seed_instances(args.seed);
+    }
+    println!("LINODE_API_URL={}/v4", sandbox.base_url());
+    println!("LINODE_TOKEN={}", sandbox.token());
+    if let Err(err) = tokio::signal::ctrl_c().await {
+        eprintln!("linode-sandbox: cannot wait for Ctrl-C: {err}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

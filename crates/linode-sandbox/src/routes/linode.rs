@@ -1,0 +1,538 @@
+//! `/linode/instances`, `/linode/types` and `/linode/kernels`.
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::Json;
+use axum::routing::get;
+use serde_json::{Map, Value, json};
+
+use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
+use crate::catalog::catalog;
+use crate::error::ApiError;
+use crate::store::{NewInstance, Store, now};
+
+/// Fields `GET /linode/instances` may filter and order on.
+const INSTANCE_FILTERABLE: &[&str] = &[
+    "group",
+    "id",
+    "image",
+    "interface_generation",
+    "ipv4",
+    "label",
+    "placement_group.label",
+    "placement_group.placement_group_type",
+    "region",
+    "tags",
+];
+
+/// Fields `GET /linode/types` may filter and order on.
+const TYPE_FILTERABLE: &[&str] = &[
+    "accelerated_devices",
+    "class",
+    "disk",
+    "gpus",
+    "label",
+    "memory",
+    "network_out",
+    "transfer",
+    "vcpus",
+];
+
+/// Fields `GET /linode/kernels` may filter and order on.
+const KERNEL_FILTERABLE: &[&str] = &[
+    "architecture",
+    "deprecated",
+    "kvm",
+    "label",
+    "pvops",
+    "version",
+];
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/linode/instances",
+            get(list_instances).post(create_instance),
+        )
+        .route(
+            "/linode/instances/{id}",
+            get(get_instance)
+                .put(update_instance)
+                .delete(delete_instance),
+        )
+        .route("/linode/types", get(list_types))
+        .route("/linode/types/{id}", get(get_type))
+        .route("/linode/kernels", get(list_kernels))
+        .route("/linode/kernels/{*id}", get(get_kernel))
+}
+
+async fn list_types(req: ListRequest) -> Result<Json<Value>, ApiError> {
+    list_response(&catalog().types, TYPE_FILTERABLE, &req)
+}
+
+async fn get_type(ApiPath(id): ApiPath<String>) -> Result<Json<Value>, ApiError> {
+    get_response(catalog().linode_type(&id))
+}
+
+async fn list_kernels(req: ListRequest) -> Result<Json<Value>, ApiError> {
+    list_response(&catalog().kernels, KERNEL_FILTERABLE, &req)
+}
+
+async fn get_kernel(ApiPath(id): ApiPath<String>) -> Result<Json<Value>, ApiError> {
+    get_response(catalog().kernel(&id))
+}
+
+async fn list_instances(
+    State(state): State<AppState>,
+    req: ListRequest,
+) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    list_response(store.instances.values(), INSTANCE_FILTERABLE, &req)
+}
+
+async fn get_instance(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+) -> Result<Json<Value>, ApiError> {
+    get_response(state.store().instances.get(id))
+}
+
+async fn delete_instance(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+) -> Result<Json<Value>, ApiError> {
+    state
+        .store()
+        .delete_instance(id)
+        .map(|_| Json(json!({})))
+        .ok_or_else(ApiError::not_found)
+}
+
+async fn create_instance(
+    State(state): State<AppState>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let new = validate_create(&body, &store)?;
+    let id = store.create_instance(new);
+    get_response(store.instances.get(id))
+}
+
+async fn update_instance(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    if store.instances.get(id).is_none() {
+        return Err(ApiError::not_found());
+    }
+    let update = validate_update(&body, id, &store)?;
+    if let Some(label) = &update.label {
+        store.relabel_instance(id, label);
+    }
+    let item = store
+        .instances
+        .get_mut(id)
+        .ok_or_else(ApiError::not_found)?;
+    if let Some(group) = update.group {
+        item["group"] = Value::from(group);
+    }
+    if let Some(tags) = update.tags {
+        item["tags"] = Value::from(tags);
+    }
+    for (key, value) in update.alerts {
+        item["alerts"][key] = Value::from(value);
+    }
+    for (key, value) in update.schedule {
+        item["backups"]["schedule"][key] = value;
+    }
+    if let Some(watchdog) = update.watchdog_enabled {
+        item["watchdog_enabled"] = Value::from(watchdog);
+    }
+    item["updated"] = Value::from(now());
+    Ok(Json(item.clone()))
+}
+
+/// Collected field errors of one request body.
+#[derive(Default)]
+struct Errors(Vec<(String, String)>);
+
+impl Errors {
+    fn add(&mut self, field: &str, reason: impl Into<String>) {
+        self.0.push((field.to_owned(), reason.into()));
+    }
+
+    fn into_result<T>(self, value: T) -> Result<T, ApiError> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(ApiError::fields(self.0))
+        }
+    }
+
+    /// An optional string (`null` counts as absent).
+    fn string(&mut self, body: &Map<String, Value>, key: &str) -> Option<String> {
+        match body.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => {
+                self.add(key, format!("{key} must be a string"));
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, body: &Map<String, Value>, key: &str) -> Option<bool> {
+        match body.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::Bool(b)) => Some(*b),
+            Some(_) => {
+                self.add(key, format!("{key} must be a boolean"));
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, body: &Map<String, Value>, key: &str) -> Option<u64> {
+        match body.get(key) {
+            None | Some(Value::Null) => None,
+            Some(v) => match v.as_u64() {
+                Some(n) => Some(n),
+                None => {
+                    self.add(key, format!("{key} must be a non-negative integer"));
+                    None
+                }
+            },
+        }
+    }
+
+    fn strings(&mut self, body: &Map<String, Value>, key: &str) -> Option<Vec<String>> {
+        match body.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(items)) if items.iter().all(Value::is_string) => Some(
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+            ),
+            Some(_) => {
+                self.add(key, format!("{key} must be an array of strings"));
+                None
+            }
+        }
+    }
+
+    fn object<'a>(
+        &mut self,
+        body: &'a Map<String, Value>,
+        key: &str,
+    ) -> Option<&'a Map<String, Value>> {
+        match body.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(map)) => Some(map),
+            Some(_) => {
+                self.add(key, format!("{key} must be an object"));
+                None
+            }
+        }
+    }
+
+    fn array(&mut self, body: &Map<String, Value>, key: &str) {
+        if !matches!(
+            body.get(key),
+            None | Some(Value::Null) | Some(Value::Array(_))
+        ) {
+            self.add(key, format!("{key} must be an array"));
+        }
+    }
+
+    fn tags(&mut self, body: &Map<String, Value>) -> Option<Vec<String>> {
+        let tags = self.strings(body, "tags")?;
+        if tags.iter().any(|t| !(3..=50).contains(&t.chars().count())) {
+            self.add("tags", "Length must be 3-50 characters");
+        }
+        Some(tags)
+    }
+
+    fn group(&mut self, body: &Map<String, Value>) -> Option<String> {
+        let group = self.string(body, "group")?;
+        if group.chars().count() > 50 {
+            self.add("group", "Length must be 0-50 characters");
+        }
+        Some(group)
+    }
+
+    /// An optional label, checked for shape and uniqueness (`own_id` may keep its label).
+    fn label(
+        &mut self,
+        body: &Map<String, Value>,
+        store: &Store,
+        own_id: Option<u64>,
+    ) -> Option<String> {
+        let label = self.string(body, "label")?;
+        if let Err(reason) = check_label(&label) {
+            self.add("label", reason);
+            return None;
+        }
+        let own = own_id
+            .and_then(|id| store.instances.get(id))
+            .and_then(|v| v["label"].as_str())
+            == Some(label.as_str());
+        if !own && store.instance_label_taken(&label) {
+            self.add("label", "Label must be unique among your linodes");
+        }
+        Some(label)
+    }
+}
+
+/// Checks a Linode label's shape.
+fn check_label(label: &str) -> Result<(), &'static str> {
+    if !(3..=64).contains(&label.chars().count()) {
+        return Err("Length must be 3-64 characters");
+    }
+    if !label
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Err("Must only use ASCII letters, numbers, underscores, dashes and periods");
+    }
+    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    if !alnum(label.chars().next()) || !alnum(label.chars().last()) {
+        return Err("Must begin and end with an alphanumeric character");
+    }
+    if label.contains("--") || label.contains("__") || label.contains("..") {
+        return Err("Must not contain two dashes, underscores or periods in a row");
+    }
+    Ok(())
+}
+
+/// Whether a root password is strong enough: 11-128 characters and at least three of
+/// lower case, upper case, digits and punctuation.
+fn strong_password(pass: &str) -> bool {
+    let len = pass.chars().count();
+    let classes = [
+        pass.chars().any(|c| c.is_lowercase()),
+        pass.chars().any(|c| c.is_uppercase()),
+        pass.chars().any(|c| c.is_ascii_digit()),
+        pass.chars().any(|c| !c.is_alphanumeric()),
+    ];
+    (11..=128).contains(&len) && classes.iter().filter(|c| **c).count() >= 3
+}
+
+fn validate_create(body: &Map<String, Value>, store: &Store) -> Result<NewInstance, ApiError> {
+    let mut errs = Errors::default();
+    let cat = catalog();
+
+    let region = match body.get("region") {
+        None | Some(Value::Null) => {
+            errs.add("region", "region is required");
+            None
+        }
+        _ => errs.string(body, "region"),
+    };
+    if let Some(r) = &region {
+        if cat.region(r).is_none() {
+            errs.add("region", "Region not found");
+        }
+    }
+    let type_id = match body.get("type") {
+        None | Some(Value::Null) => {
+            errs.add("type", "type is required");
+            None
+        }
+        _ => errs.string(body, "type"),
+    };
+    if let Some(t) = &type_id {
+        if cat.linode_type(t).is_none() {
+            errs.add("type", "Type not found");
+        }
+    }
+    let image = errs.string(body, "image");
+    if let Some(i) = &image {
+        if cat.image(i).is_none() {
+            errs.add("image", "Image not found");
+        }
+    }
+    let label = errs.label(body, store, None);
+    let pass_given = body.get("root_pass").is_some_and(|v| !v.is_null());
+    let root_pass = errs.string(body, "root_pass");
+    match &root_pass {
+        None if image.is_some() && !pass_given => errs.add("root_pass", "root_pass is required"),
+        Some(p) if !strong_password(p) => {
+            errs.add("root_pass", "Password does not meet strength requirement")
+        }
+        _ => {}
+    }
+    errs.strings(body, "authorized_keys");
+    errs.strings(body, "authorized_users");
+    let tags = errs.tags(body);
+    let group = errs.group(body);
+    let booted = errs.boolean(body, "booted");
+    let private_ip = errs.boolean(body, "private_ip");
+    let backups_enabled = errs.boolean(body, "backups_enabled");
+    errs.integer(body, "stackscript_id");
+    errs.object(body, "stackscript_data");
+    errs.integer(body, "swap_size");
+    errs.integer(body, "firewall_id");
+    errs.array(body, "interfaces");
+    if errs.integer(body, "backup_id").is_some() {
+        errs.add("backup_id", "Backup not found");
+    }
+    let mut has_user_data = false;
+    if let Some(metadata) = errs.object(body, "metadata") {
+        match metadata.get("user_data") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(_)) => has_user_data = true,
+            Some(_) => errs.add("metadata.user_data", "user_data must be a string"),
+        }
+    }
+    if let Some(pg) = errs.object(body, "placement_group") {
+        if pg.get("id").is_some_and(|v| !v.is_null()) {
+            errs.add("placement_group.id", "Placement group not found");
+        }
+    }
+    let disk_encryption = errs.string(body, "disk_encryption");
+    if let Some(de) = &disk_encryption {
+        if de != "enabled" && de != "disabled" {
+            errs.add("disk_encryption", "Must be enabled or disabled");
+        }
+    }
+    let has_image = image.is_some();
+    errs.into_result(NewInstance {
+        label,
+        region: region.unwrap_or_default(),
+        type_id: type_id.unwrap_or_default(),
+        image,
+        group: group.unwrap_or_default(),
+        tags: tags.unwrap_or_default(),
+        booted: booted.unwrap_or(has_image),
+        private_ip: private_ip.unwrap_or(false),
+        backups_enabled: backups_enabled.unwrap_or(false),
+        has_user_data,
+        disk_encryption: disk_encryption.unwrap_or_else(|| "disabled".to_owned()),
+    })
+}
+
+/// The mutable fields of an instance found in a PUT body.
+struct InstanceUpdate {
+    label: Option<String>,
+    group: Option<String>,
+    tags: Option<Vec<String>>,
+    alerts: Vec<(&'static str, u64)>,
+    schedule: Vec<(&'static str, Value)>,
+    watchdog_enabled: Option<bool>,
+}
+
+const ALERT_KEYS: [&str; 5] = ["cpu", "network_in", "network_out", "transfer_quota", "io"];
+const BACKUP_DAYS: [&str; 8] = [
+    "Scheduling",
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
+const BACKUP_WINDOWS: [&str; 13] = [
+    "Scheduling",
+    "W0",
+    "W2",
+    "W4",
+    "W6",
+    "W8",
+    "W10",
+    "W12",
+    "W14",
+    "W16",
+    "W18",
+    "W20",
+    "W22",
+];
+
+fn validate_update(
+    body: &Map<String, Value>,
+    id: u64,
+    store: &Store,
+) -> Result<InstanceUpdate, ApiError> {
+    let mut errs = Errors::default();
+    let label = errs.label(body, store, Some(id));
+    let group = errs.group(body);
+    let tags = errs.tags(body);
+    let watchdog_enabled = errs.boolean(body, "watchdog_enabled");
+    let mut alerts = Vec::new();
+    if let Some(map) = errs.object(body, "alerts") {
+        for key in ALERT_KEYS {
+            match map.get(key) {
+                None => {}
+                Some(v) => match v.as_u64() {
+                    Some(n) => alerts.push((key, n)),
+                    None => errs.add(
+                        &format!("alerts.{key}"),
+                        format!("{key} must be a non-negative integer"),
+                    ),
+                },
+            }
+        }
+    }
+    let mut schedule = Vec::new();
+    if let Some(backups) = errs.object(body, "backups") {
+        match backups.get("schedule") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(map)) => {
+                for (key, allowed) in [("day", &BACKUP_DAYS[..]), ("window", &BACKUP_WINDOWS[..])] {
+                    match map.get(key) {
+                        None => {}
+                        Some(Value::Null) => schedule.push((key, Value::Null)),
+                        Some(Value::String(s)) if allowed.contains(&s.as_str()) => {
+                            schedule.push((key, Value::from(s.as_str())))
+                        }
+                        Some(_) => errs.add(
+                            &format!("backups.schedule.{key}"),
+                            format!("Must be one of {}", allowed.join(", ")),
+                        ),
+                    }
+                }
+            }
+            Some(_) => errs.add("backups.schedule", "schedule must be an object"),
+        }
+    }
+    errs.into_result(InstanceUpdate {
+        label,
+        group,
+        tags,
+        alerts,
+        schedule,
+        watchdog_enabled,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels() {
+        assert!(check_label("web-01.example_a").is_ok());
+        assert!(check_label("ab").is_err());
+        assert!(check_label(&"a".repeat(65)).is_err());
+        assert!(check_label("-abc").is_err());
+        assert!(check_label("abc-").is_err());
+        assert!(check_label("a--b").is_err());
+        assert!(check_label("a__b").is_err());
+        assert!(check_label("a..b").is_err());
+        assert!(check_label("a b c").is_err());
+        assert!(check_label("ünï").is_err());
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(strong_password("aComplex@Password"));
+        assert!(strong_password("abcdefgh1A2"));
+        assert!(!strong_password("short1A!"));
+        assert!(!strong_password("alllowercaseletters"));
+        assert!(!strong_password("lowercase123456"));
+        assert!(!strong_password(&"aA1!".repeat(33)));
+    }
+}

@@ -1,0 +1,211 @@
+//! HTTP routing, shared extractors and the one generic list/get mechanism every
+//! collection uses.
+
+mod images;
+mod linode;
+mod regions;
+
+use std::any::Any;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Json, Response};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::error::ApiError;
+use crate::pagination::PageParams;
+use crate::record::RecordedRequest;
+use crate::store::Store;
+use crate::xfilter::{self, XFilter};
+use crate::{auth, record};
+
+/// State shared by the server and the [`crate::Sandbox`] handle.
+#[derive(Debug)]
+pub struct Shared {
+    /// All resources.
+    pub store: Mutex<Store>,
+    /// The accepted bearer token.
+    pub token: String,
+    /// Every request received, in order.
+    pub requests: Mutex<Vec<RecordedRequest>>,
+}
+
+/// Handle to [`Shared`] given to handlers.
+pub type AppState = Arc<Shared>;
+
+fn relock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shared {
+    /// Locks the store (never held across an `.await`).
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        relock(&self.store)
+    }
+
+    /// Locks the request log.
+    pub fn requests(&self) -> MutexGuard<'_, Vec<RecordedRequest>> {
+        relock(&self.requests)
+    }
+
+    /// Appends a recorded request.
+    pub fn push_request(&self, req: RecordedRequest) {
+        self.requests().push(req);
+    }
+}
+
+/// The whole application: every family under `/v4` and `/v4beta`, plus middleware.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(linode::routes())
+        .merge(regions::routes())
+        .merge(images::routes())
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(not_found);
+    Router::new()
+        .nest("/v4", api.clone())
+        .nest("/v4beta", api)
+        .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), auth::require_auth))
+        .layer(from_fn_with_state(state.clone(), record::record))
+        .layer(from_fn(envelope_errors))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found()
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::method_not_allowed()
+}
+
+fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {
+    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal sandbox error").into_response()
+}
+
+/// Safety net: any error answer that is not already JSON becomes an error envelope.
+async fn envelope_errors(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return res;
+    }
+    let reason = match status {
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::METHOD_NOT_ALLOWED => "Method not allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "Request body too large",
+        other => other.canonical_reason().unwrap_or("Request failed"),
+    };
+    ApiError::new(status, reason).into_response()
+}
+
+/// Path parameters; a path that does not parse into `T` answers 404 `Not found`.
+#[derive(Debug)]
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(v)| ApiPath(v))
+            .map_err(|_| ApiError::not_found())
+    }
+}
+
+/// A request body that must be a JSON object; anything else answers 400 `Invalid JSON`.
+#[derive(Debug)]
+pub struct JsonObject(pub Map<String, Value>);
+
+impl<S> FromRequest<S> for JsonObject
+where
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request<Body>, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| ApiError::invalid_json())?;
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(map)) => Ok(JsonObject(map)),
+            _ => Err(ApiError::invalid_json()),
+        }
+    }
+}
+
+/// What a list request carries besides its path: the query string and headers.
+#[derive(Debug)]
+pub struct ListRequest {
+    /// Raw query string.
+    pub query: Option<String>,
+    /// Request headers (for `X-Filter`).
+    pub headers: HeaderMap,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ListRequest {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ListRequest {
+            query: parts.uri.query().map(str::to_owned),
+            headers: parts.headers.clone(),
+        })
+    }
+}
+
+/// Reads and validates the `X-Filter` header against an endpoint's filterable fields.
+pub fn filter_from_headers(headers: &HeaderMap, filterable: &[&str]) -> Result<XFilter, ApiError> {
+    match headers.get("x-filter") {
+        None => Ok(XFilter::none()),
+        Some(raw) => {
+            let text = std::str::from_utf8(raw.as_bytes())
+                .map_err(|_| ApiError::bad_request("The filter is not valid JSON"))?;
+            xfilter::parse(text, filterable)
+        }
+    }
+}
+
+/// The generic list answer: validates pagination and `X-Filter`, filters and orders the
+/// items by reference, then clones only the requested page into the envelope.
+pub fn list_response<'a>(
+    items: impl IntoIterator<Item = &'a Value>,
+    filterable: &[&str],
+    req: &ListRequest,
+) -> Result<Json<Value>, ApiError> {
+    let params = PageParams::from_query(req.query.as_deref())?;
+    let filter = filter_from_headers(&req.headers, filterable)?;
+    let kept = filter.apply(items);
+    let page: Vec<Value> = kept[params.range(kept.len())]
+        .iter()
+        .map(|v| (*v).clone())
+        .collect();
+    Ok(Json(params.envelope(page, kept.len())))
+}
+
+/// The generic single-object answer: the object, or 404 `Not found`.
+pub fn get_response(item: Option<&Value>) -> Result<Json<Value>, ApiError> {
+    item.cloned().map(Json).ok_or_else(ApiError::not_found)
+}

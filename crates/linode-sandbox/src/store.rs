@@ -1,0 +1,349 @@
+//! The sandbox's mutable state: every collection of resources, id and address allocation.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde_json::Value;
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use crate::catalog::catalog;
+
+/// First id handed out to a Linode instance.
+pub const FIRST_INSTANCE_ID: u64 = 40_000_000;
+
+/// The current UTC time in the API's format (`2024-01-01T00:01:01`, no zone).
+pub fn now() -> String {
+    let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    OffsetDateTime::now_utc()
+        .format(&fmt)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00".to_owned())
+}
+
+/// A collection of JSON objects keyed by integer id, iterated in id order.
+#[derive(Debug, Default)]
+pub struct Table {
+    items: BTreeMap<u64, Value>,
+}
+
+impl Table {
+    /// Stores (or replaces) an object.
+    pub fn insert(&mut self, id: u64, item: Value) {
+        self.items.insert(id, item);
+    }
+
+    /// An object by id.
+    pub fn get(&self, id: u64) -> Option<&Value> {
+        self.items.get(&id)
+    }
+
+    /// A mutable object by id.
+    pub fn get_mut(&mut self, id: u64) -> Option<&mut Value> {
+        self.items.get_mut(&id)
+    }
+
+    /// Removes an object, returning it.
+    pub fn remove(&mut self, id: u64) -> Option<Value> {
+        self.items.remove(&id)
+    }
+
+    /// All objects in id order.
+    pub fn values(&self) -> impl Iterator<Item = &Value> {
+        self.items.values()
+    }
+
+    /// Number of objects.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the table is empty.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// Validated input for a new Linode instance.
+#[derive(Debug, Clone, Default)]
+pub struct NewInstance {
+    /// Label; `None` assigns `linode<id>`.
+    pub label: Option<String>,
+    /// Region id (must exist in the catalog).
+    pub region: String,
+    /// Linode type id (must exist in the catalog).
+    pub type_id: String,
+    /// Image id, if one is deployed.
+    pub image: Option<String>,
+    /// Display group.
+    pub group: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Whether to boot after creation.
+    pub booted: bool,
+    /// Whether to assign a private IPv4 address.
+    pub private_ip: bool,
+    /// Whether backups are enabled.
+    pub backups_enabled: bool,
+    /// Whether user data was supplied.
+    pub has_user_data: bool,
+    /// `enabled` or `disabled`.
+    pub disk_encryption: String,
+}
+
+/// Status of a freshly created instance. The single place instance status is decided on
+/// creation, so timed lifecycles can take over from here.
+pub fn status_on_create(has_image: bool, booted: bool) -> &'static str {
+    if has_image && booted {
+        "running"
+    } else {
+        "offline"
+    }
+}
+
+/// All state of one sandbox.
+#[derive(Debug)]
+pub struct Store {
+    /// Linode instances (`Linode` objects as served).
+    pub instances: Table,
+    instance_labels: HashSet<String>,
+    next_instance_id: u64,
+    next_public_ip: u64,
+    next_private_ip: u64,
+    next_ipv6: u64,
+    seeded: u64,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store {
+            instances: Table::default(),
+            instance_labels: HashSet::new(),
+            next_instance_id: FIRST_INSTANCE_ID,
+            next_public_ip: 0,
+            next_private_ip: 0,
+            next_ipv6: 0,
+            seeded: 0,
+        }
+    }
+}
+
+fn obj<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+fn mix(mut x: u64) -> u64 {
+    // splitmix64 finalizer: deterministic, well spread.
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+impl Store {
+    /// Whether an instance already uses `label`.
+    pub fn instance_label_taken(&self, label: &str) -> bool {
+        self.instance_labels.contains(label)
+    }
+
+    /// A public IPv4 address never handed out before: the three documentation ranges
+    /// first, then the benchmarking range 198.18.0.0/15.
+    fn alloc_public_ipv4(&mut self) -> String {
+        let n = self.next_public_ip;
+        self.next_public_ip += 1;
+        const DOC: [&str; 3] = ["192.0.2", "198.51.100", "203.0.113"];
+        if n < 3 * 254 {
+            format!("{}.{}", DOC[(n / 254) as usize], n % 254 + 1)
+        } else {
+            let m = (n - 3 * 254) % (2 * 65536);
+            format!("198.{}.{}.{}", 18 + m / 65536, (m / 256) % 256, m % 256)
+        }
+    }
+
+    fn alloc_private_ipv4(&mut self) -> String {
+        let n = self.next_private_ip % (128 * 254);
+        self.next_private_ip += 1;
+        format!("192.168.{}.{}", 128 + n / 254, n % 254 + 1)
+    }
+
+    fn alloc_ipv6(&mut self) -> String {
+        let n = self.next_ipv6 & 0xff_ffff;
+        self.next_ipv6 += 1;
+        if n <= 0xffff {
+            format!("2600:3c03::f03c:91ff:fe24:{n:x}/128")
+        } else {
+            format!(
+                "2600:3c03::f03c:91ff:fe{:02x}:{:x}/128",
+                n >> 16,
+                n & 0xffff
+            )
+        }
+    }
+
+    /// Creates an instance from validated input and returns its id.
+    ///
+    /// Region and type are expected to exist; an unknown type yields zero specs.
+    pub fn create_instance(&mut self, new: NewInstance) -> u64 {
+        let id = self.next_instance_id;
+        self.next_instance_id += 1;
+        let label = new.label.unwrap_or_else(|| format!("linode{id}"));
+        let spec = catalog().linode_type(&new.type_id);
+        let num = |k: &str| spec.and_then(|t| t[k].as_u64()).unwrap_or(0);
+        let vcpus = num("vcpus");
+        let mut ipv4 = vec![self.alloc_public_ipv4()];
+        if new.private_ip {
+            ipv4.push(self.alloc_private_ipv4());
+        }
+        let ipv6 = self.alloc_ipv6();
+        let schedule = if new.backups_enabled {
+            obj([
+                ("day", Value::from("Scheduling")),
+                ("window", Value::from("Scheduling")),
+            ])
+        } else {
+            obj([("day", Value::Null), ("window", Value::Null)])
+        };
+        let site_type = catalog()
+            .region(&new.region)
+            .and_then(|r| r["site_type"].as_str())
+            .unwrap_or("core")
+            .to_owned();
+        let ts = now();
+        let status = status_on_create(new.image.is_some(), new.booted);
+        let specs = obj([
+            ("disk", Value::from(num("disk"))),
+            ("memory", Value::from(num("memory"))),
+            ("vcpus", Value::from(vcpus)),
+            ("gpus", Value::from(num("gpus"))),
+            ("transfer", Value::from(num("transfer"))),
+        ]);
+        let alerts = obj([
+            ("cpu", Value::from(90 * vcpus.max(1))),
+            ("network_in", Value::from(10)),
+            ("network_out", Value::from(10)),
+            ("transfer_quota", Value::from(80)),
+            ("io", Value::from(10000)),
+        ]);
+        let backups = obj([
+            ("enabled", Value::from(new.backups_enabled)),
+            ("available", Value::from(false)),
+            ("schedule", schedule),
+            ("last_successful", Value::Null),
+        ]);
+        let host_uuid = format!(
+            "{:016x}{:016x}{:08x}",
+            mix(id),
+            mix(id ^ 0x5a5a),
+            mix(!id) as u32
+        );
+        // Built by hand rather than with `json!`: seeding 100,000 of these must be quick.
+        let item = obj([
+            ("id", Value::from(id)),
+            ("label", Value::from(label.as_str())),
+            ("group", Value::from(new.group)),
+            ("status", Value::from(status)),
+            ("created", Value::from(ts.as_str())),
+            ("updated", Value::from(ts)),
+            ("type", Value::from(new.type_id)),
+            ("ipv4", Value::from(ipv4)),
+            ("ipv6", Value::from(ipv6)),
+            ("image", new.image.map_or(Value::Null, Value::from)),
+            ("region", Value::from(new.region)),
+            ("site_type", Value::from(site_type)),
+            ("specs", specs),
+            ("alerts", alerts),
+            ("backups", backups),
+            ("hypervisor", Value::from("kvm")),
+            ("watchdog_enabled", Value::from(true)),
+            ("tags", Value::from(new.tags)),
+            ("host_uuid", Value::from(host_uuid)),
+            ("has_user_data", Value::from(new.has_user_data)),
+            ("placement_group", Value::Null),
+            ("disk_encryption", Value::from(new.disk_encryption)),
+            ("lke_cluster_id", Value::Null),
+            ("capabilities", Value::Array(Vec::new())),
+            ("interface_generation", Value::from("legacy_config")),
+        ]);
+        self.instance_labels.insert(label);
+        self.instances.insert(id, item);
+        id
+    }
+
+    /// Replaces an instance's label, keeping the uniqueness index in step.
+    pub fn relabel_instance(&mut self, id: u64, label: &str) {
+        if let Some(item) = self.instances.get_mut(id) {
+            if let Some(old) = item["label"].as_str() {
+                self.instance_labels.remove(old);
+            }
+            item["label"] = Value::from(label);
+            self.instance_labels.insert(label.to_owned());
+        }
+    }
+
+    /// Deletes an instance; `None` when it does not exist.
+    pub fn delete_instance(&mut self, id: u64) -> Option<Value> {
+        let item = self.instances.remove(id)?;
+        if let Some(label) = item["label"].as_str() {
+            self.instance_labels.remove(label);
+        }
+        Some(item)
+    }
+
+    /// Inserts `n` realistic instances (labels `seed-00001`, ...) spread over several
+    /// regions, types, images and groups; returns their ids.
+    pub fn seed_instances(&mut self, n: usize) -> Vec<u64> {
+        const REGIONS: [&str; 8] = [
+            "us-east",
+            "us-central",
+            "us-west",
+            "us-southeast",
+            "eu-west",
+            "eu-central",
+            "ap-south",
+            "ap-northeast",
+        ];
+        const GROUPS: [&str; 5] = ["web", "db", "cache", "worker", "batch"];
+        const TYPES: [&str; 5] = [
+            "g6-nanode-1",
+            "g6-standard-1",
+            "g6-standard-2",
+            "g6-dedicated-2",
+            "g6-standard-4",
+        ];
+        const IMAGES: [&str; 4] = [
+            "linode/debian12",
+            "linode/ubuntu24.04",
+            "linode/ubuntu22.04",
+            "linode/almalinux9",
+        ];
+        const ENVS: [&str; 3] = ["env:prod", "env:staging", "env:dev"];
+        let mut ids = Vec::with_capacity(n);
+        for _ in 0..n {
+            let mut k = self.seeded;
+            self.seeded += 1;
+            let mut label = format!("seed-{:05}", k + 1);
+            while self.instance_label_taken(&label) {
+                k = self.seeded;
+                self.seeded += 1;
+                label = format!("seed-{:05}", k + 1);
+            }
+            let i = k as usize;
+            let id = self.create_instance(NewInstance {
+                label: Some(label),
+                region: REGIONS[i % REGIONS.len()].to_owned(),
+                type_id: TYPES[(i / 3) % TYPES.len()].to_owned(),
+                image: Some(IMAGES[(i / 2) % IMAGES.len()].to_owned()),
+                group: GROUPS[i % GROUPS.len()].to_owned(),
+                tags: vec![
+                    ENVS[i % ENVS.len()].to_owned(),
+                    format!("team-{}", (b'a' + (i % 4) as u8) as char),
+                ],
+                booted: true,
+                private_ip: i % 10 == 0,
+                backups_enabled: i % 7 == 0,
+                has_user_data: false,
+                disk_encryption: "disabled".to_owned(),
+            });
+            ids.push(id);
+        }
+        ids
+    }
+}
