@@ -17,6 +17,7 @@
 mod auth;
 pub mod catalog;
 pub mod error;
+pub mod lifecycle;
 pub mod pagination;
 mod record;
 mod routes;
@@ -46,6 +47,7 @@ pub struct Sandbox {
 pub struct SandboxBuilder {
     token: Option<String>,
     listen: SocketAddr,
+    speed: f64,
 }
 
 impl Default for SandboxBuilder {
@@ -53,6 +55,7 @@ impl Default for SandboxBuilder {
         SandboxBuilder {
             token: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            speed: 0.0,
         }
     }
 }
@@ -78,12 +81,20 @@ impl SandboxBuilder {
         self
     }
 
+    /// How fast actions (create, boot, resize, ...) run: their realistic durations are
+    /// multiplied by `speed`. The default, 0, finishes every action at once; 1 is real time.
+    /// Tests that watch states change use a speed above 0 with [`Sandbox::advance`].
+    pub fn speed(mut self, speed: f64) -> Self {
+        self.speed = speed;
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
         let state: AppState = Arc::new(Shared {
-            store: Mutex::new(Store::default()),
+            store: Mutex::new(Store::with_clock(lifecycle::Clock::with_speed(self.speed))),
             token: self.token.unwrap_or_else(random_token),
             requests: Mutex::new(Vec::new()),
         });
@@ -151,7 +162,29 @@ impl Sandbox {
 
     /// The stored JSON of an instance.
     pub fn instance(&self, id: u64) -> Option<serde_json::Value> {
-        self.state.store().instances.get(id).cloned()
+        let mut store = self.state.store();
+        store.tick();
+        store.instances.get(id).cloned()
+    }
+
+    /// Moves the sandbox's clock forward, finishing the actions that are due by then.
+    pub fn advance(&self, step: std::time::Duration) {
+        let mut store = self.state.store();
+        store.clock.advance(step);
+        store.tick();
+    }
+
+    /// Makes the next `count` actions named `action` (such as `linode_boot`) fail: their event
+    /// ends `failed` and the entity falls back to its earlier state.
+    pub fn fail_next(&self, action: &str, count: usize) {
+        self.state.store().lifecycle.fail_next(action, count);
+    }
+
+    /// The event log, oldest first.
+    pub fn events(&self) -> Vec<serde_json::Value> {
+        let mut store = self.state.store();
+        store.tick();
+        store.events.values().cloned().collect()
     }
 
     /// How many instances exist.

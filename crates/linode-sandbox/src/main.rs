@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use linode_sandbox::Sandbox;
 
 const USAGE: &str = "\
-Usage: linode-sandbox [--listen ADDR] [--token TOKEN] [--seed-instances N]
+Usage: linode-sandbox [--listen ADDR] [--token TOKEN] [--seed-instances N] [--speed F]
 
 Serves a local emulator of the Linode API v4 under /v4 and /v4beta.
 
@@ -14,6 +14,8 @@ Options:
   --listen ADDR          address to listen on (default 127.0.0.1:4000)
   --token TOKEN          bearer token to accept (default: random, printed)
   --seed-instances N     create N sample Linode instances at start (default 0)
+  --speed F              scale of realistic action durations: 1 is real time, 0.1 ten times
+                         faster, 0 instant (default 1)
   -h, --help             print this help
 ";
 
@@ -21,6 +23,7 @@ struct Args {
     listen: SocketAddr,
     token: Option<String>,
     seed: usize,
+    speed: f64,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -28,6 +31,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         listen: SocketAddr::from(([127, 0, 0, 1], 4000)),
         token: None,
         seed: 0,
+        speed: 1.0,
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -61,6 +65,14 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                     .parse()
                     .map_err(|_| format!("--seed-instances: not a count: {v}"))?;
             }
+            "--speed" => {
+                let v = value("--speed")?;
+                parsed.speed = v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite() && *f >= 0.0)
+                    .ok_or_else(|| format!("--speed: not a number >= 0: {v}"))?;
+            }
             other => return Err(format!("unknown argument: {other}")),
         }
     }
@@ -80,7 +92,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut builder = Sandbox::builder().listen(args.listen);
+    let mut builder = Sandbox::builder().listen(args.listen).speed(args.speed);
     if let Some(token) = args.token {
         builder = builder.token(token);
     }

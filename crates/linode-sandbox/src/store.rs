@@ -1,20 +1,30 @@
 //! The sandbox's mutable state: every collection of resources, id and address allocation.
 
 use std::collections::{BTreeMap, HashSet};
+use std::time::SystemTime;
 
 use serde_json::Value;
 use time::OffsetDateTime;
 use time::macros::format_description;
 
 use crate::catalog::catalog;
+use crate::lifecycle::{Clock, Lifecycle};
 
 /// First id handed out to a Linode instance.
 pub const FIRST_INSTANCE_ID: u64 = 40_000_000;
 
+/// First id handed out to an event.
+pub const FIRST_EVENT_ID: u64 = 900_000_000;
+
 /// The current UTC time in the API's format (`2024-01-01T00:01:01`, no zone).
 pub fn now() -> String {
+    format_time(SystemTime::now())
+}
+
+/// A time in the API's format (`2024-01-01T00:01:01`, UTC, no zone).
+pub fn format_time(at: SystemTime) -> String {
     let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
-    OffsetDateTime::now_utc()
+    OffsetDateTime::from(at)
         .format(&fmt)
         .unwrap_or_else(|_| "1970-01-01T00:00:00".to_owned())
 }
@@ -47,8 +57,13 @@ impl Table {
     }
 
     /// All objects in id order.
-    pub fn values(&self) -> impl Iterator<Item = &Value> {
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> {
         self.items.values()
+    }
+
+    /// All objects with their ids, mutable, in id order.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (u64, &mut Value)> {
+        self.items.iter_mut().map(|(id, v)| (*id, v))
     }
 
     /// Number of objects.
@@ -89,8 +104,8 @@ pub struct NewInstance {
     pub disk_encryption: String,
 }
 
-/// Status of a freshly created instance. The single place instance status is decided on
-/// creation, so timed lifecycles can take over from here.
+/// The status an instance settles in once created: what seeded instances start with, and
+/// where the creation lifecycle ends.
 pub fn status_on_create(has_image: bool, booted: bool) -> &'static str {
     if has_image && booted {
         "running"
@@ -102,6 +117,13 @@ pub fn status_on_create(has_image: bool, booted: bool) -> &'static str {
 /// All state of one sandbox.
 #[derive(Debug)]
 pub struct Store {
+    /// The sandbox's time, which drives actions in progress.
+    pub clock: Clock,
+    /// Actions in progress and injected failures.
+    pub lifecycle: Lifecycle,
+    /// The event log (`Event` objects as served).
+    pub events: Table,
+    next_event_id: u64,
     /// Linode instances (`Linode` objects as served).
     pub instances: Table,
     instance_labels: HashSet<String>,
@@ -115,6 +137,10 @@ pub struct Store {
 impl Default for Store {
     fn default() -> Self {
         Store {
+            clock: Clock::default(),
+            lifecycle: Lifecycle::default(),
+            events: Table::default(),
+            next_event_id: FIRST_EVENT_ID,
             instances: Table::default(),
             instance_labels: HashSet::new(),
             next_instance_id: FIRST_INSTANCE_ID,
@@ -139,6 +165,27 @@ fn mix(mut x: u64) -> u64 {
 }
 
 impl Store {
+    /// An empty store whose actions run on `clock`.
+    pub fn with_clock(clock: Clock) -> Store {
+        Store {
+            clock,
+            ..Store::default()
+        }
+    }
+
+    pub(crate) fn next_event_id(&mut self) -> u64 {
+        let id = self.next_event_id;
+        self.next_event_id += 1;
+        id
+    }
+
+    /// Sets an instance's `status` (no-op when it no longer exists).
+    pub fn set_instance_status(&mut self, id: u64, status: &str) {
+        if let Some(item) = self.instances.get_mut(id) {
+            item["status"] = Value::from(status);
+        }
+    }
+
     /// Whether an instance already uses `label`.
     pub fn instance_label_taken(&self, label: &str) -> bool {
         self.instance_labels.contains(label)

@@ -1,5 +1,7 @@
 //! `/linode/instances`, `/linode/types` and `/linode/kernels`.
 
+use std::time::Duration;
+
 use axum::Router;
 use axum::extract::State;
 use axum::response::Json;
@@ -9,7 +11,8 @@ use serde_json::{Map, Value, json};
 use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
 use crate::catalog::catalog;
 use crate::error::ApiError;
-use crate::store::{NewInstance, Store, now};
+use crate::lifecycle::{Action, Entity};
+use crate::store::{NewInstance, Store, now, status_on_create};
 
 /// Fields `GET /linode/instances` may filter and order on.
 const INSTANCE_FILTERABLE: &[&str] = &[
@@ -101,11 +104,11 @@ async fn delete_instance(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    state
-        .store()
-        .delete_instance(id)
-        .map(|_| Json(json!({})))
-        .ok_or_else(ApiError::not_found)
+    let mut store = state.store();
+    let deleted = store.delete_instance(id).ok_or_else(ApiError::not_found)?;
+    let label = deleted["label"].as_str().unwrap_or_default();
+    store.record(Action::new("linode_delete", Entity::linode(id, label)));
+    Ok(Json(json!({})))
 }
 
 async fn create_instance(
@@ -114,7 +117,33 @@ async fn create_instance(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let new = validate_create(&body, &store)?;
+    let settled = status_on_create(new.image.is_some(), new.booted);
     let id = store.create_instance(new);
+    let label = store
+        .instances
+        .get(id)
+        .and_then(|i| i["label"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    store.set_instance_status(id, "provisioning");
+    let entity = Entity::linode(id, &label);
+    let create = Action::new("linode_create", entity.clone())
+        .lasting(Duration::from_secs(20))
+        .on_fail(move |s| s.set_instance_status(id, "offline"))
+        .on_finish(move |s| {
+            if settled != "running" {
+                s.set_instance_status(id, settled);
+                return;
+            }
+            s.set_instance_status(id, "booting");
+            s.record(
+                Action::new("linode_boot", entity)
+                    .lasting(Duration::from_secs(10))
+                    .on_finish(move |s| s.set_instance_status(id, "running"))
+                    .on_fail(move |s| s.set_instance_status(id, "offline")),
+            );
+        });
+    store.record(create);
     get_response(store.instances.get(id))
 }
 
@@ -151,7 +180,10 @@ async fn update_instance(
         item["watchdog_enabled"] = Value::from(watchdog);
     }
     item["updated"] = Value::from(now());
-    Ok(Json(item.clone()))
+    let answer = item.clone();
+    let label = answer["label"].as_str().unwrap_or_default();
+    store.record(Action::new("linode_update", Entity::linode(id, label)));
+    Ok(Json(answer))
 }
 
 /// Collected field errors of one request body.

@@ -1,6 +1,7 @@
 //! HTTP routing, shared extractors and the one generic list/get mechanism every
 //! collection uses.
 
+mod events;
 mod images;
 mod linode;
 mod regions;
@@ -10,7 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
@@ -67,17 +68,25 @@ pub fn router(state: AppState) -> Router {
         .merge(linode::routes())
         .merge(regions::routes())
         .merge(images::routes())
+        .merge(events::routes())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found);
     Router::new()
         .nest("/v4", api.clone())
         .nest("/v4beta", api)
         .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), advance_clock))
         .layer(from_fn_with_state(state.clone(), auth::require_auth))
         .layer(from_fn_with_state(state.clone(), record::record))
         .layer(from_fn(envelope_errors))
         .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)
+}
+
+/// Brings actions in progress up to the sandbox's clock before each request is served.
+async fn advance_clock(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    state.store().tick();
+    next.run(req).await
 }
 
 async fn not_found() -> ApiError {

@@ -1,0 +1,330 @@
+//! Work that takes time: every action writes an event to `/account/events`, and actions that
+//! last (boot, resize, ...) move their entity through states as the sandbox's clock advances.
+//!
+//! Handlers describe an action with [`Action`] and hand it to [`Store::record`]: the event is
+//! written at once, and the action's `on_finish` (or `on_fail`, when a failure was injected)
+//! runs when its time is up. Time is the [`Clock`]'s: real time scaled by a speed factor (0
+//! makes every action instant), plus manual steps so tests can move it forward exactly.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant, SystemTime};
+
+use serde_json::{Map, Value};
+
+use crate::store::{Store, format_time};
+
+/// The sandbox's notion of time.
+#[derive(Debug, Clone)]
+pub struct Clock {
+    /// Multiplies every action's nominal duration; 0 makes actions finish at the next request.
+    speed: f64,
+    /// Time added by manual steps.
+    offset: Duration,
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock {
+            speed: 0.0,
+            offset: Duration::ZERO,
+        }
+    }
+}
+
+impl Clock {
+    /// A clock whose actions last their nominal duration times `speed`.
+    pub fn with_speed(speed: f64) -> Clock {
+        Clock {
+            speed: if speed.is_finite() {
+                speed.max(0.0)
+            } else {
+                0.0
+            },
+            offset: Duration::ZERO,
+        }
+    }
+
+    /// The current instant, manual steps included.
+    pub fn now(&self) -> Instant {
+        Instant::now() + self.offset
+    }
+
+    /// The current wall-clock time, manual steps included.
+    pub fn wall(&self) -> SystemTime {
+        SystemTime::now() + self.offset
+    }
+
+    /// Moves time forward by `step`.
+    pub fn advance(&mut self, step: Duration) {
+        self.offset += step;
+    }
+
+    /// How long an action of `nominal` length really lasts.
+    pub fn scale(&self, nominal: Duration) -> Duration {
+        nominal.mul_f64(self.speed)
+    }
+}
+
+/// What an event is about, as `entity` and `secondary_entity` show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    /// The entity's id (a number, or a string for images).
+    pub id: Value,
+    /// Its label.
+    pub label: String,
+    /// Its type: `linode`, `disk`, `volume`, `image`, `domain`, ...
+    pub kind: String,
+    /// Its API URL, such as `/v4/linode/instances/123`.
+    pub url: String,
+}
+
+impl Entity {
+    /// An entity of any kind.
+    pub fn new(kind: &str, id: impl Into<Value>, label: &str, url: String) -> Entity {
+        Entity {
+            id: id.into(),
+            label: label.to_owned(),
+            kind: kind.to_owned(),
+            url,
+        }
+    }
+
+    /// A Linode instance.
+    pub fn linode(id: u64, label: &str) -> Entity {
+        Entity::new("linode", id, label, format!("/v4/linode/instances/{id}"))
+    }
+
+    fn json(&self) -> Value {
+        let mut map = Map::new();
+        map.insert("id".into(), self.id.clone());
+        map.insert("label".into(), Value::from(self.label.as_str()));
+        map.insert("type".into(), Value::from(self.kind.as_str()));
+        map.insert("url".into(), Value::from(self.url.as_str()));
+        Value::Object(map)
+    }
+}
+
+type Effect = Box<dyn FnOnce(&mut Store) + Send>;
+
+/// An action on an entity, written to the event log and finished when its time is up.
+pub struct Action {
+    action: String,
+    entity: Option<Entity>,
+    secondary: Option<Entity>,
+    nominal: Duration,
+    on_finish: Option<Effect>,
+    on_fail: Option<Effect>,
+}
+
+impl std::fmt::Debug for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Action")
+            .field("action", &self.action)
+            .field("entity", &self.entity)
+            .field("nominal", &self.nominal)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Action {
+    /// An action such as `linode_boot` on `entity`, instant unless [`lasting`](Self::lasting).
+    pub fn new(action: &str, entity: Entity) -> Action {
+        Action {
+            action: action.to_owned(),
+            entity: Some(entity),
+            secondary: None,
+            nominal: Duration::ZERO,
+            on_finish: None,
+            on_fail: None,
+        }
+    }
+
+    /// The event's `secondary_entity` (the image of a rebuild, the Linode a volume attaches to).
+    pub fn secondary(mut self, entity: Entity) -> Action {
+        self.secondary = Some(entity);
+        self
+    }
+
+    /// How long the action takes at speed 1.
+    pub fn lasting(mut self, nominal: Duration) -> Action {
+        self.nominal = nominal;
+        self
+    }
+
+    /// What changes when the action finishes (a status becoming `running`, ...).
+    pub fn on_finish(mut self, effect: impl FnOnce(&mut Store) + Send + 'static) -> Action {
+        self.on_finish = Some(Box::new(effect));
+        self
+    }
+
+    /// What changes when the action fails (only when a failure was injected).
+    pub fn on_fail(mut self, effect: impl FnOnce(&mut Store) + Send + 'static) -> Action {
+        self.on_fail = Some(Box::new(effect));
+        self
+    }
+}
+
+/// An action in progress.
+struct Job {
+    event_id: u64,
+    started: Instant,
+    due: Instant,
+    fail: bool,
+    on_finish: Option<Effect>,
+    on_fail: Option<Effect>,
+}
+
+/// The event log and the actions in progress.
+#[derive(Default)]
+pub struct Lifecycle {
+    jobs: Vec<Job>,
+    /// Injected failures: how many of the next actions of each name fail.
+    failures: HashMap<String, usize>,
+    /// While a finished action's effects run: when it finished, so that actions they start
+    /// begin then rather than when the clock was last read.
+    finished_at: Option<Instant>,
+}
+
+impl std::fmt::Debug for Lifecycle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lifecycle")
+            .field("jobs", &self.jobs.len())
+            .field("failures", &self.failures)
+            .finish()
+    }
+}
+
+impl Lifecycle {
+    /// Makes the next `count` actions named `action` fail.
+    pub fn fail_next(&mut self, action: &str, count: usize) {
+        *self.failures.entry(action.to_owned()).or_default() += count;
+    }
+
+    fn take_failure(&mut self, action: &str) -> bool {
+        match self.failures.get_mut(action) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether any action is still in progress.
+    pub fn busy(&self) -> bool {
+        !self.jobs.is_empty()
+    }
+}
+
+/// Share of an action's time spent `scheduled` before it is `started`.
+const SCHEDULED_SHARE: f64 = 0.1;
+
+impl Store {
+    /// Writes the action's event and starts it; returns the event id. An instant action (or
+    /// any action at speed 0) is finished at the next request, or at once when instant.
+    pub fn record(&mut self, action: Action) -> u64 {
+        let id = self.next_event_id();
+        let now = self
+            .lifecycle
+            .finished_at
+            .unwrap_or_else(|| self.clock.now());
+        let created = self.clock.wall() - self.clock.now().saturating_duration_since(now);
+        let length = self.clock.scale(action.nominal);
+        let fail = self.lifecycle.take_failure(&action.action);
+        let mut event = Map::new();
+        event.insert("id".into(), Value::from(id));
+        event.insert("action".into(), Value::from(action.action.as_str()));
+        event.insert("created".into(), Value::from(format_time(created)));
+        event.insert(
+            "entity".into(),
+            action.entity.as_ref().map_or(Value::Null, Entity::json),
+        );
+        event.insert(
+            "secondary_entity".into(),
+            action.secondary.as_ref().map_or(Value::Null, Entity::json),
+        );
+        event.insert(
+            "status".into(),
+            Value::from(if length.is_zero() {
+                "started"
+            } else {
+                "scheduled"
+            }),
+        );
+        event.insert("percent_complete".into(), Value::from(0));
+        event.insert("duration".into(), Value::Null);
+        event.insert("time_remaining".into(), Value::Null);
+        event.insert("rate".into(), Value::Null);
+        event.insert("seen".into(), Value::from(false));
+        event.insert("read".into(), Value::from(false));
+        event.insert("username".into(), Value::from("sandbox-user"));
+        event.insert("message".into(), Value::Null);
+        self.events.insert(id, Value::Object(event));
+        self.lifecycle.jobs.push(Job {
+            event_id: id,
+            started: now,
+            due: now + length,
+            fail,
+            on_finish: action.on_finish,
+            on_fail: action.on_fail,
+        });
+        if length.is_zero() && self.lifecycle.finished_at.is_none() {
+            self.tick();
+        }
+        id
+    }
+
+    /// Brings every action up to the clock: progress of running ones, effects of finished
+    /// ones (which may start further actions, finished in turn if due).
+    pub fn tick(&mut self) {
+        loop {
+            let now = self.clock.now();
+            let (due, running): (Vec<Job>, Vec<Job>) = std::mem::take(&mut self.lifecycle.jobs)
+                .into_iter()
+                .partition(|j| j.due <= now);
+            self.lifecycle.jobs = running;
+            if due.is_empty() {
+                break;
+            }
+            for job in due {
+                self.finish(job);
+            }
+        }
+        let now = self.clock.now();
+        for job in &self.lifecycle.jobs {
+            let total = job.due.duration_since(job.started).as_secs_f64();
+            let done = now.saturating_duration_since(job.started).as_secs_f64();
+            let share = if total > 0.0 {
+                (done / total).min(1.0)
+            } else {
+                1.0
+            };
+            if let Some(event) = self.events.get_mut(job.event_id) {
+                let status = if share < SCHEDULED_SHARE {
+                    "scheduled"
+                } else {
+                    "started"
+                };
+                event["status"] = Value::from(status);
+                event["percent_complete"] = Value::from((share * 100.0).floor() as u64);
+                event["time_remaining"] = Value::from((total - done).max(0.0).ceil() as u64);
+            }
+        }
+    }
+
+    fn finish(&mut self, job: Job) {
+        if let Some(event) = self.events.get_mut(job.event_id) {
+            event["status"] = Value::from(if job.fail { "failed" } else { "finished" });
+            event["percent_complete"] = Value::from(if job.fail { 0 } else { 100 });
+            event["time_remaining"] = Value::Null;
+            let seconds = job.due.saturating_duration_since(job.started).as_secs_f64();
+            event["duration"] = Value::from((seconds * 100.0).round() / 100.0);
+        }
+        let effect = if job.fail { job.on_fail } else { job.on_finish };
+        if let Some(effect) = effect {
+            let outer = self.lifecycle.finished_at.replace(job.due);
+            effect(self);
+            self.lifecycle.finished_at = outer;
+        }
+    }
+}

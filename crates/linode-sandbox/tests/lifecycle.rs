@@ -1,0 +1,212 @@
+//! Actions that take time: states, events and their progress as the sandbox's clock moves.
+
+use std::time::Duration;
+
+use linode_sandbox::Sandbox;
+use serde_json::{Value, json};
+
+async fn call(
+    sb: &Sandbox,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+    filter: Option<&str>,
+) -> Value {
+    let mut req = reqwest::Client::new()
+        .request(method, format!("{}/v4{path}", sb.base_url()))
+        .bearer_auth(sb.token());
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    if let Some(filter) = filter {
+        req = req.header("X-Filter", filter);
+    }
+    let res = req.send().await.unwrap();
+    assert!(res.status().is_success(), "{path}: {}", res.status());
+    res.json().await.unwrap()
+}
+
+async fn get(sb: &Sandbox, path: &str) -> Value {
+    call(sb, reqwest::Method::GET, path, None, None).await
+}
+
+async fn create(sb: &Sandbox, label: &str) -> u64 {
+    let body = json!({"region": "us-east", "type": "g6-nanode-1", "image": "linode/debian12",
+                      "root_pass": "Sandbox-Lifecycle-42", "label": label});
+    let created = call(
+        sb,
+        reqwest::Method::POST,
+        "/linode/instances",
+        Some(body),
+        None,
+    )
+    .await;
+    assert_eq!(created["status"], "provisioning");
+    created["id"].as_u64().unwrap()
+}
+
+fn pick<'a>(events: &'a Value, action: &str) -> &'a Value {
+    events["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == action)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_created_linode_provisions_boots_and_runs_with_events_tracking_progress() {
+    let sb = Sandbox::builder().speed(1.0).start().await.unwrap();
+    let id = create(&sb, "watched").await;
+    let path = format!("/linode/instances/{id}");
+
+    let events = get(&sb, "/account/events").await;
+    let created = pick(&events, "linode_create");
+    assert_eq!(created["status"], "scheduled");
+    assert_eq!(created["percent_complete"], 0);
+    assert_eq!(
+        created["entity"],
+        json!({"id": id, "label": "watched", "type": "linode", "url": format!("/v4{path}")})
+    );
+    assert_eq!(
+        (created["seen"].clone(), created["read"].clone()),
+        (json!(false), json!(false))
+    );
+
+    sb.advance(Duration::from_secs(10));
+    let events = get(&sb, "/account/events").await;
+    assert_eq!(pick(&events, "linode_create")["status"], "started");
+    assert_eq!(pick(&events, "linode_create")["percent_complete"], 50);
+    assert_eq!(get(&sb, &path).await["status"], "provisioning");
+
+    sb.advance(Duration::from_secs(10));
+    assert_eq!(get(&sb, &path).await["status"], "booting");
+    let events = get(&sb, "/account/events").await;
+    assert_eq!(pick(&events, "linode_create")["status"], "finished");
+    assert_eq!(pick(&events, "linode_create")["percent_complete"], 100);
+    assert_eq!(events["data"][0]["action"], "linode_boot", "newest first");
+    assert_eq!(pick(&events, "linode_boot")["status"], "scheduled");
+
+    sb.advance(Duration::from_secs(10));
+    assert_eq!(get(&sb, &path).await["status"], "running");
+    let boot = pick(&get(&sb, "/account/events").await, "linode_boot").clone();
+    assert_eq!(boot["status"], "finished");
+    assert!(boot["duration"].as_f64().unwrap() >= 10.0);
+}
+
+#[tokio::test]
+async fn an_injected_failure_ends_the_event_failed_and_the_linode_offline() {
+    let sb = Sandbox::builder().speed(1.0).start().await.unwrap();
+    sb.fail_next("linode_boot", 1);
+    let id = create(&sb, "doomed").await;
+    sb.advance(Duration::from_secs(40));
+    assert_eq!(
+        get(&sb, &format!("/linode/instances/{id}")).await["status"],
+        "offline"
+    );
+    let events = get(&sb, "/account/events").await;
+    assert_eq!(pick(&events, "linode_boot")["status"], "failed");
+    assert_eq!(pick(&events, "linode_create")["status"], "finished");
+
+    // Only the next one fails.
+    let other = create(&sb, "fine").await;
+    sb.advance(Duration::from_secs(40));
+    assert_eq!(
+        get(&sb, &format!("/linode/instances/{other}")).await["status"],
+        "running"
+    );
+}
+
+#[tokio::test]
+async fn at_speed_zero_actions_finish_at_once_and_every_action_is_logged() {
+    let sb = Sandbox::start().await.unwrap();
+    let body = json!({"region": "us-east", "type": "g6-nanode-1", "image": "linode/debian12",
+                      "root_pass": "Sandbox-Lifecycle-42", "label": "quick"});
+    let created = call(
+        &sb,
+        reqwest::Method::POST,
+        "/linode/instances",
+        Some(body),
+        None,
+    )
+    .await;
+    assert_eq!(created["status"], "running");
+    let id = created["id"].as_u64().unwrap();
+    let path = format!("/linode/instances/{id}");
+    call(
+        &sb,
+        reqwest::Method::PUT,
+        &path,
+        Some(json!({"label": "quicker"})),
+        None,
+    )
+    .await;
+    call(&sb, reqwest::Method::DELETE, &path, None, None).await;
+
+    let events = get(&sb, "/account/events").await;
+    let actions: Vec<&str> = events["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "linode_delete",
+            "linode_update",
+            "linode_boot",
+            "linode_create"
+        ]
+    );
+    assert!(
+        events["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["status"] == "finished")
+    );
+
+    let filtered = call(
+        &sb,
+        reqwest::Method::GET,
+        "/account/events",
+        None,
+        Some(r#"{"action": "linode_update"}"#),
+    )
+    .await;
+    assert_eq!(filtered["results"], 1);
+    assert_eq!(filtered["data"][0]["entity"]["label"], "quicker");
+    let by_entity = call(
+        &sb,
+        reqwest::Method::GET,
+        "/account/events",
+        None,
+        Some(&format!(
+            r#"{{"entity.id": {id}, "entity.type": "linode"}}"#
+        )),
+    )
+    .await;
+    assert_eq!(by_entity["results"], 4);
+
+    // Marking one event seen marks it and every earlier one.
+    let boot_id = pick(&events, "linode_boot")["id"].as_u64().unwrap();
+    call(
+        &sb,
+        reqwest::Method::POST,
+        &format!("/account/events/{boot_id}/seen"),
+        Some(json!({})),
+        None,
+    )
+    .await;
+    let seen: Vec<bool> = sb
+        .events()
+        .iter()
+        .map(|e| e["seen"].as_bool().unwrap())
+        .collect();
+    assert_eq!(seen, [true, true, false, false]);
+    assert_eq!(
+        get(&sb, &format!("/account/events/{boot_id}")).await["seen"],
+        true
+    );
+}
