@@ -25,6 +25,35 @@ pub trait Resource: DeserializeOwned + Send + Sync + 'static {
     fn path(id: &Self::Id) -> Path;
 }
 
+/// The id of an object that belongs to another, such as a disk of a Linode: the parent's id
+/// and the object's own.
+///
+/// ```
+/// use linode::ChildId;
+/// let disk = ChildId::new(123, 456); // disk 456 of Linode 123
+/// assert_eq!(disk.to_string(), "123/456");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ChildId {
+    /// The parent's id (the Linode of a disk).
+    pub parent: u64,
+    /// The object's own id.
+    pub id: u64,
+}
+
+impl ChildId {
+    /// The object `id` under `parent`.
+    pub fn new(parent: u64, id: u64) -> ChildId {
+        ChildId { parent, id }
+    }
+}
+
+impl fmt::Display for ChildId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.parent, self.id)
+    }
+}
+
 /// A reference from one model to another, such as an instance's region: the id is known, the
 /// object is loaded only when asked for.
 ///
