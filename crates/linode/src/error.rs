@@ -100,6 +100,22 @@ pub enum Error {
         #[source]
         cause: Box<Error>,
     },
+    /// A wait reached its deadline before the state it waited for.
+    #[error("timed out after {waited:?} waiting for {what} (last seen: {last_state})")]
+    WaitTimeout {
+        /// What was awaited.
+        what: String,
+        /// The last state seen.
+        last_state: String,
+        /// How long it waited.
+        waited: std::time::Duration,
+    },
+    /// The event of an action ended in failure.
+    #[error("{event} failed")]
+    EventFailed {
+        /// The failed event.
+        event: Box<crate::events::Event>,
+    },
     /// An argument was refused before any request was sent.
     #[error("invalid argument `{field}`: {reason}")]
     InvalidArgument {

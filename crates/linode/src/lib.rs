@@ -38,6 +38,7 @@ pub mod api;
 mod client;
 mod config;
 mod error;
+pub mod events;
 pub mod filter;
 mod lazy;
 mod model;

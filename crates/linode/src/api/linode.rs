@@ -604,7 +604,7 @@ impl Resource for Kernel {
 /// Calls under `/linode`.
 #[derive(Debug, Clone, Copy)]
 pub struct LinodeGroup<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 
 impl Client {
