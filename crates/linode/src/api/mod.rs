@@ -3,4 +3,5 @@
 
 pub mod images;
 pub mod linode;
+pub mod networking;
 pub mod regions;
