@@ -163,12 +163,10 @@ pub fn disk_json(id: u64, label: &str, size: u64, filesystem: &str, status: &str
 pub fn config_json(id: u64, label: &str, devices: &[(&str, u64)], memory_limit: u64) -> Value {
     let mut map = Map::new();
     for slot in ["sda", "sdb", "sdc", "sdd", "sde", "sdf", "sdg", "sdh"] {
-        let device = devices
-            .iter()
-            .find(|(s, _)| *s == slot)
-            .map_or(Value::Null, |(_, disk)| {
-                json!({"disk_id": disk, "volume_id": null})
-            });
+        let device = devices.iter().find(|(s, _)| *s == slot).map_or(
+            Value::Null,
+            |(_, disk)| json!({"disk_id": disk, "volume_id": null}),
+        );
         map.insert(slot.to_owned(), device);
     }
     json!({
@@ -399,7 +397,11 @@ fn public_stackscripts() -> Vec<Value> {
             10079,
             "github-user",
             "Creates a sudo user with the SSH keys of a GitHub account.",
-            &["linode/debian12", "linode/ubuntu24.04", "linode/ubuntu22.04"],
+            &[
+                "linode/debian12",
+                "linode/ubuntu24.04",
+                "linode/ubuntu22.04",
+            ],
             json!([
                 {"name": "gh_username", "label": "GitHub username", "example": "linode"},
                 {"name": "shell", "label": "Login shell", "oneOf": "bash,zsh", "default": "bash"},

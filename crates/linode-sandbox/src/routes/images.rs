@@ -51,12 +51,12 @@ async fn list_images(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    let private = store
-        .compute
-        .images
-        .values()
-        .filter(|_| authenticated);
-    list_response(catalog().images.iter().chain(private), IMAGE_FILTERABLE, &req)
+    let private = store.compute.images.values().filter(|_| authenticated);
+    list_response(
+        catalog().images.iter().chain(private),
+        IMAGE_FILTERABLE,
+        &req,
+    )
 }
 
 async fn get_image(
@@ -68,12 +68,7 @@ async fn get_image(
         return Ok(Json(public.clone()));
     }
     let store = state.store();
-    get_response(
-        store
-            .compute
-            .private_image(&id)
-            .filter(|_| authenticated),
-    )
+    get_response(store.compute.private_image(&id).filter(|_| authenticated))
 }
 
 async fn create_image(
@@ -99,7 +94,10 @@ async fn create_image(
         }
     }
     let description = errs.string(&body, "description");
-    if description.as_ref().is_some_and(|d| d.chars().count() > 65000) {
+    if description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > 65000)
+    {
         errs.add("description", "Length must be 0-65000 characters");
     }
     let tags = errs.tags(&body);
@@ -115,7 +113,12 @@ async fn create_image(
     let (linode_label, region) = store
         .instances
         .get(linode_id)
-        .map(|i| (i["label"].as_str().unwrap_or_default().to_owned(), i["region"].clone()))
+        .map(|i| {
+            (
+                i["label"].as_str().unwrap_or_default().to_owned(),
+                i["region"].clone(),
+            )
+        })
         .unwrap_or_default();
     let ts = now();
     let image = json!({

@@ -10,9 +10,9 @@ use serde_json::{Map, Value, json};
 
 use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
 use crate::catalog::catalog;
+use crate::compute::image_deployable;
 use crate::error::ApiError;
 use crate::lifecycle::{Action, Entity};
-use crate::compute::image_deployable;
 use crate::store::{NewInstance, Store, now, status_on_create};
 
 /// Fields `GET /linode/instances` may filter and order on.
@@ -464,19 +464,22 @@ fn validate_create(
         stackscript_id,
         backup_id: backup,
     };
-    errs.into_result((NewInstance {
-        label,
-        region: region.unwrap_or_default(),
-        type_id: type_id.unwrap_or_default(),
-        image,
-        group: group.unwrap_or_default(),
-        tags: tags.unwrap_or_default(),
-        booted: booted.unwrap_or(has_image),
-        private_ip: private_ip.unwrap_or(false),
-        backups_enabled: backups_enabled.unwrap_or(false),
-        has_user_data,
-        disk_encryption: disk_encryption.unwrap_or_else(|| "disabled".to_owned()),
-    }, extra))
+    errs.into_result((
+        NewInstance {
+            label,
+            region: region.unwrap_or_default(),
+            type_id: type_id.unwrap_or_default(),
+            image,
+            group: group.unwrap_or_default(),
+            tags: tags.unwrap_or_default(),
+            booted: booted.unwrap_or(has_image),
+            private_ip: private_ip.unwrap_or(false),
+            backups_enabled: backups_enabled.unwrap_or(false),
+            has_user_data,
+            disk_encryption: disk_encryption.unwrap_or_else(|| "disabled".to_owned()),
+        },
+        extra,
+    ))
 }
 
 /// What a create request carries besides the instance's own fields.

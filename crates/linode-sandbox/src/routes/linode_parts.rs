@@ -166,7 +166,14 @@ async fn boot(
     }
     check_bootable(&mut store, id, &body)?;
     transition(
-        &mut store, id, &label, "linode_boot", "booting", "running", status, 10,
+        &mut store,
+        id,
+        &label,
+        "linode_boot",
+        "booting",
+        "running",
+        status,
+        10,
     );
     Ok(Json(json!({})))
 }
@@ -258,7 +265,12 @@ async fn rebuild(
         item["updated"] = Value::from(now());
     }
     let after = if booted { "running" } else { "offline" };
-    let image_entity = Entity::new("image", image.as_str(), &image, format!("/v4/images/{image}"));
+    let image_entity = Entity::new(
+        "image",
+        image.as_str(),
+        &image,
+        format!("/v4/images/{image}"),
+    );
     store.set_instance_status(id, "rebuilding");
     store.record(
         Action::new("linode_rebuild", Entity::linode(id, &label))
@@ -442,7 +454,10 @@ async fn create_disk(
     let filesystem = errs.string(&body, "filesystem");
     if let Some(fs) = &filesystem {
         if !FILESYSTEMS.contains(&fs.as_str()) {
-            errs.add("filesystem", format!("Must be one of {}", FILESYSTEMS.join(", ")));
+            errs.add(
+                "filesystem",
+                format!("Must be one of {}", FILESYSTEMS.join(", ")),
+            );
         }
     }
     match errs.string(&body, "root_pass") {
@@ -482,7 +497,12 @@ async fn create_disk(
 }
 
 fn set_disk(store: &mut Store, id: u64, disk: u64, key: &str, value: Value) {
-    if let Some(d) = store.compute.disks.get_mut(&id).and_then(|t| t.get_mut(disk)) {
+    if let Some(d) = store
+        .compute
+        .disks
+        .get_mut(&id)
+        .and_then(|t| t.get_mut(disk))
+    {
         d[key] = value;
         d["updated"] = Value::from(now());
     }
@@ -555,7 +575,10 @@ async fn resize_disk(
             return Ok(Json(json!({})));
         }
     }
-    Err(errs.into_result(()).err().unwrap_or_else(ApiError::not_found))
+    Err(errs
+        .into_result(())
+        .err()
+        .unwrap_or_else(ApiError::not_found))
 }
 
 async fn delete_disk(
@@ -606,7 +629,11 @@ async fn list_configs(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    list_response(configs_of(&mut store, id)?.values(), CONFIG_FILTERABLE, &req)
+    list_response(
+        configs_of(&mut store, id)?.values(),
+        CONFIG_FILTERABLE,
+        &req,
+    )
 }
 
 async fn get_config(
@@ -782,7 +809,13 @@ async fn delete_config(
 // ----- backups -----
 
 /// A `Backup` of the instance's current disks and configs.
-fn backup_json(store: &mut Store, id: u64, backup_id: u64, kind: &str, label: Option<&str>) -> Value {
+fn backup_json(
+    store: &mut Store,
+    id: u64,
+    backup_id: u64,
+    kind: &str,
+    label: Option<&str>,
+) -> Value {
     store.ensure_parts(id);
     let disks: Vec<Value> = store
         .compute
@@ -901,16 +934,19 @@ async fn take_snapshot(
         Some(_) => {}
     }
     errs.into_result(())?;
-    if store.instances.get(id).is_some_and(|i| i["backups"]["enabled"] != true) {
+    if store
+        .instances
+        .get(id)
+        .is_some_and(|i| i["backups"]["enabled"] != true)
+    {
         return Err(ApiError::bad_request(
             "Backups are not enabled for this Linode",
         ));
     }
-    let pending = store
-        .compute
-        .backups
-        .get(&id)
-        .is_some_and(|t| t.values().any(|b| b["type"] == "snapshot" && b["status"] != "successful"));
+    let pending = store.compute.backups.get(&id).is_some_and(|t| {
+        t.values()
+            .any(|b| b["type"] == "snapshot" && b["status"] != "successful")
+    });
     if pending {
         return Err(ApiError::bad_request("A snapshot is already in progress"));
     }
@@ -983,7 +1019,9 @@ async fn restore_backup(
         return Err(ApiError::field("linode_id", "linode_id is required"));
     };
     if backup["available"] != true {
-        return Err(ApiError::bad_request("Backup is not available for restoration"));
+        return Err(ApiError::bad_request(
+            "Backup is not available for restoration",
+        ));
     }
     let Ok((target_label, target_status)) = instance(&store, target) else {
         return Err(ApiError::field("linode_id", "Linode not found"));
@@ -996,7 +1034,9 @@ async fn restore_backup(
         ));
     }
     if !matches!(target_status.as_str(), "offline" | "stopped" | "running") {
-        return Err(ApiError::bad_request(format!("Linode busy: it is {target_status}")));
+        return Err(ApiError::bad_request(format!(
+            "Linode busy: it is {target_status}"
+        )));
     }
     let needed: u64 = backup["disks"]
         .as_array()

@@ -30,7 +30,10 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/networking/ips/assign", post(assign))
         .route("/networking/ips/{address}", get(get_ip).put(update_ip))
         .route("/networking/ipv6/pools", get(list_pools))
-        .route("/networking/ipv6/ranges", get(list_ranges).post(create_range))
+        .route(
+            "/networking/ipv6/ranges",
+            get(list_ranges).post(create_range),
+        )
         .route(
             "/networking/ipv6/ranges/{*range}",
             get(get_range).delete(delete_range),
@@ -43,7 +46,9 @@ fn is_private(address: &str) -> bool {
 
 /// The SLAAC address of an instance, without its `/128`.
 fn slaac(item: &Value) -> Option<&str> {
-    item["ipv6"].as_str().map(|a| a.split('/').next().unwrap_or(a))
+    item["ipv6"]
+        .as_str()
+        .map(|a| a.split('/').next().unwrap_or(a))
 }
 
 /// An `IPAddress` object for one of an instance's addresses.
@@ -127,8 +132,9 @@ pub(super) fn linode_ips(store: &Store, id: u64) -> Value {
         .collect();
     let (private, public): (Vec<&str>, Vec<&str>) =
         addresses.into_iter().partition(|a| is_private(a));
-    let objects =
-        |list: Vec<&str>| -> Vec<Value> { list.iter().map(|a| address_json(store, a, item)).collect() };
+    let objects = |list: Vec<&str>| -> Vec<Value> {
+        list.iter().map(|a| address_json(store, a, item)).collect()
+    };
     let slaac_json = slaac(item).map_or(Value::Null, |a| address_json(store, a, item));
     let link_local = slaac(item).map_or(Value::Null, |a| {
         let host = a.split("::").nth(1).unwrap_or("1");
@@ -452,7 +458,11 @@ async fn list_ranges(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    list_response(store.compute.ipv6_ranges.values().map(|(_, r)| r), &[], &req)
+    list_response(
+        store.compute.ipv6_ranges.values().map(|(_, r)| r),
+        &[],
+        &req,
+    )
 }
 
 async fn create_range(
@@ -490,7 +500,10 @@ async fn create_range(
             match store.instances.values().find(|i| slaac(i) == Some(bare)) {
                 Some(item) => Some(item),
                 None => {
-                    errs.add("route_target", "Not the SLAAC address of one of your Linodes");
+                    errs.add(
+                        "route_target",
+                        "Not the SLAAC address of one of your Linodes",
+                    );
                     None
                 }
             }

@@ -123,14 +123,15 @@ pub(super) fn check_deploy(
     if let Some(data) = data {
         for (key, value) in data {
             if !value.is_string() {
-                errs.add(
-                    &format!("stackscript_data.{key}"),
-                    "Values must be strings",
-                );
+                errs.add(&format!("stackscript_data.{key}"), "Values must be strings");
             }
         }
     }
-    for field in script["user_defined_fields"].as_array().into_iter().flatten() {
+    for field in script["user_defined_fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
         let Some(name) = field["name"].as_str() else {
             continue;
         };
@@ -182,7 +183,10 @@ fn validate_fields(
         if !script.starts_with("#!") {
             errs.add("script", "Script must begin with a shebang (#!)");
         }
-        out.insert("user_defined_fields".into(), Value::from(parse_udfs(&script)));
+        out.insert(
+            "user_defined_fields".into(),
+            Value::from(parse_udfs(&script)),
+        );
         out.insert("script".into(), Value::from(script));
     }
     if let Some(images) = errs.strings(body, "images") {

@@ -185,7 +185,11 @@ impl ImagesGroup<'_> {
 
     /// Makes a private image from one of your disks (status `creating`, then `available`).
     pub async fn create(&self, request: &CreateImage) -> Result<Image> {
-        if request.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
+        if request
+            .label
+            .as_deref()
+            .is_some_and(|l| l.trim().is_empty())
+        {
             return Err(Error::invalid("label", "is empty"));
         }
         self.client

@@ -11,8 +11,8 @@ mod stackscripts;
 
 pub use parts::{
     AvailableBackups, Backup, BackupDisk, BackupStatus, BackupType, Config, ConfigDevice,
-    ConfigHelpers, ConfigUpdate, CreateDisk, Disk, DiskStatus, DiskUpdate, Filesystem,
-    InstanceIps, InstanceIpv4, InstanceIpv6, SnapshotBackups,
+    ConfigHelpers, ConfigUpdate, CreateDisk, Disk, DiskStatus, DiskUpdate, Filesystem, InstanceIps,
+    InstanceIpv4, InstanceIpv6, SnapshotBackups,
 };
 pub use stackscripts::{CreateStackScript, StackScript, StackScriptUpdate, UserDefinedField};
 
@@ -949,9 +949,7 @@ impl LinodeGroup<'_> {
     }
 
     async fn send_empty(&self, request: Request) -> Result<()> {
-        self.client
-            .send::<serde::de::IgnoredAny>(request)
-            .await?;
+        self.client.send::<serde::de::IgnoredAny>(request).await?;
         Ok(())
     }
 
@@ -1048,7 +1046,9 @@ impl LinodeGroup<'_> {
         if update.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
             return Err(Error::invalid("label", "is empty"));
         }
-        self.client.send(Request::put(Disk::path(&id), update)?).await
+        self.client
+            .send(Request::put(Disk::path(&id), update)?)
+            .await
     }
 
     /// Grows or shrinks a disk to `size` MB.
@@ -1129,7 +1129,12 @@ impl LinodeGroup<'_> {
 
     /// Restores a backup to instance `target` (in the backup's region). With `overwrite`,
     /// the target's disks and profiles are deleted first; otherwise it needs room for them.
-    pub async fn restore_backup(&self, backup: ChildId, target: u64, overwrite: bool) -> Result<()> {
+    pub async fn restore_backup(
+        &self,
+        backup: ChildId,
+        target: u64,
+        overwrite: bool,
+    ) -> Result<()> {
         let body = serde_json::json!({ "linode_id": target, "overwrite": overwrite });
         self.send_empty(Request::post(Backup::path(&backup).join("restore"), &body)?)
             .await

@@ -183,7 +183,11 @@ impl Client {
     }
 }
 
-pub(crate) fn allocate_request(linode_id: Option<u64>, public: bool, path: Path) -> Result<Request> {
+pub(crate) fn allocate_request(
+    linode_id: Option<u64>,
+    public: bool,
+    path: Path,
+) -> Result<Request> {
     Request::post(
         path,
         &Allocate {
@@ -211,9 +215,7 @@ impl NetworkingGroup<'_> {
             return Err(Error::invalid("rdns", "is empty"));
         }
         let path = IpAddress::path(&address.to_owned());
-        self.client
-            .send(Request::put(path, &Rdns { rdns })?)
-            .await
+        self.client.send(Request::put(path, &Rdns { rdns })?).await
     }
 
     /// Allocates a new IPv4 address (public, or a private one) for an instance.
@@ -248,9 +250,7 @@ impl NetworkingGroup<'_> {
                 assignments,
             },
         )?;
-        self.client
-            .send::<serde::de::IgnoredAny>(request)
-            .await?;
+        self.client.send::<serde::de::IgnoredAny>(request).await?;
         Ok(())
     }
 
@@ -267,7 +267,11 @@ impl NetworkingGroup<'_> {
     }
 
     /// Creates an IPv6 range of `prefix_length` bits (56 or 64) routed to an instance.
-    pub async fn create_ipv6_range(&self, linode_id: u64, prefix_length: u32) -> Result<NewIpv6Range> {
+    pub async fn create_ipv6_range(
+        &self,
+        linode_id: u64,
+        prefix_length: u32,
+    ) -> Result<NewIpv6Range> {
         #[derive(Serialize)]
         struct Create {
             linode_id: u64,
