@@ -115,21 +115,40 @@ fn disk_entity(linode: u64, disk: u64, label: &str) -> Entity {
     )
 }
 
-/// Starts a status transition `during` → `after` (back to `before` on failure).
-fn transition(
-    store: &mut Store,
-    id: u64,
-    label: &str,
-    action: &str,
-    during: &str,
+/// A power action: its event, the status while it runs and the status it ends in.
+struct Power {
+    action: &'static str,
+    during: &'static str,
     after: &'static str,
-    before: String,
     seconds: u64,
-) {
-    store.set_instance_status(id, during);
+}
+
+const BOOT: Power = Power {
+    action: "linode_boot",
+    during: "booting",
+    after: "running",
+    seconds: 10,
+};
+const REBOOT: Power = Power {
+    action: "linode_reboot",
+    during: "rebooting",
+    after: "running",
+    seconds: 15,
+};
+const SHUTDOWN: Power = Power {
+    action: "linode_shutdown",
+    during: "shutting_down",
+    after: "offline",
+    seconds: 10,
+};
+
+/// Starts a power action (back to `before` on failure).
+fn transition(store: &mut Store, id: u64, label: &str, power: Power, before: String) {
+    let after = power.after;
+    store.set_instance_status(id, power.during);
     store.record(
-        Action::new(action, Entity::linode(id, label))
-            .lasting(Duration::from_secs(seconds))
+        Action::new(power.action, Entity::linode(id, label))
+            .lasting(Duration::from_secs(power.seconds))
             .on_finish(move |s| s.set_instance_status(id, after))
             .on_fail(move |s| s.set_instance_status(id, &before)),
     );
@@ -165,16 +184,7 @@ async fn boot(
         return Err(ApiError::bad_request("Linode is already running"));
     }
     check_bootable(&mut store, id, &body)?;
-    transition(
-        &mut store,
-        id,
-        &label,
-        "linode_boot",
-        "booting",
-        "running",
-        status,
-        10,
-    );
+    transition(&mut store, id, &label, BOOT, status);
     Ok(Json(json!({})))
 }
 
@@ -187,16 +197,7 @@ async fn reboot(
     let (label, status) = instance(&store, id)?;
     not_busy(&status)?;
     check_bootable(&mut store, id, &body)?;
-    transition(
-        &mut store,
-        id,
-        &label,
-        "linode_reboot",
-        "rebooting",
-        "running",
-        status,
-        15,
-    );
+    transition(&mut store, id, &label, REBOOT, status);
     Ok(Json(json!({})))
 }
 
@@ -210,16 +211,7 @@ async fn shutdown(
     if status != "running" {
         return Err(ApiError::bad_request("Linode is not running"));
     }
-    transition(
-        &mut store,
-        id,
-        &label,
-        "linode_shutdown",
-        "shutting_down",
-        "offline",
-        status,
-        10,
-    );
+    transition(&mut store, id, &label, SHUTDOWN, status);
     Ok(Json(json!({})))
 }
 
