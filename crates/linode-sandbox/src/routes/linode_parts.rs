@@ -409,7 +409,7 @@ fn check_space(errs: &mut Errors, store: &Store, id: u64, used: u64, size: u64) 
         .get(id)
         .and_then(|i| i["specs"]["disk"].as_u64())
         .unwrap_or(0);
-    if used + size > total {
+    if used.saturating_add(size) > total {
         errs.add(
             "size",
             format!(
@@ -541,7 +541,7 @@ async fn resize_disk(
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     let old = current["size"].as_u64().unwrap_or(0);
-    let used = store.disk_usage(id) - old;
+    let used = store.disk_usage(id).saturating_sub(old);
     let mut errs = Errors::default();
     match errs.integer(&body, "size") {
         None => errs.add("size", "size is required"),
@@ -1046,7 +1046,7 @@ async fn restore_backup(
         .get(target)
         .and_then(|i| i["specs"]["disk"].as_u64())
         .unwrap_or(0);
-    if used + needed > total {
+    if used.saturating_add(needed) > total {
         return Err(ApiError::field(
             "overwrite",
             "The target Linode lacks free space for the backup's disks; restore with overwrite",
