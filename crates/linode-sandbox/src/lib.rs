@@ -16,6 +16,7 @@
 
 mod auth;
 pub mod catalog;
+pub mod compute;
 pub mod error;
 pub mod lifecycle;
 pub mod pagination;
@@ -190,6 +191,73 @@ impl Sandbox {
     /// How many instances exist.
     pub fn instance_count(&self) -> usize {
         self.state.store().instances.len()
+    }
+
+    /// The disks of a Linode, in id order (empty when it does not exist).
+    pub fn disks(&self, linode_id: u64) -> Vec<serde_json::Value> {
+        let mut store = self.state.store();
+        store.tick();
+        store.ensure_parts(linode_id);
+        store
+            .compute
+            .disks
+            .get(&linode_id)
+            .map(|t| t.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The configuration profiles of a Linode, in id order.
+    pub fn configs(&self, linode_id: u64) -> Vec<serde_json::Value> {
+        let mut store = self.state.store();
+        store.tick();
+        store.ensure_parts(linode_id);
+        store
+            .compute
+            .configs
+            .get(&linode_id)
+            .map(|t| t.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The backups (automatic ones and snapshots) of a Linode, in id order.
+    pub fn backups(&self, linode_id: u64) -> Vec<serde_json::Value> {
+        let mut store = self.state.store();
+        store.tick();
+        store
+            .compute
+            .backups
+            .get(&linode_id)
+            .map(|t| t.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Takes an automatic backup of a Linode with the backup service on, as the daily job
+    /// would; returns the backup's id (`None` when the Linode is gone or not enrolled).
+    pub fn take_automatic_backup(&self, linode_id: u64) -> Option<u64> {
+        self.state.store().automatic_backup(linode_id)
+    }
+
+    /// The stored JSON of a StackScript (public or the account's own).
+    pub fn stackscript(&self, id: u64) -> Option<serde_json::Value> {
+        self.state.store().compute.stackscripts.get(id).cloned()
+    }
+
+    /// The stored JSON of a private image (`private/123`).
+    pub fn private_image(&self, id: &str) -> Option<serde_json::Value> {
+        let mut store = self.state.store();
+        store.tick();
+        store.compute.private_image(id).cloned()
+    }
+
+    /// The IPv6 ranges, each with the id of the Linode it routes to.
+    pub fn ipv6_ranges(&self) -> Vec<(u64, serde_json::Value)> {
+        self.state
+            .store()
+            .compute
+            .ipv6_ranges
+            .values()
+            .cloned()
+            .collect()
     }
 }
 

@@ -132,6 +132,8 @@ pub struct Store {
     next_private_ip: u64,
     next_ipv6: u64,
     seeded: u64,
+    /// Disks, configs, backups, StackScripts, private images and networking details.
+    pub compute: crate::compute::Compute,
 }
 
 impl Default for Store {
@@ -148,6 +150,7 @@ impl Default for Store {
             next_private_ip: 0,
             next_ipv6: 0,
             seeded: 0,
+            compute: crate::compute::Compute::default(),
         }
     }
 }
@@ -193,7 +196,7 @@ impl Store {
 
     /// A public IPv4 address never handed out before: the three documentation ranges
     /// first, then the benchmarking range 198.18.0.0/15.
-    fn alloc_public_ipv4(&mut self) -> String {
+    pub(crate) fn alloc_public_ipv4(&mut self) -> String {
         let n = self.next_public_ip;
         self.next_public_ip += 1;
         const DOC: [&str; 3] = ["192.0.2", "198.51.100", "203.0.113"];
@@ -205,7 +208,7 @@ impl Store {
         }
     }
 
-    fn alloc_private_ipv4(&mut self) -> String {
+    pub(crate) fn alloc_private_ipv4(&mut self) -> String {
         let n = self.next_private_ip % (128 * 254);
         self.next_private_ip += 1;
         format!("192.168.{}.{}", 128 + n / 254, n % 254 + 1)

@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
 use crate::catalog::catalog;
+use crate::compute::image_deployable;
 use crate::error::ApiError;
 use crate::lifecycle::{Action, Entity};
 use crate::store::{NewInstance, Store, now, status_on_create};
@@ -63,6 +64,8 @@ pub(super) fn routes() -> Router<AppState> {
                 .put(update_instance)
                 .delete(delete_instance),
         )
+        .merge(super::linode_parts::routes())
+        .merge(super::stackscripts::routes())
         .route("/linode/types", get(list_types))
         .route("/linode/types/{id}", get(get_type))
         .route("/linode/kernels", get(list_kernels))
@@ -106,6 +109,7 @@ async fn delete_instance(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let deleted = store.delete_instance(id).ok_or_else(ApiError::not_found)?;
+    store.forget_linode_parts(id, &deleted);
     let label = deleted["label"].as_str().unwrap_or_default();
     store.record(Action::new("linode_delete", Entity::linode(id, label)));
     Ok(Json(json!({})))
@@ -116,9 +120,17 @@ async fn create_instance(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let new = validate_create(&body, &store)?;
-    let settled = status_on_create(new.image.is_some(), new.booted);
+    let (new, extra) = validate_create(&body, &store)?;
+    let settled = status_on_create(new.image.is_some() || extra.backup_id.is_some(), new.booted);
     let id = store.create_instance(new);
+    // Disks and configs: a deployment of the image, the backup's disks, or nothing.
+    store.ensure_parts(id);
+    if let Some(bid) = extra.backup_id {
+        store.restore_backup_into(bid, id);
+    }
+    if let Some(sid) = extra.stackscript_id {
+        super::stackscripts::count_deployment(&mut store, sid);
+    }
     let label = store
         .instances
         .get(id)
@@ -188,14 +200,14 @@ async fn update_instance(
 
 /// Collected field errors of one request body.
 #[derive(Default)]
-struct Errors(Vec<(String, String)>);
+pub(super) struct Errors(Vec<(String, String)>);
 
 impl Errors {
-    fn add(&mut self, field: &str, reason: impl Into<String>) {
+    pub(super) fn add(&mut self, field: &str, reason: impl Into<String>) {
         self.0.push((field.to_owned(), reason.into()));
     }
 
-    fn into_result<T>(self, value: T) -> Result<T, ApiError> {
+    pub(super) fn into_result<T>(self, value: T) -> Result<T, ApiError> {
         if self.0.is_empty() {
             Ok(value)
         } else {
@@ -204,7 +216,7 @@ impl Errors {
     }
 
     /// An optional string (`null` counts as absent).
-    fn string(&mut self, body: &Map<String, Value>, key: &str) -> Option<String> {
+    pub(super) fn string(&mut self, body: &Map<String, Value>, key: &str) -> Option<String> {
         match body.get(key) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
@@ -215,7 +227,7 @@ impl Errors {
         }
     }
 
-    fn boolean(&mut self, body: &Map<String, Value>, key: &str) -> Option<bool> {
+    pub(super) fn boolean(&mut self, body: &Map<String, Value>, key: &str) -> Option<bool> {
         match body.get(key) {
             None | Some(Value::Null) => None,
             Some(Value::Bool(b)) => Some(*b),
@@ -226,7 +238,7 @@ impl Errors {
         }
     }
 
-    fn integer(&mut self, body: &Map<String, Value>, key: &str) -> Option<u64> {
+    pub(super) fn integer(&mut self, body: &Map<String, Value>, key: &str) -> Option<u64> {
         match body.get(key) {
             None | Some(Value::Null) => None,
             Some(v) => match v.as_u64() {
@@ -239,7 +251,7 @@ impl Errors {
         }
     }
 
-    fn strings(&mut self, body: &Map<String, Value>, key: &str) -> Option<Vec<String>> {
+    pub(super) fn strings(&mut self, body: &Map<String, Value>, key: &str) -> Option<Vec<String>> {
         match body.get(key) {
             None | Some(Value::Null) => None,
             Some(Value::Array(items)) if items.iter().all(Value::is_string) => Some(
@@ -255,7 +267,7 @@ impl Errors {
         }
     }
 
-    fn object<'a>(
+    pub(super) fn object<'a>(
         &mut self,
         body: &'a Map<String, Value>,
         key: &str,
@@ -270,7 +282,7 @@ impl Errors {
         }
     }
 
-    fn array(&mut self, body: &Map<String, Value>, key: &str) {
+    pub(super) fn array(&mut self, body: &Map<String, Value>, key: &str) {
         if !matches!(
             body.get(key),
             None | Some(Value::Null) | Some(Value::Array(_))
@@ -279,7 +291,7 @@ impl Errors {
         }
     }
 
-    fn tags(&mut self, body: &Map<String, Value>) -> Option<Vec<String>> {
+    pub(super) fn tags(&mut self, body: &Map<String, Value>) -> Option<Vec<String>> {
         let tags = self.strings(body, "tags")?;
         if tags.iter().any(|t| !(3..=50).contains(&t.chars().count())) {
             self.add("tags", "Length must be 3-50 characters");
@@ -287,7 +299,7 @@ impl Errors {
         Some(tags)
     }
 
-    fn group(&mut self, body: &Map<String, Value>) -> Option<String> {
+    pub(super) fn group(&mut self, body: &Map<String, Value>) -> Option<String> {
         let group = self.string(body, "group")?;
         if group.chars().count() > 50 {
             self.add("group", "Length must be 0-50 characters");
@@ -296,7 +308,7 @@ impl Errors {
     }
 
     /// An optional label, checked for shape and uniqueness (`own_id` may keep its label).
-    fn label(
+    pub(super) fn label(
         &mut self,
         body: &Map<String, Value>,
         store: &Store,
@@ -319,7 +331,7 @@ impl Errors {
 }
 
 /// Checks a Linode label's shape.
-fn check_label(label: &str) -> Result<(), &'static str> {
+pub(super) fn check_label(label: &str) -> Result<(), &'static str> {
     if !(3..=64).contains(&label.chars().count()) {
         return Err("Length must be 3-64 characters");
     }
@@ -341,7 +353,7 @@ fn check_label(label: &str) -> Result<(), &'static str> {
 
 /// Whether a root password is strong enough: 11-128 characters and at least three of
 /// lower case, upper case, digits and punctuation.
-fn strong_password(pass: &str) -> bool {
+pub(super) fn strong_password(pass: &str) -> bool {
     let len = pass.chars().count();
     let classes = [
         pass.chars().any(|c| c.is_lowercase()),
@@ -352,7 +364,10 @@ fn strong_password(pass: &str) -> bool {
     (11..=128).contains(&len) && classes.iter().filter(|c| **c).count() >= 3
 }
 
-fn validate_create(body: &Map<String, Value>, store: &Store) -> Result<NewInstance, ApiError> {
+fn validate_create(
+    body: &Map<String, Value>,
+    store: &Store,
+) -> Result<(NewInstance, CreateExtra), ApiError> {
     let mut errs = Errors::default();
     let cat = catalog();
 
@@ -382,7 +397,7 @@ fn validate_create(body: &Map<String, Value>, store: &Store) -> Result<NewInstan
     }
     let image = errs.string(body, "image");
     if let Some(i) = &image {
-        if cat.image(i).is_none() {
+        if !image_deployable(store, i) {
             errs.add("image", "Image not found");
         }
     }
@@ -403,13 +418,27 @@ fn validate_create(body: &Map<String, Value>, store: &Store) -> Result<NewInstan
     let booted = errs.boolean(body, "booted");
     let private_ip = errs.boolean(body, "private_ip");
     let backups_enabled = errs.boolean(body, "backups_enabled");
-    errs.integer(body, "stackscript_id");
-    errs.object(body, "stackscript_data");
+    let stackscript_id = errs.integer(body, "stackscript_id");
+    if let Some(sid) = stackscript_id {
+        let data = errs.object(body, "stackscript_data");
+        super::stackscripts::check_deploy(&mut errs, store, sid, image.as_deref(), data);
+    }
     errs.integer(body, "swap_size");
     errs.integer(body, "firewall_id");
     errs.array(body, "interfaces");
-    if errs.integer(body, "backup_id").is_some() {
-        errs.add("backup_id", "Backup not found");
+    let backup_id = errs.integer(body, "backup_id");
+    let mut backup = None;
+    if let Some(bid) = backup_id {
+        match store.compute.find_backup(bid) {
+            Some((_, b)) if b["status"] == "successful" && b["available"] == true => {
+                backup = Some(bid);
+            }
+            Some(_) => errs.add("backup_id", "Backup is not available for restoration"),
+            None => errs.add("backup_id", "Backup not found"),
+        }
+        if image.is_some() && backup.is_some() {
+            errs.add("image", "An image may not be given with backup_id");
+        }
     }
     let mut has_user_data = false;
     if let Some(metadata) = errs.object(body, "metadata") {
@@ -430,20 +459,33 @@ fn validate_create(body: &Map<String, Value>, store: &Store) -> Result<NewInstan
             errs.add("disk_encryption", "Must be enabled or disabled");
         }
     }
-    let has_image = image.is_some();
-    errs.into_result(NewInstance {
-        label,
-        region: region.unwrap_or_default(),
-        type_id: type_id.unwrap_or_default(),
-        image,
-        group: group.unwrap_or_default(),
-        tags: tags.unwrap_or_default(),
-        booted: booted.unwrap_or(has_image),
-        private_ip: private_ip.unwrap_or(false),
-        backups_enabled: backups_enabled.unwrap_or(false),
-        has_user_data,
-        disk_encryption: disk_encryption.unwrap_or_else(|| "disabled".to_owned()),
-    })
+    let has_image = image.is_some() || backup.is_some();
+    let extra = CreateExtra {
+        stackscript_id,
+        backup_id: backup,
+    };
+    errs.into_result((
+        NewInstance {
+            label,
+            region: region.unwrap_or_default(),
+            type_id: type_id.unwrap_or_default(),
+            image,
+            group: group.unwrap_or_default(),
+            tags: tags.unwrap_or_default(),
+            booted: booted.unwrap_or(has_image),
+            private_ip: private_ip.unwrap_or(false),
+            backups_enabled: backups_enabled.unwrap_or(false),
+            has_user_data,
+            disk_encryption: disk_encryption.unwrap_or_else(|| "disabled".to_owned()),
+        },
+        extra,
+    ))
+}
+
+/// What a create request carries besides the instance's own fields.
+struct CreateExtra {
+    stackscript_id: Option<u64>,
+    backup_id: Option<u64>,
 }
 
 /// The mutable fields of an instance found in a PUT body.

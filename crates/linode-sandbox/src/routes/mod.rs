@@ -4,7 +4,10 @@
 mod events;
 mod images;
 mod linode;
+mod linode_parts;
+mod networking;
 mod regions;
+mod stackscripts;
 
 use std::any::Any;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -68,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .merge(linode::routes())
         .merge(regions::routes())
         .merge(images::routes())
+        .merge(networking::routes())
         .merge(events::routes())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found);

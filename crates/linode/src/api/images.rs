@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::{Client, Path};
-use crate::error::Result;
+use crate::client::{Client, Path, Request};
+use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::model::{Resource, api_enum, null_default, timestamp};
 use crate::pagination::ListRequest;
@@ -81,6 +81,84 @@ filterable!(Image {
     VENDOR: Text = "vendor",
 });
 
+/// A new private image made from a disk.
+///
+/// ```
+/// use linode::api::images::CreateImage;
+/// let image = CreateImage::from_disk(123).label("golden").description("Base web server");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CreateImage {
+    disk_id: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<String>,
+}
+
+impl CreateImage {
+    /// An image of disk `disk_id`, labelled like the disk unless [`label`](Self::label) is set.
+    pub fn from_disk(disk_id: u64) -> Self {
+        CreateImage {
+            disk_id,
+            ..Default::default()
+        }
+    }
+
+    /// Sets the label.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Sets the description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Sets the tags.
+    pub fn tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
+        self.tags = tags.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+/// Fields of a private image to change: only the fields set are sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ImageUpdate {
+    /// New label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// New description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// New tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+}
+
+impl Image {
+    /// The fields the API lets you change, as they are now: what [`save`](Image::save) sends.
+    pub fn changes(&self) -> ImageUpdate {
+        ImageUpdate {
+            label: Some(self.label.clone()),
+            description: self.description.clone(),
+            tags: Some(self.tags.clone()),
+        }
+    }
+
+    /// Sends the label, description and tags, and replaces `self` with the API's answer.
+    pub async fn save(&mut self, client: &Client) -> Result<()> {
+        *self = client.images().update(&self.id, &self.changes()).await?;
+        Ok(())
+    }
+}
+
 impl Resource for Image {
     type Id = String;
     fn path(id: &String) -> Path {
@@ -104,11 +182,57 @@ impl ImagesGroup<'_> {
     pub async fn get(&self, id: &str) -> Result<Image> {
         self.client.load::<Image>(id.to_owned()).await
     }
+
+    /// Makes a private image from one of your disks (status `creating`, then `available`).
+    pub async fn create(&self, request: &CreateImage) -> Result<Image> {
+        if request
+            .label
+            .as_deref()
+            .is_some_and(|l| l.trim().is_empty())
+        {
+            return Err(Error::invalid("label", "is empty"));
+        }
+        self.client
+            .send(Request::post(Path::new("/images"), request)?)
+            .await
+    }
+
+    /// Changes the fields set in `update` of a private image.
+    pub async fn update(&self, id: &str, update: &ImageUpdate) -> Result<Image> {
+        if update.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
+            return Err(Error::invalid("label", "is empty"));
+        }
+        self.client
+            .send(Request::put(Image::path(&id.to_owned()), update)?)
+            .await
+    }
+
+    /// Deletes a private image.
+    pub async fn delete(&self, id: &str) -> Result<()> {
+        self.client
+            .send::<serde::de::IgnoredAny>(Request::delete(Image::path(&id.to_owned())))
+            .await?;
+        Ok(())
+    }
 }
 
 impl Client {
     /// Images (`/images`).
     pub fn images(&self) -> ImagesGroup<'_> {
         ImagesGroup { client: self }
+    }
+
+    /// Makes a private image from disk `disk_id`, labelled like the disk unless `label` is
+    /// given (the seed's top-level `create_image`).
+    pub async fn create_image(
+        &self,
+        disk_id: u64,
+        label: Option<&str>,
+        description: Option<&str>,
+    ) -> Result<Image> {
+        let mut request = CreateImage::from_disk(disk_id);
+        request.label = label.map(str::to_owned);
+        request.description = description.map(str::to_owned);
+        self.images().create(&request).await
     }
 }

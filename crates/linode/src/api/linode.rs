@@ -1,7 +1,22 @@
 //! Linode instances and their catalogs: `/linode/instances`, `/linode/types`, `/linode/kernels`.
 
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize, Serializer};
+
+mod parts;
+mod stackscripts;
+
+pub use parts::{
+    AvailableBackups, Backup, BackupDisk, BackupStatus, BackupType, Config, ConfigDevice,
+    ConfigHelpers, ConfigUpdate, CreateDisk, Disk, DiskStatus, DiskUpdate, Filesystem, InstanceIps,
+    InstanceIpv4, InstanceIpv6, SnapshotBackups,
+};
+pub use stackscripts::{CreateStackScript, StackScript, StackScriptUpdate, UserDefinedField};
+
+use crate::api::networking::{IpAddress, allocate_request};
 
 use crate::api::images::Image;
 use crate::api::regions::Region;
@@ -9,7 +24,7 @@ use crate::client::{Client, Path, Request};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::lazy::Lazy;
-use crate::model::{Ref, Resource, api_enum, null_default, timestamp};
+use crate::model::{ChildId, Ref, Resource, api_enum, null_default, timestamp};
 use crate::pagination::ListRequest;
 
 api_enum! {
@@ -37,6 +52,8 @@ api_enum! {
         Cloning = "cloning",
         /// Being restored from a backup.
         Restoring = "restoring",
+        /// Changing plan.
+        Resizing = "resizing",
         /// Stopped (for example by maintenance).
         Stopped = "stopped",
         /// Suspended for billing.
@@ -239,6 +256,59 @@ impl Instance {
     pub fn into_lazy(self, client: &Client) -> Lazy<Instance> {
         Lazy::with_value(client, self.id, self)
     }
+
+    /// Boots it.
+    pub async fn boot(&self, client: &Client) -> Result<()> {
+        client.linode().boot(self.id).await
+    }
+
+    /// Reboots it.
+    pub async fn reboot(&self, client: &Client) -> Result<()> {
+        client.linode().reboot(self.id).await
+    }
+
+    /// Shuts it down.
+    pub async fn shutdown(&self, client: &Client) -> Result<()> {
+        client.linode().shutdown(self.id).await
+    }
+
+    /// Rebuilds it from a new image (see [`LinodeGroup::rebuild`]).
+    pub async fn rebuild(&self, client: &Client, request: RebuildInstance) -> Result<NewInstance> {
+        client.linode().rebuild(self.id, request).await
+    }
+
+    /// Moves it to plan `instance_type`.
+    pub async fn resize(&self, client: &Client, instance_type: &str) -> Result<()> {
+        client
+            .linode()
+            .resize(self.id, &ResizeInstance::new(instance_type))
+            .await
+    }
+
+    /// Its disks.
+    pub fn disks(&self, client: &Client) -> ListRequest<Disk> {
+        client.linode().disks(self.id)
+    }
+
+    /// Its configuration profiles.
+    pub fn configs(&self, client: &Client) -> ListRequest<Config> {
+        client.linode().configs(self.id)
+    }
+
+    /// Its backups: automatic ones and the current and in-progress snapshot.
+    pub async fn available_backups(&self, client: &Client) -> Result<AvailableBackups> {
+        client.linode().available_backups(self.id).await
+    }
+
+    /// Takes a manual snapshot.
+    pub async fn snapshot(&self, client: &Client, label: &str) -> Result<Backup> {
+        client.linode().snapshot(self.id, label).await
+    }
+
+    /// Its addresses.
+    pub async fn ips(&self, client: &Client) -> Result<InstanceIps> {
+        client.linode().ips(self.id).await
+    }
 }
 
 /// A partial update of an instance: only the fields set are sent.
@@ -325,6 +395,14 @@ pub struct CreateInstance {
     root_pass: Option<SecretString>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     authorized_keys: Vec<String>,
+    #[serde(skip)]
+    authorized_key_files: Vec<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stackscript_id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stackscript_data: Option<BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    backup_id: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     booted: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -351,6 +429,47 @@ impl CreateInstance {
     ) -> Self {
         CreateInstance {
             image: Some(image.into()),
+            ..Self::empty(region, instance_type)
+        }
+    }
+
+    /// An instance deployed from `image` running StackScript `stackscript_id` on first boot,
+    /// with `data` for its user-defined fields. The image must be one the StackScript
+    /// supports.
+    ///
+    /// ```
+    /// use linode::api::linode::CreateInstance;
+    /// let request = CreateInstance::from_stackscript(
+    ///     "us-east", "g6-standard-1", "linode/debian12", 10079, [("gh_username", "example")],
+    /// );
+    /// ```
+    pub fn from_stackscript<K: Into<String>, V: Into<String>>(
+        region: impl Into<String>,
+        instance_type: impl Into<String>,
+        image: impl Into<String>,
+        stackscript_id: u64,
+        data: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        CreateInstance {
+            stackscript_id: Some(stackscript_id),
+            stackscript_data: Some(
+                data.into_iter()
+                    .map(|(k, v)| (k.into(), v.into()))
+                    .collect(),
+            ),
+            ..Self::from_image(region, instance_type, image)
+        }
+    }
+
+    /// An instance restored from a backup (such as
+    /// `available_backups.snapshot.current`), booted once created.
+    pub fn from_backup(
+        region: impl Into<String>,
+        instance_type: impl Into<String>,
+        backup_id: u64,
+    ) -> Self {
+        CreateInstance {
+            backup_id: Some(backup_id),
             ..Self::empty(region, instance_type)
         }
     }
@@ -395,7 +514,20 @@ impl CreateInstance {
         self
     }
 
-    /// Whether to boot once created (the API boots instances created from an image).
+    /// Adds SSH public keys for root read from files (such as `~/.ssh/id_ed25519.pub`). The
+    /// files are read by [`create_instance`](LinodeGroup::create_instance), before any request;
+    /// a file that cannot be read is an error naming it.
+    pub fn authorized_key_files<P: Into<PathBuf>>(
+        mut self,
+        paths: impl IntoIterator<Item = P>,
+    ) -> Self {
+        self.authorized_key_files
+            .extend(paths.into_iter().map(Into::into));
+        self
+    }
+
+    /// Whether to boot once created (the API boots instances created from an image or a
+    /// backup).
     pub fn booted(mut self, booted: bool) -> Self {
         self.booted = Some(booted);
         self
@@ -425,7 +557,159 @@ impl CreateInstance {
                 return Err(Error::invalid("label", "is empty"));
             }
         }
+        if self.backup_id.is_some() && self.image.is_some() {
+            return Err(Error::invalid(
+                "image",
+                "an instance restored from a backup takes no image",
+            ));
+        }
         Ok(())
+    }
+}
+
+/// Reads SSH public keys from files, one or more per file (blank lines and `#` comments
+/// skipped); an unreadable or empty file is an error naming it.
+fn read_key_files(paths: &[PathBuf]) -> Result<Vec<String>> {
+    let mut keys = Vec::new();
+    for path in paths {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::invalid(
+                "authorized_keys",
+                format!("cannot read public key file {}: {e}", path.display()),
+            )
+        })?;
+        let found: Vec<String> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_owned)
+            .collect();
+        if found.is_empty() {
+            return Err(Error::invalid(
+                "authorized_keys",
+                format!("public key file {} holds no key", path.display()),
+            ));
+        }
+        keys.extend(found);
+    }
+    Ok(keys)
+}
+
+/// A rebuild: a new image (and optionally a StackScript) on an existing instance, whose disks
+/// are replaced. Unless you give a root password, a strong one is generated and returned.
+///
+/// ```
+/// use linode::api::linode::RebuildInstance;
+/// let rebuild = RebuildInstance::new("linode/ubuntu24.04").booted(false);
+/// ```
+#[derive(Debug, Clone, Default, Serialize)]
+#[non_exhaustive]
+pub struct RebuildInstance {
+    image: String,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "expose")]
+    root_pass: Option<SecretString>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authorized_keys: Vec<String>,
+    #[serde(skip)]
+    authorized_key_files: Vec<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stackscript_id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stackscript_data: Option<BTreeMap<String, String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    booted: Option<bool>,
+}
+
+impl RebuildInstance {
+    /// Rebuilds from `image`.
+    pub fn new(image: impl Into<String>) -> Self {
+        RebuildInstance {
+            image: image.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets the root password instead of having one generated.
+    pub fn root_pass(mut self, password: impl Into<String>) -> Self {
+        self.root_pass = Some(SecretString::from(password.into()));
+        self
+    }
+
+    /// Adds SSH public keys for root.
+    pub fn authorized_keys<S: Into<String>>(mut self, keys: impl IntoIterator<Item = S>) -> Self {
+        self.authorized_keys
+            .extend(keys.into_iter().map(Into::into));
+        self
+    }
+
+    /// Adds SSH public keys for root read from files (read before any request).
+    pub fn authorized_key_files<P: Into<PathBuf>>(
+        mut self,
+        paths: impl IntoIterator<Item = P>,
+    ) -> Self {
+        self.authorized_key_files
+            .extend(paths.into_iter().map(Into::into));
+        self
+    }
+
+    /// Runs a StackScript with `data` for its user-defined fields.
+    pub fn stackscript<K: Into<String>, V: Into<String>>(
+        mut self,
+        stackscript_id: u64,
+        data: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        self.stackscript_id = Some(stackscript_id);
+        self.stackscript_data = Some(
+            data.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Whether to boot once rebuilt (default: yes).
+    pub fn booted(mut self, booted: bool) -> Self {
+        self.booted = Some(booted);
+        self
+    }
+}
+
+/// A change of plan.
+///
+/// ```
+/// use linode::api::linode::ResizeInstance;
+/// let resize = ResizeInstance::new("g6-standard-4").allow_auto_disk_resize(false);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ResizeInstance {
+    #[serde(rename = "type")]
+    instance_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    allow_auto_disk_resize: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    migration_type: Option<String>,
+}
+
+impl ResizeInstance {
+    /// Moves to plan `instance_type`.
+    pub fn new(instance_type: impl Into<String>) -> Self {
+        ResizeInstance {
+            instance_type: instance_type.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Whether the main disk grows to the new plan's size (default: yes).
+    pub fn allow_auto_disk_resize(mut self, allow: bool) -> Self {
+        self.allow_auto_disk_resize = Some(allow);
+        self
+    }
+
+    /// `warm` (keeps running as long as it can) or `cold`.
+    pub fn migration_type(mut self, kind: impl Into<String>) -> Self {
+        self.migration_type = Some(kind.into());
+        self
     }
 }
 
@@ -629,6 +913,8 @@ impl LinodeGroup<'_> {
     /// strong one is generated from the OS random source and returned.
     pub async fn create_instance(&self, mut request: CreateInstance) -> Result<NewInstance> {
         request.validate()?;
+        let keys = read_key_files(&request.authorized_key_files)?;
+        request.authorized_keys.extend(keys);
         if request.image.is_some() && request.root_pass.is_none() {
             request.root_pass = Some(generate_root_password()?);
         }
@@ -656,6 +942,260 @@ impl LinodeGroup<'_> {
             .send::<serde::de::IgnoredAny>(Request::delete(Instance::path(&id)))
             .await?;
         Ok(())
+    }
+
+    fn action(id: u64, action: &str) -> Path {
+        Instance::path(&id).join(action)
+    }
+
+    async fn send_empty(&self, request: Request) -> Result<()> {
+        self.client.send::<serde::de::IgnoredAny>(request).await?;
+        Ok(())
+    }
+
+    /// Boots an instance with its default configuration profile.
+    pub async fn boot(&self, id: u64) -> Result<()> {
+        let body = serde_json::json!({});
+        self.send_empty(Request::post(Self::action(id, "boot"), &body)?)
+            .await
+    }
+
+    /// Boots an instance with configuration profile `config_id`.
+    pub async fn boot_with_config(&self, id: u64, config_id: u64) -> Result<()> {
+        let body = serde_json::json!({ "config_id": config_id });
+        self.send_empty(Request::post(Self::action(id, "boot"), &body)?)
+            .await
+    }
+
+    /// Reboots an instance.
+    pub async fn reboot(&self, id: u64) -> Result<()> {
+        let body = serde_json::json!({});
+        self.send_empty(Request::post(Self::action(id, "reboot"), &body)?)
+            .await
+    }
+
+    /// Shuts an instance down.
+    pub async fn shutdown(&self, id: u64) -> Result<()> {
+        let body = serde_json::json!({});
+        self.send_empty(Request::post(Self::action(id, "shutdown"), &body)?)
+            .await
+    }
+
+    /// Rebuilds an instance from a new image, replacing its disks; returns the instance and
+    /// the root password (generated unless given).
+    pub async fn rebuild(&self, id: u64, mut request: RebuildInstance) -> Result<NewInstance> {
+        if request.image.trim().is_empty() {
+            return Err(Error::invalid("image", "is empty"));
+        }
+        let keys = read_key_files(&request.authorized_key_files)?;
+        request.authorized_keys.extend(keys);
+        if request.root_pass.is_none() {
+            request.root_pass = Some(generate_root_password()?);
+        }
+        let instance = self
+            .client
+            .send(Request::post(Self::action(id, "rebuild"), &request)?)
+            .await?;
+        Ok(NewInstance {
+            instance,
+            root_pass: request.root_pass,
+        })
+    }
+
+    /// Moves an instance to another plan.
+    pub async fn resize(&self, id: u64, request: &ResizeInstance) -> Result<()> {
+        if request.instance_type.trim().is_empty() {
+            return Err(Error::invalid("type", "is empty"));
+        }
+        self.send_empty(Request::post(Self::action(id, "resize"), request)?)
+            .await
+    }
+
+    /// Lists an instance's disks.
+    pub fn disks(&self, id: u64) -> ListRequest<Disk> {
+        ListRequest::new(self.client, Self::action(id, "disks"))
+    }
+
+    /// Loads one disk.
+    pub async fn disk(&self, id: ChildId) -> Result<Disk> {
+        self.client.load::<Disk>(id).await
+    }
+
+    /// Creates a disk on an instance. With an image and no root password, a strong one is
+    /// generated; it is returned with the disk.
+    pub async fn create_disk(
+        &self,
+        id: u64,
+        mut request: CreateDisk,
+    ) -> Result<(Disk, Option<SecretString>)> {
+        if request.size == 0 {
+            return Err(Error::invalid("size", "must be at least 1 MB"));
+        }
+        if request.image.is_some() && request.root_pass.is_none() {
+            request.root_pass = Some(generate_root_password()?);
+        }
+        let disk = self
+            .client
+            .send(Request::post(Self::action(id, "disks"), &request)?)
+            .await?;
+        Ok((disk, request.root_pass))
+    }
+
+    /// Changes a disk's label.
+    pub async fn update_disk(&self, id: ChildId, update: &DiskUpdate) -> Result<Disk> {
+        if update.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
+            return Err(Error::invalid("label", "is empty"));
+        }
+        self.client
+            .send(Request::put(Disk::path(&id), update)?)
+            .await
+    }
+
+    /// Grows or shrinks a disk to `size` MB.
+    pub async fn resize_disk(&self, id: ChildId, size: u64) -> Result<()> {
+        if size == 0 {
+            return Err(Error::invalid("size", "must be at least 1 MB"));
+        }
+        let body = serde_json::json!({ "size": size });
+        self.send_empty(Request::post(Disk::path(&id).join("resize"), &body)?)
+            .await
+    }
+
+    /// Deletes a disk.
+    pub async fn delete_disk(&self, id: ChildId) -> Result<()> {
+        self.send_empty(Request::delete(Disk::path(&id))).await
+    }
+
+    /// Lists an instance's configuration profiles.
+    pub fn configs(&self, id: u64) -> ListRequest<Config> {
+        ListRequest::new(self.client, Self::action(id, "configs"))
+    }
+
+    /// Loads one configuration profile.
+    pub async fn config(&self, id: ChildId) -> Result<Config> {
+        self.client.load::<Config>(id).await
+    }
+
+    /// Creates a configuration profile (label and devices are required).
+    pub async fn create_config(&self, id: u64, config: &ConfigUpdate) -> Result<Config> {
+        if config.label.as_deref().is_none_or(|l| l.trim().is_empty()) {
+            return Err(Error::invalid("label", "is required"));
+        }
+        if config.devices.as_ref().is_none_or(BTreeMap::is_empty) {
+            return Err(Error::invalid("devices", "at least one device is required"));
+        }
+        self.client
+            .send(Request::post(Self::action(id, "configs"), config)?)
+            .await
+    }
+
+    /// Changes the fields set in `update` of a configuration profile.
+    pub async fn update_config(&self, id: ChildId, update: &ConfigUpdate) -> Result<Config> {
+        if update.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
+            return Err(Error::invalid("label", "is empty"));
+        }
+        self.client
+            .send(Request::put(Config::path(&id), update)?)
+            .await
+    }
+
+    /// Deletes a configuration profile.
+    pub async fn delete_config(&self, id: ChildId) -> Result<()> {
+        self.send_empty(Request::delete(Config::path(&id))).await
+    }
+
+    /// The backups of an instance: automatic ones and the current and in-progress snapshot.
+    pub async fn available_backups(&self, id: u64) -> Result<AvailableBackups> {
+        self.client
+            .send(Request::get(Self::action(id, "backups")))
+            .await
+    }
+
+    /// Loads one backup.
+    pub async fn backup(&self, id: ChildId) -> Result<Backup> {
+        self.client.load::<Backup>(id).await
+    }
+
+    /// Takes a manual snapshot of an instance (its backup service must be on).
+    pub async fn snapshot(&self, id: u64, label: &str) -> Result<Backup> {
+        if label.trim().is_empty() {
+            return Err(Error::invalid("label", "is empty"));
+        }
+        let body = serde_json::json!({ "label": label });
+        self.client
+            .send(Request::post(Self::action(id, "backups"), &body)?)
+            .await
+    }
+
+    /// Restores a backup to instance `target` (in the backup's region). With `overwrite`,
+    /// the target's disks and profiles are deleted first; otherwise it needs room for them.
+    pub async fn restore_backup(
+        &self,
+        backup: ChildId,
+        target: u64,
+        overwrite: bool,
+    ) -> Result<()> {
+        let body = serde_json::json!({ "linode_id": target, "overwrite": overwrite });
+        self.send_empty(Request::post(Backup::path(&backup).join("restore"), &body)?)
+            .await
+    }
+
+    /// The addresses of an instance.
+    pub async fn ips(&self, id: u64) -> Result<InstanceIps> {
+        self.client
+            .send(Request::get(Self::action(id, "ips")))
+            .await
+    }
+
+    /// Allocates one more IPv4 address (public, or a private one) to an instance.
+    pub async fn allocate_ip(&self, id: u64, public: bool) -> Result<IpAddress> {
+        self.client
+            .send(allocate_request(None, public, Self::action(id, "ips"))?)
+            .await
+    }
+
+    /// Lists StackScripts: public ones and your own. Narrow to yours with
+    /// [`mine_only`](ListRequest::mine_only).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: linode::Client) -> linode::Result<()> {
+    /// let mine = client.linode().stackscripts().mine_only().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn stackscripts(&self) -> ListRequest<StackScript> {
+        ListRequest::new(self.client, Path::new("/linode/stackscripts"))
+    }
+
+    /// Loads one StackScript.
+    pub async fn stackscript(&self, id: u64) -> Result<StackScript> {
+        self.client.load::<StackScript>(id).await
+    }
+
+    /// Creates a StackScript; a script that does not begin with `#!` is refused before any
+    /// request.
+    pub async fn create_stackscript(&self, request: &CreateStackScript) -> Result<StackScript> {
+        request.validate()?;
+        self.client
+            .send(Request::post(Path::new("/linode/stackscripts"), request)?)
+            .await
+    }
+
+    /// Changes the fields set in `update` of one of your StackScripts.
+    pub async fn update_stackscript(
+        &self,
+        id: u64,
+        update: &StackScriptUpdate,
+    ) -> Result<StackScript> {
+        update.validate()?;
+        self.client
+            .send(Request::put(StackScript::path(&id), update)?)
+            .await
+    }
+
+    /// Deletes one of your StackScripts.
+    pub async fn delete_stackscript(&self, id: u64) -> Result<()> {
+        self.send_empty(Request::delete(StackScript::path(&id)))
+            .await
     }
 
     /// Lists the plans instances can be created with.

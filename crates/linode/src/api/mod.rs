@@ -4,4 +4,5 @@
 pub mod account;
 pub mod images;
 pub mod linode;
+pub mod networking;
 pub mod regions;

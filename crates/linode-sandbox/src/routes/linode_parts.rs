@@ -1,0 +1,1116 @@
+//! What hangs off one instance: power actions, rebuild and resize, disks, configuration
+//! profiles, backups and IP addresses (`/linode/instances/{id}/...`).
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Request, State};
+use axum::response::Json;
+use axum::routing::{get, post};
+use serde_json::{Map, Value, json};
+
+use super::linode::{Errors, strong_password};
+use super::networking::{allocate_ipv4, ip_json, linode_ips, set_rdns};
+use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
+use crate::catalog::catalog;
+use crate::compute::{config_json, disk_json, image_deployable, type_disk};
+use crate::error::ApiError;
+use crate::lifecycle::{Action, Entity};
+use crate::store::{Store, Table, now};
+
+/// Fields `GET /linode/instances/{id}/disks` may filter and order on.
+const DISK_FILTERABLE: &[&str] = &["label", "size"];
+/// Fields `GET /linode/instances/{id}/configs` may filter and order on.
+const CONFIG_FILTERABLE: &[&str] = &["interfaces.label", "label"];
+
+const FILESYSTEMS: [&str; 5] = ["raw", "swap", "ext3", "ext4", "initrd"];
+const SLOTS: [&str; 8] = ["sda", "sdb", "sdc", "sdd", "sde", "sdf", "sdg", "sdh"];
+
+pub(super) fn routes() -> Router<AppState> {
+    let base = "/linode/instances/{id}";
+    Router::new()
+        .route(&format!("{base}/boot"), post(boot))
+        .route(&format!("{base}/reboot"), post(reboot))
+        .route(&format!("{base}/shutdown"), post(shutdown))
+        .route(&format!("{base}/rebuild"), post(rebuild))
+        .route(&format!("{base}/resize"), post(resize))
+        .route(&format!("{base}/disks"), get(list_disks).post(create_disk))
+        .route(
+            &format!("{base}/disks/{{disk}}"),
+            get(get_disk).put(update_disk).delete(delete_disk),
+        )
+        .route(&format!("{base}/disks/{{disk}}/resize"), post(resize_disk))
+        .route(
+            &format!("{base}/configs"),
+            get(list_configs).post(create_config),
+        )
+        .route(
+            &format!("{base}/configs/{{config}}"),
+            get(get_config).put(update_config).delete(delete_config),
+        )
+        .route(
+            &format!("{base}/backups"),
+            get(available_backups).post(take_snapshot),
+        )
+        .route(&format!("{base}/backups/{{backup}}"), get(get_backup))
+        .route(
+            &format!("{base}/backups/{{backup}}/restore"),
+            post(restore_backup),
+        )
+        .route(&format!("{base}/ips"), get(list_ips).post(add_ip))
+        .route(
+            &format!("{base}/ips/{{address}}"),
+            get(get_ip).put(update_ip),
+        )
+}
+
+/// A body that may be empty (power actions): empty means `{}`; anything else must be a
+/// JSON object.
+pub(super) struct OptionalJson(pub Map<String, Value>);
+
+impl<S: Send + Sync> FromRequest<S> for OptionalJson {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request<Body>, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| ApiError::invalid_json())?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJson(Map::new()));
+        }
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(map)) => Ok(OptionalJson(map)),
+            _ => Err(ApiError::invalid_json()),
+        }
+    }
+}
+
+/// The instance's label and status, or 404.
+fn instance(store: &Store, id: u64) -> Result<(String, String), ApiError> {
+    let item = store.instances.get(id).ok_or_else(ApiError::not_found)?;
+    Ok((
+        item["label"].as_str().unwrap_or_default().to_owned(),
+        item["status"].as_str().unwrap_or_default().to_owned(),
+    ))
+}
+
+/// Refuses work on an instance that is in the middle of something.
+fn not_busy(status: &str) -> Result<(), ApiError> {
+    if matches!(status, "running" | "offline" | "stopped") {
+        Ok(())
+    } else {
+        Err(ApiError::bad_request(format!(
+            "Linode busy: it is {status}"
+        )))
+    }
+}
+
+fn disk_entity(linode: u64, disk: u64, label: &str) -> Entity {
+    Entity::new(
+        "disk",
+        disk,
+        label,
+        format!("/v4/linode/instances/{linode}/disks/{disk}"),
+    )
+}
+
+/// A power action: its event, the status while it runs and the status it ends in.
+struct Power {
+    action: &'static str,
+    during: &'static str,
+    after: &'static str,
+    seconds: u64,
+}
+
+const BOOT: Power = Power {
+    action: "linode_boot",
+    during: "booting",
+    after: "running",
+    seconds: 10,
+};
+const REBOOT: Power = Power {
+    action: "linode_reboot",
+    during: "rebooting",
+    after: "running",
+    seconds: 15,
+};
+const SHUTDOWN: Power = Power {
+    action: "linode_shutdown",
+    during: "shutting_down",
+    after: "offline",
+    seconds: 10,
+};
+
+/// Starts a power action (back to `before` on failure).
+fn transition(store: &mut Store, id: u64, label: &str, power: Power, before: String) {
+    let after = power.after;
+    store.set_instance_status(id, power.during);
+    store.record(
+        Action::new(power.action, Entity::linode(id, label))
+            .lasting(Duration::from_secs(power.seconds))
+            .on_finish(move |s| s.set_instance_status(id, after))
+            .on_fail(move |s| s.set_instance_status(id, &before)),
+    );
+}
+
+/// Checks an optional `config_id` belongs to the instance, and that it has a profile to boot.
+fn check_bootable(store: &mut Store, id: u64, body: &Map<String, Value>) -> Result<(), ApiError> {
+    let mut errs = Errors::default();
+    let config = errs.integer(body, "config_id");
+    errs.into_result(())?;
+    store.ensure_parts(id);
+    let configs = store.compute.configs.get(&id);
+    match config {
+        Some(cid) if configs.and_then(|t| t.get(cid)).is_none() => {
+            Err(ApiError::field("config_id", "Config not found"))
+        }
+        None if configs.is_none_or(Table::is_empty) => Err(ApiError::bad_request(
+            "Linode has no configuration profile to boot",
+        )),
+        _ => Ok(()),
+    }
+}
+
+async fn boot(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    OptionalJson(body): OptionalJson,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let (label, status) = instance(&store, id)?;
+    not_busy(&status)?;
+    if status == "running" {
+        return Err(ApiError::bad_request("Linode is already running"));
+    }
+    check_bootable(&mut store, id, &body)?;
+    transition(&mut store, id, &label, BOOT, status);
+    Ok(Json(json!({})))
+}
+
+async fn reboot(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    OptionalJson(body): OptionalJson,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let (label, status) = instance(&store, id)?;
+    not_busy(&status)?;
+    check_bootable(&mut store, id, &body)?;
+    transition(&mut store, id, &label, REBOOT, status);
+    Ok(Json(json!({})))
+}
+
+async fn shutdown(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let (label, status) = instance(&store, id)?;
+    not_busy(&status)?;
+    if status != "running" {
+        return Err(ApiError::bad_request("Linode is not running"));
+    }
+    transition(&mut store, id, &label, SHUTDOWN, status);
+    Ok(Json(json!({})))
+}
+
+async fn rebuild(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let (label, status) = instance(&store, id)?;
+    not_busy(&status)?;
+    let mut errs = Errors::default();
+    let image = errs.string(&body, "image");
+    match &image {
+        None => errs.add("image", "image is required"),
+        Some(i) if !image_deployable(&store, i) => errs.add("image", "Image not found"),
+        Some(_) => {}
+    }
+    match errs.string(&body, "root_pass") {
+        None => errs.add("root_pass", "root_pass is required"),
+        Some(p) if !strong_password(&p) => {
+            errs.add("root_pass", "Password does not meet strength requirement")
+        }
+        Some(_) => {}
+    }
+    errs.strings(&body, "authorized_keys");
+    errs.strings(&body, "authorized_users");
+    let booted = errs.boolean(&body, "booted").unwrap_or(true);
+    if let Some(sid) = errs.integer(&body, "stackscript_id") {
+        let data = errs.object(&body, "stackscript_data");
+        super::stackscripts::check_deploy(&mut errs, &store, sid, image.as_deref(), data);
+    }
+    let image = errs.into_result(image)?.unwrap_or_default();
+    let type_id = store
+        .instances
+        .get(id)
+        .and_then(|i| i["type"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    store.deploy_image(id, &image, &type_id);
+    if let Some(item) = store.instances.get_mut(id) {
+        item["image"] = Value::from(image.as_str());
+        item["updated"] = Value::from(now());
+    }
+    let after = if booted { "running" } else { "offline" };
+    let image_entity = Entity::new(
+        "image",
+        image.as_str(),
+        &image,
+        format!("/v4/images/{image}"),
+    );
+    store.set_instance_status(id, "rebuilding");
+    store.record(
+        Action::new("linode_rebuild", Entity::linode(id, &label))
+            .secondary(image_entity)
+            .lasting(Duration::from_secs(60))
+            .on_finish(move |s| s.set_instance_status(id, after))
+            .on_fail(move |s| s.set_instance_status(id, "offline")),
+    );
+    get_response(store.instances.get(id))
+}
+
+async fn resize(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let (label, status) = instance(&store, id)?;
+    not_busy(&status)?;
+    let mut errs = Errors::default();
+    let new_type = errs.string(&body, "type");
+    let auto_disk = errs
+        .boolean(&body, "allow_auto_disk_resize")
+        .unwrap_or(true);
+    if let Some(mode) = errs.string(&body, "migration_type") {
+        if mode != "warm" && mode != "cold" {
+            errs.add("migration_type", "Must be warm or cold");
+        }
+    }
+    let current = store
+        .instances
+        .get(id)
+        .and_then(|i| i["type"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let used = store.disk_usage(id);
+    match &new_type {
+        None => errs.add("type", "type is required"),
+        Some(t) if catalog().linode_type(t).is_none() => errs.add("type", "Type not found"),
+        Some(t) if *t == current => errs.add("type", "Linode is already of that type"),
+        Some(t) if type_disk(t) < used => errs.add(
+            "type",
+            format!(
+                "The Linode's disks use {used} MB, more than the {} MB of {t}",
+                type_disk(t)
+            ),
+        ),
+        Some(_) => {}
+    }
+    let new_type = errs.into_result(new_type)?.unwrap_or_default();
+    let back_to: &'static str = if status == "running" {
+        "running"
+    } else {
+        "offline"
+    };
+    store.set_instance_status(id, "resizing");
+    store.record(
+        Action::new("linode_resize", Entity::linode(id, &label))
+            .lasting(Duration::from_secs(120))
+            .on_finish(move |s| finish_resize(s, id, &new_type, auto_disk, back_to))
+            .on_fail(move |s| s.set_instance_status(id, back_to)),
+    );
+    Ok(Json(json!({})))
+}
+
+/// Applies a resize: new type and specs, and (when allowed) the only ext disk grows or
+/// shrinks to use the new plan's space.
+fn finish_resize(store: &mut Store, id: u64, new_type: &str, auto_disk: bool, back_to: &str) {
+    let Some(spec) = catalog().linode_type(new_type) else {
+        return;
+    };
+    if let Some(item) = store.instances.get_mut(id) {
+        item["type"] = Value::from(new_type);
+        for key in ["disk", "memory", "vcpus", "gpus", "transfer"] {
+            item["specs"][key] = spec[key].clone();
+        }
+        item["updated"] = Value::from(now());
+        item["status"] = Value::from(back_to);
+    }
+    if !auto_disk {
+        return;
+    }
+    let total = type_disk(new_type);
+    if let Some(disks) = store.compute.disks.get_mut(&id) {
+        let ext: Vec<u64> = disks
+            .values()
+            .filter(|d| matches!(d["filesystem"].as_str(), Some("ext3" | "ext4")))
+            .filter_map(|d| d["id"].as_u64())
+            .collect();
+        if let [only] = ext[..] {
+            let others: u64 = disks
+                .values()
+                .filter(|d| d["id"].as_u64() != Some(only))
+                .filter_map(|d| d["size"].as_u64())
+                .sum();
+            if let Some(disk) = disks.get_mut(only) {
+                disk["size"] = Value::from(total.saturating_sub(others));
+            }
+        }
+    }
+}
+
+// ----- disks -----
+
+fn disks_of(store: &mut Store, id: u64) -> Result<&mut Table, ApiError> {
+    store.instances.get(id).ok_or_else(ApiError::not_found)?;
+    store.ensure_parts(id);
+    store
+        .compute
+        .disks
+        .get_mut(&id)
+        .ok_or_else(ApiError::not_found)
+}
+
+async fn list_disks(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    req: ListRequest,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    list_response(disks_of(&mut store, id)?.values(), DISK_FILTERABLE, &req)
+}
+
+async fn get_disk(
+    State(state): State<AppState>,
+    ApiPath((id, disk)): ApiPath<(u64, u64)>,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    get_response(disks_of(&mut store, id)?.get(disk))
+}
+
+fn disk_label(errs: &mut Errors, body: &Map<String, Value>) -> Option<String> {
+    let label = errs.string(body, "label")?;
+    if !(1..=48).contains(&label.chars().count()) {
+        errs.add("label", "Length must be 1-48 characters");
+    }
+    Some(label)
+}
+
+/// Checks that `size` more MB fit on the instance beside `used`.
+fn check_space(errs: &mut Errors, store: &Store, id: u64, used: u64, size: u64) {
+    let total = store
+        .instances
+        .get(id)
+        .and_then(|i| i["specs"]["disk"].as_u64())
+        .unwrap_or(0);
+    if used.saturating_add(size) > total {
+        errs.add(
+            "size",
+            format!(
+                "Not enough free space: {} MB free, {size} MB asked",
+                total.saturating_sub(used)
+            ),
+        );
+    }
+}
+
+async fn create_disk(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let (label, status) = instance(&store, id)?;
+    not_busy(&status)?;
+    let used = store.disk_usage(id);
+    let mut errs = Errors::default();
+    let size = errs.integer(&body, "size");
+    match size {
+        None => errs.add("size", "size is required"),
+        Some(0) => errs.add("size", "Size must be at least 1 MB"),
+        Some(n) => check_space(&mut errs, &store, id, used, n),
+    }
+    let disk_label = disk_label(&mut errs, &body);
+    let image = errs.string(&body, "image");
+    if let Some(i) = &image {
+        if !image_deployable(&store, i) {
+            errs.add("image", "Image not found");
+        }
+    }
+    let filesystem = errs.string(&body, "filesystem");
+    if let Some(fs) = &filesystem {
+        if !FILESYSTEMS.contains(&fs.as_str()) {
+            errs.add(
+                "filesystem",
+                format!("Must be one of {}", FILESYSTEMS.join(", ")),
+            );
+        }
+    }
+    match errs.string(&body, "root_pass") {
+        None if image.is_some() => errs.add("root_pass", "root_pass is required with an image"),
+        Some(p) if !strong_password(&p) => {
+            errs.add("root_pass", "Password does not meet strength requirement")
+        }
+        _ => {}
+    }
+    errs.strings(&body, "authorized_keys");
+    errs.strings(&body, "authorized_users");
+    if let Some(sid) = errs.integer(&body, "stackscript_id") {
+        let data = errs.object(&body, "stackscript_data");
+        super::stackscripts::check_deploy(&mut errs, &store, sid, image.as_deref(), data);
+    }
+    let size = errs.into_result(size)?.unwrap_or(0);
+    let disk_id = store.compute.disk_id();
+    let disk_label = disk_label.unwrap_or_else(|| match &image {
+        Some(i) => format!("{} Disk", crate::compute::image_label(&store, i)),
+        None => format!("Disk {disk_id}"),
+    });
+    let disk = disk_json(
+        disk_id,
+        &disk_label,
+        size,
+        filesystem.as_deref().unwrap_or("ext4"),
+        "not ready",
+    );
+    disks_of(&mut store, id)?.insert(disk_id, disk);
+    store.record(
+        Action::new("disk_create", Entity::linode(id, &label))
+            .secondary(disk_entity(id, disk_id, &disk_label))
+            .lasting(Duration::from_secs(15))
+            .on_finish(move |s| set_disk(s, id, disk_id, "status", Value::from("ready"))),
+    );
+    get_response(disks_of(&mut store, id)?.get(disk_id))
+}
+
+fn set_disk(store: &mut Store, id: u64, disk: u64, key: &str, value: Value) {
+    if let Some(d) = store
+        .compute
+        .disks
+        .get_mut(&id)
+        .and_then(|t| t.get_mut(disk))
+    {
+        d[key] = value;
+        d["updated"] = Value::from(now());
+    }
+}
+
+async fn update_disk(
+    State(state): State<AppState>,
+    ApiPath((id, disk)): ApiPath<(u64, u64)>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let (label, _) = instance(&store, id)?;
+    disks_of(&mut store, id)?
+        .get(disk)
+        .ok_or_else(ApiError::not_found)?;
+    let mut errs = Errors::default();
+    let new_label = disk_label(&mut errs, &body);
+    errs.into_result(())?;
+    if let Some(l) = &new_label {
+        set_disk(&mut store, id, disk, "label", Value::from(l.as_str()));
+    }
+    let answer = disks_of(&mut store, id)?
+        .get(disk)
+        .cloned()
+        .ok_or_else(ApiError::not_found)?;
+    let disk_label = answer["label"].as_str().unwrap_or_default();
+    store.record(
+        Action::new("disk_update", Entity::linode(id, &label))
+            .secondary(disk_entity(id, disk, disk_label)),
+    );
+    Ok(Json(answer))
+}
+
+async fn resize_disk(
+    State(state): State<AppState>,
+    ApiPath((id, disk)): ApiPath<(u64, u64)>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let (label, status) = instance(&store, id)?;
+    not_busy(&status)?;
+    let current = disks_of(&mut store, id)?
+        .get(disk)
+        .cloned()
+        .ok_or_else(ApiError::not_found)?;
+    let old = current["size"].as_u64().unwrap_or(0);
+    let used = store.disk_usage(id).saturating_sub(old);
+    let mut errs = Errors::default();
+    match errs.integer(&body, "size") {
+        None => errs.add("size", "size is required"),
+        Some(0) => errs.add("size", "Size must be at least 1 MB"),
+        Some(n) => {
+            check_space(&mut errs, &store, id, used, n);
+            errs.into_result(())?;
+            set_disk(&mut store, id, disk, "status", Value::from("not ready"));
+            store.record(
+                Action::new("disk_resize", Entity::linode(id, &label))
+                    .secondary(disk_entity(
+                        id,
+                        disk,
+                        current["label"].as_str().unwrap_or_default(),
+                    ))
+                    .lasting(Duration::from_secs(30))
+                    .on_finish(move |s| {
+                        set_disk(s, id, disk, "size", Value::from(n));
+                        set_disk(s, id, disk, "status", Value::from("ready"));
+                    })
+                    .on_fail(move |s| set_disk(s, id, disk, "status", Value::from("ready"))),
+            );
+            return Ok(Json(json!({})));
+        }
+    }
+    Err(errs
+        .into_result(())
+        .err()
+        .unwrap_or_else(ApiError::not_found))
+}
+
+async fn delete_disk(
+    State(state): State<AppState>,
+    ApiPath((id, disk)): ApiPath<(u64, u64)>,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let (label, status) = instance(&store, id)?;
+    not_busy(&status)?;
+    let removed = disks_of(&mut store, id)?
+        .remove(disk)
+        .ok_or_else(ApiError::not_found)?;
+    // Profiles no longer boot the deleted disk.
+    if let Some(configs) = store.compute.configs.get_mut(&id) {
+        for (_, config) in configs.iter_mut() {
+            for slot in SLOTS {
+                if config["devices"][slot]["disk_id"].as_u64() == Some(disk) {
+                    config["devices"][slot] = Value::Null;
+                }
+            }
+        }
+    }
+    store.record(
+        Action::new("disk_delete", Entity::linode(id, &label)).secondary(disk_entity(
+            id,
+            disk,
+            removed["label"].as_str().unwrap_or_default(),
+        )),
+    );
+    Ok(Json(json!({})))
+}
+
+// ----- configs -----
+
+fn configs_of(store: &mut Store, id: u64) -> Result<&mut Table, ApiError> {
+    store.instances.get(id).ok_or_else(ApiError::not_found)?;
+    store.ensure_parts(id);
+    store
+        .compute
+        .configs
+        .get_mut(&id)
+        .ok_or_else(ApiError::not_found)
+}
+
+async fn list_configs(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    req: ListRequest,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    list_response(
+        configs_of(&mut store, id)?.values(),
+        CONFIG_FILTERABLE,
+        &req,
+    )
+}
+
+async fn get_config(
+    State(state): State<AppState>,
+    ApiPath((id, config)): ApiPath<(u64, u64)>,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    get_response(configs_of(&mut store, id)?.get(config))
+}
+
+/// Validates the fields of a config body and writes them into `target`.
+fn apply_config(
+    body: &Map<String, Value>,
+    store: &mut Store,
+    id: u64,
+    target: &mut Value,
+    creating: bool,
+) -> Result<(), ApiError> {
+    let mut errs = Errors::default();
+    match errs.string(body, "label") {
+        None if creating => errs.add("label", "label is required"),
+        Some(l) if !(1..=48).contains(&l.chars().count()) => {
+            errs.add("label", "Length must be 1-48 characters")
+        }
+        Some(l) => target["label"] = Value::from(l),
+        None => {}
+    }
+    if let Some(kernel) = errs.string(body, "kernel") {
+        if catalog().kernel(&kernel).is_none() {
+            errs.add("kernel", "Kernel not found");
+        }
+        target["kernel"] = Value::from(kernel);
+    }
+    if let Some(comments) = errs.string(body, "comments") {
+        target["comments"] = Value::from(comments);
+    }
+    if let Some(limit) = errs.integer(body, "memory_limit") {
+        target["memory_limit"] = Value::from(limit);
+    }
+    for (key, allowed) in [
+        ("run_level", &["default", "single", "binbash"][..]),
+        ("virt_mode", &["paravirt", "fullvirt"][..]),
+    ] {
+        if let Some(v) = errs.string(body, key) {
+            if allowed.contains(&v.as_str()) {
+                target[key] = Value::from(v);
+            } else {
+                errs.add(key, format!("Must be one of {}", allowed.join(", ")));
+            }
+        }
+    }
+    if let Some(root) = errs.string(body, "root_device") {
+        target["root_device"] = Value::from(root);
+    }
+    if let Some(helpers) = errs.object(body, "helpers") {
+        for (key, value) in helpers {
+            match value {
+                Value::Bool(_) => target["helpers"][key] = value.clone(),
+                _ => errs.add(&format!("helpers.{key}"), "Must be a boolean"),
+            }
+        }
+    }
+    store.ensure_parts(id);
+    let disks = store.compute.disks.get(&id);
+    match errs.object(body, "devices") {
+        None if creating => errs.add("devices", "devices is required"),
+        None => {}
+        Some(devices) => {
+            for (slot, device) in devices {
+                let field = format!("devices.{slot}");
+                if !SLOTS.contains(&slot.as_str()) {
+                    errs.add(&field, "Unknown device slot");
+                    continue;
+                }
+                match device {
+                    Value::Null => target["devices"][slot] = Value::Null,
+                    Value::Object(d) => {
+                        if d.get("volume_id").is_some_and(|v| !v.is_null()) {
+                            errs.add(&format!("{field}.volume_id"), "Volume not found");
+                        }
+                        match d.get("disk_id").and_then(Value::as_u64) {
+                            Some(disk) if disks.and_then(|t| t.get(disk)).is_some() => {
+                                target["devices"][slot] =
+                                    json!({"disk_id": disk, "volume_id": null});
+                            }
+                            Some(_) => errs.add(&format!("{field}.disk_id"), "Disk not found"),
+                            None => errs.add(&format!("{field}.disk_id"), "disk_id is required"),
+                        }
+                    }
+                    _ => errs.add(&field, "Must be an object"),
+                }
+            }
+        }
+    }
+    errs.into_result(())
+}
+
+async fn create_config(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let (label, _) = instance(&store, id)?;
+    let memory = store
+        .instances
+        .get(id)
+        .and_then(|i| i["specs"]["memory"].as_u64())
+        .unwrap_or(0);
+    let mut config = config_json(0, "", &[], memory);
+    config["kernel"] = Value::from("linode/latest-64bit");
+    apply_config(&body, &mut store, id, &mut config, true)?;
+    let config_id = store.compute.config_id();
+    config["id"] = Value::from(config_id);
+    configs_of(&mut store, id)?.insert(config_id, config.clone());
+    let config_label = config["label"].as_str().unwrap_or_default();
+    store.record(
+        Action::new("linode_config_create", Entity::linode(id, &label)).secondary(Entity::new(
+            "linode_config",
+            config_id,
+            config_label,
+            format!("/v4/linode/instances/{id}/configs/{config_id}"),
+        )),
+    );
+    Ok(Json(config))
+}
+
+async fn update_config(
+    State(state): State<AppState>,
+    ApiPath((id, config_id)): ApiPath<(u64, u64)>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let (label, _) = instance(&store, id)?;
+    let mut config = configs_of(&mut store, id)?
+        .get(config_id)
+        .cloned()
+        .ok_or_else(ApiError::not_found)?;
+    apply_config(&body, &mut store, id, &mut config, false)?;
+    configs_of(&mut store, id)?.insert(config_id, config.clone());
+    let config_label = config["label"].as_str().unwrap_or_default();
+    store.record(
+        Action::new("linode_config_update", Entity::linode(id, &label)).secondary(Entity::new(
+            "linode_config",
+            config_id,
+            config_label,
+            format!("/v4/linode/instances/{id}/configs/{config_id}"),
+        )),
+    );
+    Ok(Json(config))
+}
+
+async fn delete_config(
+    State(state): State<AppState>,
+    ApiPath((id, config_id)): ApiPath<(u64, u64)>,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let (label, _) = instance(&store, id)?;
+    let removed = configs_of(&mut store, id)?
+        .remove(config_id)
+        .ok_or_else(ApiError::not_found)?;
+    store.record(
+        Action::new("linode_config_delete", Entity::linode(id, &label)).secondary(Entity::new(
+            "linode_config",
+            config_id,
+            removed["label"].as_str().unwrap_or_default(),
+            format!("/v4/linode/instances/{id}/configs/{config_id}"),
+        )),
+    );
+    Ok(Json(json!({})))
+}
+
+// ----- backups -----
+
+/// A `Backup` of the instance's current disks and configs.
+fn backup_json(
+    store: &mut Store,
+    id: u64,
+    backup_id: u64,
+    kind: &str,
+    label: Option<&str>,
+) -> Value {
+    store.ensure_parts(id);
+    let disks: Vec<Value> = store
+        .compute
+        .disks
+        .get(&id)
+        .into_iter()
+        .flat_map(Table::values)
+        .map(|d| json!({"label": d["label"], "size": d["size"], "filesystem": d["filesystem"]}))
+        .collect();
+    let configs: Vec<Value> = store
+        .compute
+        .configs
+        .get(&id)
+        .into_iter()
+        .flat_map(Table::values)
+        .map(|c| c["label"].clone())
+        .collect();
+    let region = store
+        .instances
+        .get(id)
+        .map_or(Value::Null, |i| i["region"].clone());
+    let ts = now();
+    let done = kind == "auto";
+    json!({
+        "id": backup_id,
+        "label": label,
+        "type": kind,
+        "status": if done { "successful" } else { "pending" },
+        "available": done,
+        "region": region,
+        "created": ts,
+        "updated": ts,
+        "finished": if done { Value::from(ts.clone()) } else { Value::Null },
+        "configs": configs,
+        "disks": disks,
+    })
+}
+
+impl Store {
+    /// Takes an automatic backup of a Linode whose backup service is on, as the daily job
+    /// does; returns its id.
+    pub fn automatic_backup(&mut self, id: u64) -> Option<u64> {
+        if self.instances.get(id)?["backups"]["enabled"] != true {
+            return None;
+        }
+        let backup_id = self.compute.backup_id();
+        let backup = backup_json(self, id, backup_id, "auto", None);
+        let finished = backup["finished"].clone();
+        self.compute
+            .backups
+            .entry(id)
+            .or_default()
+            .insert(backup_id, backup);
+        if let Some(item) = self.instances.get_mut(id) {
+            item["backups"]["available"] = Value::from(true);
+            item["backups"]["last_successful"] = finished;
+        }
+        Some(backup_id)
+    }
+}
+
+async fn available_backups(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    instance(&store, id)?;
+    let backups: Vec<&Value> = store
+        .compute
+        .backups
+        .get(&id)
+        .into_iter()
+        .flat_map(Table::values)
+        .collect();
+    let automatic: Vec<Value> = backups
+        .iter()
+        .filter(|b| b["type"] == "auto")
+        .map(|b| (*b).clone())
+        .collect();
+    let snapshot = |done: bool| {
+        backups
+            .iter()
+            .rev()
+            .find(|b| b["type"] == "snapshot" && (b["status"] == "successful") == done)
+            .map_or(Value::Null, |b| (*b).clone())
+    };
+    Ok(Json(json!({
+        "automatic": automatic,
+        "snapshot": {"current": snapshot(true), "in_progress": snapshot(false)},
+    })))
+}
+
+async fn get_backup(
+    State(state): State<AppState>,
+    ApiPath((id, backup)): ApiPath<(u64, u64)>,
+) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    instance(&store, id)?;
+    get_response(store.compute.backups.get(&id).and_then(|t| t.get(backup)))
+}
+
+async fn take_snapshot(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let (label, _) = instance(&store, id)?;
+    let mut errs = Errors::default();
+    let snap_label = errs.string(&body, "label");
+    match &snap_label {
+        None => errs.add("label", "label is required"),
+        Some(l) if !(1..=255).contains(&l.chars().count()) => {
+            errs.add("label", "Length must be 1-255 characters")
+        }
+        Some(_) => {}
+    }
+    errs.into_result(())?;
+    if store
+        .instances
+        .get(id)
+        .is_some_and(|i| i["backups"]["enabled"] != true)
+    {
+        return Err(ApiError::bad_request(
+            "Backups are not enabled for this Linode",
+        ));
+    }
+    let pending = store.compute.backups.get(&id).is_some_and(|t| {
+        t.values()
+            .any(|b| b["type"] == "snapshot" && b["status"] != "successful")
+    });
+    if pending {
+        return Err(ApiError::bad_request("A snapshot is already in progress"));
+    }
+    let backup_id = store.compute.backup_id();
+    let backup = backup_json(&mut store, id, backup_id, "snapshot", snap_label.as_deref());
+    store
+        .compute
+        .backups
+        .entry(id)
+        .or_default()
+        .insert(backup_id, backup.clone());
+    store.record(
+        Action::new("linode_snapshot", Entity::linode(id, &label))
+            .lasting(Duration::from_secs(60))
+            .on_finish(move |s| finish_snapshot(s, id, backup_id))
+            .on_fail(move |s| {
+                if let Some(t) = s.compute.backups.get_mut(&id) {
+                    t.remove(backup_id);
+                }
+            }),
+    );
+    Ok(Json(backup))
+}
+
+/// A snapshot is done: it becomes the current one, replacing the previous.
+fn finish_snapshot(store: &mut Store, id: u64, backup_id: u64) {
+    let Some(table) = store.compute.backups.get_mut(&id) else {
+        return;
+    };
+    let old: Vec<u64> = table
+        .values()
+        .filter(|b| b["type"] == "snapshot" && b["status"] == "successful")
+        .filter_map(|b| b["id"].as_u64())
+        .collect();
+    for o in old {
+        table.remove(o);
+    }
+    let ts = now();
+    if let Some(b) = table.get_mut(backup_id) {
+        b["status"] = Value::from("successful");
+        b["available"] = Value::from(true);
+        b["finished"] = Value::from(ts.as_str());
+        b["updated"] = Value::from(ts.as_str());
+    }
+    if let Some(item) = store.instances.get_mut(id) {
+        item["backups"]["available"] = Value::from(true);
+        item["backups"]["last_successful"] = Value::from(ts);
+    }
+}
+
+async fn restore_backup(
+    State(state): State<AppState>,
+    ApiPath((id, backup_id)): ApiPath<(u64, u64)>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    instance(&store, id)?;
+    let backup = store
+        .compute
+        .backups
+        .get(&id)
+        .and_then(|t| t.get(backup_id))
+        .cloned()
+        .ok_or_else(ApiError::not_found)?;
+    let mut errs = Errors::default();
+    let target = errs.integer(&body, "linode_id");
+    let overwrite = errs.boolean(&body, "overwrite").unwrap_or(false);
+    errs.into_result(())?;
+    let Some(target) = target else {
+        return Err(ApiError::field("linode_id", "linode_id is required"));
+    };
+    if backup["available"] != true {
+        return Err(ApiError::bad_request(
+            "Backup is not available for restoration",
+        ));
+    }
+    let Ok((target_label, target_status)) = instance(&store, target) else {
+        return Err(ApiError::field("linode_id", "Linode not found"));
+    };
+    let target_region = store.instances.get(target).map(|i| i["region"].clone());
+    if target_region.as_ref() != Some(&backup["region"]) {
+        return Err(ApiError::field(
+            "linode_id",
+            "The target Linode must be in the backup's region",
+        ));
+    }
+    if !matches!(target_status.as_str(), "offline" | "stopped" | "running") {
+        return Err(ApiError::bad_request(format!(
+            "Linode busy: it is {target_status}"
+        )));
+    }
+    let needed: u64 = backup["disks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["size"].as_u64())
+        .sum();
+    let used = if overwrite {
+        0
+    } else {
+        store.disk_usage(target)
+    };
+    let total = store
+        .instances
+        .get(target)
+        .and_then(|i| i["specs"]["disk"].as_u64())
+        .unwrap_or(0);
+    if used.saturating_add(needed) > total {
+        return Err(ApiError::field(
+            "overwrite",
+            "The target Linode lacks free space for the backup's disks; restore with overwrite",
+        ));
+    }
+    if overwrite {
+        store.compute.disks.insert(target, Table::default());
+        store.compute.configs.insert(target, Table::default());
+    }
+    store.restore_backup_into(backup_id, target);
+    store.set_instance_status(target, "restoring");
+    store.record(
+        Action::new("backups_restore", Entity::linode(target, &target_label))
+            .lasting(Duration::from_secs(60))
+            .on_finish(move |s| s.set_instance_status(target, "offline"))
+            .on_fail(move |s| s.set_instance_status(target, "offline")),
+    );
+    Ok(Json(json!({})))
+}
+
+// ----- IPs -----
+
+async fn list_ips(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    instance(&store, id)?;
+    Ok(Json(linode_ips(&store, id)))
+}
+
+async fn add_ip(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    instance(&store, id)?;
+    allocate_ipv4(&mut store, &body, id).map(Json)
+}
+
+/// The address, if it is one of the instance's.
+fn own_address(store: &Store, id: u64, address: &str) -> Result<Value, ApiError> {
+    instance(store, id)?;
+    match ip_json(store, address) {
+        Some(ip) if ip["linode_id"] == id => Ok(ip),
+        _ => Err(ApiError::not_found()),
+    }
+}
+
+async fn get_ip(
+    State(state): State<AppState>,
+    ApiPath((id, address)): ApiPath<(u64, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    own_address(&store, id, &address).map(Json)
+}
+
+async fn update_ip(
+    State(state): State<AppState>,
+    ApiPath((id, address)): ApiPath<(u64, String)>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    own_address(&store, id, &address)?;
+    set_rdns(&mut store, &address, &body).map(Json)
+}

@@ -1,0 +1,517 @@
+//! What belongs to one instance: disks, configuration profiles, backups and IP addresses.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::networking::{IpAddress, Ipv6Range};
+use crate::client::Path;
+use crate::filter::filterable;
+use crate::model::{ChildId, Resource, api_enum, null_default, timestamp};
+
+fn instance_path(linode: u64) -> Path {
+    Path::new("/linode/instances").segment(linode)
+}
+
+api_enum! {
+    /// Whether a disk can be used.
+    pub enum DiskStatus {
+        /// Usable.
+        Ready = "ready",
+        /// Being created or resized.
+        NotReady = "not ready",
+        /// Being deleted.
+        Deleting = "deleting",
+    }
+}
+
+api_enum! {
+    /// A disk's filesystem.
+    pub enum Filesystem {
+        /// No filesystem.
+        Raw = "raw",
+        /// Swap space.
+        Swap = "swap",
+        /// ext3.
+        Ext3 = "ext3",
+        /// ext4.
+        Ext4 = "ext4",
+        /// An initial ramdisk.
+        Initrd = "initrd",
+    }
+}
+
+/// A disk of an instance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Disk {
+    /// The disk's id.
+    pub id: u64,
+    /// Its label (mutable).
+    #[serde(default, deserialize_with = "null_default")]
+    pub label: String,
+    /// Whether it is usable (volatile).
+    pub status: DiskStatus,
+    /// Size in MB.
+    #[serde(default)]
+    pub size: u64,
+    /// Its filesystem.
+    pub filesystem: Filesystem,
+    /// When it was created.
+    #[serde(default, with = "timestamp::option")]
+    pub created: Option<timestamp::Timestamp>,
+    /// When it was last changed.
+    #[serde(default, with = "timestamp::option")]
+    pub updated: Option<timestamp::Timestamp>,
+    /// `enabled` or `disabled`, when the API says.
+    #[serde(default)]
+    pub disk_encryption: Option<String>,
+}
+
+filterable!(Disk {
+    LABEL: Text = "label",
+    SIZE: Number = "size",
+});
+
+impl Resource for Disk {
+    type Id = ChildId;
+    const VOLATILE: bool = true;
+    fn path(id: &ChildId) -> Path {
+        instance_path(id.parent).join("disks").segment(id.id)
+    }
+}
+
+/// A new disk: its size, and optionally an image to deploy on it.
+///
+/// ```
+/// use linode::api::linode::CreateDisk;
+/// let disk = CreateDisk::new(2048).label("data").filesystem("ext4");
+/// ```
+#[derive(Debug, Clone, Default, Serialize)]
+#[non_exhaustive]
+pub struct CreateDisk {
+    pub(crate) size: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) filesystem: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) image: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "super::expose"
+    )]
+    pub(crate) root_pass: Option<secrecy::SecretString>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) authorized_keys: Vec<String>,
+}
+
+impl CreateDisk {
+    /// An empty disk of `size` MB.
+    pub fn new(size: u64) -> Self {
+        CreateDisk {
+            size,
+            ..Default::default()
+        }
+    }
+
+    /// Sets the label.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Sets the filesystem (`ext4` unless set).
+    pub fn filesystem(mut self, filesystem: impl Into<String>) -> Self {
+        self.filesystem = Some(filesystem.into());
+        self
+    }
+
+    /// Deploys an image on the disk; a root password is generated unless you set one.
+    pub fn image(mut self, image: impl Into<String>) -> Self {
+        self.image = Some(image.into());
+        self
+    }
+
+    /// Sets the root password for the deployed image.
+    pub fn root_pass(mut self, password: impl Into<String>) -> Self {
+        self.root_pass = Some(secrecy::SecretString::from(password.into()));
+        self
+    }
+
+    /// Adds SSH public keys for root.
+    pub fn authorized_keys<S: Into<String>>(mut self, keys: impl IntoIterator<Item = S>) -> Self {
+        self.authorized_keys
+            .extend(keys.into_iter().map(Into::into));
+        self
+    }
+}
+
+/// A change of a disk's label.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct DiskUpdate {
+    /// New label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+impl DiskUpdate {
+    /// Renames the disk.
+    pub fn label(label: impl Into<String>) -> Self {
+        DiskUpdate {
+            label: Some(label.into()),
+        }
+    }
+}
+
+/// What sits in one device slot of a configuration profile.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ConfigDevice {
+    /// A disk of the instance.
+    #[serde(default)]
+    pub disk_id: Option<u64>,
+    /// A volume.
+    #[serde(default)]
+    pub volume_id: Option<u64>,
+}
+
+impl ConfigDevice {
+    /// The disk with this id.
+    pub fn disk(disk_id: u64) -> Self {
+        ConfigDevice {
+            disk_id: Some(disk_id),
+            volume_id: None,
+        }
+    }
+}
+
+/// Boot helpers of a configuration profile.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ConfigHelpers {
+    /// Disables `updatedb`.
+    #[serde(default)]
+    pub updatedb_disabled: bool,
+    /// Distribution helper.
+    #[serde(default)]
+    pub distro: bool,
+    /// Builds module dependencies.
+    #[serde(default)]
+    pub modules_dep: bool,
+    /// Configures networking.
+    #[serde(default)]
+    pub network: bool,
+    /// Mounts devtmpfs.
+    #[serde(default)]
+    pub devtmpfs_automount: bool,
+}
+
+/// A configuration profile: how an instance boots (kernel, devices, helpers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Config {
+    /// The profile's id.
+    pub id: u64,
+    /// Its label.
+    #[serde(default, deserialize_with = "null_default")]
+    pub label: String,
+    /// The kernel it boots, such as `linode/grub2`.
+    #[serde(default, deserialize_with = "null_default")]
+    pub kernel: String,
+    /// Free-form comments.
+    #[serde(default, deserialize_with = "null_default")]
+    pub comments: String,
+    /// Memory limit in MB (0: none).
+    #[serde(default, deserialize_with = "null_default")]
+    pub memory_limit: u64,
+    /// `default`, `single` or `binbash`.
+    #[serde(default, deserialize_with = "null_default")]
+    pub run_level: String,
+    /// `paravirt` or `fullvirt`.
+    #[serde(default, deserialize_with = "null_default")]
+    pub virt_mode: String,
+    /// The root device, such as `/dev/sda`.
+    #[serde(default, deserialize_with = "null_default")]
+    pub root_device: String,
+    /// Device slots (`sda` ... `sdh`) and what they hold (`None`: empty).
+    #[serde(default, deserialize_with = "null_default")]
+    pub devices: BTreeMap<String, Option<ConfigDevice>>,
+    /// Boot helpers.
+    #[serde(default, deserialize_with = "null_default")]
+    pub helpers: ConfigHelpers,
+    /// Network interfaces, as the API sends them.
+    #[serde(default, deserialize_with = "null_default")]
+    pub interfaces: Vec<serde_json::Value>,
+}
+
+filterable!(Config {
+    INTERFACES_LABEL: Text = "interfaces.label",
+    LABEL: Text = "label",
+});
+
+impl Resource for Config {
+    type Id = ChildId;
+    fn path(id: &ChildId) -> Path {
+        instance_path(id.parent).join("configs").segment(id.id)
+    }
+}
+
+impl Config {
+    /// The fields the API lets you change, as they are now (for
+    /// [`update_config`](super::LinodeGroup::update_config)).
+    pub fn changes(&self) -> ConfigUpdate {
+        ConfigUpdate {
+            label: Some(self.label.clone()),
+            kernel: Some(self.kernel.clone()),
+            comments: Some(self.comments.clone()),
+            memory_limit: Some(self.memory_limit),
+            run_level: Some(self.run_level.clone()),
+            virt_mode: Some(self.virt_mode.clone()),
+            root_device: Some(self.root_device.clone()),
+            devices: Some(self.devices.clone()),
+            helpers: Some(self.helpers.clone()),
+        }
+    }
+}
+
+/// A new configuration profile, or the fields of one to change: only the fields set are
+/// sent. A new profile needs a label and devices.
+///
+/// ```
+/// use linode::api::linode::{ConfigDevice, ConfigUpdate};
+/// let profile = ConfigUpdate::new()
+///     .label("boot")
+///     .device("sda", ConfigDevice::disk(123))
+///     .kernel("linode/grub2");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ConfigUpdate {
+    /// Label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Kernel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kernel: Option<String>,
+    /// Comments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments: Option<String>,
+    /// Memory limit in MB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory_limit: Option<u64>,
+    /// Run level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_level: Option<String>,
+    /// Virtualization mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub virt_mode: Option<String>,
+    /// Root device.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root_device: Option<String>,
+    /// Device slots.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devices: Option<BTreeMap<String, Option<ConfigDevice>>>,
+    /// Boot helpers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub helpers: Option<ConfigHelpers>,
+}
+
+impl ConfigUpdate {
+    /// Nothing set yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the label.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Sets the kernel.
+    pub fn kernel(mut self, kernel: impl Into<String>) -> Self {
+        self.kernel = Some(kernel.into());
+        self
+    }
+
+    /// Sets the comments.
+    pub fn comments(mut self, comments: impl Into<String>) -> Self {
+        self.comments = Some(comments.into());
+        self
+    }
+
+    /// Puts `device` in `slot` (`sda` ... `sdh`).
+    pub fn device(mut self, slot: impl Into<String>, device: ConfigDevice) -> Self {
+        self.devices
+            .get_or_insert_with(BTreeMap::new)
+            .insert(slot.into(), Some(device));
+        self
+    }
+
+    /// Sets the root device.
+    pub fn root_device(mut self, root: impl Into<String>) -> Self {
+        self.root_device = Some(root.into());
+        self
+    }
+}
+
+api_enum! {
+    /// An automatic backup or a manual snapshot.
+    pub enum BackupType {
+        /// Taken by the backup service.
+        Auto = "auto",
+        /// Taken on request.
+        Snapshot = "snapshot",
+    }
+}
+
+api_enum! {
+    /// Progress of a backup.
+    pub enum BackupStatus {
+        /// Paused.
+        Paused = "paused",
+        /// Waiting to start.
+        Pending = "pending",
+        /// Being taken.
+        Running = "running",
+        /// Being processed.
+        NeedsPostProcessing = "needsPostProcessing",
+        /// Done.
+        Successful = "successful",
+        /// Failed.
+        Failed = "failed",
+        /// Cancelled.
+        UserAborted = "userAborted",
+    }
+}
+
+/// A disk saved in a backup.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct BackupDisk {
+    /// The disk's label.
+    #[serde(default, deserialize_with = "null_default")]
+    pub label: String,
+    /// Its size in MB.
+    #[serde(default)]
+    pub size: u64,
+    /// Its filesystem.
+    #[serde(default)]
+    pub filesystem: Option<Filesystem>,
+}
+
+/// A backup of an instance: automatic or a snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Backup {
+    /// The backup's id.
+    pub id: u64,
+    /// Its label (snapshots).
+    #[serde(default)]
+    pub label: Option<String>,
+    /// Automatic or snapshot.
+    #[serde(rename = "type")]
+    pub kind: BackupType,
+    /// Progress (volatile).
+    pub status: BackupStatus,
+    /// Whether it can be restored.
+    #[serde(default)]
+    pub available: bool,
+    /// The region it is kept in.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// When it was started.
+    #[serde(default, with = "timestamp::option")]
+    pub created: Option<timestamp::Timestamp>,
+    /// When it was last changed.
+    #[serde(default, with = "timestamp::option")]
+    pub updated: Option<timestamp::Timestamp>,
+    /// When it finished.
+    #[serde(default, with = "timestamp::option")]
+    pub finished: Option<timestamp::Timestamp>,
+    /// Labels of the configuration profiles it holds.
+    #[serde(default, deserialize_with = "null_default")]
+    pub configs: Vec<String>,
+    /// The disks it holds.
+    #[serde(default, deserialize_with = "null_default")]
+    pub disks: Vec<BackupDisk>,
+}
+
+impl Resource for Backup {
+    type Id = ChildId;
+    const VOLATILE: bool = true;
+    fn path(id: &ChildId) -> Path {
+        instance_path(id.parent).join("backups").segment(id.id)
+    }
+}
+
+/// The backups of an instance that can be restored or are being taken.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AvailableBackups {
+    /// Automatic backups, oldest first.
+    #[serde(default, deserialize_with = "null_default")]
+    pub automatic: Vec<Backup>,
+    /// The manual snapshot slots.
+    #[serde(default, deserialize_with = "null_default")]
+    pub snapshot: SnapshotBackups,
+}
+
+/// The current snapshot and the one being taken.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SnapshotBackups {
+    /// The last finished snapshot.
+    #[serde(default)]
+    pub current: Option<Backup>,
+    /// A snapshot being taken.
+    #[serde(default)]
+    pub in_progress: Option<Backup>,
+}
+
+/// The addresses of an instance (`GET /linode/instances/{id}/ips`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct InstanceIps {
+    /// IPv4 addresses.
+    #[serde(default, deserialize_with = "null_default")]
+    pub ipv4: InstanceIpv4,
+    /// IPv6 addresses and ranges.
+    #[serde(default, deserialize_with = "null_default")]
+    pub ipv6: InstanceIpv6,
+}
+
+/// IPv4 addresses of an instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct InstanceIpv4 {
+    /// Public addresses.
+    #[serde(default, deserialize_with = "null_default")]
+    pub public: Vec<IpAddress>,
+    /// Private addresses.
+    #[serde(default, deserialize_with = "null_default")]
+    pub private: Vec<IpAddress>,
+    /// Addresses shared with it.
+    #[serde(default, deserialize_with = "null_default")]
+    pub shared: Vec<IpAddress>,
+    /// Reserved addresses.
+    #[serde(default, deserialize_with = "null_default")]
+    pub reserved: Vec<IpAddress>,
+}
+
+/// IPv6 addresses of an instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct InstanceIpv6 {
+    /// The SLAAC address.
+    #[serde(default)]
+    pub slaac: Option<IpAddress>,
+    /// The link-local address.
+    #[serde(default)]
+    pub link_local: Option<IpAddress>,
+    /// Ranges routed to it.
+    #[serde(default, deserialize_with = "null_default")]
+    pub global: Vec<Ipv6Range>,
+}

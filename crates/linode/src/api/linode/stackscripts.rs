@@ -1,0 +1,258 @@
+//! StackScripts: `/linode/stackscripts`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::client::Path;
+use crate::error::{Error, Result};
+use crate::filter::filterable;
+use crate::model::{Resource, null_default, timestamp};
+use crate::pagination::ListRequest;
+
+/// A field a StackScript asks for when deployed (declared with `<UDF ... />` in its script).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UserDefinedField {
+    /// The name to give in `stackscript_data`.
+    pub name: String,
+    /// What it means.
+    #[serde(default, deserialize_with = "null_default")]
+    pub label: String,
+    /// An example value.
+    #[serde(default)]
+    pub example: Option<String>,
+    /// The value used when none is given; a field without one is required.
+    #[serde(default)]
+    pub default: Option<String>,
+    /// Allowed values, comma separated (pick one).
+    #[serde(default, rename = "oneOf")]
+    pub one_of: Option<String>,
+    /// Allowed values, comma separated (pick several).
+    #[serde(default, rename = "manyOf")]
+    pub many_of: Option<String>,
+}
+
+impl UserDefinedField {
+    /// Whether a value must be given when deploying.
+    pub fn is_required(&self) -> bool {
+        self.default.is_none()
+    }
+}
+
+/// A script run on an instance's first boot, public or your own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct StackScript {
+    /// The StackScript's id.
+    pub id: u64,
+    /// Who wrote it.
+    #[serde(default, deserialize_with = "null_default")]
+    pub username: String,
+    /// Its label (mutable).
+    #[serde(default, deserialize_with = "null_default")]
+    pub label: String,
+    /// Its description (mutable).
+    #[serde(default, deserialize_with = "null_default")]
+    pub description: String,
+    /// The images it can be deployed with (mutable); `any/all` means every image.
+    #[serde(default, deserialize_with = "null_default")]
+    pub images: Vec<String>,
+    /// How many times it was deployed.
+    #[serde(default)]
+    pub deployments_total: u64,
+    /// How many instances deployed with it exist.
+    #[serde(default)]
+    pub deployments_active: u64,
+    /// Whether everyone can see it (once public, it stays public).
+    #[serde(default)]
+    pub is_public: bool,
+    /// Whether it is yours.
+    #[serde(default)]
+    pub mine: bool,
+    /// When it was created.
+    #[serde(default, with = "timestamp::option")]
+    pub created: Option<timestamp::Timestamp>,
+    /// When it was last changed.
+    #[serde(default, with = "timestamp::option")]
+    pub updated: Option<timestamp::Timestamp>,
+    /// A note on the last revision (mutable).
+    #[serde(default, deserialize_with = "null_default")]
+    pub rev_note: String,
+    /// The script (mutable).
+    #[serde(default, deserialize_with = "null_default")]
+    pub script: String,
+    /// What it asks for when deployed.
+    #[serde(default, deserialize_with = "null_default")]
+    pub user_defined_fields: Vec<UserDefinedField>,
+}
+
+filterable!(StackScript {
+    DEPLOYMENTS_TOTAL: Number = "deployments_total",
+    DESCRIPTION: Text = "description",
+    IS_PUBLIC: Bool = "is_public",
+    LABEL: Text = "label",
+    MINE: Bool = "mine",
+    REV_NOTE: Text = "rev_note",
+});
+
+impl Resource for StackScript {
+    type Id = u64;
+    fn path(id: &u64) -> Path {
+        Path::new("/linode/stackscripts").segment(id)
+    }
+}
+
+impl ListRequest<StackScript> {
+    /// Keeps only your own StackScripts (`mine == true`).
+    pub fn mine_only(self) -> Self {
+        self.filter(StackScript::MINE.eq(true))
+    }
+}
+
+impl StackScript {
+    /// The fields the API lets you change, as they are now.
+    pub fn changes(&self) -> StackScriptUpdate {
+        StackScriptUpdate {
+            label: Some(self.label.clone()),
+            description: Some(self.description.clone()),
+            images: Some(self.images.clone()),
+            is_public: Some(self.is_public),
+            rev_note: Some(self.rev_note.clone()),
+            script: Some(self.script.clone()),
+        }
+    }
+}
+
+/// A new StackScript.
+///
+/// ```
+/// use linode::api::linode::CreateStackScript;
+/// let script = CreateStackScript::new("hello", "#!/bin/bash\necho hi", ["linode/debian12"])
+///     .description("Says hello");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct CreateStackScript {
+    label: String,
+    script: String,
+    images: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_public: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rev_note: Option<String>,
+}
+
+impl CreateStackScript {
+    /// A private StackScript running `script` (which must begin with `#!`) on `images`.
+    pub fn new<S: Into<String>>(
+        label: impl Into<String>,
+        script: impl Into<String>,
+        images: impl IntoIterator<Item = S>,
+    ) -> Self {
+        CreateStackScript {
+            label: label.into(),
+            script: script.into(),
+            images: images.into_iter().map(Into::into).collect(),
+            ..Default::default()
+        }
+    }
+
+    /// Sets the description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Makes it public (which cannot be undone).
+    pub fn public(mut self, public: bool) -> Self {
+        self.is_public = Some(public);
+        self
+    }
+
+    /// Sets the revision note.
+    pub fn rev_note(mut self, note: impl Into<String>) -> Self {
+        self.rev_note = Some(note.into());
+        self
+    }
+
+    pub(crate) fn validate(&self) -> Result<()> {
+        if self.label.trim().is_empty() {
+            return Err(Error::invalid("label", "is empty"));
+        }
+        check_script(&self.script)?;
+        if self.images.is_empty() {
+            return Err(Error::invalid("images", "at least one image is required"));
+        }
+        Ok(())
+    }
+}
+
+fn check_script(script: &str) -> Result<()> {
+    if !script.starts_with("#!") {
+        return Err(Error::invalid(
+            "script",
+            "a StackScript must begin with a shebang line (#!)",
+        ));
+    }
+    Ok(())
+}
+
+/// Fields of a StackScript to change: only the fields set are sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct StackScriptUpdate {
+    /// New label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// New description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// New supported images.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<String>>,
+    /// Make it public.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_public: Option<bool>,
+    /// New revision note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rev_note: Option<String>,
+    /// New script (must begin with `#!`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+}
+
+impl StackScriptUpdate {
+    /// Nothing set yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the label.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Sets the description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+
+    /// Replaces the script.
+    pub fn script(mut self, script: impl Into<String>) -> Self {
+        self.script = Some(script.into());
+        self
+    }
+
+    pub(crate) fn validate(&self) -> Result<()> {
+        if let Some(script) = &self.script {
+            check_script(script)?;
+        }
+        if self.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
+            return Err(Error::invalid("label", "is empty"));
+        }
+        Ok(())
+    }
+}

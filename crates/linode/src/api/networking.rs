@@ -1,0 +1,307 @@
+//! Networking: `/networking/ips` and `/networking/ipv6/...`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::linode::Instance;
+use crate::client::{Client, Path, Request};
+use crate::error::{Error, Result};
+use crate::filter::filterable;
+use crate::model::{Resource, api_enum, null_default};
+use crate::pagination::ListRequest;
+
+api_enum! {
+    /// The kind of an address.
+    pub enum IpAddressType {
+        /// An IPv4 address.
+        Ipv4 = "ipv4",
+        /// An IPv6 address.
+        Ipv6 = "ipv6",
+        /// An address of an IPv6 pool.
+        Ipv6Pool = "ipv6/pool",
+        /// An address of an IPv6 range.
+        Ipv6Range = "ipv6/range",
+    }
+}
+
+/// An IP address of one of your instances.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct IpAddress {
+    /// The address.
+    pub address: String,
+    /// The default gateway, if any.
+    #[serde(default)]
+    pub gateway: Option<String>,
+    /// The subnet mask.
+    #[serde(default)]
+    pub subnet_mask: Option<String>,
+    /// The prefix length.
+    #[serde(default)]
+    pub prefix: Option<u32>,
+    /// IPv4 or IPv6.
+    #[serde(rename = "type")]
+    pub kind: IpAddressType,
+    /// Whether it is reachable from the internet.
+    #[serde(default)]
+    pub public: bool,
+    /// Its reverse DNS name (mutable), if any.
+    #[serde(default)]
+    pub rdns: Option<String>,
+    /// The instance it belongs to.
+    #[serde(default)]
+    pub linode_id: Option<u64>,
+    /// The region it is in.
+    #[serde(default)]
+    pub region: Option<String>,
+}
+
+impl Resource for IpAddress {
+    type Id = String;
+    fn path(id: &String) -> Path {
+        Path::new("/networking/ips").segment(id)
+    }
+}
+
+impl IpAddress {
+    /// An assignment moving this address to `linode`, for
+    /// [`assign_ips`](NetworkingGroup::assign_ips).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: linode::Client, a: linode::api::linode::Instance, b: linode::api::linode::Instance) -> linode::Result<()> {
+    /// let ips_a = a.ips(&client).await?;
+    /// let ips_b = b.ips(&client).await?;
+    /// client.networking().assign_ips(a.region.id(), [
+    ///     ips_a.ipv4.public[0].to(&b),
+    ///     ips_b.ipv4.public[0].to(&a),
+    /// ]).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn to(&self, linode: &Instance) -> IpAssignment {
+        IpAssignment {
+            address: self.address.clone(),
+            linode_id: linode.id,
+        }
+    }
+}
+
+/// One move of [`assign_ips`](NetworkingGroup::assign_ips): `address` goes to `linode_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct IpAssignment {
+    /// The address to move.
+    pub address: String,
+    /// The instance that receives it.
+    pub linode_id: u64,
+}
+
+impl IpAssignment {
+    /// `address` goes to the instance `linode_id`.
+    pub fn new(address: impl Into<String>, linode_id: u64) -> Self {
+        IpAssignment {
+            address: address.into(),
+            linode_id,
+        }
+    }
+}
+
+/// An IPv6 range or pool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Ipv6Range {
+    /// The range's first address.
+    pub range: String,
+    /// Its prefix length.
+    #[serde(default)]
+    pub prefix: u32,
+    /// Its region.
+    #[serde(default, deserialize_with = "null_default")]
+    pub region: String,
+    /// The address it is routed to, if any.
+    #[serde(default)]
+    pub route_target: Option<String>,
+}
+
+filterable!(Ipv6Range {
+    REGION: Text = "region",
+});
+
+/// One IPv6 range in detail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Ipv6RangeDetails {
+    /// The range's first address.
+    pub range: String,
+    /// Its prefix length.
+    #[serde(default)]
+    pub prefix: u32,
+    /// Its region.
+    #[serde(default, deserialize_with = "null_default")]
+    pub region: String,
+    /// Whether it is announced over BGP.
+    #[serde(default)]
+    pub is_bgp: bool,
+    /// The instances it is routed to.
+    #[serde(default, deserialize_with = "null_default")]
+    pub linodes: Vec<u64>,
+}
+
+/// A range just created: its `address/prefix` and where it routes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NewIpv6Range {
+    /// `address/prefix`.
+    pub range: String,
+    /// The address it is routed to.
+    #[serde(default)]
+    pub route_target: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Allocate {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    public: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    linode_id: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct Rdns<'a> {
+    rdns: Option<&'a str>,
+}
+
+/// Calls under `/networking`.
+#[derive(Debug, Clone, Copy)]
+pub struct NetworkingGroup<'c> {
+    client: &'c Client,
+}
+
+impl Client {
+    /// IP addresses and IPv6 ranges (`/networking/...`).
+    pub fn networking(&self) -> NetworkingGroup<'_> {
+        NetworkingGroup { client: self }
+    }
+}
+
+pub(crate) fn allocate_request(
+    linode_id: Option<u64>,
+    public: bool,
+    path: Path,
+) -> Result<Request> {
+    Request::post(
+        path,
+        &Allocate {
+            kind: "ipv4",
+            public,
+            linode_id,
+        },
+    )
+}
+
+impl NetworkingGroup<'_> {
+    /// Lists the addresses of all your instances.
+    pub fn ips(&self) -> ListRequest<IpAddress> {
+        ListRequest::new(self.client, Path::new("/networking/ips"))
+    }
+
+    /// Loads one address.
+    pub async fn ip(&self, address: &str) -> Result<IpAddress> {
+        self.client.load::<IpAddress>(address.to_owned()).await
+    }
+
+    /// Sets the reverse DNS name of an address (`None` removes it) and returns the address.
+    pub async fn set_rdns(&self, address: &str, rdns: Option<&str>) -> Result<IpAddress> {
+        if rdns.is_some_and(|r| r.trim().is_empty()) {
+            return Err(Error::invalid("rdns", "is empty"));
+        }
+        let path = IpAddress::path(&address.to_owned());
+        self.client.send(Request::put(path, &Rdns { rdns })?).await
+    }
+
+    /// Allocates a new IPv4 address (public, or a private one) for an instance.
+    pub async fn allocate_ip(&self, linode_id: u64, public: bool) -> Result<IpAddress> {
+        let request = allocate_request(Some(linode_id), public, Path::new("/networking/ips"))?;
+        self.client.send(request).await
+    }
+
+    /// Moves addresses between instances of one region, all or none: every instance must
+    /// keep a public IPv4 address and have at most one private one.
+    pub async fn assign_ips(
+        &self,
+        region: &str,
+        assignments: impl IntoIterator<Item = IpAssignment>,
+    ) -> Result<()> {
+        #[derive(Serialize)]
+        struct Assign<'a> {
+            region: &'a str,
+            assignments: Vec<IpAssignment>,
+        }
+        let assignments: Vec<IpAssignment> = assignments.into_iter().collect();
+        if region.trim().is_empty() {
+            return Err(Error::invalid("region", "is empty"));
+        }
+        if assignments.is_empty() {
+            return Err(Error::invalid("assignments", "at least one is needed"));
+        }
+        let request = Request::post(
+            Path::new("/networking/ips/assign"),
+            &Assign {
+                region,
+                assignments,
+            },
+        )?;
+        self.client.send::<serde::de::IgnoredAny>(request).await?;
+        Ok(())
+    }
+
+    /// Lists your IPv6 ranges.
+    pub fn ipv6_ranges(&self) -> ListRequest<Ipv6Range> {
+        ListRequest::new(self.client, Path::new("/networking/ipv6/ranges"))
+    }
+
+    /// Loads one IPv6 range (by its first address, with or without `/prefix`).
+    pub async fn ipv6_range(&self, range: &str) -> Result<Ipv6RangeDetails> {
+        let range = range.split('/').next().unwrap_or(range);
+        let path = Path::new("/networking/ipv6/ranges").segment(range);
+        self.client.send(Request::get(path)).await
+    }
+
+    /// Creates an IPv6 range of `prefix_length` bits (56 or 64) routed to an instance.
+    pub async fn create_ipv6_range(
+        &self,
+        linode_id: u64,
+        prefix_length: u32,
+    ) -> Result<NewIpv6Range> {
+        #[derive(Serialize)]
+        struct Create {
+            linode_id: u64,
+            prefix_length: u32,
+        }
+        if prefix_length != 56 && prefix_length != 64 {
+            return Err(Error::invalid("prefix_length", "must be 56 or 64"));
+        }
+        let request = Request::post(
+            Path::new("/networking/ipv6/ranges"),
+            &Create {
+                linode_id,
+                prefix_length,
+            },
+        )?;
+        self.client.send(request).await
+    }
+
+    /// Deletes an IPv6 range.
+    pub async fn delete_ipv6_range(&self, range: &str) -> Result<()> {
+        let range = range.split('/').next().unwrap_or(range);
+        let path = Path::new("/networking/ipv6/ranges").segment(range);
+        self.client
+            .send::<serde::de::IgnoredAny>(Request::delete(path))
+            .await?;
+        Ok(())
+    }
+
+    /// Lists the IPv6 pools.
+    pub fn ipv6_pools(&self) -> ListRequest<Ipv6Range> {
+        ListRequest::new(self.client, Path::new("/networking/ipv6/pools"))
+    }
+}
