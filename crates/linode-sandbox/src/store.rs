@@ -132,6 +132,20 @@ pub struct Store {
     next_private_ip: u64,
     next_ipv6: u64,
     seeded: u64,
+    /// Block Storage volumes (`Volume` objects as served).
+    pub volumes: Table,
+    /// DNS domains (`Domain` objects as served).
+    pub domains: Table,
+    /// Domain records, keyed by record id, each stored as `{"domain_id": .., "record": {..}}`.
+    pub domain_records: Table,
+    /// NodeBalancers (`NodeBalancer` objects as served).
+    pub nodebalancers: Table,
+    /// NodeBalancer configs (`NodeBalancerConfig` objects as served).
+    pub nodebalancer_configs: Table,
+    /// NodeBalancer nodes (`NodeBalancerNode` objects as served).
+    pub nodebalancer_nodes: Table,
+    /// The next id of each kind handed out by [`Store::next_id`].
+    next_ids: std::collections::HashMap<&'static str, u64>,
 }
 
 impl Default for Store {
@@ -148,6 +162,13 @@ impl Default for Store {
             next_private_ip: 0,
             next_ipv6: 0,
             seeded: 0,
+            volumes: Table::default(),
+            domains: Table::default(),
+            domain_records: Table::default(),
+            nodebalancers: Table::default(),
+            nodebalancer_configs: Table::default(),
+            nodebalancer_nodes: Table::default(),
+            next_ids: std::collections::HashMap::new(),
         }
     }
 }
@@ -179,6 +200,15 @@ impl Store {
         id
     }
 
+    /// A fresh id of kind `kind` (`"volume"`, `"domain"`, ...): ids start at `first` and are
+    /// never handed out twice, even after a deletion.
+    pub fn next_id(&mut self, kind: &'static str, first: u64) -> u64 {
+        let next = self.next_ids.entry(kind).or_insert(first);
+        let id = *next;
+        *next += 1;
+        id
+    }
+
     /// Sets an instance's `status` (no-op when it no longer exists).
     pub fn set_instance_status(&mut self, id: u64, status: &str) {
         if let Some(item) = self.instances.get_mut(id) {
@@ -193,7 +223,7 @@ impl Store {
 
     /// A public IPv4 address never handed out before: the three documentation ranges
     /// first, then the benchmarking range 198.18.0.0/15.
-    fn alloc_public_ipv4(&mut self) -> String {
+    pub(crate) fn alloc_public_ipv4(&mut self) -> String {
         let n = self.next_public_ip;
         self.next_public_ip += 1;
         const DOC: [&str; 3] = ["192.0.2", "198.51.100", "203.0.113"];
@@ -211,7 +241,7 @@ impl Store {
         format!("192.168.{}.{}", 128 + n / 254, n % 254 + 1)
     }
 
-    fn alloc_ipv6(&mut self) -> String {
+    pub(crate) fn alloc_ipv6(&mut self) -> String {
         let n = self.next_ipv6 & 0xff_ffff;
         self.next_ipv6 += 1;
         if n <= 0xffff {
@@ -330,6 +360,13 @@ impl Store {
         let item = self.instances.remove(id)?;
         if let Some(label) = item["label"].as_str() {
             self.instance_labels.remove(label);
+        }
+        // Volumes are detached from a deleted Linode.
+        for (_, volume) in self.volumes.iter_mut() {
+            if volume["linode_id"].as_u64() == Some(id) {
+                volume["linode_id"] = Value::Null;
+                volume["linode_label"] = Value::Null;
+            }
         }
         Some(item)
     }

@@ -1,10 +1,14 @@
 //! HTTP routing, shared extractors and the one generic list/get mechanism every
 //! collection uses.
 
+mod checks;
+mod domains;
 mod events;
 mod images;
 mod linode;
+mod nodebalancers;
 mod regions;
+mod volumes;
 
 use std::any::Any;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -69,6 +73,9 @@ pub fn router(state: AppState) -> Router {
         .merge(regions::routes())
         .merge(images::routes())
         .merge(events::routes())
+        .merge(volumes::routes())
+        .merge(domains::routes())
+        .merge(nodebalancers::routes())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found);
     Router::new()
