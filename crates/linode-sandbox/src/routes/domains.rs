@@ -181,7 +181,6 @@ async fn create_domain(
     checks.require(&body, "domain");
     checks.require(&body, "type");
     checks.finish(())?;
-    let ts = now();
     let mut domain = json!({
         "id": 0,
         "type": "master",
@@ -197,8 +196,6 @@ async fn create_domain(
         "refresh_sec": 0,
         "ttl_sec": 0,
         "tags": [],
-        "created": ts,
-        "updated": ts,
     });
     apply_domain(&body, &mut domain, &store, None)?;
     let id = store.next_id("domain", FIRST_DOMAIN_ID);
@@ -216,7 +213,6 @@ async fn update_domain(
     let mut store = state.store();
     let mut domain = store.domains.get(id).cloned().ok_or_else(ApiError::not_found)?;
     apply_domain(&body, &mut domain, &store, Some(id))?;
-    domain["updated"] = Value::from(now());
     store.record(Action::new("domain_update", domain_entity(id, &domain)));
     store.domains.insert(id, domain.clone());
     Ok(Json(domain))
