@@ -321,6 +321,18 @@ impl DomainUpdate {
         Self::default()
     }
 
+    /// Sets the type (a master needs an SOA email, a slave its masters).
+    pub fn domain_type(mut self, domain_type: DomainType) -> Self {
+        self.domain_type = Some(domain_type);
+        self
+    }
+
+    /// Sets the masters (slave domains).
+    pub fn master_ips<S: Into<String>>(mut self, ips: impl IntoIterator<Item = S>) -> Self {
+        self.master_ips = Some(ips.into_iter().map(Into::into).collect());
+        self
+    }
+
     /// Sets the SOA email.
     pub fn soa_email(mut self, email: impl Into<String>) -> Self {
         self.soa_email = Some(email.into());
