@@ -24,7 +24,9 @@ impl Api {
             .request(method, format!("{}/v4{}", self.sb.base_url(), path))
             .bearer_auth(self.sb.token());
         if let Some(body) = body {
-            req = req.header("content-type", "application/json").body(body.to_owned());
+            req = req
+                .header("content-type", "application/json")
+                .body(body.to_owned());
         }
         let res = req.send().await.expect("sent");
         let status = res.status().as_u16();
@@ -83,9 +85,14 @@ async fn no_body_makes_the_sandbox_fail() {
             json!({"type": "A", "name": "www", "target": "203.0.113.1"}),
         )
         .await;
-    let nb = api.post("/nodebalancers", json!({"region": "us-east"})).await;
+    let nb = api
+        .post("/nodebalancers", json!({"region": "us-east"}))
+        .await;
     let config = api
-        .post(&format!("/nodebalancers/{}/configs", nb["id"]), json!({"port": 80}))
+        .post(
+            &format!("/nodebalancers/{}/configs", nb["id"]),
+            json!({"port": 80}),
+        )
         .await;
     let node = api
         .post(
@@ -97,21 +104,105 @@ async fn no_body_makes_the_sandbox_fail() {
     let (v, d, r) = (&volume["id"], &domain["id"], &record["id"]);
     let (n, c, o) = (&nb["id"], &config["id"], &node["id"]);
     let writes: Vec<(Method, String, Vec<&str>)> = vec![
-        (Method::POST, "/volumes".into(), vec!["label", "region", "size", "linode_id", "config_id", "tags"]),
+        (
+            Method::POST,
+            "/volumes".into(),
+            vec!["label", "region", "size", "linode_id", "config_id", "tags"],
+        ),
         (Method::PUT, format!("/volumes/{v}"), vec!["label", "tags"]),
-        (Method::POST, format!("/volumes/{v}/attach"), vec!["linode_id", "config_id", "persist_across_boots"]),
+        (
+            Method::POST,
+            format!("/volumes/{v}/attach"),
+            vec!["linode_id", "config_id", "persist_across_boots"],
+        ),
         (Method::POST, format!("/volumes/{v}/resize"), vec!["size"]),
         (Method::POST, format!("/volumes/{v}/clone"), vec!["label"]),
-        (Method::POST, "/domains".into(), vec!["domain", "type", "soa_email", "master_ips", "axfr_ips", "ttl_sec", "status", "tags"]),
-        (Method::PUT, format!("/domains/{d}"), vec!["domain", "type", "soa_email", "master_ips", "retry_sec", "description"]),
-        (Method::POST, format!("/domains/{d}/records"), vec!["type", "name", "target", "priority", "weight", "port", "service", "protocol", "ttl_sec", "tag"]),
-        (Method::PUT, format!("/domains/{d}/records/{r}"), vec!["type", "name", "target", "priority", "ttl_sec"]),
-        (Method::POST, "/nodebalancers".into(), vec!["region", "label", "client_conn_throttle", "tags", "configs"]),
-        (Method::PUT, format!("/nodebalancers/{n}"), vec!["label", "client_conn_throttle", "tags"]),
-        (Method::POST, format!("/nodebalancers/{n}/configs"), vec!["port", "protocol", "algorithm", "stickiness", "check", "check_interval", "check_timeout", "ssl_cert", "ssl_key", "proxy_protocol"]),
-        (Method::PUT, format!("/nodebalancers/{n}/configs/{c}"), vec!["port", "protocol", "check_path", "check_passive", "cipher_suite"]),
-        (Method::POST, format!("/nodebalancers/{n}/configs/{c}/nodes"), vec!["address", "label", "weight", "mode"]),
-        (Method::PUT, format!("/nodebalancers/{n}/configs/{c}/nodes/{o}"), vec!["address", "label", "weight", "mode"]),
+        (
+            Method::POST,
+            "/domains".into(),
+            vec![
+                "domain",
+                "type",
+                "soa_email",
+                "master_ips",
+                "axfr_ips",
+                "ttl_sec",
+                "status",
+                "tags",
+            ],
+        ),
+        (
+            Method::PUT,
+            format!("/domains/{d}"),
+            vec![
+                "domain",
+                "type",
+                "soa_email",
+                "master_ips",
+                "retry_sec",
+                "description",
+            ],
+        ),
+        (
+            Method::POST,
+            format!("/domains/{d}/records"),
+            vec![
+                "type", "name", "target", "priority", "weight", "port", "service", "protocol",
+                "ttl_sec", "tag",
+            ],
+        ),
+        (
+            Method::PUT,
+            format!("/domains/{d}/records/{r}"),
+            vec!["type", "name", "target", "priority", "ttl_sec"],
+        ),
+        (
+            Method::POST,
+            "/nodebalancers".into(),
+            vec!["region", "label", "client_conn_throttle", "tags", "configs"],
+        ),
+        (
+            Method::PUT,
+            format!("/nodebalancers/{n}"),
+            vec!["label", "client_conn_throttle", "tags"],
+        ),
+        (
+            Method::POST,
+            format!("/nodebalancers/{n}/configs"),
+            vec![
+                "port",
+                "protocol",
+                "algorithm",
+                "stickiness",
+                "check",
+                "check_interval",
+                "check_timeout",
+                "ssl_cert",
+                "ssl_key",
+                "proxy_protocol",
+            ],
+        ),
+        (
+            Method::PUT,
+            format!("/nodebalancers/{n}/configs/{c}"),
+            vec![
+                "port",
+                "protocol",
+                "check_path",
+                "check_passive",
+                "cipher_suite",
+            ],
+        ),
+        (
+            Method::POST,
+            format!("/nodebalancers/{n}/configs/{c}/nodes"),
+            vec!["address", "label", "weight", "mode"],
+        ),
+        (
+            Method::PUT,
+            format!("/nodebalancers/{n}/configs/{c}/nodes/{o}"),
+            vec!["address", "label", "weight", "mode"],
+        ),
     ];
     for (method, path, fields) in &writes {
         for raw in ["", "null", "[]", "42", "{", "\"text\""] {
@@ -176,7 +267,10 @@ async fn lists_accept_only_their_filterable_fields() {
 async fn refused_requests_change_nothing() {
     let api = Api::new().await;
     let volume = api
-        .post("/volumes", json!({"label": "keep", "region": "us-east", "size": 40}))
+        .post(
+            "/volumes",
+            json!({"label": "keep", "region": "us-east", "size": 40}),
+        )
         .await;
     let id = volume["id"].as_u64().unwrap();
     let (status, _) = api
@@ -189,7 +283,11 @@ async fn refused_requests_change_nothing() {
     assert_eq!(status, 400);
     assert_eq!(api.sb.volume(id).unwrap()["label"], "keep");
     let (status, _) = api
-        .send(Method::POST, &format!("/volumes/{id}/resize"), Some(r#"{"size": 20}"#))
+        .send(
+            Method::POST,
+            &format!("/volumes/{id}/resize"),
+            Some(r#"{"size": 20}"#),
+        )
         .await;
     assert_eq!(status, 400);
     assert_eq!(api.sb.volume(id).unwrap()["size"], 40);

@@ -67,7 +67,10 @@ async fn create_master_and_slave_domains() {
 
     let slave = client
         .domains()
-        .create(CreateDomain::slave("example.net", ["192.0.2.10", "2001:db8::10"]))
+        .create(CreateDomain::slave(
+            "example.net",
+            ["192.0.2.10", "2001:db8::10"],
+        ))
         .await
         .unwrap();
     assert_eq!(
@@ -113,13 +116,28 @@ async fn the_api_requires_what_each_type_needs() {
     let http = reqwest::Client::new();
     let url = format!("{}/v4/domains", sandbox.base_url());
     for (body, field) in [
-        (json!({"domain": "example.org", "type": "master"}), "soa_email"),
-        (json!({"domain": "example.org", "type": "slave"}), "master_ips"),
-        (json!({"domain": "example.org", "type": "slave", "master_ips": ["nope"]}), "master_ips"),
+        (
+            json!({"domain": "example.org", "type": "master"}),
+            "soa_email",
+        ),
+        (
+            json!({"domain": "example.org", "type": "slave"}),
+            "master_ips",
+        ),
+        (
+            json!({"domain": "example.org", "type": "slave", "master_ips": ["nope"]}),
+            "master_ips",
+        ),
         (json!({"domain": "example.org", "type": "primary"}), "type"),
-        (json!({"domain": "not a domain", "type": "master", "soa_email": "a@b.org"}), "domain"),
+        (
+            json!({"domain": "not a domain", "type": "master", "soa_email": "a@b.org"}),
+            "domain",
+        ),
         (json!({"type": "master", "soa_email": "a@b.org"}), "domain"),
-        (json!({"domain": "example.org", "type": "master", "soa_email": "nobody"}), "soa_email"),
+        (
+            json!({"domain": "example.org", "type": "master", "soa_email": "nobody"}),
+            "soa_email",
+        ),
     ] {
         let res = http
             .post(&url)
@@ -158,7 +176,10 @@ async fn save_update_and_delete_a_domain() {
     domain.refresh_sec = 301; // rounded up by the API
     domain.save(&client).await.unwrap();
     let (method, path, body) = last(&sandbox);
-    assert_eq!((method.as_str(), path), ("PUT", format!("/v4/domains/{}", domain.id)));
+    assert_eq!(
+        (method.as_str(), path),
+        ("PUT", format!("/v4/domains/{}", domain.id))
+    );
     assert_eq!(
         body.unwrap(),
         json!({"domain": "example.org", "type": "master", "status": "active",
@@ -166,11 +187,17 @@ async fn save_update_and_delete_a_domain() {
                "retry_sec": 0, "expire_sec": 0, "refresh_sec": 301, "ttl_sec": 0, "tags": []})
     );
     assert_eq!(domain.refresh_sec, 3600);
-    assert_eq!(sandbox.domain(domain.id).unwrap()["soa_email"], "hostmaster@example.org");
+    assert_eq!(
+        sandbox.domain(domain.id).unwrap()["soa_email"],
+        "hostmaster@example.org"
+    );
 
     let disabled = client
         .domains()
-        .update(domain.id, &DomainUpdate::new().status(DomainStatus::Disabled))
+        .update(
+            domain.id,
+            &DomainUpdate::new().status(DomainStatus::Disabled),
+        )
         .await
         .unwrap();
     assert_eq!(last(&sandbox).2.unwrap(), json!({"status": "disabled"}));
@@ -199,11 +226,21 @@ async fn save_update_and_delete_a_domain() {
     );
     assert!(sandbox.domain(domain.id).is_none());
     assert!(sandbox.domain_records(domain.id).is_empty());
-    let err = client.domains().record(domain.id, record.id).await.unwrap_err();
+    let err = client
+        .domains()
+        .record(domain.id, record.id)
+        .await
+        .unwrap_err();
     assert!(err.is_not_found());
     assert_eq!(
         actions(&sandbox),
-        ["domain_create", "domain_update", "domain_update", "domain_record_create", "domain_delete"]
+        [
+            "domain_create",
+            "domain_update",
+            "domain_update",
+            "domain_record_create",
+            "domain_delete"
+        ]
     );
 }
 
@@ -241,7 +278,9 @@ async fn records_of_every_type_are_created_as_sent() {
             json!({"type": "NS", "target": "ns1.example.net"}),
         ),
         (
-            CreateRecord::srv("sip", "tcp", "sip", 5060).priority(10).weight(5),
+            CreateRecord::srv("sip", "tcp", "sip", 5060)
+                .priority(10)
+                .weight(5),
             json!({"type": "SRV", "target": "sip", "service": "sip", "protocol": "tcp",
                    "port": 5060, "priority": 10, "weight": 5}),
         ),
@@ -311,7 +350,10 @@ async fn records_are_checked_per_type() {
         (CreateRecord::cname("blog", "bad target!"), "target"),
         (CreateRecord::mx("not a host", 10), "target"),
         (CreateRecord::new(RecordType::Caa, "letsencrypt.org"), "tag"),
-        (CreateRecord::new(RecordType::Srv, "sip.example.org"), "service"),
+        (
+            CreateRecord::new(RecordType::Srv, "sip.example.org"),
+            "service",
+        ),
     ];
     for (request, field) in bad {
         let err = client
@@ -328,11 +370,17 @@ async fn records_are_checked_per_type() {
     let http = reqwest::Client::new();
     let url = format!("{}/v4/domains/{}/records", sandbox.base_url(), domain.id);
     for (body, field) in [
-        (json!({"type": "MX", "target": "mail.example.org", "priority": 256}), "priority"),
+        (
+            json!({"type": "MX", "target": "mail.example.org", "priority": 256}),
+            "priority",
+        ),
         (json!({"type": "SPF", "target": "x"}), "type"),
         (json!({"target": "x"}), "type"),
-        (json!({"type": "SRV", "service": "sip", "target": "sip.example.org",
-                "priority": 1, "weight": 1}), "port"),
+        (
+            json!({"type": "SRV", "service": "sip", "target": "sip.example.org",
+                "priority": 1, "weight": 1}),
+            "port",
+        ),
     ] {
         let res = http
             .post(&url)
@@ -366,15 +414,30 @@ async fn records_belong_to_their_domain_and_can_be_saved_and_deleted() {
         .unwrap();
 
     // Under the other domain, the record does not exist.
-    let err = client.domains().record(two.id, record.id).await.unwrap_err();
-    assert!(err.is_not_found());
     let err = client
         .domains()
-        .update_record(two.id, record.id, &RecordUpdate::new().target("203.0.113.99"))
+        .record(two.id, record.id)
         .await
         .unwrap_err();
     assert!(err.is_not_found());
-    assert!(client.domains().delete_record(two.id, record.id).await.unwrap_err().is_not_found());
+    let err = client
+        .domains()
+        .update_record(
+            two.id,
+            record.id,
+            &RecordUpdate::new().target("203.0.113.99"),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found());
+    assert!(
+        client
+            .domains()
+            .delete_record(two.id, record.id)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
     assert_eq!(sandbox.domain_records(one.id)[0]["target"], "203.0.113.10");
 
     record.target = "203.0.113.20".into();
@@ -382,7 +445,10 @@ async fn records_belong_to_their_domain_and_can_be_saved_and_deleted() {
     let (method, path, body) = last(&sandbox);
     assert_eq!(
         (method.as_str(), path),
-        ("PUT", format!("/v4/domains/{}/records/{}", one.id, record.id))
+        (
+            "PUT",
+            format!("/v4/domains/{}/records/{}", one.id, record.id)
+        )
     );
     assert_eq!(
         body.unwrap(),
@@ -400,10 +466,17 @@ async fn records_belong_to_their_domain_and_can_be_saved_and_deleted() {
     let record_id = record.id;
     record.delete(&client, one.id).await.unwrap();
     assert!(sandbox.domain_records(one.id).is_empty());
-    let recorded: Vec<String> = actions(&sandbox).into_iter().filter(|a| a.contains("record")).collect();
+    let recorded: Vec<String> = actions(&sandbox)
+        .into_iter()
+        .filter(|a| a.contains("record"))
+        .collect();
     assert_eq!(
         recorded,
-        ["domain_record_create", "domain_record_update", "domain_record_delete"]
+        [
+            "domain_record_create",
+            "domain_record_update",
+            "domain_record_delete"
+        ]
     );
     let event = sandbox.events().pop().unwrap();
     assert_eq!(event["entity"]["type"], "domain");

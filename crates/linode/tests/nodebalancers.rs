@@ -121,7 +121,10 @@ async fn create_list_save_and_delete_a_nodebalancer() {
     nb.client_conn_throttle = 0;
     nb.save(&client).await.unwrap();
     let (method, path, body) = last(&sandbox);
-    assert_eq!((method.as_str(), path), ("PUT", format!("/v4/nodebalancers/{}", nb.id)));
+    assert_eq!(
+        (method.as_str(), path),
+        ("PUT", format!("/v4/nodebalancers/{}", nb.id))
+    );
     assert_eq!(
         body.unwrap(),
         json!({"label": "front-2", "client_conn_throttle": 0, "tags": ["web"]})
@@ -144,7 +147,12 @@ async fn create_list_save_and_delete_a_nodebalancer() {
     assert!(sandbox.nodebalancer(id).is_none());
     assert_eq!(
         actions(&sandbox),
-        ["nodebalancer_create", "nodebalancer_create", "nodebalancer_update", "nodebalancer_delete"]
+        [
+            "nodebalancer_create",
+            "nodebalancer_create",
+            "nodebalancer_update",
+            "nodebalancer_delete"
+        ]
     );
 }
 
@@ -169,7 +177,14 @@ async fn bad_nodebalancers_are_refused() {
         .await
         .unwrap_err();
     assert_eq!(refusal(&err).1, Some("label"));
-    assert!(client.nodebalancers().get(1).await.unwrap_err().is_not_found());
+    assert!(
+        client
+            .nodebalancers()
+            .get(1)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
     assert!(actions(&sandbox).is_empty());
 }
 
@@ -247,13 +262,19 @@ async fn configs_have_unique_ports_and_https_needs_a_certificate() {
     let (method, path, body) = last(&sandbox);
     assert_eq!(
         (method.as_str(), path),
-        ("PUT", format!("/v4/nodebalancers/{}/configs/{}", nb.id, tls.id))
+        (
+            "PUT",
+            format!("/v4/nodebalancers/{}/configs/{}", nb.id, tls.id)
+        )
     );
     let body = body.unwrap();
     assert_eq!(body["check_attempts"], 4);
     assert_eq!(body["protocol"], "https");
     assert!(body.get("ssl_cert").is_none() && body.get("ssl_key").is_none());
-    assert_eq!(sandbox.nodebalancer_config(tls.id).unwrap()["check_attempts"], 4);
+    assert_eq!(
+        sandbox.nodebalancer_config(tls.id).unwrap()["check_attempts"],
+        4
+    );
 
     let ports: Vec<u16> = nb
         .configs(&client)
@@ -298,11 +319,23 @@ async fn the_sandbox_checks_config_fields() {
         (json!({"port": 65536}), "port"),
         (json!({"port": 81, "protocol": "udp"}), "protocol"),
         (json!({"port": 82, "algorithm": "random"}), "algorithm"),
-        (json!({"port": 83, "ssl_cert": CERT, "ssl_key": KEY}), "ssl_cert"),
-        (json!({"port": 84, "protocol": "https", "ssl_cert": "junk", "ssl_key": KEY}), "ssl_cert"),
+        (
+            json!({"port": 83, "ssl_cert": CERT, "ssl_key": KEY}),
+            "ssl_cert",
+        ),
+        (
+            json!({"port": 84, "protocol": "https", "ssl_cert": "junk", "ssl_key": KEY}),
+            "ssl_cert",
+        ),
         (json!({"port": 85, "check_timeout": 31}), "check_timeout"),
-        (json!({"port": 86, "check_interval": 5, "check_timeout": 10}), "check_interval"),
-        (json!({"port": 87, "protocol": "tcp", "stickiness": "http_cookie"}), "stickiness"),
+        (
+            json!({"port": 86, "check_interval": 5, "check_timeout": 10}),
+            "check_interval",
+        ),
+        (
+            json!({"port": 87, "protocol": "tcp", "stickiness": "http_cookie"}),
+            "stickiness",
+        ),
         (json!({"port": 88, "check_path": "/a b"}), "check_path"),
     ] {
         let res = http
@@ -317,7 +350,10 @@ async fn the_sandbox_checks_config_fields() {
         assert_eq!(answer["errors"][0]["field"], field, "{body}");
     }
     let res = http
-        .post(format!("{}/v4/nodebalancers/999/configs", sandbox.base_url()))
+        .post(format!(
+            "{}/v4/nodebalancers/999/configs",
+            sandbox.base_url()
+        ))
         .bearer_auth(sandbox.token())
         .json(&json!({"port": 80}))
         .send()
@@ -354,7 +390,10 @@ async fn nodes_are_private_addresses_of_linodes_in_the_same_region() {
     let (method, path, body) = last(&sandbox);
     assert_eq!(
         (method.as_str(), path),
-        ("POST", format!("/v4/nodebalancers/{}/configs/{}/nodes", nb.id, config.id))
+        (
+            "POST",
+            format!("/v4/nodebalancers/{}/configs/{}/nodes", nb.id, config.id)
+        )
     );
     assert_eq!(
         body.unwrap(),
@@ -388,7 +427,11 @@ async fn nodes_are_private_addresses_of_linodes_in_the_same_region() {
     }
     let err = client
         .nodebalancers()
-        .create_node(nb.id, config.id, &CreateNode::new("not-an-address", "bad-1"))
+        .create_node(
+            nb.id,
+            config.id,
+            &CreateNode::new("not-an-address", "bad-1"),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidArgument { ref field, .. } if field == "address"));
@@ -398,7 +441,10 @@ async fn nodes_are_private_addresses_of_linodes_in_the_same_region() {
     let mut node = client.nodebalancers().node(id).await.unwrap();
     assert_eq!(
         common::lines(&sandbox).last().unwrap(),
-        &format!("GET /v4/nodebalancers/{}/configs/{}/nodes/{}", nb.id, config.id, node.id)
+        &format!(
+            "GET /v4/nodebalancers/{}/configs/{}/nodes/{}",
+            nb.id, config.id, node.id
+        )
     );
     node.mode = NodeMode::Drain;
     node.save(&client).await.unwrap();
@@ -414,7 +460,13 @@ async fn nodes_are_private_addresses_of_linodes_in_the_same_region() {
         .unwrap_err();
     assert!(matches!(err, Error::InvalidArgument { .. }));
 
-    let listed = config.nodes(&client).await.unwrap().collect_all().await.unwrap();
+    let listed = config
+        .nodes(&client)
+        .await
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].node_id(), id);
 
@@ -422,7 +474,14 @@ async fn nodes_are_private_addresses_of_linodes_in_the_same_region() {
     client.nodebalancers().delete(nb.id).await.unwrap();
     assert!(sandbox.nodebalancer_config(config.id).is_none());
     assert!(sandbox.nodebalancer_node(node.id).is_none());
-    assert!(client.nodebalancers().node(id).await.unwrap_err().is_not_found());
+    assert!(
+        client
+            .nodebalancers()
+            .node(id)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
     assert_eq!(
         actions(&sandbox),
         [
@@ -480,5 +539,8 @@ async fn a_node_under_another_config_is_not_found_and_deleting_one_is_recorded()
         sandbox.nodebalancer_config(a.id).unwrap()["nodes_status"],
         json!({"up": 0, "down": 0})
     );
-    assert_eq!(actions(&sandbox).last().unwrap(), "nodebalancer_node_delete");
+    assert_eq!(
+        actions(&sandbox).last().unwrap(),
+        "nodebalancer_node_delete"
+    );
 }

@@ -112,7 +112,10 @@ async fn create_attached_to_a_linode_takes_its_region_and_shows_in_its_volumes()
     assert_eq!(attached.only().await.unwrap().id, volume.id);
     assert_eq!(
         common::lines(&sandbox).last().unwrap(),
-        &format!("GET /v4/linode/instances/{}/volumes?page=1&page_size=100", web.id)
+        &format!(
+            "GET /v4/linode/instances/{}/volumes?page=1&page_size=100",
+            web.id
+        )
     );
 }
 
@@ -157,8 +160,14 @@ async fn save_sends_label_and_tags_only() {
     volume.tags = vec!["kept".into()];
     volume.save(&client).await.unwrap();
     let (method, path, body) = last_body(&sandbox);
-    assert_eq!((method.as_str(), path), ("PUT", format!("/v4/volumes/{}", volume.id)));
-    assert_eq!(body.unwrap(), json!({"label": "new-name", "tags": ["kept"]}));
+    assert_eq!(
+        (method.as_str(), path),
+        ("PUT", format!("/v4/volumes/{}", volume.id))
+    );
+    assert_eq!(
+        body.unwrap(),
+        json!({"label": "new-name", "tags": ["kept"]})
+    );
     assert_eq!(volume.label, "new-name");
     let stored = sandbox.volume(volume.id).unwrap();
     assert_eq!(stored["label"], "new-name");
@@ -198,7 +207,11 @@ async fn attach_detach_and_delete_follow_the_api_rules() {
     assert_eq!(sandbox.volume(volume.id).unwrap()["linode_id"], web.id);
 
     // Attached twice, or deleted while attached: refused, state unchanged.
-    let err = client.volumes().attach(volume.id, web.id).await.unwrap_err();
+    let err = client
+        .volumes()
+        .attach(volume.id, web.id)
+        .await
+        .unwrap_err();
     assert_eq!(refusal(&err).0, 400);
     let err = client.volumes().delete(volume.id).await.unwrap_err();
     assert_eq!(refusal(&err).0, 400);
@@ -220,10 +233,22 @@ async fn attach_detach_and_delete_follow_the_api_rules() {
         &format!("DELETE /v4/volumes/{}", volume.id)
     );
     assert!(sandbox.volume(volume.id).is_none());
-    assert!(client.volumes().get(volume.id).await.unwrap_err().is_not_found());
+    assert!(
+        client
+            .volumes()
+            .get(volume.id)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
     assert_eq!(
         actions(&sandbox),
-        ["volume_create", "volume_attach", "volume_detach", "volume_delete"]
+        [
+            "volume_create",
+            "volume_attach",
+            "volume_detach",
+            "volume_delete"
+        ]
     );
     let attach_event = sandbox
         .events()
@@ -243,7 +268,11 @@ async fn a_volume_in_another_region_cannot_be_attached() {
         .create(CreateVolume::in_region("data", "us-east"))
         .await
         .unwrap();
-    let err = client.volumes().attach(volume.id, far.id).await.unwrap_err();
+    let err = client
+        .volumes()
+        .attach(volume.id, far.id)
+        .await
+        .unwrap_err();
     let (status, field, reason) = refusal(&err);
     assert_eq!((status, field), (400, Some("linode_id")));
     assert!(reason.contains("same region"), "{reason}");
@@ -298,7 +327,11 @@ async fn resize_only_grows_and_clone_copies_size_and_region() {
     assert_eq!(refusal(&err).1, Some("size"));
     assert_eq!(sandbox.volume(volume.id).unwrap()["size"], 50);
 
-    let copy = client.volumes().clone_volume(volume.id, "data-copy").await.unwrap();
+    let copy = client
+        .volumes()
+        .clone_volume(volume.id, "data-copy")
+        .await
+        .unwrap();
     let (method, path, body) = last_body(&sandbox);
     assert_eq!(
         (method.as_str(), path),
@@ -359,11 +392,20 @@ async fn the_sandbox_refuses_sizes_out_of_range_and_a_missing_place() {
     let http = reqwest::Client::new();
     let url = format!("{}/v4/volumes", sandbox.base_url());
     for (body, field) in [
-        (json!({"label": "big", "region": "us-east", "size": 10241}), "size"),
-        (json!({"label": "small", "region": "us-east", "size": 9}), "size"),
+        (
+            json!({"label": "big", "region": "us-east", "size": 10241}),
+            "size",
+        ),
+        (
+            json!({"label": "small", "region": "us-east", "size": 9}),
+            "size",
+        ),
         (json!({"label": "nowhere"}), "region"),
         (json!({"region": "us-east"}), "label"),
-        (json!({"label": "x1", "region": "us-east", "config_id": 5}), "config_id"),
+        (
+            json!({"label": "x1", "region": "us-east", "config_id": 5}),
+            "config_id",
+        ),
     ] {
         let res = http
             .post(&url)

@@ -211,7 +211,11 @@ async fn update_domain(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let mut domain = store.domains.get(id).cloned().ok_or_else(ApiError::not_found)?;
+    let mut domain = store
+        .domains
+        .get(id)
+        .cloned()
+        .ok_or_else(ApiError::not_found)?;
     apply_domain(&body, &mut domain, &store, Some(id))?;
     store.record(Action::new("domain_update", domain_entity(id, &domain)));
     store.domains.insert(id, domain.clone());
@@ -409,9 +413,10 @@ async fn create_record(
     let record_id = store.next_id("domain_record", FIRST_RECORD_ID);
     record["id"] = Value::from(record_id);
     store.record(Action::new("domain_record_create", entity).secondary(record_entity(id, &record)));
-    store
-        .domain_records
-        .insert(record_id, json!({"domain_id": id, "record": record.clone()}));
+    store.domain_records.insert(
+        record_id,
+        json!({"domain_id": id, "record": record.clone()}),
+    );
     Ok(Json(record))
 }
 
@@ -428,9 +433,10 @@ async fn update_record(
     apply_record(&body, &mut record, &name, false)?;
     record["updated"] = Value::from(now());
     store.record(Action::new("domain_record_update", entity).secondary(record_entity(id, &record)));
-    store
-        .domain_records
-        .insert(record_id, json!({"domain_id": id, "record": record.clone()}));
+    store.domain_records.insert(
+        record_id,
+        json!({"domain_id": id, "record": record.clone()}),
+    );
     Ok(Json(record))
 }
 

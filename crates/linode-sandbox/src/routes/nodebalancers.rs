@@ -161,7 +161,10 @@ async fn create_nodebalancer(
     } else {
         None
     };
-    if region.as_deref().is_some_and(|r| catalog().region(r).is_none()) {
+    if region
+        .as_deref()
+        .is_some_and(|r| catalog().region(r).is_none())
+    {
         checks.add("region", "Region not found");
     }
     if body.get("configs").is_some_and(|c| !c.is_null()) {
@@ -292,7 +295,10 @@ fn apply_config(
                 && c["id"].as_u64() != own
         });
         if taken {
-            checks.add("port", format!("Port {port} is already configured on this NodeBalancer"));
+            checks.add(
+                "port",
+                format!("Port {port} is already configured on this NodeBalancer"),
+            );
         } else {
             config["port"] = Value::from(port);
         }
@@ -385,7 +391,10 @@ fn apply_config(
     let interval = config["check_interval"].as_u64().unwrap_or_default();
     let timeout = config["check_timeout"].as_u64().unwrap_or_default();
     if interval <= timeout {
-        checks.add("check_interval", "check_interval must be greater than check_timeout");
+        checks.add(
+            "check_interval",
+            "check_interval must be greater than check_timeout",
+        );
     }
     checks.finish(())
 }
@@ -420,7 +429,13 @@ async fn create_config(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let entity = nb_entity(id, store.nodebalancers.get(id).ok_or_else(ApiError::not_found)?);
+    let entity = nb_entity(
+        id,
+        store
+            .nodebalancers
+            .get(id)
+            .ok_or_else(ApiError::not_found)?,
+    );
     let mut config = json!({
         "id": null,
         "port": 80,
@@ -466,7 +481,13 @@ async fn update_config(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let entity = nb_entity(id, store.nodebalancers.get(id).ok_or_else(ApiError::not_found)?);
+    let entity = nb_entity(
+        id,
+        store
+            .nodebalancers
+            .get(id)
+            .ok_or_else(ApiError::not_found)?,
+    );
     let mut config = find_config(&store, id, config_id)?.clone();
     apply_config(&body, &mut config, &store, id)?;
     store.record(
@@ -481,7 +502,13 @@ async fn delete_config(
     ApiPath((id, config_id)): ApiPath<(u64, u64)>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let entity = nb_entity(id, store.nodebalancers.get(id).ok_or_else(ApiError::not_found)?);
+    let entity = nb_entity(
+        id,
+        store
+            .nodebalancers
+            .get(id)
+            .ok_or_else(ApiError::not_found)?,
+    );
     let config = find_config(&store, id, config_id)?.clone();
     let nodes = ids_where(&store.nodebalancer_nodes, |n| {
         n["config_id"].as_u64() == Some(config_id)
@@ -626,7 +653,10 @@ async fn create_node(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let nb = store.nodebalancers.get(id).ok_or_else(ApiError::not_found)?;
+    let nb = store
+        .nodebalancers
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
     let entity = nb_entity(id, nb);
     let region = nb["region"].as_str().unwrap_or_default().to_owned();
     find_config(&store, id, config_id)?;
@@ -662,7 +692,10 @@ async fn update_node(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let nb = store.nodebalancers.get(id).ok_or_else(ApiError::not_found)?;
+    let nb = store
+        .nodebalancers
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
     let entity = nb_entity(id, nb);
     let region = nb["region"].as_str().unwrap_or_default().to_owned();
     let mut node = find_node(&store, id, config_id, node_id)?.clone();
@@ -681,7 +714,13 @@ async fn delete_node(
     ApiPath((id, config_id, node_id)): ApiPath<(u64, u64, u64)>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let entity = nb_entity(id, store.nodebalancers.get(id).ok_or_else(ApiError::not_found)?);
+    let entity = nb_entity(
+        id,
+        store
+            .nodebalancers
+            .get(id)
+            .ok_or_else(ApiError::not_found)?,
+    );
     let node = find_node(&store, id, config_id, node_id)?.clone();
     store.nodebalancer_nodes.remove(node_id);
     store.record(

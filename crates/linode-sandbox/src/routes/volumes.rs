@@ -123,10 +123,7 @@ fn check_linode(
         return None;
     };
     if region.is_some_and(|r| linode["region"] != r) {
-        checks.add(
-            "linode_id",
-            "Volume and Linode must be in the same region",
-        );
+        checks.add("linode_id", "Volume and Linode must be in the same region");
         return None;
     }
     let attached = store
@@ -286,7 +283,8 @@ async fn update_volume(
     let (label, tags) = checks.finish((label, tags))?;
     let item = store.volumes.get_mut(id).ok_or_else(ApiError::not_found)?;
     if let Some(label) = label {
-        item["filesystem_path"] = Value::from(format!("/dev/disk/by-id/scsi-0Linode_Volume_{label}"));
+        item["filesystem_path"] =
+            Value::from(format!("/dev/disk/by-id/scsi-0Linode_Volume_{label}"));
         item["label"] = Value::from(label);
     }
     if let Some(tags) = tags {
@@ -323,7 +321,9 @@ async fn attach_volume(
     let mut store = state.store();
     let item = store.volumes.get(id).ok_or_else(ApiError::not_found)?;
     if !item["linode_id"].is_null() {
-        return Err(ApiError::bad_request("Volume is already attached to a Linode"));
+        return Err(ApiError::bad_request(
+            "Volume is already attached to a Linode",
+        ));
     }
     if item["status"] != "active" {
         return Err(ApiError::bad_request("Volume is not active"));
@@ -412,7 +412,10 @@ async fn resize_volume(
     let size = checks.integer(&body, "size", MIN_SIZE, MAX_SIZE);
     if let Some(size) = size {
         if size <= old {
-            checks.add("size", format!("Volumes can only be resized up (now {old} GB)"));
+            checks.add(
+                "size",
+                format!("Volumes can only be resized up (now {old} GB)"),
+            );
         }
     }
     let size = checks.finish(size)?.unwrap_or(old);

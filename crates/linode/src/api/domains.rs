@@ -262,7 +262,10 @@ impl CreateDomain {
         }
         match self.domain_type {
             DomainType::Master if self.soa_email.as_deref().is_none_or(|e| !e.contains('@')) => {
-                Err(Error::invalid("soa_email", "a master domain needs an email address"))
+                Err(Error::invalid(
+                    "soa_email",
+                    "a master domain needs an email address",
+                ))
             }
             DomainType::Slave if self.master_ips.is_empty() => Err(Error::invalid(
                 "master_ips",
@@ -756,7 +759,11 @@ impl DomainsGroup<'_> {
 
     /// Changes the fields set in `update` and returns the domain as it is now.
     pub async fn update(&self, id: u64, update: &DomainUpdate) -> Result<Domain> {
-        if update.domain.as_deref().is_some_and(|d| d.trim().is_empty()) {
+        if update
+            .domain
+            .as_deref()
+            .is_some_and(|d| d.trim().is_empty())
+        {
             return Err(Error::invalid("domain", "is empty"));
         }
         self.client
@@ -785,7 +792,11 @@ impl DomainsGroup<'_> {
     }
 
     /// Adds a record to domain `domain_id`.
-    pub async fn create_record(&self, domain_id: u64, record: &CreateRecord) -> Result<DomainRecord> {
+    pub async fn create_record(
+        &self,
+        domain_id: u64,
+        record: &CreateRecord,
+    ) -> Result<DomainRecord> {
         record.validate()?;
         let path = Domain::path(&domain_id).join("records");
         self.client.send(Request::post(path, record)?).await
@@ -824,15 +835,20 @@ mod tests {
             json!({"domain": "example.org", "type": "master", "soa_email": "a@example.org"})
         );
         assert_eq!(
-            serde_json::to_value(CreateRecord::srv("sip", "udp", "sip.example.org", 5060))
-                .unwrap(),
+            serde_json::to_value(CreateRecord::srv("sip", "udp", "sip.example.org", 5060)).unwrap(),
             json!({"type": "SRV", "target": "sip.example.org", "service": "sip",
                    "protocol": "udp", "port": 5060, "priority": 0, "weight": 0})
         );
-        assert!(CreateDomain::slave("example.org", Vec::<String>::new())
-            .validate()
-            .is_err());
-        assert!(CreateDomain::master("example.org", "nobody").validate().is_err());
+        assert!(
+            CreateDomain::slave("example.org", Vec::<String>::new())
+                .validate()
+                .is_err()
+        );
+        assert!(
+            CreateDomain::master("example.org", "nobody")
+                .validate()
+                .is_err()
+        );
     }
 
     #[test]

@@ -165,7 +165,10 @@ impl CreateNodeBalancer {
 
 fn check_throttle(throttle: Option<u32>) -> Result<()> {
     if throttle.is_some_and(|t| t > 20) {
-        return Err(Error::invalid("client_conn_throttle", "must be from 0 to 20"));
+        return Err(Error::invalid(
+            "client_conn_throttle",
+            "must be from 0 to 20",
+        ));
     }
     Ok(())
 }
@@ -356,7 +359,9 @@ pub struct NodeBalancerConfig {
 impl Resource for NodeBalancerConfig {
     type Id = ChildId;
     fn path(id: &ChildId) -> Path {
-        NodeBalancer::path(&id.parent).join("configs").segment(id.id)
+        NodeBalancer::path(&id.parent)
+            .join("configs")
+            .segment(id.id)
     }
 }
 

@@ -120,10 +120,7 @@ impl Volume {
 impl Instance {
     /// The volumes attached to this Linode (`GET /linode/instances/{id}/volumes`).
     pub fn volumes(&self, client: &Client) -> ListRequest<Volume> {
-        ListRequest::new(
-            client,
-            Instance::path(&self.id).join("volumes"),
-        )
+        ListRequest::new(client, Instance::path(&self.id).join("volumes"))
     }
 }
 
@@ -428,8 +425,23 @@ mod tests {
     #[test]
     fn obviously_bad_requests_are_refused_before_sending() {
         assert!(CreateVolume::in_region("", "us-east").validate().is_err());
-        assert!(CreateVolume::in_region("d", "us-east").size(5).validate().is_err());
-        assert!(CreateVolume::in_region("d", "us-east").size(10241).validate().is_err());
-        assert!(CreateVolume::in_region("d", "us-east").config_id(1).validate().is_err());
+        assert!(
+            CreateVolume::in_region("d", "us-east")
+                .size(5)
+                .validate()
+                .is_err()
+        );
+        assert!(
+            CreateVolume::in_region("d", "us-east")
+                .size(10241)
+                .validate()
+                .is_err()
+        );
+        assert!(
+            CreateVolume::in_region("d", "us-east")
+                .config_id(1)
+                .validate()
+                .is_err()
+        );
     }
 }
