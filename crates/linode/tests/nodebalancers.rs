@@ -544,3 +544,70 @@ async fn a_node_under_another_config_is_not_found_and_deleting_one_is_recorded()
         "nodebalancer_node_delete"
     );
 }
+
+#[tokio::test]
+async fn a_nodebalancer_can_be_created_with_its_configs_and_nodes() {
+    let (sandbox, client) = common::setup().await;
+    let (_, here) = backend(&client, "us-east", "web-1").await;
+    let (_, far) = backend(&client, "eu-west", "web-far").await;
+    let nb = client
+        .nodebalancers()
+        .create(
+            CreateNodeBalancer::in_region("us-east")
+                .label("front")
+                .config(
+                    ConfigSettings::new(80).algorithm(Algorithm::Source),
+                    [CreateNode::new(format!("{here}:80"), "web-1").weight(10)],
+                ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        last(&sandbox).2.unwrap(),
+        json!({"region": "us-east", "label": "front", "configs": [
+            {"port": 80, "algorithm": "source",
+             "nodes": [{"address": format!("{here}:80"), "label": "web-1", "weight": 10}]}
+        ]})
+    );
+    let configs = nb
+        .configs(&client)
+        .await
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(configs.len(), 1);
+    assert_eq!((configs[0].port, configs[0].nodebalancer_id), (80, nb.id));
+    assert_eq!(configs[0].algorithm, Algorithm::Source);
+    let nodes = configs[0]
+        .nodes(&client)
+        .await
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(nodes.len(), 1);
+    assert_eq!(nodes[0].weight, 10);
+    assert_eq!(
+        sandbox.nodebalancer_node(nodes[0].id).unwrap()["config_id"],
+        configs[0].id
+    );
+
+    // One bad node refuses the whole request, naming where it is.
+    let before = sandbox.requests().len();
+    let err = client
+        .nodebalancers()
+        .create(
+            CreateNodeBalancer::in_region("us-east")
+                .label("back")
+                .config(
+                    ConfigSettings::new(80),
+                    [CreateNode::new(format!("{far}:80"), "web-far")],
+                ),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refusal(&err).1, Some("configs[0].nodes[0].address"));
+    assert_eq!(sandbox.requests().len(), before + 1);
+    assert_eq!(client.nodebalancers().list().await.unwrap().len(), 1);
+}

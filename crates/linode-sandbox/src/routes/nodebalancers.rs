@@ -167,12 +167,6 @@ async fn create_nodebalancer(
     {
         checks.add("region", "Region not found");
     }
-    if body.get("configs").is_some_and(|c| !c.is_null()) {
-        checks.add(
-            "configs",
-            "Creating configs with the NodeBalancer is not supported by the sandbox; add them after",
-        );
-    }
     let ts = now();
     let mut nb = json!({
         "id": 0,
@@ -189,6 +183,7 @@ async fn create_nodebalancer(
     });
     apply_nodebalancer(&mut checks, &body, &mut nb, &store, None);
     checks.finish(())?;
+    let configs = read_new_configs(&body, &store, region.as_deref().unwrap_or_default())?;
     let id = store.next_id("nodebalancer", FIRST_NODEBALANCER_ID);
     let ipv4 = store.alloc_public_ipv4();
     let ipv6 = store.alloc_ipv6();
@@ -201,6 +196,20 @@ async fn create_nodebalancer(
     nb["ipv6"] = Value::from(ipv6.trim_end_matches("/128"));
     store.record(Action::new("nodebalancer_create", nb_entity(id, &nb)));
     store.nodebalancers.insert(id, nb.clone());
+    for (mut config, nodes) in configs {
+        let config_id = store.next_id("nodebalancer_config", FIRST_CONFIG_ID);
+        config["id"] = Value::from(config_id);
+        config["nodebalancer_id"] = Value::from(id);
+        store.nodebalancer_configs.insert(config_id, config);
+        for mut node in nodes {
+            let node_id = store.next_id("nodebalancer_node", FIRST_NODE_ID);
+            node["id"] = Value::from(node_id);
+            node["config_id"] = Value::from(config_id);
+            node["nodebalancer_id"] = Value::from(id);
+            store.nodebalancer_nodes.insert(node_id, node);
+        }
+        refresh_nodes_status(&mut store, config_id);
+    }
     Ok(Json(nb))
 }
 
@@ -275,6 +284,135 @@ fn fingerprint(cert: &str) -> String {
         bytes.push(format!("{:02X}", (h >> 24) as u8));
     }
     bytes.join(":")
+}
+
+/// A new config of NodeBalancer `nb_id` with the API's defaults.
+fn default_config(nb_id: u64) -> Value {
+    json!({
+        "id": null,
+        "port": 80,
+        "protocol": "http",
+        "algorithm": "roundrobin",
+        "stickiness": "none",
+        "check": "none",
+        "check_interval": 31,
+        "check_timeout": 30,
+        "check_attempts": 3,
+        "check_path": "",
+        "check_body": "",
+        "check_passive": true,
+        "proxy_protocol": "none",
+        "cipher_suite": "recommended",
+        "nodebalancer_id": nb_id,
+        "ssl_commonname": "",
+        "ssl_fingerprint": "",
+        "ssl_cert": null,
+        "ssl_key": null,
+        "nodes_status": {"up": 0, "down": 0},
+    })
+}
+
+/// A new node of config `config_id` with the API's defaults.
+fn default_node(nb_id: u64, config_id: Option<u64>) -> Value {
+    json!({
+        "id": null,
+        "address": "",
+        "label": "",
+        "status": "unknown",
+        "weight": 100,
+        "mode": "accept",
+        "config_id": config_id,
+        "nodebalancer_id": nb_id,
+    })
+}
+
+/// Prefixes the fields of `err` with `prefix` (`configs[0].` ...).
+fn nested(err: ApiError, prefix: &str) -> Vec<(String, String)> {
+    err.errors
+        .into_iter()
+        .map(|e| {
+            let field = match e.field {
+                Some(f) => format!("{prefix}.{f}"),
+                None => prefix.to_owned(),
+            };
+            (field, e.reason)
+        })
+        .collect()
+}
+
+/// Checks the `configs` of a NodeBalancer create request (each with its `nodes`), against
+/// each other and the Linodes of `region`: the configs and nodes to store.
+fn read_new_configs(
+    body: &Map<String, Value>,
+    store: &Store,
+    region: &str,
+) -> Result<Vec<(Value, Vec<Value>)>, ApiError> {
+    let items = match body.get("configs") {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(items)) => items,
+        Some(_) => return Err(ApiError::field("configs", "configs must be an array")),
+    };
+    let mut errors = Vec::new();
+    let mut configs = Vec::new();
+    let mut ports = std::collections::HashSet::new();
+    for (i, item) in items.iter().enumerate() {
+        let prefix = format!("configs[{i}]");
+        let Value::Object(fields) = item else {
+            errors.push((prefix, "Each config must be an object".to_owned()));
+            continue;
+        };
+        let mut fields = fields.clone();
+        let nodes = fields.remove("nodes");
+        fields.entry("port").or_insert(Value::from(80));
+        let mut config = default_config(0);
+        if let Err(err) = apply_config(&fields, &mut config, store, 0) {
+            errors.extend(nested(err, &prefix));
+            continue;
+        }
+        if !ports.insert(config["port"].as_u64()) {
+            errors.push((format!("{prefix}.port"), "Ports must be unique".to_owned()));
+        }
+        let mut new_nodes = Vec::new();
+        let mut addresses = std::collections::HashSet::new();
+        let node_items = match nodes {
+            Some(Value::Array(items)) if !items.is_empty() => items,
+            _ => {
+                errors.push((
+                    format!("{prefix}.nodes"),
+                    "Each config needs at least one node".to_owned(),
+                ));
+                continue;
+            }
+        };
+        for (j, node_item) in node_items.iter().enumerate() {
+            let node_prefix = format!("{prefix}.nodes[{j}]");
+            let Value::Object(node_fields) = node_item else {
+                errors.push((node_prefix, "Each node must be an object".to_owned()));
+                continue;
+            };
+            let mut checks = Checks::default();
+            checks.require(node_fields, "address");
+            checks.require(node_fields, "label");
+            let mut node = default_node(0, None);
+            let result = checks
+                .finish(())
+                .and_then(|()| apply_node(node_fields, &mut node, store, region));
+            match result {
+                Err(err) => errors.extend(nested(err, &node_prefix)),
+                Ok(()) if !addresses.insert(node["address"].to_string()) => errors.push((
+                    format!("{node_prefix}.address"),
+                    "This address is already a node of this config".to_owned(),
+                )),
+                Ok(()) => new_nodes.push(node),
+            }
+        }
+        configs.push((config, new_nodes));
+    }
+    if errors.is_empty() {
+        Ok(configs)
+    } else {
+        Err(ApiError::fields(errors))
+    }
 }
 
 /// Applies the config fields found in `body` to `config` (a new config's defaults, or the
@@ -436,28 +574,7 @@ async fn create_config(
             .get(id)
             .ok_or_else(ApiError::not_found)?,
     );
-    let mut config = json!({
-        "id": null,
-        "port": 80,
-        "protocol": "http",
-        "algorithm": "roundrobin",
-        "stickiness": "none",
-        "check": "none",
-        "check_interval": 31,
-        "check_timeout": 30,
-        "check_attempts": 3,
-        "check_path": "",
-        "check_body": "",
-        "check_passive": true,
-        "proxy_protocol": "none",
-        "cipher_suite": "recommended",
-        "nodebalancer_id": id,
-        "ssl_commonname": "",
-        "ssl_fingerprint": "",
-        "ssl_cert": null,
-        "ssl_key": null,
-        "nodes_status": {"up": 0, "down": 0},
-    });
+    let mut config = default_config(id);
     if body.get("port").is_none_or(Value::is_null) {
         // The default port must be free too.
         let mut with_port = body.clone();
@@ -664,16 +781,7 @@ async fn create_node(
     checks.require(&body, "address");
     checks.require(&body, "label");
     checks.finish(())?;
-    let mut node = json!({
-        "id": null,
-        "address": "",
-        "label": "",
-        "status": "unknown",
-        "weight": 100,
-        "mode": "accept",
-        "config_id": config_id,
-        "nodebalancer_id": id,
-    });
+    let mut node = default_node(id, Some(config_id));
     apply_node(&body, &mut node, &store, &region)?;
     let node_id = store.next_id("nodebalancer_node", FIRST_NODE_ID);
     node["id"] = Value::from(node_id);

@@ -108,13 +108,17 @@ impl NodeBalancer {
     }
 }
 
-/// What to create: a NodeBalancer [in a region](CreateNodeBalancer::in_region).
+/// What to create: a NodeBalancer [in a region](CreateNodeBalancer::in_region), optionally
+/// with its configs and their nodes.
 ///
 /// ```
-/// use linode::api::nodebalancers::CreateNodeBalancer;
-/// let request = CreateNodeBalancer::in_region("us-east").label("front").client_conn_throttle(5);
+/// use linode::api::nodebalancers::{ConfigSettings, CreateNode, CreateNodeBalancer};
+/// let request = CreateNodeBalancer::in_region("us-east")
+///     .label("front")
+///     .client_conn_throttle(5)
+///     .config(ConfigSettings::new(80), [CreateNode::new("192.168.128.1:80", "web-1")]);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct CreateNodeBalancer {
     region: String,
@@ -124,6 +128,16 @@ pub struct CreateNodeBalancer {
     client_conn_throttle: Option<u32>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tags: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    configs: Vec<NewConfig>,
+}
+
+/// A config created with its NodeBalancer, and its nodes.
+#[derive(Debug, Clone, Serialize)]
+struct NewConfig {
+    #[serde(flatten)]
+    settings: ConfigSettings,
+    nodes: Vec<CreateNode>,
 }
 
 impl CreateNodeBalancer {
@@ -134,7 +148,21 @@ impl CreateNodeBalancer {
             label: None,
             client_conn_throttle: None,
             tags: Vec::new(),
+            configs: Vec::new(),
         }
+    }
+
+    /// Adds a config (a port) with its nodes; the API wants at least one node per config.
+    pub fn config(
+        mut self,
+        settings: ConfigSettings,
+        nodes: impl IntoIterator<Item = CreateNode>,
+    ) -> Self {
+        self.configs.push(NewConfig {
+            settings,
+            nodes: nodes.into_iter().collect(),
+        });
+        self
     }
 
     /// Sets the label.
@@ -158,6 +186,12 @@ impl CreateNodeBalancer {
     fn validate(&self) -> Result<()> {
         if self.region.trim().is_empty() {
             return Err(Error::invalid("region", "is empty"));
+        }
+        for config in &self.configs {
+            config.settings.validate()?;
+            for node in &config.nodes {
+                node.validate()?;
+            }
         }
         check_throttle(self.client_conn_throttle)
     }
