@@ -259,6 +259,44 @@ impl Sandbox {
             .cloned()
             .collect()
     }
+
+    /// The stored JSON of a volume.
+    pub fn volume(&self, id: u64) -> Option<serde_json::Value> {
+        let mut store = self.state.store();
+        store.tick();
+        store.volumes.get(id).cloned()
+    }
+
+    /// The stored JSON of a domain.
+    pub fn domain(&self, id: u64) -> Option<serde_json::Value> {
+        self.state.store().domains.get(id).cloned()
+    }
+
+    /// The stored records of a domain, in id order.
+    pub fn domain_records(&self, domain_id: u64) -> Vec<serde_json::Value> {
+        let store = self.state.store();
+        store
+            .domain_records
+            .values()
+            .filter(|w| w["domain_id"].as_u64() == Some(domain_id))
+            .map(|w| w["record"].clone())
+            .collect()
+    }
+
+    /// The stored JSON of a NodeBalancer.
+    pub fn nodebalancer(&self, id: u64) -> Option<serde_json::Value> {
+        self.state.store().nodebalancers.get(id).cloned()
+    }
+
+    /// The stored JSON of a NodeBalancer config (by its own id).
+    pub fn nodebalancer_config(&self, id: u64) -> Option<serde_json::Value> {
+        self.state.store().nodebalancer_configs.get(id).cloned()
+    }
+
+    /// The stored JSON of a NodeBalancer node (by its own id).
+    pub fn nodebalancer_node(&self, id: u64) -> Option<serde_json::Value> {
+        self.state.store().nodebalancer_nodes.get(id).cloned()
+    }
 }
 
 impl Drop for Sandbox {

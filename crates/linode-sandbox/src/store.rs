@@ -134,6 +134,21 @@ pub struct Store {
     seeded: u64,
     /// Disks, configs, backups, StackScripts, private images and networking details.
     pub compute: crate::compute::Compute,
+
+    /// Block Storage volumes (`Volume` objects as served).
+    pub volumes: Table,
+    /// DNS domains (`Domain` objects as served).
+    pub domains: Table,
+    /// Domain records, keyed by record id, each stored as `{"domain_id": .., "record": {..}}`.
+    pub domain_records: Table,
+    /// NodeBalancers (`NodeBalancer` objects as served).
+    pub nodebalancers: Table,
+    /// NodeBalancer configs (`NodeBalancerConfig` objects as served).
+    pub nodebalancer_configs: Table,
+    /// NodeBalancer nodes (`NodeBalancerNode` objects as served).
+    pub nodebalancer_nodes: Table,
+    /// The next id of each kind handed out by [`Store::next_id`].
+    next_ids: std::collections::HashMap<&'static str, u64>,
 }
 
 impl Default for Store {
@@ -151,6 +166,14 @@ impl Default for Store {
             next_ipv6: 0,
             seeded: 0,
             compute: crate::compute::Compute::default(),
+
+            volumes: Table::default(),
+            domains: Table::default(),
+            domain_records: Table::default(),
+            nodebalancers: Table::default(),
+            nodebalancer_configs: Table::default(),
+            nodebalancer_nodes: Table::default(),
+            next_ids: std::collections::HashMap::new(),
         }
     }
 }
@@ -179,6 +202,15 @@ impl Store {
     pub(crate) fn next_event_id(&mut self) -> u64 {
         let id = self.next_event_id;
         self.next_event_id += 1;
+        id
+    }
+
+    /// A fresh id of kind `kind` (`"volume"`, `"domain"`, ...): ids start at `first` and are
+    /// never handed out twice, even after a deletion.
+    pub fn next_id(&mut self, kind: &'static str, first: u64) -> u64 {
+        let next = self.next_ids.entry(kind).or_insert(first);
+        let id = *next;
+        *next += 1;
         id
     }
 
@@ -214,7 +246,7 @@ impl Store {
         format!("192.168.{}.{}", 128 + n / 254, n % 254 + 1)
     }
 
-    fn alloc_ipv6(&mut self) -> String {
+    pub(crate) fn alloc_ipv6(&mut self) -> String {
         let n = self.next_ipv6 & 0xff_ffff;
         self.next_ipv6 += 1;
         if n <= 0xffff {
@@ -333,6 +365,13 @@ impl Store {
         let item = self.instances.remove(id)?;
         if let Some(label) = item["label"].as_str() {
             self.instance_labels.remove(label);
+        }
+        // Volumes are detached from a deleted Linode.
+        for (_, volume) in self.volumes.iter_mut() {
+            if volume["linode_id"].as_u64() == Some(id) {
+                volume["linode_id"] = Value::Null;
+                volume["linode_label"] = Value::Null;
+            }
         }
         Some(item)
     }

@@ -1,13 +1,17 @@
 //! HTTP routing, shared extractors and the one generic list/get mechanism every
 //! collection uses.
 
+mod checks;
+mod domains;
 mod events;
 mod images;
 mod linode;
 mod linode_parts;
 mod networking;
+mod nodebalancers;
 mod regions;
 mod stackscripts;
+mod volumes;
 
 use std::any::Any;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -73,6 +77,9 @@ pub fn router(state: AppState) -> Router {
         .merge(images::routes())
         .merge(networking::routes())
         .merge(events::routes())
+        .merge(volumes::routes())
+        .merge(domains::routes())
+        .merge(nodebalancers::routes())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found);
     Router::new()

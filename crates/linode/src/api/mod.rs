@@ -2,7 +2,10 @@
 //! the family's models and the group of calls the [`Client`](crate::Client) hands out for it.
 
 pub mod account;
+pub mod domains;
 pub mod images;
 pub mod linode;
 pub mod networking;
+pub mod nodebalancers;
 pub mod regions;
+pub mod volumes;

@@ -1,0 +1,467 @@
+//! `/domains` and `/domains/{id}/records`: DNS zones and their records.
+//!
+//! A master domain needs an SOA email, a slave one the addresses of its masters. Records
+//! belong to their domain: a record id under another domain is 404, and deleting a domain
+//! deletes its records.
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::Json;
+use axum::routing::get;
+use serde_json::{Map, Value, json};
+
+use super::checks::{Checks, is_domain_name, is_email, is_hostname, is_ip, is_ipv4, is_ipv6};
+use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
+use crate::error::ApiError;
+use crate::lifecycle::{Action, Entity};
+use crate::store::{Store, now};
+
+/// Fields `GET /domains` may filter and order on.
+const DOMAIN_FILTERABLE: &[&str] = &["domain", "group", "tags"];
+/// Fields `GET /domains/{id}/records` may filter and order on.
+const RECORD_FILTERABLE: &[&str] = &["name", "tag", "target", "type"];
+
+/// First id handed out to a domain.
+pub const FIRST_DOMAIN_ID: u64 = 1_000;
+/// First id handed out to a domain record.
+pub const FIRST_RECORD_ID: u64 = 500_000;
+
+/// The values the DNS manager accepts for `*_sec` fields; others round up to the next one.
+const SECONDS: [u64; 15] = [
+    0, 30, 120, 300, 3600, 7200, 14400, 28800, 57600, 86400, 172800, 345600, 604800, 1209600,
+    2419200,
+];
+
+const RECORD_TYPES: &[&str] = &["A", "AAAA", "NS", "MX", "CNAME", "TXT", "SRV", "PTR", "CAA"];
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/domains", get(list_domains).post(create_domain))
+        .route(
+            "/domains/{id}",
+            get(get_domain).put(update_domain).delete(delete_domain),
+        )
+        .route(
+            "/domains/{id}/records",
+            get(list_records).post(create_record),
+        )
+        .route(
+            "/domains/{id}/records/{record_id}",
+            get(get_record).put(update_record).delete(delete_record),
+        )
+}
+
+fn round_seconds(value: u64) -> u64 {
+    SECONDS
+        .iter()
+        .copied()
+        .find(|&s| s >= value)
+        .unwrap_or(SECONDS[SECONDS.len() - 1])
+}
+
+fn domain_entity(id: u64, domain: &Value) -> Entity {
+    let name = domain["domain"].as_str().unwrap_or_default();
+    Entity::new("domain", id, name, format!("/v4/domains/{id}"))
+}
+
+fn record_entity(domain_id: u64, record: &Value) -> Entity {
+    let id = record["id"].as_u64().unwrap_or_default();
+    let name = record["name"].as_str().unwrap_or_default();
+    Entity::new(
+        "domain_record",
+        id,
+        name,
+        format!("/v4/domains/{domain_id}/records/{id}"),
+    )
+}
+
+/// Reads an array of IP addresses, each checked.
+fn read_ips(checks: &mut Checks, body: &Map<String, Value>, key: &str) -> Option<Vec<String>> {
+    let ips = checks.strings(body, key)?;
+    if let Some(bad) = ips.iter().find(|ip| !is_ip(ip)) {
+        checks.add(key, format!("{bad} is not a valid IP address"));
+        return None;
+    }
+    Some(ips)
+}
+
+/// Applies the domain fields found in `body` to `domain` (a new domain's defaults, or the
+/// stored one), then checks the result as a whole.
+fn apply_domain(
+    body: &Map<String, Value>,
+    domain: &mut Value,
+    store: &Store,
+    own: Option<u64>,
+) -> Result<(), ApiError> {
+    let mut checks = Checks::default();
+    if let Some(name) = checks.string(body, "domain") {
+        let name = name.to_ascii_lowercase();
+        if !is_domain_name(&name) {
+            checks.add("domain", "Domain is not valid");
+        } else if store
+            .domains
+            .values()
+            .any(|d| d["domain"] == name.as_str() && d["id"].as_u64() != own)
+        {
+            checks.add("domain", "Domain already exists");
+        } else {
+            domain["domain"] = Value::from(name);
+        }
+    }
+    if let Some(kind) = checks.one_of(body, "type", &["master", "slave"]) {
+        domain["type"] = Value::from(kind);
+    }
+    if let Some(email) = checks.string(body, "soa_email") {
+        if is_email(&email) {
+            domain["soa_email"] = Value::from(email);
+        } else {
+            checks.add("soa_email", "Must be a valid email address");
+        }
+    }
+    for key in ["master_ips", "axfr_ips"] {
+        if let Some(ips) = read_ips(&mut checks, body, key) {
+            domain[key] = Value::from(ips);
+        }
+    }
+    for (key, max) in [("description", 253), ("group", 50)] {
+        if let Some(text) = checks.string(body, key) {
+            if text.chars().count() > max {
+                checks.add(key, format!("Length must be 0-{max} characters"));
+            } else {
+                domain[key] = Value::from(text);
+            }
+        }
+    }
+    if let Some(status) = checks.one_of(body, "status", &["active", "disabled"]) {
+        domain["status"] = Value::from(status);
+    }
+    for key in ["retry_sec", "expire_sec", "refresh_sec", "ttl_sec"] {
+        if let Some(seconds) = checks.integer(body, key, 0, u32::MAX as u64) {
+            domain[key] = Value::from(round_seconds(seconds));
+        }
+    }
+    if let Some(tags) = checks.tags(body) {
+        domain["tags"] = Value::from(tags);
+    }
+    if checks.ok() {
+        match domain["type"].as_str() {
+            Some("master") if domain["soa_email"].as_str().is_none_or(str::is_empty) => {
+                checks.add("soa_email", "soa_email is required for master domains")
+            }
+            Some("slave") if domain["master_ips"].as_array().is_none_or(Vec::is_empty) => {
+                checks.add("master_ips", "master_ips is required for slave domains")
+            }
+            _ => {}
+        }
+    }
+    checks.finish(())
+}
+
+async fn list_domains(
+    State(state): State<AppState>,
+    req: ListRequest,
+) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    list_response(store.domains.values(), DOMAIN_FILTERABLE, &req)
+}
+
+async fn get_domain(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+) -> Result<Json<Value>, ApiError> {
+    get_response(state.store().domains.get(id))
+}
+
+async fn create_domain(
+    State(state): State<AppState>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let mut checks = Checks::default();
+    checks.require(&body, "domain");
+    checks.require(&body, "type");
+    checks.finish(())?;
+    let mut domain = json!({
+        "id": 0,
+        "type": "master",
+        "domain": "",
+        "group": "",
+        "status": "active",
+        "description": "",
+        "soa_email": "",
+        "retry_sec": 0,
+        "master_ips": [],
+        "axfr_ips": [],
+        "expire_sec": 0,
+        "refresh_sec": 0,
+        "ttl_sec": 0,
+        "tags": [],
+    });
+    apply_domain(&body, &mut domain, &store, None)?;
+    let id = store.next_id("domain", FIRST_DOMAIN_ID);
+    domain["id"] = Value::from(id);
+    store.record(Action::new("domain_create", domain_entity(id, &domain)));
+    store.domains.insert(id, domain.clone());
+    Ok(Json(domain))
+}
+
+async fn update_domain(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let mut domain = store
+        .domains
+        .get(id)
+        .cloned()
+        .ok_or_else(ApiError::not_found)?;
+    apply_domain(&body, &mut domain, &store, Some(id))?;
+    store.record(Action::new("domain_update", domain_entity(id, &domain)));
+    store.domains.insert(id, domain.clone());
+    Ok(Json(domain))
+}
+
+async fn delete_domain(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let domain = store.domains.remove(id).ok_or_else(ApiError::not_found)?;
+    let records: Vec<u64> = store
+        .domain_records
+        .values()
+        .filter(|w| w["domain_id"].as_u64() == Some(id))
+        .filter_map(|w| w["record"]["id"].as_u64())
+        .collect();
+    for record in records {
+        store.domain_records.remove(record);
+    }
+    store.record(Action::new("domain_delete", domain_entity(id, &domain)));
+    Ok(Json(json!({})))
+}
+
+/// The record `record_id` of domain `domain_id`, or 404.
+fn find_record(store: &Store, domain_id: u64, record_id: u64) -> Result<&Value, ApiError> {
+    store
+        .domain_records
+        .get(record_id)
+        .filter(|w| w["domain_id"].as_u64() == Some(domain_id))
+        .map(|w| &w["record"])
+        .ok_or_else(ApiError::not_found)
+}
+
+async fn list_records(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    req: ListRequest,
+) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    if store.domains.get(id).is_none() {
+        return Err(ApiError::not_found());
+    }
+    let records = store
+        .domain_records
+        .values()
+        .filter(|w| w["domain_id"].as_u64() == Some(id))
+        .map(|w| &w["record"]);
+    list_response(records, RECORD_FILTERABLE, &req)
+}
+
+async fn get_record(
+    State(state): State<AppState>,
+    ApiPath((id, record_id)): ApiPath<(u64, u64)>,
+) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    find_record(&store, id, record_id).map(|r| Json(r.clone()))
+}
+
+/// Applies the record fields found in `body` to `record` (a new record's defaults, or the
+/// stored one), then checks the result against the rules of its type.
+fn apply_record(
+    body: &Map<String, Value>,
+    record: &mut Value,
+    domain: &str,
+    creating: bool,
+) -> Result<(), ApiError> {
+    let mut checks = Checks::default();
+    if creating {
+        checks.require(body, "type");
+    }
+    if let Some(kind) = checks.one_of(body, "type", RECORD_TYPES) {
+        if creating {
+            record["type"] = Value::from(kind);
+        } else if record["type"] != kind.as_str() {
+            checks.add("type", "The type of a record cannot be changed");
+        }
+    }
+    for (key, max) in [("name", 100), ("target", 65535)] {
+        if let Some(text) = checks.string(body, key) {
+            if text.chars().count() > max {
+                checks.add(key, format!("Length must be 0-{max} characters"));
+            } else {
+                record[key] = Value::from(text);
+            }
+        }
+    }
+    for (key, max) in [("priority", 255), ("weight", 65535), ("port", 65535)] {
+        if let Some(n) = checks.integer(body, key, 0, max) {
+            record[key] = Value::from(n);
+        }
+    }
+    for key in ["service", "protocol"] {
+        if let Some(text) = checks.string(body, key) {
+            record[key] = Value::from(text.trim_start_matches('_').to_owned());
+        }
+    }
+    if let Some(ttl) = checks.integer(body, "ttl_sec", 0, u32::MAX as u64) {
+        record["ttl_sec"] = Value::from(round_seconds(ttl));
+    }
+    if let Some(tag) = checks.one_of(body, "tag", &["issue", "issuewild", "iodef"]) {
+        record["tag"] = Value::from(tag);
+    }
+    if !checks.ok() {
+        return checks.finish(());
+    }
+
+    let kind = record["type"].as_str().unwrap_or_default().to_owned();
+    let name = record["name"].as_str().unwrap_or_default().to_owned();
+    let target = record["target"].as_str().unwrap_or_default().to_owned();
+    let has = |key: &str| body.get(key).is_some_and(|v| !v.is_null());
+    if !name.is_empty() && kind != "SRV" && !is_hostname(&name, true) {
+        checks.add("name", "Must be a valid host name");
+    }
+    match kind.as_str() {
+        "A" if target == "[remote_addr]" => record["target"] = Value::from("127.0.0.1"),
+        "A" if !is_ipv4(&target) => checks.add("target", "Must be a valid IPv4 address"),
+        "AAAA" if !is_ipv6(&target) => checks.add("target", "Must be a valid IPv6 address"),
+        "NS" | "MX" | "CNAME" | "PTR" if !is_hostname(&target, kind == "MX") => {
+            checks.add("target", "Must be a valid domain")
+        }
+        "CNAME" if name.is_empty() => checks.add("name", "name is required for CNAME records"),
+        "TXT" | "CAA" if target.is_empty() => checks.add("target", "target is required"),
+        "CAA" if record["tag"].is_null() => checks.add("tag", "tag is required for CAA records"),
+        "SRV" => {
+            if record["service"].as_str().is_none_or(str::is_empty) {
+                checks.add("service", "service is required for SRV records");
+            }
+            if creating {
+                for key in ["priority", "weight", "port"] {
+                    if !has(key) {
+                        checks.add(key, format!("{key} is required for SRV records"));
+                    }
+                }
+            }
+            if !is_hostname(&target, false) {
+                checks.add("target", "Must be a valid domain");
+            } else if !target.contains('.') {
+                record["target"] = Value::from(format!("{target}.{domain}"));
+            }
+        }
+        _ => {}
+    }
+    // Fields that only some types use are kept at their neutral values for the others.
+    if kind != "MX" && kind != "SRV" {
+        record["priority"] = Value::from(0);
+    }
+    if kind == "SRV" {
+        let protocol = match record["protocol"].as_str() {
+            Some(p) if !p.is_empty() => p.to_owned(),
+            _ => "tcp".to_owned(),
+        };
+        let service = record["service"].as_str().unwrap_or_default().to_owned();
+        record["protocol"] = Value::from(protocol.as_str());
+        record["name"] = Value::from(format!("_{service}._{protocol}"));
+    } else {
+        record["weight"] = Value::from(0);
+        record["port"] = Value::from(0);
+        record["service"] = Value::Null;
+        record["protocol"] = Value::Null;
+    }
+    if kind != "CAA" {
+        record["tag"] = Value::Null;
+    }
+    checks.finish(())
+}
+
+async fn create_record(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let domain = store.domains.get(id).ok_or_else(ApiError::not_found)?;
+    let name = domain["domain"].as_str().unwrap_or_default().to_owned();
+    let entity = domain_entity(id, domain);
+    let ts = now();
+    let mut record = json!({
+        "id": 0,
+        "type": "A",
+        "name": "",
+        "target": "",
+        "priority": 0,
+        "weight": 0,
+        "port": 0,
+        "service": null,
+        "protocol": null,
+        "ttl_sec": 0,
+        "tag": null,
+        "created": ts,
+        "updated": ts,
+    });
+    apply_record(&body, &mut record, &name, true)?;
+    let record_id = store.next_id("domain_record", FIRST_RECORD_ID);
+    record["id"] = Value::from(record_id);
+    store.record(Action::new("domain_record_create", entity).secondary(record_entity(id, &record)));
+    store.domain_records.insert(
+        record_id,
+        json!({"domain_id": id, "record": record.clone()}),
+    );
+    Ok(Json(record))
+}
+
+async fn update_record(
+    State(state): State<AppState>,
+    ApiPath((id, record_id)): ApiPath<(u64, u64)>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let domain = store.domains.get(id).ok_or_else(ApiError::not_found)?;
+    let name = domain["domain"].as_str().unwrap_or_default().to_owned();
+    let entity = domain_entity(id, domain);
+    let mut record = find_record(&store, id, record_id)?.clone();
+    apply_record(&body, &mut record, &name, false)?;
+    record["updated"] = Value::from(now());
+    store.record(Action::new("domain_record_update", entity).secondary(record_entity(id, &record)));
+    store.domain_records.insert(
+        record_id,
+        json!({"domain_id": id, "record": record.clone()}),
+    );
+    Ok(Json(record))
+}
+
+async fn delete_record(
+    State(state): State<AppState>,
+    ApiPath((id, record_id)): ApiPath<(u64, u64)>,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let domain = store.domains.get(id).ok_or_else(ApiError::not_found)?;
+    let entity = domain_entity(id, domain);
+    let record = find_record(&store, id, record_id)?.clone();
+    store.domain_records.remove(record_id);
+    store.record(Action::new("domain_record_delete", entity).secondary(record_entity(id, &record)));
+    Ok(Json(json!({})))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_round_up_to_a_valid_value() {
+        assert_eq!(round_seconds(0), 0);
+        assert_eq!(round_seconds(300), 300);
+        assert_eq!(round_seconds(301), 3600);
+        assert_eq!(round_seconds(9_999_999), 2419200);
+    }
+}
