@@ -132,6 +132,8 @@ pub struct Store {
     next_private_ip: u64,
     next_ipv6: u64,
     seeded: u64,
+    /// The account, its user, billing, OAuth clients, tokens, Longview and support.
+    pub account: crate::account::AccountState,
 }
 
 impl Default for Store {
@@ -148,6 +150,7 @@ impl Default for Store {
             next_private_ip: 0,
             next_ipv6: 0,
             seeded: 0,
+            account: crate::account::AccountState::default(),
         }
     }
 }
@@ -177,6 +180,22 @@ impl Store {
         let id = self.next_event_id;
         self.next_event_id += 1;
         id
+    }
+
+    /// Whether an entity of `kind` (`linode`, `domain`, `nodebalancer`, `volume`, ...) with
+    /// this id exists. Kinds without a table in this store never exist.
+    pub fn entity_exists(&self, kind: &str, id: u64) -> bool {
+        self.entity_label(kind, id).is_some()
+    }
+
+    /// The label of an entity of `kind` with this id, when it exists (see
+    /// [`entity_exists`](Store::entity_exists)).
+    pub fn entity_label(&self, kind: &str, id: u64) -> Option<String> {
+        let item = match kind {
+            "linode" => self.instances.get(id),
+            _ => None,
+        }?;
+        Some(item["label"].as_str().unwrap_or_default().to_owned())
     }
 
     /// Sets an instance's `status` (no-op when it no longer exists).

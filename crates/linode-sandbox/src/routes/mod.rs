@@ -1,10 +1,16 @@
 //! HTTP routing, shared extractors and the one generic list/get mechanism every
 //! collection uses.
 
+mod account;
+mod checks;
 mod events;
 mod images;
 mod linode;
+mod longview;
+mod oauth;
+mod profile;
 mod regions;
+mod support;
 
 use std::any::Any;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -69,11 +75,16 @@ pub fn router(state: AppState) -> Router {
         .merge(regions::routes())
         .merge(images::routes())
         .merge(events::routes())
+        .merge(account::routes())
+        .merge(profile::routes())
+        .merge(longview::routes())
+        .merge(support::routes())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found);
     Router::new()
         .nest("/v4", api.clone())
         .nest("/v4beta", api)
+        .merge(oauth::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), advance_clock))
         .layer(from_fn_with_state(state.clone(), auth::require_auth))
