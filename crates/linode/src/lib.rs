@@ -40,6 +40,7 @@ mod config;
 mod error;
 pub mod filter;
 mod lazy;
+pub mod login;
 mod model;
 mod pagination;
 mod retry;

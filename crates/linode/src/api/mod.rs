@@ -1,6 +1,10 @@
 //! The API's families, one module each, named after the first segment of their URLs. Each holds
 //! the family's models and the group of calls the [`Client`](crate::Client) hands out for it.
 
+pub mod account;
 pub mod images;
 pub mod linode;
+pub mod longview;
+pub mod profile;
 pub mod regions;
+pub mod support;
