@@ -16,17 +16,38 @@ use crate::store::{Store, format_time};
 /// Fields `GET /support/tickets` may filter and order on.
 const TICKET_FILTERABLE: &[&str] = &["closed", "opened", "opened_by", "status", "updated"];
 
-/// What a ticket can be about: the body's field, the entity's type and its URL's collection.
-const REGARDING: &[(&str, &str, &str)] = &[
-    ("linode_id", "linode", "linode/instances"),
-    ("domain_id", "domain", "domains"),
-    ("nodebalancer_id", "nodebalancer", "nodebalancers"),
-    ("volume_id", "volume", "volumes"),
-    ("database_id", "database", "databases"),
-    ("firewall_id", "firewall", "networking/firewalls"),
-    ("lkecluster_id", "lkecluster", "lke/clusters"),
-    ("longviewclient_id", "longview_client", "longview/clients"),
-    ("vpc_id", "vpc", "vpcs"),
+/// What a ticket can be about: the body's field, the entity's type, its URL's collection and
+/// its name in messages.
+const REGARDING: &[(&str, &str, &str, &str)] = &[
+    ("linode_id", "linode", "linode/instances", "Linode"),
+    ("domain_id", "domain", "domains", "Domain"),
+    (
+        "nodebalancer_id",
+        "nodebalancer",
+        "nodebalancers",
+        "NodeBalancer",
+    ),
+    ("volume_id", "volume", "volumes", "Volume"),
+    ("database_id", "database", "databases", "Database"),
+    (
+        "firewall_id",
+        "firewall",
+        "networking/firewalls",
+        "Firewall",
+    ),
+    (
+        "lkecluster_id",
+        "lkecluster",
+        "lke/clusters",
+        "Kubernetes cluster",
+    ),
+    (
+        "longviewclient_id",
+        "longview_client",
+        "longview/clients",
+        "Longview client",
+    ),
+    ("vpc_id", "vpc", "vpcs", "VPC"),
 ];
 
 pub(super) fn routes() -> Router<AppState> {
@@ -95,22 +116,22 @@ async fn open_ticket(
         c.length("description", description, 1, 65_000);
     }
     let mut about = Vec::new();
-    for (field, kind, collection) in REGARDING {
+    for (field, kind, collection, name) in REGARDING {
         if let Some(id) = c.integer(&body, field) {
-            about.push((*field, *kind, *collection, id));
+            about.push((*field, *kind, *collection, *name, id));
         }
     }
     let mut entity = Value::Null;
     match about.as_slice() {
         [] => {}
-        [(field, kind, collection, id)] => match regarded(&store, kind, *id) {
+        [(field, kind, collection, name, id)] => match regarded(&store, kind, *id) {
             Some(label) => {
                 entity = json!({
                     "id": id, "label": label, "type": kind,
                     "url": format!("/v4/{collection}/{id}")
                 })
             }
-            None => c.add(field, format!("{} not found", capitalize(kind))),
+            None => c.add(field, format!("{name} not found")),
         },
         more => {
             for (field, ..) in more {
