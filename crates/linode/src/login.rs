@@ -36,6 +36,7 @@ use std::time::{Duration, SystemTime};
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use tracing::Instrument;
 use url::Url;
 
 use crate::error::{Error, FieldError, Result};
@@ -493,12 +494,15 @@ impl LoginClient {
             .http
             .as_ref()
             .ok_or_else(|| Error::Config("cannot build the HTTP client".to_owned()))?;
-        let mut form = url::form_urlencoded::Serializer::new(String::new());
-        form.append_pair("client_id", &self.client_id)
-            .append_pair("client_secret", self.client_secret.expose_secret());
-        for (name, value) in fields {
-            form.append_pair(name, value);
-        }
+        let form = {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            form.append_pair("client_id", &self.client_id)
+                .append_pair("client_secret", self.client_secret.expose_secret());
+            for (name, value) in fields {
+                form.append_pair(name, value);
+            }
+            form.finish()
+        };
         let transport = |source: reqwest::Error| {
             if source.is_timeout() {
                 Error::Timeout {
@@ -513,26 +517,26 @@ impl LoginClient {
                 }
             }
         };
-        let span = tracing::debug_span!("linode.login", path);
-        let _guard = span.enter();
-        let response = http
+        let request = http
             .post(self.endpoint(path))
             .header(
                 reqwest::header::CONTENT_TYPE,
                 "application/x-www-form-urlencoded",
             )
             .header(reqwest::header::ACCEPT, "application/json")
-            .body(form.finish())
-            .send()
-            .await
-            .map_err(transport)?;
-        let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(transport)?;
-        tracing::debug!(status, "login server answered");
-        if (200..300).contains(&status) {
-            return Ok((status, body));
+            .body(form);
+        async {
+            let response = request.send().await.map_err(transport)?;
+            let status = response.status().as_u16();
+            let body = response.bytes().await.map_err(transport)?;
+            tracing::debug!(status, "login server answered");
+            if (200..300).contains(&status) {
+                return Ok((status, body));
+            }
+            Err(login_error(path, status, &body))
         }
-        Err(login_error(path, status, &body))
+        .instrument(tracing::debug_span!("linode.login", path))
+        .await
     }
 }
 
@@ -619,6 +623,17 @@ mod tests {
             serde_json::to_value(&set).unwrap(),
             "linodes:read_only domains:read_write"
         );
+    }
+
+    fn assert_send<T: Send>(_: T) {}
+
+    #[test]
+    fn calls_can_run_on_any_thread() {
+        let login = LoginClient::new("id", "secret");
+        let secret = SecretString::from("t".to_owned());
+        assert_send(login.finish_oauth("code"));
+        assert_send(login.refresh(&secret));
+        assert_send(login.expire_token(&secret));
     }
 
     #[test]

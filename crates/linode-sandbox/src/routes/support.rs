@@ -165,18 +165,6 @@ async fn open_ticket(
     Ok(Json(ticket))
 }
 
-fn capitalize(kind: &str) -> String {
-    let mut chars = kind.chars();
-    match chars.next() {
-        Some(first) => first
-            .to_uppercase()
-            .chain(chars)
-            .collect::<String>()
-            .replace('_', " "),
-        None => String::new(),
-    }
-}
-
 async fn list_replies(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
