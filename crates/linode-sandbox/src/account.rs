@@ -390,7 +390,7 @@ impl AccountState {
     /// Three monthly invoices with their items, and the payments that settled them.
     fn seed_billing(&mut self) {
         // (days ago, [(label, hours, hourly price, region)])
-        let months: [(u64, &[(&str, u64, f64, &str)]); 3] = [
+        let months: [(u64, &[BilledLine]); 3] = [
             (
                 75,
                 &[
@@ -500,6 +500,9 @@ impl AccountState {
         }
     }
 }
+
+/// One seeded invoice line: label, hours, hourly price, region.
+type BilledLine = (&'static str, u64, f64, &'static str);
 
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0

@@ -131,16 +131,19 @@ async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
 }
 
 /// Checks a client's id and secret from a form.
-fn authenticate_client(store: &Store, params: &[(String, String)]) -> Result<String, Response> {
+fn authenticate_client(
+    store: &Store,
+    params: &[(String, String)],
+) -> Result<String, Box<Response>> {
     let client_id = param(params, "client_id").unwrap_or_default();
     let secret = param(params, "client_secret").unwrap_or_default();
     match store.account.client_secrets.get(client_id) {
         Some(expected) if !secret.is_empty() && expected == secret => Ok(client_id.to_owned()),
-        _ => Err(oauth_error(
+        _ => Err(Box::new(oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             "Invalid client_id or client_secret",
-        )),
+        ))),
     }
 }
 
@@ -151,7 +154,7 @@ async fn token(State(state): State<AppState>, body: Bytes) -> Response {
     let mut store = state.store();
     let client_id = match authenticate_client(&store, &params) {
         Ok(id) => id,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let (grant, app_id) = match param(&params, "grant_type").unwrap_or("authorization_code") {
         "authorization_code" => {
@@ -283,7 +286,7 @@ async fn revoke(State(state): State<AppState>, body: Bytes) -> Response {
     let mut store = state.store();
     let client_id = match authenticate_client(&store, &params) {
         Ok(id) => id,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let Some(token) = param(&params, "token") else {
         return oauth_error(
