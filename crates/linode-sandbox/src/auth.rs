@@ -1,10 +1,11 @@
 //! Bearer-token authentication.
 
 use axum::extract::{Request, State};
-use axum::http::{Method, header};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::account::{Grant, required_scope};
 use crate::error::ApiError;
 use crate::routes::AppState;
 
@@ -31,32 +32,64 @@ fn is_public(method: &Method, rest: &str) -> bool {
         })
 }
 
-/// Whether the `Authorization` header carries `Bearer <token>`.
-pub fn bearer_matches(req: &Request, token: &str) -> bool {
-    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
-        return false;
-    };
-    let Ok(value) = std::str::from_utf8(value.as_bytes()) else {
-        return false;
-    };
+/// The token presented as `Authorization: Bearer <token>`, if any.
+pub fn bearer(req: &Request) -> Option<&str> {
+    let value = req.headers().get(header::AUTHORIZATION)?;
+    let value = std::str::from_utf8(value.as_bytes()).ok()?;
     let mut parts = value.trim().splitn(2, ' ');
     let scheme = parts.next().unwrap_or_default();
     let presented = parts.next().unwrap_or_default().trim();
-    scheme.eq_ignore_ascii_case("bearer") && !presented.is_empty() && presented == token
+    (scheme.eq_ignore_ascii_case("bearer") && !presented.is_empty()).then_some(presented)
 }
 
-/// Middleware: rejects requests without the valid token (except public catalog reads)
-/// and tells handlers whether the caller is authenticated.
+/// Request extension for authenticated callers: what their token may do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The token's scopes (`*` for the sandbox's main token).
+    pub grant: Grant,
+}
+
+/// The answer the API gives a token whose scopes do not cover the request.
+pub fn scope_refused() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "Your OAuth token is not authorized to use this endpoint.",
+    )
+}
+
+/// Middleware: rejects requests without a valid token (except public catalog reads) or whose
+/// token's scopes do not cover them, and tells handlers who is calling.
+///
+/// Valid tokens are the sandbox's main token (all scopes) and the personal access tokens and
+/// OAuth tokens it issued that are neither revoked nor expired (their own scopes).
 pub async fn require_auth(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let ok = bearer_matches(&req, &state.token);
-    if !ok {
-        if let Some(rest) = strip_version(req.uri().path()) {
-            if !is_public(req.method(), rest) {
-                return ApiError::unauthorized().into_response();
+    let grant = match bearer(&req) {
+        None => None,
+        Some(token) if token == state.token => Some(Grant::All),
+        Some(token) => {
+            let store = state.store();
+            let now = store.clock.wall();
+            store.account.grant_of(token, now).map(|t| t.grant.clone())
+        }
+    };
+    if let Some(rest) = strip_version(req.uri().path()) {
+        let public = is_public(req.method(), rest);
+        match &grant {
+            None if !public => return ApiError::unauthorized().into_response(),
+            Some(grant) if !public => {
+                if let Some((families, level)) = required_scope(req.method().as_str(), rest) {
+                    if !grant.allows(families, level) {
+                        return scope_refused().into_response();
+                    }
+                }
             }
+            _ => {}
         }
     }
-    req.extensions_mut().insert(Authenticated(ok));
+    req.extensions_mut().insert(Authenticated(grant.is_some()));
+    if let Some(grant) = grant {
+        req.extensions_mut().insert(Caller { grant });
+    }
     next.run(req).await
 }
 

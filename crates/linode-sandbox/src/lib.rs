@@ -14,6 +14,7 @@
 //! kernels, images). Errors use the API's envelope `{"errors":[{"reason","field"}]}`.
 #![warn(missing_docs)]
 
+pub mod account;
 mod auth;
 pub mod catalog;
 pub mod compute;
@@ -186,6 +187,40 @@ impl Sandbox {
         let mut store = self.state.store();
         store.tick();
         store.events.values().cloned().collect()
+    }
+
+    /// Reads the account-level state (profile, users, billing, OAuth clients and their
+    /// secrets, tokens, apps, SSH keys, Longview clients, tickets) under the store's lock.
+    ///
+    /// ```no_run
+    /// # async fn demo(sandbox: linode_sandbox::Sandbox) {
+    /// let tickets = sandbox.with_account(|a| a.tickets.len());
+    /// # }
+    /// ```
+    pub fn with_account<R>(&self, read: impl FnOnce(&account::AccountState) -> R) -> R {
+        let mut store = self.state.store();
+        store.tick();
+        read(&store.account)
+    }
+
+    /// Registers an OAuth client directly (as `POST /account/oauth-clients` would) and
+    /// returns its id and secret.
+    pub fn register_oauth_client(&self, label: &str, redirect_uri: &str) -> (String, String) {
+        let mut store = self.state.store();
+        let id = account::random_hex(10);
+        let secret = account::random_hex(32);
+        store.account.oauth_clients.insert(
+            id.clone(),
+            serde_json::json!({
+                "id": id, "redirect_uri": redirect_uri, "label": label, "status": "active",
+                "secret": "<REDACTED>", "thumbnail_url": null, "public": false
+            }),
+        );
+        store
+            .account
+            .client_secrets
+            .insert(id.clone(), secret.clone());
+        (id, secret)
     }
 
     /// How many instances exist.

@@ -149,6 +149,9 @@ pub struct Store {
     pub nodebalancer_nodes: Table,
     /// The next id of each kind handed out by [`Store::next_id`].
     next_ids: std::collections::HashMap<&'static str, u64>,
+
+    /// The account, its user, billing, OAuth clients, tokens, Longview and support.
+    pub account: crate::account::AccountState,
 }
 
 impl Default for Store {
@@ -174,6 +177,8 @@ impl Default for Store {
             nodebalancer_configs: Table::default(),
             nodebalancer_nodes: Table::default(),
             next_ids: std::collections::HashMap::new(),
+
+            account: crate::account::AccountState::default(),
         }
     }
 }
@@ -212,6 +217,25 @@ impl Store {
         let id = *next;
         *next += 1;
         id
+    }
+
+    /// Whether an entity of `kind` (`linode`, `domain`, `nodebalancer`, `volume`, ...) with
+    /// this id exists. Kinds without a table in this store never exist.
+    pub fn entity_exists(&self, kind: &str, id: u64) -> bool {
+        self.entity_label(kind, id).is_some()
+    }
+
+    /// The label of an entity of `kind` with this id, when it exists (see
+    /// [`entity_exists`](Store::entity_exists)).
+    pub fn entity_label(&self, kind: &str, id: u64) -> Option<String> {
+        let (item, field) = match kind {
+            "linode" => (self.instances.get(id), "label"),
+            "domain" => (self.domains.get(id), "domain"),
+            "nodebalancer" => (self.nodebalancers.get(id), "label"),
+            "volume" => (self.volumes.get(id), "label"),
+            _ => (None, "label"),
+        };
+        Some(item?[field].as_str().unwrap_or_default().to_owned())
     }
 
     /// Sets an instance's `status` (no-op when it no longer exists).

@@ -41,6 +41,7 @@ mod error;
 pub mod events;
 pub mod filter;
 mod lazy;
+pub mod login;
 mod model;
 mod pagination;
 mod retry;

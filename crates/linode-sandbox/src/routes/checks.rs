@@ -1,5 +1,5 @@
-//! Reading and checking request bodies field by field, for the volume, domain and NodeBalancer
-//! routes: every problem is collected with the field it is about and answered as one 400.
+//! Reading and checking request bodies field by field: every problem is collected with the
+//! field it is about and answered as one 400.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -118,6 +118,63 @@ impl Checks {
         }
     }
 
+    /// A string that must be present.
+    pub(super) fn required(&mut self, body: &Map<String, Value>, key: &str) -> Option<String> {
+        if body.get(key).is_none_or(Value::is_null) {
+            self.add(key, format!("{key} is required"));
+            return None;
+        }
+        self.string(body, key)
+    }
+
+    /// An optional string whose length (in characters) must be within `min..=max`.
+    pub(super) fn sized(
+        &mut self,
+        body: &Map<String, Value>,
+        key: &str,
+        min: usize,
+        max: usize,
+    ) -> Option<String> {
+        let value = self.string(body, key)?;
+        self.length(key, &value, min, max).then_some(value)
+    }
+
+    /// Checks a length; false (with an error added) when out of range.
+    pub(super) fn length(&mut self, key: &str, value: &str, min: usize, max: usize) -> bool {
+        let n = value.chars().count();
+        if (min..=max).contains(&n) {
+            true
+        } else {
+            self.add(key, format!("Length must be {min}-{max} characters"));
+            false
+        }
+    }
+
+    /// An optional non-negative integer.
+    pub(super) fn unsigned(&mut self, body: &Map<String, Value>, key: &str) -> Option<u64> {
+        match body.get(key) {
+            None | Some(Value::Null) => None,
+            Some(v) => v.as_u64().or_else(|| {
+                self.add(key, format!("{key} must be a non-negative integer"));
+                None
+            }),
+        }
+    }
+
+    /// An optional e-mail address.
+    pub(super) fn email(&mut self, body: &Map<String, Value>, key: &str) -> Option<String> {
+        let value = self.sized(body, key, 3, 128)?;
+        let valid = value.split_once('@').is_some_and(|(user, host)| {
+            !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+        }) && !value.chars().any(char::is_whitespace);
+        if valid {
+            Some(value)
+        } else {
+            self.add(key, "Must be a valid email address");
+            None
+        }
+    }
+
     /// Optional tags: each 3 to 50 characters.
     pub(super) fn tags(&mut self, body: &Map<String, Value>) -> Option<Vec<String>> {
         let tags = self.strings(body, "tags")?;
@@ -221,4 +278,13 @@ mod tests {
         assert!(is_ipv4("203.0.113.9") && !is_ipv4("2001:db8::1"));
         assert!(is_ipv6("2001:db8::1") && is_ip("2001:db8::1"));
     }
+}
+
+/// Whether `text` is an absolute `http(s)` URL with a host.
+pub(super) fn is_http_url(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    matches!(scheme, "http" | "https") && !host.is_empty() && !text.chars().any(char::is_whitespace)
 }

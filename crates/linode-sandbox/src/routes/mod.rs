@@ -1,16 +1,21 @@
 //! HTTP routing, shared extractors and the one generic list/get mechanism every
 //! collection uses.
 
+mod account;
 mod checks;
 mod domains;
 mod events;
 mod images;
 mod linode;
 mod linode_parts;
+mod longview;
 mod networking;
 mod nodebalancers;
+mod oauth;
+mod profile;
 mod regions;
 mod stackscripts;
+mod support;
 mod volumes;
 
 use std::any::Any;
@@ -80,11 +85,16 @@ pub fn router(state: AppState) -> Router {
         .merge(volumes::routes())
         .merge(domains::routes())
         .merge(nodebalancers::routes())
+        .merge(account::routes())
+        .merge(profile::routes())
+        .merge(longview::routes())
+        .merge(support::routes())
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found);
     Router::new()
         .nest("/v4", api.clone())
         .nest("/v4beta", api)
+        .merge(oauth::routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), advance_clock))
         .layer(from_fn_with_state(state.clone(), auth::require_auth))
