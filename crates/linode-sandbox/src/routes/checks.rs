@@ -255,6 +255,15 @@ pub(super) fn is_email(text: &str) -> bool {
     }
 }
 
+/// Whether `text` is an absolute `http(s)` URL with a host.
+pub(super) fn is_http_url(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    matches!(scheme, "http" | "https") && !host.is_empty() && !text.chars().any(char::is_whitespace)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,13 +287,4 @@ mod tests {
         assert!(is_ipv4("203.0.113.9") && !is_ipv4("2001:db8::1"));
         assert!(is_ipv6("2001:db8::1") && is_ip("2001:db8::1"));
     }
-}
-
-/// Whether `text` is an absolute `http(s)` URL with a host.
-pub(super) fn is_http_url(text: &str) -> bool {
-    let Some((scheme, rest)) = text.split_once("://") else {
-        return false;
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    matches!(scheme, "http" | "https") && !host.is_empty() && !text.chars().any(char::is_whitespace)
 }
