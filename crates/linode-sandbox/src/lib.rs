@@ -212,6 +212,11 @@ impl Sandbox {
         self.state.store().instances.get(id).cloned()
     }
 
+    /// The stored JSON of every instance, in id order.
+    pub fn instances(&self) -> Vec<serde_json::Value> {
+        self.state.store().instances.values().cloned().collect()
+    }
+
     /// How many instances exist.
     pub fn instance_count(&self) -> usize {
         self.state.store().instances.len()

@@ -188,7 +188,11 @@ async fn a_post_that_meets_a_429_is_sent_again_and_lands_once() {
 #[tokio::test]
 async fn a_slow_response_ends_in_a_timeout() {
     let (sandbox, client) = setup_with(quick(), Duration::from_millis(200)).await;
-    sandbox.inject(FaultRule::new(Method::GET, REGION, Fault::Delay(Duration::from_secs(2))));
+    sandbox.inject(FaultRule::new(
+        Method::GET,
+        REGION,
+        Fault::Delay(Duration::from_secs(2)),
+    ));
     let started = Instant::now();
     let err = client.regions().get("us-east").await.unwrap_err();
     assert!(
@@ -229,7 +233,14 @@ async fn an_html_page_a_truncated_body_or_a_wrong_type_is_an_unexpected_response
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::UnexpectedResponse { status: 200, json_path: Some(_), .. }),
+        matches!(
+            &err,
+            Error::UnexpectedResponse {
+                status: 200,
+                json_path: Some(_),
+                ..
+            }
+        ),
         "{err:?}"
     );
 }
