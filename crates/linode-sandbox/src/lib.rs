@@ -12,6 +12,10 @@
 //! Every route is served under both `/v4` and `/v4beta`. Requests need
 //! `Authorization: Bearer <token>`, except reads of the public catalog (regions, types,
 //! kernels, images). Errors use the API's envelope `{"errors":[{"reason","field"}]}`.
+//!
+//! For reliability tests the sandbox fails on demand ([`Sandbox::inject`], see [`faults`]),
+//! applies rate limits when asked ([`Sandbox::set_rate_limit`], see [`ratelimit`]; off by
+//! default) and counts what it received ([`Sandbox::count`]).
 #![warn(missing_docs)]
 
 pub mod account;
@@ -19,8 +23,10 @@ mod auth;
 pub mod catalog;
 pub mod compute;
 pub mod error;
+pub mod faults;
 pub mod lifecycle;
 pub mod pagination;
+pub mod ratelimit;
 mod record;
 mod routes;
 pub mod store;
@@ -32,6 +38,9 @@ use std::sync::{Arc, Mutex};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+pub use axum::http::Method;
+pub use faults::{Fault, FaultRule};
+pub use ratelimit::RateLimit;
 pub use record::RecordedRequest;
 use routes::{AppState, Shared};
 use store::Store;
@@ -99,6 +108,8 @@ impl SandboxBuilder {
             store: Mutex::new(Store::with_clock(lifecycle::Clock::with_speed(self.speed))),
             token: self.token.unwrap_or_else(random_token),
             requests: Mutex::new(Vec::new()),
+            faults: Mutex::default(),
+            rate_limits: Mutex::default(),
         });
         let app = routes::router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
@@ -149,6 +160,53 @@ impl Sandbox {
     /// Every request received so far, in arrival order (including rejected ones).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state.requests().clone()
+    }
+
+    /// How many requests of `method` to paths matching `path` were received so far (rejected,
+    /// faulted and rate-limited ones included). The path is given without `/v4` or `/v4beta`
+    /// and may be a pattern (see [`faults::path_matches`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(sandbox: linode_sandbox::Sandbox) {
+    /// use linode_sandbox::Method;
+    /// assert_eq!(sandbox.count(Method::POST, "/linode/instances"), 1);
+    /// # }
+    /// ```
+    pub fn count(&self, method: Method, path: &str) -> usize {
+        self.state
+            .requests()
+            .iter()
+            .filter(|r| r.method == method.as_str())
+            .filter(|r| auth::strip_version(&r.path).is_some_and(|p| faults::path_matches(path, p)))
+            .count()
+    }
+
+    /// Adds a fault rule after the existing ones (see [`faults`]).
+    pub fn inject(&self, rule: FaultRule) {
+        self.state.faults().add(rule);
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        self.state.faults().clear();
+    }
+
+    /// Adds a rate limit (replacing one on the same method and path); see [`ratelimit`].
+    pub fn set_rate_limit(&self, limit: RateLimit) {
+        self.state.rate_limits().set(limit);
+    }
+
+    /// Turns on the limits the API publishes ([`RateLimit::published`]).
+    pub fn enable_published_rate_limits(&self) {
+        let mut limiter = self.state.rate_limits();
+        for limit in RateLimit::published() {
+            limiter.set(limit);
+        }
+    }
+
+    /// Removes every rate limit.
+    pub fn clear_rate_limits(&self) {
+        self.state.rate_limits().clear();
     }
 
     /// Forgets the recorded requests.
@@ -221,6 +279,11 @@ impl Sandbox {
             .client_secrets
             .insert(id.clone(), secret.clone());
         (id, secret)
+    }
+
+    /// The stored JSON of every instance, in id order.
+    pub fn instances(&self) -> Vec<serde_json::Value> {
+        self.state.store().instances.values().cloned().collect()
     }
 
     /// How many instances exist.

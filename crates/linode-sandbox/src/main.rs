@@ -3,10 +3,11 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use linode_sandbox::Sandbox;
+use linode_sandbox::{FaultRule, Sandbox};
 
 const USAGE: &str = "\
 Usage: linode-sandbox [--listen ADDR] [--token TOKEN] [--seed-instances N] [--speed F]
+                      [--rate-limits] [--fault RULE]...
 
 Serves a local emulator of the Linode API v4 under /v4 and /v4beta.
 
@@ -16,6 +17,17 @@ Options:
   --seed-instances N     create N sample Linode instances at start (default 0)
   --speed F              scale of realistic action durations: 1 is real time, 0.1 ten times
                          faster, 0 instant (default 1)
+  --rate-limits          apply the API's published rate limits (429 with Retry-After)
+  --fault RULE           inject a fault; repeatable. RULE is 'METHOD PATH FAULT [xN] [every=N]':
+                           METHOD  GET, POST, PUT, DELETE, ... or * for any
+                           PATH    without /v4; * matches one segment, a final ** any rest
+                           FAULT   a status 400..599 (error envelope; 429 has Retry-After),
+                                   html502 (a proxy's HTML page), maintenance (503 with
+                                   X-Maintenance-Mode), truncate (JSON cut in half), close
+                                   (connection dropped mid-response), slow=2s (answer late)
+                           xN      only the next N matching requests (default: all)
+                           every=N only every N-th matching request
+                         e.g. --fault 'GET /linode/instances 502 x3'
   -h, --help             print this help
 ";
 
@@ -24,6 +36,9 @@ struct Args {
     token: Option<String>,
     seed: usize,
     speed: f64,
+
+    rate_limits: bool,
+    faults: Vec<FaultRule>,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -32,6 +47,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         token: None,
         seed: 0,
         speed: 1.0,
+
+        rate_limits: false,
+        faults: Vec::new(),
     };
     while let Some(arg) = args.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -73,6 +91,13 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                     .filter(|f| f.is_finite() && *f >= 0.0)
                     .ok_or_else(|| format!("--speed: not a number >= 0: {v}"))?;
             }
+            "--rate-limits" => parsed.rate_limits = true,
+            "--fault" => {
+                let v = value("--fault")?;
+                parsed
+                    .faults
+                    .push(v.parse().map_err(|e| format!("--fault: {e}"))?);
+            }
             other => return Err(format!("unknown argument: {other}")),
         }
     }
@@ -103,6 +128,12 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if args.rate_limits {
+        sandbox.enable_published_rate_limits();
+    }
+    for rule in args.faults {
+        sandbox.inject(rule);
+    }
     if args.seed > 0 {
         sandbox.seed_instances(args.seed);
     }

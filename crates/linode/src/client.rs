@@ -279,7 +279,7 @@ fn excerpt(body: &[u8]) -> String {
         .collect()
 }
 
-fn api_error(request: &Request, status: u16, body: &[u8]) -> Error {
+pub(crate) fn api_error(request: &Request, status: u16, body: &[u8]) -> Error {
     #[derive(serde::Deserialize)]
     struct Envelope {
         errors: Vec<FieldError>,

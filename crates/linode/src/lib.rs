@@ -46,6 +46,11 @@ mod model;
 mod pagination;
 mod retry;
 
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
+#[cfg(test)]
+mod proptests;
+
 pub use client::{ApiVersion, Client, ClientBuilder, DEFAULT_BASE_URL, Path, Request};
 pub use config::{ENV_API_URL, ENV_API_VERSION, ENV_CA, ENV_TOKEN};
 pub use error::{Error, FieldError, Result};

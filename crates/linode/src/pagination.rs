@@ -149,6 +149,19 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         let len = self
             .limit
             .map_or(first.results, |limit| limit.min(first.results));
+        if len.div_ceil(page_size) > MAX_PAGES {
+            return Err(Error::UnexpectedResponse {
+                status: 200,
+                method: template.method.to_string(),
+                path: template.path.clone(),
+                body_excerpt: String::new(),
+                json_path: Some("results".to_owned()),
+                reason: format!(
+                    "{} results in pages of {page_size} is not believable",
+                    first.results
+                ),
+            });
+        }
         let mut pages: Vec<Option<Vec<T>>> = (0..len.div_ceil(page_size)).map(|_| None).collect();
         if let Some(slot) = pages.first_mut() {
             *slot = Some(first.data);
@@ -179,12 +192,16 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for ListRequest<T> {
 
 /// One page as the API sends it.
 #[derive(Deserialize)]
-struct Page<T> {
-    data: Vec<T>,
+pub(crate) struct Page<T> {
+    pub(crate) data: Vec<T>,
     #[serde(default)]
-    pages: usize,
-    results: usize,
+    pub(crate) pages: usize,
+    pub(crate) results: usize,
 }
+
+/// More pages than any real list has: a `results` implying more is refused rather than
+/// believed (it would make the client allocate for them).
+const MAX_PAGES: usize = 10_000_000;
 
 /// What is needed to fetch any page of one list.
 struct Fetcher {

@@ -33,7 +33,9 @@ use serde_json::{Map, Value};
 use tower_http::catch_panic::CatchPanicLayer;
 
 use crate::error::ApiError;
+use crate::faults::{self, Faults};
 use crate::pagination::PageParams;
+use crate::ratelimit::{self, RateLimiter};
 use crate::record::RecordedRequest;
 use crate::store::Store;
 use crate::xfilter::{self, XFilter};
@@ -48,6 +50,10 @@ pub struct Shared {
     pub token: String,
     /// Every request received, in order.
     pub requests: Mutex<Vec<RecordedRequest>>,
+    /// Injected faults.
+    pub faults: Mutex<Faults>,
+    /// Rate limits (none by default).
+    pub rate_limits: Mutex<RateLimiter>,
 }
 
 /// Handle to [`Shared`] given to handlers.
@@ -68,6 +74,16 @@ impl Shared {
         relock(&self.requests)
     }
 
+    /// Locks the fault rules.
+    pub fn faults(&self) -> MutexGuard<'_, Faults> {
+        relock(&self.faults)
+    }
+
+    /// Locks the rate limiter.
+    pub fn rate_limits(&self) -> MutexGuard<'_, RateLimiter> {
+        relock(&self.rate_limits)
+    }
+
     /// Appends a recorded request.
     pub fn push_request(&self, req: RecordedRequest) {
         self.requests().push(req);
@@ -75,6 +91,9 @@ impl Shared {
 }
 
 /// The whole application: every family under `/v4` and `/v4beta`, plus middleware.
+///
+/// Layers, outermost first: panic guard, request log, rate limits, fault injection, the error
+/// envelope safety net, authentication.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(linode::routes())
@@ -98,8 +117,11 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), advance_clock))
         .layer(from_fn_with_state(state.clone(), auth::require_auth))
-        .layer(from_fn_with_state(state.clone(), record::record))
         .layer(from_fn(envelope_errors))
+        // Outside the envelope safety net, so a fault's HTML page stays HTML.
+        .layer(from_fn_with_state(state.clone(), faults::inject))
+        .layer(from_fn_with_state(state.clone(), ratelimit::limit))
+        .layer(from_fn_with_state(state.clone(), record::record))
         .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)
 }

@@ -125,19 +125,19 @@ pub struct Instance {
 #[non_exhaustive]
 pub struct InstanceSpecs {
     /// Storage in MB.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub disk: u64,
     /// RAM in MB.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub memory: u64,
     /// Virtual CPUs.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub vcpus: u32,
     /// GPUs.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub gpus: u32,
     /// Monthly network transfer in GB.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub transfer: u64,
 }
 
@@ -146,19 +146,19 @@ pub struct InstanceSpecs {
 #[non_exhaustive]
 pub struct InstanceAlerts {
     /// CPU usage in percent (100 per core).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub cpu: u32,
     /// Incoming traffic in Mbit/s.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub network_in: u32,
     /// Outgoing traffic in Mbit/s.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub network_out: u32,
     /// Percentage of the transfer quota.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub transfer_quota: u32,
     /// Disk operations per second.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub io: u32,
 }
 
@@ -167,10 +167,10 @@ pub struct InstanceAlerts {
 #[non_exhaustive]
 pub struct InstanceBackups {
     /// Whether the backup service is on.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub enabled: bool,
     /// Whether backups can be restored now.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub available: bool,
     /// When backups are taken (mutable).
     #[serde(default, deserialize_with = "null_default")]
@@ -787,22 +787,22 @@ pub struct LinodeType {
     /// Its family.
     pub class: TypeClass,
     /// Storage in MB.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub disk: u64,
     /// RAM in MB.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub memory: u64,
     /// Virtual CPUs.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub vcpus: u32,
     /// GPUs.
     #[serde(default, deserialize_with = "null_default")]
     pub gpus: u32,
     /// Outbound bandwidth in Mbit/s.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub network_out: u64,
     /// Monthly transfer in GB.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub transfer: u64,
     /// Price.
     #[serde(default)]

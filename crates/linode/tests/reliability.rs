@@ -1,0 +1,325 @@
+//! The retry rules, proved against the sandbox's injected faults: which requests are sent again,
+//! which are not, how long the client waits, and what error each failure ends in.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use linode::api::linode::CreateInstance;
+use linode::{Client, Error, RetryPolicy};
+use linode_sandbox::{Fault, FaultRule, Method, Sandbox};
+
+/// Quick retries, so tests that retry stay fast.
+fn quick() -> RetryPolicy {
+    RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(5))
+        .max_backoff(Duration::from_millis(20))
+}
+
+async fn setup_with(policy: RetryPolicy, timeout: Duration) -> (Sandbox, Client) {
+    let sandbox = Sandbox::start().await.expect("sandbox starts");
+    let client = Client::builder(sandbox.token())
+        .base_url(sandbox.base_url())
+        .retry_policy(policy)
+        .timeout(timeout)
+        .build()
+        .expect("client builds");
+    (sandbox, client)
+}
+
+async fn setup() -> (Sandbox, Client) {
+    setup_with(quick(), Duration::from_secs(10)).await
+}
+
+fn nanode(label: &str) -> CreateInstance {
+    CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12").label(label)
+}
+
+const REGION: &str = "/regions/us-east";
+const INSTANCES: &str = "/linode/instances";
+
+#[tokio::test]
+async fn a_429_makes_the_client_wait_at_least_retry_after() {
+    let (sandbox, client) = setup().await;
+    sandbox.inject(FaultRule::new(Method::GET, REGION, Fault::Status(429)).times(1));
+    let started = Instant::now();
+    let region = client.regions().get("us-east").await.unwrap();
+    assert_eq!(region.id, "us-east");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After: 1 was obeyed"
+    );
+    assert_eq!(sandbox.count(Method::GET, REGION), 2);
+}
+
+#[tokio::test]
+async fn a_get_that_meets_two_502s_succeeds_on_the_third_try() {
+    let (sandbox, client) = setup().await;
+    sandbox.inject(FaultRule::new(Method::GET, REGION, Fault::Status(502)).times(2));
+    let region = client.regions().get("us-east").await.unwrap();
+    assert_eq!(region.id, "us-east");
+    assert_eq!(sandbox.count(Method::GET, REGION), 3);
+}
+
+#[tokio::test]
+async fn idempotent_requests_retry_every_transient_failure() {
+    let (sandbox, client) = setup().await;
+    let id = sandbox.seed_instances(1)[0];
+    let one = format!("{INSTANCES}/{id}");
+    for fault in [
+        Fault::Status(408),
+        Fault::Status(503),
+        Fault::Status(504),
+        Fault::HtmlBadGateway,
+        Fault::Maintenance,
+        Fault::CloseMidResponse,
+    ] {
+        sandbox.clear_requests();
+        sandbox.inject(FaultRule::any_method(&one, fault.clone()).times(1));
+        let got = client.linode().instance(id).await.unwrap();
+        assert_eq!(got.id, id, "{fault:?}");
+        assert_eq!(sandbox.count(Method::GET, &one), 2, "GET after {fault:?}");
+
+        sandbox.inject(FaultRule::any_method(&one, fault.clone()).times(1));
+        let update = linode::api::linode::InstanceUpdate::new().group("retried");
+        let updated = client.linode().update_instance(id, &update).await.unwrap();
+        assert_eq!(updated.group, "retried");
+        assert_eq!(sandbox.count(Method::PUT, &one), 2, "PUT after {fault:?}");
+    }
+    sandbox.inject(FaultRule::any_method(&one, Fault::Status(502)).times(1));
+    client.linode().delete_instance(id).await.unwrap();
+    assert_eq!(sandbox.count(Method::DELETE, &one), 2);
+    assert_eq!(sandbox.instance_count(), 0);
+}
+
+#[tokio::test]
+async fn errors_that_cannot_pass_are_not_retried() {
+    let (sandbox, client) = setup().await;
+    for status in [400, 401, 403, 404, 500] {
+        sandbox.clear_requests();
+        sandbox.inject(FaultRule::new(Method::GET, REGION, Fault::Status(status)).times(1));
+        let err = client.regions().get("us-east").await.unwrap_err();
+        assert_eq!(err.status(), Some(status), "{err:?}");
+        assert!(matches!(err, Error::Api { .. }), "{err:?}");
+        assert_eq!(sandbox.count(Method::GET, REGION), 1);
+    }
+}
+
+#[tokio::test]
+async fn a_post_that_meets_a_502_is_sent_once_and_is_indeterminate() {
+    let (sandbox, client) = setup().await;
+    sandbox.inject(FaultRule::new(Method::POST, INSTANCES, Fault::Status(502)).times(1));
+    let err = client
+        .linode()
+        .create_instance(nanode("once"))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Indeterminate {
+            method,
+            path,
+            cause,
+        } => {
+            assert_eq!((method.as_str(), path.as_str()), ("POST", INSTANCES));
+            assert_eq!(cause.status(), Some(502));
+        }
+        other => panic!("expected Indeterminate, got {other:?}"),
+    }
+    assert!(!err.is_retryable());
+    assert!(err.to_string().contains("may or may not have been applied"));
+    assert_eq!(sandbox.count(Method::POST, INSTANCES), 1);
+    assert!(sandbox.instance_count() <= 1);
+}
+
+#[tokio::test]
+async fn a_post_never_repeats_after_any_failure_that_may_have_applied_it() {
+    let (sandbox, client) = setup_with(quick(), Duration::from_millis(200)).await;
+    // (fault, whether the sandbox applied the create before failing)
+    let cases = [
+        (Fault::Status(503), false),
+        (Fault::Status(504), false),
+        (Fault::Status(500), false),
+        (Fault::HtmlBadGateway, false),
+        (Fault::Maintenance, false),
+        (Fault::CloseMidResponse, true),
+        (Fault::Delay(Duration::from_secs(2)), true),
+    ];
+    for (i, (fault, applied)) in cases.into_iter().enumerate() {
+        sandbox.clear_requests();
+        let before = sandbox.instance_count();
+        sandbox.inject(FaultRule::new(Method::POST, INSTANCES, fault.clone()).times(1));
+        let err = client
+            .linode()
+            .create_instance(nanode(&format!("post-{i}")))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Indeterminate { .. }),
+            "{fault:?}: {err:?}"
+        );
+        assert_eq!(sandbox.count(Method::POST, INSTANCES), 1, "{fault:?}");
+        assert_eq!(
+            sandbox.instance_count(),
+            before + usize::from(applied),
+            "{fault:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_post_that_meets_a_429_is_sent_again_and_lands_once() {
+    let (sandbox, client) = setup_with(
+        quick().max_elapsed(Duration::from_secs(5)),
+        Duration::from_secs(10),
+    )
+    .await;
+    // The 429 says `Retry-After: 1`: this test takes a second.
+    sandbox.inject(FaultRule::new(Method::POST, INSTANCES, Fault::Status(429)).times(1));
+    let created = client
+        .linode()
+        .create_instance(nanode("after-429"))
+        .await
+        .unwrap();
+    assert_eq!(created.instance.label, "after-429");
+    assert_eq!(sandbox.count(Method::POST, INSTANCES), 2);
+    assert_eq!(sandbox.instance_count(), 1);
+}
+
+#[tokio::test]
+async fn a_slow_response_ends_in_a_timeout() {
+    let (sandbox, client) = setup_with(quick(), Duration::from_millis(200)).await;
+    sandbox.inject(FaultRule::new(
+        Method::GET,
+        REGION,
+        Fault::Delay(Duration::from_secs(2)),
+    ));
+    let started = Instant::now();
+    let err = client.regions().get("us-east").await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Timeout { method, path } if method == "GET" && path == REGION),
+        "{err:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn an_html_page_a_truncated_body_or_a_wrong_type_is_an_unexpected_response() {
+    let (sandbox, client) = setup_with(RetryPolicy::none(), Duration::from_secs(10)).await;
+    sandbox.inject(FaultRule::new(Method::GET, REGION, Fault::HtmlBadGateway).times(1));
+    match client.regions().get("us-east").await.unwrap_err() {
+        Error::UnexpectedResponse {
+            status,
+            body_excerpt,
+            json_path,
+            ..
+        } => {
+            assert_eq!(status, 502);
+            assert!(body_excerpt.starts_with("<html>"), "{body_excerpt}");
+            assert_eq!(json_path, None);
+        }
+        other => panic!("expected UnexpectedResponse, got {other:?}"),
+    }
+
+    sandbox.inject(FaultRule::new(Method::GET, REGION, Fault::TruncatedBody).times(1));
+    let err = client.regions().get("us-east").await.unwrap_err();
+    assert!(
+        matches!(&err, Error::UnexpectedResponse { status: 200, .. }),
+        "{err:?}"
+    );
+
+    // A region where an instance is expected: the JSON path of the first mismatch is named.
+    let err = client
+        .send::<linode::api::linode::Instance>(linode::Request::get(linode::Path::new(REGION)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::UnexpectedResponse {
+                status: 200,
+                json_path: Some(_),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn attempts_are_bounded_and_the_last_error_is_returned() {
+    let (sandbox, client) = setup_with(quick().max_attempts(3), Duration::from_secs(10)).await;
+    sandbox.inject(FaultRule::new(Method::GET, REGION, Fault::Status(503)));
+    let err = client.regions().get("us-east").await.unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert!(err.is_retryable());
+    assert_eq!(sandbox.count(Method::GET, REGION), 3);
+}
+
+#[tokio::test]
+async fn total_time_is_bounded() {
+    let policy = quick()
+        .max_attempts(100)
+        .initial_backoff(Duration::from_millis(40))
+        .max_backoff(Duration::from_millis(40))
+        .max_elapsed(Duration::from_millis(300));
+    let (sandbox, client) = setup_with(policy, Duration::from_secs(10)).await;
+    sandbox.inject(FaultRule::new(Method::GET, REGION, Fault::Status(503)));
+    let started = Instant::now();
+    let err = client.regions().get("us-east").await.unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let sent = sandbox.count(Method::GET, REGION);
+    // Waits of 20..=40 ms, none started past 300 ms: at most 300/20 retries.
+    assert!((2..=16).contains(&sent), "{sent} attempts");
+}
+
+#[tokio::test]
+async fn dropping_a_call_that_is_backing_off_stops_its_attempts() {
+    let policy = quick()
+        .max_attempts(1000)
+        .initial_backoff(Duration::from_millis(50))
+        .max_backoff(Duration::from_millis(50))
+        .max_elapsed(Duration::from_secs(60));
+    let (sandbox, client) = setup_with(policy, Duration::from_secs(10)).await;
+    sandbox.inject(FaultRule::new(Method::GET, REGION, Fault::Status(503)));
+    let call = async { client.regions().get("us-east").await };
+    let cancelled = tokio::time::timeout(Duration::from_millis(200), call).await;
+    assert!(cancelled.is_err(), "the call was still retrying");
+    let sent = sandbox.count(Method::GET, REGION);
+    assert!(sent >= 2, "{sent}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        sandbox.count(Method::GET, REGION),
+        sent,
+        "no attempt after the drop"
+    );
+}
+
+#[tokio::test]
+async fn a_list_claiming_absurdly_many_results_is_refused_not_allocated() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let body =
+            r#"{"data":[{"id":"us-east"}],"page":1,"pages":2,"results":18446744073709551615}"#;
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = socket.read(&mut buf).await;
+            let _ = socket.write_all(answer.as_bytes()).await;
+        }
+    });
+    let client = Client::builder("t")
+        .base_url(format!("http://{addr}"))
+        .build()
+        .unwrap();
+    let err = client.regions().list().send().await.err().unwrap();
+    assert!(
+        matches!(&err, Error::UnexpectedResponse { status: 200, json_path: Some(p), .. } if p == "results"),
+        "{err:?}"
+    );
+}
