@@ -30,10 +30,13 @@ use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
 use crate::api::account::AccountGroup;
-use crate::api::linode::{Instance, InstanceStatus, LinodeGroup};
+use crate::api::images::{Image, ImageStatus, ImagesGroup};
+use crate::api::linode::{Disk, DiskStatus, Instance, InstanceStatus, LinodeGroup};
+use crate::api::volumes::{Volume, VolumeStatus, VolumesGroup};
 use crate::client::{Client, Path, Request};
 use crate::error::{Error, Result};
 use crate::filter::{Filter, Order, filterable};
+use crate::model::ChildId;
 use crate::model::{Resource, api_enum, null_default, timestamp};
 use crate::pagination::ListRequest;
 
@@ -469,6 +472,85 @@ impl LinodeGroup<'_> {
                 wait.into(),
                 &what,
                 |i: &Instance| i.status == status,
+                |i| format!("status {}", i.status),
+            )
+            .await
+    }
+}
+
+impl LinodeGroup<'_> {
+    /// Waits until a disk of a Linode is `ready` (after a create, resize or imagize).
+    pub async fn wait_for_disk_ready(&self, disk: ChildId, wait: impl Into<Wait>) -> Result<Disk> {
+        let what = format!("disk {} of Linode {} to be ready", disk.id, disk.parent);
+        self.client
+            .wait_until(
+                disk,
+                wait.into(),
+                &what,
+                |d: &Disk| d.status == DiskStatus::Ready,
+                |d| format!("status {}", d.status),
+            )
+            .await
+    }
+}
+
+impl VolumesGroup<'_> {
+    /// Waits until a volume is `active` (after a create, resize or clone).
+    pub async fn wait_for_active(&self, id: u64, wait: impl Into<Wait>) -> Result<Volume> {
+        let what = format!("volume {id} to be active");
+        self.client
+            .wait_until(
+                id,
+                wait.into(),
+                &what,
+                |v: &Volume| v.status == VolumeStatus::Active,
+                |v| format!("status {}", v.status),
+            )
+            .await
+    }
+
+    /// Waits until a volume is attached to the Linode `linode_id`: the volume names the Linode
+    /// and its attach event is over.
+    pub async fn wait_for_attached(
+        &self,
+        id: u64,
+        linode_id: u64,
+        wait: impl Into<Wait>,
+    ) -> Result<Volume> {
+        let wait = wait.into();
+        let started = Instant::now();
+        let what = format!("volume {id} to be attached to Linode {linode_id}");
+        let attached = |v: &Volume| v.linode_id == Some(linode_id);
+        let state = |v: &Volume| match v.linode_id {
+            Some(l) => format!("attached to Linode {l}, status {}", v.status),
+            None => format!("detached, status {}", v.status),
+        };
+        let volume = self
+            .client
+            .wait_until(id, wait, &what, attached, state)
+            .await?;
+        let rest = Wait {
+            timeout: wait.timeout.saturating_sub(started.elapsed()),
+            ..wait
+        };
+        self.client
+            .account()
+            .wait_for_entity_free("volume", id, rest)
+            .await?;
+        self.client.load::<Volume>(id).await
+    }
+}
+
+impl ImagesGroup<'_> {
+    /// Waits until an image is `available` (after it was created from a disk).
+    pub async fn wait_for_available(&self, id: &str, wait: impl Into<Wait>) -> Result<Image> {
+        let what = format!("image {id} to be available");
+        self.client
+            .wait_until(
+                id.to_owned(),
+                wait.into(),
+                &what,
+                |i: &Image| i.status == ImageStatus::Available,
                 |i| format!("status {}", i.status),
             )
             .await

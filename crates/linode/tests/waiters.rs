@@ -5,9 +5,11 @@ mod common;
 
 use std::time::Duration;
 
-use linode::api::linode::{CreateInstance, Instance, InstanceStatus};
+use linode::api::images::{CreateImage, ImageStatus};
+use linode::api::linode::{CreateDisk, CreateInstance, DiskStatus, Instance, InstanceStatus};
+use linode::api::volumes::{CreateVolume, VolumeStatus};
 use linode::events::{EventPoller, EventStatus, Wait};
-use linode::{Client, Error, Lazy};
+use linode::{ChildId, Client, Error, Lazy};
 use linode_sandbox::Sandbox;
 use tokio::time::Instant;
 
@@ -276,4 +278,187 @@ async fn a_lazy_instance_refreshes_its_volatile_status_after_the_ttl() {
         "stale after 15 s: reloaded"
     );
     assert_eq!(sandbox.requests().len(), 1);
+}
+
+/// Runs `wait` and checks it took between `at_least` and one poll more.
+async fn within<T>(at_least: u64, wait: impl std::future::Future<Output = linode::Result<T>>) -> T {
+    let started = Instant::now();
+    let value = wait.await.unwrap();
+    let waited = started.elapsed();
+    let low = Duration::from_secs(at_least);
+    assert!(
+        waited >= low && waited <= low + Duration::from_secs(1),
+        "{waited:?} for {at_least} s"
+    );
+    value
+}
+
+#[tokio::test(start_paused = true)]
+async fn disks_volumes_and_images_are_awaited_until_ready() {
+    let (sandbox, client) = timed().await;
+    // An empty Linode has all its plan's space free for new disks.
+    let empty = CreateInstance::empty("us-east", "g6-nanode-1").label("storage");
+    let linode = client
+        .linode()
+        .create_instance(empty)
+        .await
+        .unwrap()
+        .instance;
+    client
+        .linode()
+        .wait_for_status(linode.id, InstanceStatus::Offline, every_second(60))
+        .await
+        .unwrap();
+
+    // A disk takes 15 s to create.
+    let (disk, _) = client
+        .linode()
+        .create_disk(linode.id, CreateDisk::new(2048).label("data"))
+        .await
+        .unwrap();
+    assert_eq!(disk.status, DiskStatus::NotReady);
+    let disk_id = ChildId::new(linode.id, disk.id);
+    let ready = within(
+        15,
+        client
+            .linode()
+            .wait_for_disk_ready(disk_id, every_second(60)),
+    )
+    .await;
+    assert_eq!(
+        (ready.status, ready.label.as_str()),
+        (DiskStatus::Ready, "data")
+    );
+
+    // A volume takes 10 s to create, 5 s to attach.
+    let volume = client
+        .volumes()
+        .create(CreateVolume::in_region("data-vol", "us-east"))
+        .await
+        .unwrap();
+    assert_eq!(volume.status, VolumeStatus::Creating);
+    within(
+        10,
+        client
+            .volumes()
+            .wait_for_active(volume.id, every_second(60)),
+    )
+    .await;
+    client.volumes().attach(volume.id, linode.id).await.unwrap();
+    let attached = within(
+        5,
+        client
+            .volumes()
+            .wait_for_attached(volume.id, linode.id, every_second(60)),
+    )
+    .await;
+    assert_eq!(attached.linode_id, Some(linode.id));
+    assert_eq!(sandbox.volume(volume.id).unwrap()["linode_id"], linode.id);
+
+    // An image made from the disk takes 120 s.
+    let image = client
+        .images()
+        .create(&CreateImage::from_disk(disk.id))
+        .await
+        .unwrap();
+    assert_eq!(image.status, ImageStatus::Creating);
+    let available = within(
+        120,
+        client
+            .images()
+            .wait_for_available(&image.id, every_second(300)),
+    )
+    .await;
+    assert_eq!(
+        (available.status, available.label.as_str()),
+        (ImageStatus::Available, "data")
+    );
+
+    // A wait for a volume that never attaches says where it is.
+    let loose = client
+        .volumes()
+        .create(CreateVolume::in_region("loose-vol", "us-east"))
+        .await
+        .unwrap();
+    let err = client
+        .volumes()
+        .wait_for_attached(loose.id, linode.id, Duration::from_secs(30))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::WaitTimeout { last_state, .. } if last_state == "detached, status active"),
+        "{err}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn power_actions_and_migration_pass_through_their_states() {
+    let (sandbox, client) = timed().await;
+    let linode = client
+        .linode()
+        .create_instance(debian("mover"))
+        .await
+        .unwrap()
+        .instance;
+    client
+        .linode()
+        .wait_for_status(linode.id, InstanceStatus::Running, every_second(60))
+        .await
+        .unwrap();
+
+    let shutdown = EventPoller::new(&client, "linode", "linode_shutdown")
+        .await
+        .unwrap()
+        .entity_id(linode.id);
+    client.linode().shutdown(linode.id).await.unwrap();
+    assert_eq!(
+        client.linode().instance(linode.id).await.unwrap().status,
+        InstanceStatus::ShuttingDown
+    );
+    let event = shutdown
+        .poll_interval(Duration::from_secs(1), Duration::from_secs(1))
+        .wait_finished(Duration::from_secs(60), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(event.status, EventStatus::Finished);
+    assert_eq!(
+        client.linode().instance(linode.id).await.unwrap().status,
+        InstanceStatus::Offline
+    );
+
+    let before = client.linode().instance(linode.id).await.unwrap().ipv4[0];
+    client.linode().migrate(linode.id, "eu-west").await.unwrap();
+    assert_eq!(
+        client.linode().instance(linode.id).await.unwrap().status,
+        InstanceStatus::Migrating
+    );
+    let moved = within(
+        60,
+        client
+            .linode()
+            .wait_for_status(linode.id, InstanceStatus::Offline, every_second(120)),
+    )
+    .await;
+    assert_eq!(moved.region.id(), "eu-west");
+    assert_ne!(moved.ipv4[0], before, "a new region means a new address");
+    let events = sandbox.events();
+    let migration = events
+        .iter()
+        .find(|e| e["action"] == "linode_migrate_datacenter")
+        .unwrap();
+    assert_eq!(migration["status"], "finished");
+    assert_eq!(migration["entity"]["id"], linode.id);
+
+    let err = client
+        .linode()
+        .migrate(linode.id, "eu-west")
+        .await
+        .unwrap_err();
+    assert_eq!(err.field_errors()[0].field.as_deref(), Some("region"));
+    let err = client
+        .linode()
+        .migrate(linode.id, "nowhere")
+        .await
+        .unwrap_err();
+    assert_eq!(err.field_errors()[0].reason, "Region not found");
 }

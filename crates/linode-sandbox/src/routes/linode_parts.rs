@@ -87,7 +87,7 @@ impl<S: Send + Sync> FromRequest<S> for OptionalJson {
 }
 
 /// The instance's label and status, or 404.
-fn instance(store: &Store, id: u64) -> Result<(String, String), ApiError> {
+pub(super) fn instance(store: &Store, id: u64) -> Result<(String, String), ApiError> {
     let item = store.instances.get(id).ok_or_else(ApiError::not_found)?;
     Ok((
         item["label"].as_str().unwrap_or_default().to_owned(),
@@ -96,7 +96,7 @@ fn instance(store: &Store, id: u64) -> Result<(String, String), ApiError> {
 }
 
 /// Refuses work on an instance that is in the middle of something.
-fn not_busy(status: &str) -> Result<(), ApiError> {
+pub(super) fn not_busy(status: &str) -> Result<(), ApiError> {
     if matches!(status, "running" | "offline" | "stopped") {
         Ok(())
     } else {

@@ -9,6 +9,7 @@ mod images;
 mod linode;
 mod linode_parts;
 mod longview;
+mod migrate;
 mod networking;
 mod nodebalancers;
 mod oauth;
@@ -100,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .merge(regions::routes())
         .merge(images::routes())
         .merge(networking::routes())
+        .merge(migrate::routes())
         .merge(events::routes())
         .merge(volumes::routes())
         .merge(domains::routes())

@@ -161,6 +161,7 @@ impl Image {
 
 impl Resource for Image {
     type Id = String;
+    const VOLATILE: bool = true;
     fn path(id: &String) -> Path {
         Path::new("/images").segment(id)
     }
@@ -169,7 +170,7 @@ impl Resource for Image {
 /// Calls under `/images`.
 #[derive(Debug, Clone, Copy)]
 pub struct ImagesGroup<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 
 impl ImagesGroup<'_> {

@@ -1011,6 +1011,17 @@ impl LinodeGroup<'_> {
             .await
     }
 
+    /// Moves an instance to another region (a cold migration: it returns to the state it was in,
+    /// with a new public address). Volumes must be detached first.
+    pub async fn migrate(&self, id: u64, region: &str) -> Result<()> {
+        if region.trim().is_empty() {
+            return Err(Error::invalid("region", "is empty"));
+        }
+        let body = serde_json::json!({ "region": region, "type": "cold" });
+        self.send_empty(Request::post(Self::action(id, "migrate"), &body)?)
+            .await
+    }
+
     /// Lists an instance's disks.
     pub fn disks(&self, id: u64) -> ListRequest<Disk> {
         ListRequest::new(self.client, Self::action(id, "disks"))

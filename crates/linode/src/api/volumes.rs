@@ -302,7 +302,7 @@ impl AttachVolume {
 /// Calls under `/volumes`.
 #[derive(Debug, Clone, Copy)]
 pub struct VolumesGroup<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 
 impl Client {
