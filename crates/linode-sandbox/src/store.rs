@@ -1,6 +1,7 @@
 //! The sandbox's mutable state: every collection of resources, id and address allocation.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
 
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -20,35 +21,70 @@ pub fn now() -> String {
 }
 
 /// A collection of JSON objects keyed by integer id, iterated in id order.
+///
+/// Each object keeps its serialised form once it has been served, so answering a list or a
+/// single get copies bytes instead of cloning and re-serialising the object; any mutable
+/// access drops that form, so it never goes stale.
 #[derive(Debug, Default)]
 pub struct Table {
-    items: BTreeMap<u64, Value>,
+    items: BTreeMap<u64, Entry>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    value: Value,
+    /// `serde_json::to_vec(&value)`, filled on first use.
+    json: OnceLock<Box<[u8]>>,
+}
+
+impl Entry {
+    fn new(value: Value) -> Entry {
+        Entry {
+            value,
+            json: OnceLock::new(),
+        }
+    }
+
+    fn json(&self) -> &[u8] {
+        self.json.get_or_init(|| {
+            serde_json::to_vec(&self.value)
+                .expect("a JSON value always serialises")
+                .into_boxed_slice()
+        })
+    }
 }
 
 impl Table {
     /// Stores (or replaces) an object.
     pub fn insert(&mut self, id: u64, item: Value) {
-        self.items.insert(id, item);
+        self.items.insert(id, Entry::new(item));
     }
 
     /// An object by id.
     pub fn get(&self, id: u64) -> Option<&Value> {
-        self.items.get(&id)
+        self.items.get(&id).map(|e| &e.value)
+    }
+
+    /// An object by id, serialised exactly as `serde_json::to_vec` would (and cached).
+    pub fn get_json(&self, id: u64) -> Option<&[u8]> {
+        self.items.get(&id).map(Entry::json)
     }
 
     /// A mutable object by id.
     pub fn get_mut(&mut self, id: u64) -> Option<&mut Value> {
-        self.items.get_mut(&id)
+        let entry = self.items.get_mut(&id)?;
+        entry.json.take();
+        Some(&mut entry.value)
     }
 
     /// Removes an object, returning it.
     pub fn remove(&mut self, id: u64) -> Option<Value> {
-        self.items.remove(&id)
+        self.items.remove(&id).map(|e| e.value)
     }
 
     /// All objects in id order.
     pub fn values(&self) -> impl Iterator<Item = &Value> {
-        self.items.values()
+        self.items.values().map(|e| &e.value)
     }
 
     /// Number of objects.
