@@ -28,6 +28,7 @@ Options:
   --page-size N        page size of list workloads (default 500)
   --region R           w4: region to keep (default us-east)
   --label-contains S   w4: text the label must contain (default 00)
+  --runtime R          Tokio runtime: multi (default, as #[tokio::main]) or current
 ";
 
 /// Settings of one run.
@@ -42,6 +43,7 @@ struct Args {
     page_size: u32,
     region: String,
     label_contains: String,
+    runtime: String,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -57,6 +59,7 @@ fn parse_args() -> Result<Args, String> {
         page_size: 500,
         region: "us-east".to_owned(),
         label_contains: "00".to_owned(),
+        runtime: "multi".to_owned(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -75,6 +78,7 @@ fn parse_args() -> Result<Args, String> {
             "--page-size" => args.page_size = number(&value)? as u32,
             "--region" => args.region = value,
             "--label-contains" => args.label_contains = value,
+            "--runtime" => args.runtime = value,
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -112,8 +116,7 @@ struct Outcome {
 
 type Failure = Box<dyn std::error::Error + Send + Sync>;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(args) => args,
         Err(err) => {
@@ -121,6 +124,21 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let runtime = match args.runtime.as_str() {
+        "current" => tokio::runtime::Builder::new_current_thread().enable_all().build(),
+        _ => tokio::runtime::Builder::new_multi_thread().enable_all().build(),
+    };
+    let runtime = match runtime {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("linode-bench: cannot start Tokio: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(args))
+}
+
+async fn run(args: Args) -> ExitCode {
     let run = match args.peer.as_str() {
         "client" => run_client(&args).await,
         "raw" => run_raw(&args).await,
