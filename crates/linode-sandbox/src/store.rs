@@ -383,3 +383,24 @@ impl Store {
         ids
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_json_is_serde_json_and_never_stale() {
+        let mut store = Store::default();
+        let id = store.seed_instances(1)[0];
+        let json = store.instances.get_json(id).unwrap().to_vec();
+        assert_eq!(
+            json,
+            serde_json::to_vec(store.instances.get(id).unwrap()).unwrap()
+        );
+        store.relabel_instance(id, "renamed");
+        let json: Value = serde_json::from_slice(store.instances.get_json(id).unwrap()).unwrap();
+        assert_eq!(json["label"], "renamed");
+        assert!(store.delete_instance(id).is_some());
+        assert!(store.instances.get_json(id).is_none());
+    }
+}

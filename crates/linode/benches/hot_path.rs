@@ -45,6 +45,13 @@ fn decode_page(c: &mut Criterion) {
             page
         })
     });
+    // Reference points: the same bytes only validated, and decoded into untyped values.
+    group.bench_function("page of 500, validated only (IgnoredAny)", |b| {
+        b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&body)).unwrap())
+    });
+    group.bench_function("page of 500, as serde_json::Value", |b| {
+        b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&body)).unwrap())
+    });
     group.finish();
 }
 
