@@ -129,6 +129,7 @@ def measure(peer, workload, url, args, bin_dir):
     runs.sort(key=lambda r: r["wall_s"])
     chosen = runs[len(runs) // 2]
     chosen["runs"] = len(runs)
+    chosen["peer"] = peer  # the driver's name (client-ct reports itself as client)
     return chosen
 
 

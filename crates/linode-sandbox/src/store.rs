@@ -22,7 +22,7 @@ pub fn now() -> String {
 
 /// A collection of JSON objects keyed by integer id, iterated in id order.
 ///
-/// Each object keeps its serialised form once it has been served, so answering a list or a
+/// Each object keeps its serialised form (made when it is stored), so answering a list or a
 /// single get copies bytes instead of cloning and re-serialising the object; any mutable
 /// access drops that form, so it never goes stale.
 #[derive(Debug, Default)]
@@ -38,11 +38,15 @@ struct Entry {
 }
 
 impl Entry {
+    /// An entry serialised right away, so that even the first listing of a freshly seeded
+    /// table only copies bytes.
     fn new(value: Value) -> Entry {
-        Entry {
+        let entry = Entry {
             value,
             json: OnceLock::new(),
-        }
+        };
+        entry.json();
+        entry
     }
 
     fn json(&self) -> &[u8] {
@@ -68,6 +72,16 @@ impl Table {
     /// An object by id, serialised exactly as `serde_json::to_vec` would (and cached).
     pub fn get_json(&self, id: u64) -> Option<&[u8]> {
         self.items.get(&id).map(Entry::json)
+    }
+
+    /// The serialised objects at positions `range` in id order (a page of the unfiltered
+    /// collection), without looking at any other object's contents.
+    pub fn json_range(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = &[u8]> {
+        self.items
+            .values()
+            .skip(range.start)
+            .take(range.len())
+            .map(Entry::json)
     }
 
     /// A mutable object by id.

@@ -7,6 +7,7 @@ use std::ops::{Bound, RangeBounds};
 use std::pin::Pin;
 use std::sync::Arc;
 
+use futures::future::{self, Either};
 use futures::{Stream, StreamExt, TryStreamExt, stream};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -398,18 +399,44 @@ impl<T: DeserializeOwned + Send + 'static> PaginatedList<T> {
             ..
         } = self;
         stream::iter(pages.into_iter().enumerate())
-            .map(move |(i, cached)| {
-                let fetcher = Arc::clone(&fetcher);
-                async move {
-                    match cached {
-                        Some(page) => Ok(page),
-                        None => fetcher.fetch::<T>(i).await,
-                    }
+            .map(move |(i, cached)| match cached {
+                Some(page) => Either::Left(future::ready(Ok(page))),
+                None => {
+                    // A task of its own: the next page downloads and decodes while the caller
+                    // is still busy with the items of this one.
+                    let fetcher = Arc::clone(&fetcher);
+                    Either::Right(PageTask(tokio::spawn(async move {
+                        fetcher.fetch::<T>(i).await
+                    })))
                 }
             })
             .buffered(2)
             .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
             .try_flatten()
             .take(len)
+    }
+}
+
+/// A page being fetched in a task of its own, aborted if the stream is dropped before it.
+struct PageTask<T>(tokio::task::JoinHandle<Result<Vec<T>>>);
+
+impl<T> Future for PageTask<T> {
+    type Output = Result<Vec<T>>;
+
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx).map(|joined| match joined {
+            Ok(result) => result,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => unreachable!("a page task is only cancelled when its stream is dropped"),
+        })
+    }
+}
+
+impl<T> Drop for PageTask<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
