@@ -1,6 +1,7 @@
 //! The sandbox's mutable state: every collection of resources, id and address allocation.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
 use std::time::SystemTime;
 
 use serde_json::Value;
@@ -30,40 +31,92 @@ pub fn format_time(at: SystemTime) -> String {
 }
 
 /// A collection of JSON objects keyed by integer id, iterated in id order.
+///
+/// Each object keeps its serialised form (made when it is stored), so answering a list or a
+/// single get copies bytes instead of cloning and re-serialising the object; any mutable
+/// access drops that form, so it never goes stale.
 #[derive(Debug, Default)]
 pub struct Table {
-    items: BTreeMap<u64, Value>,
+    items: BTreeMap<u64, Entry>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    value: Value,
+    /// `serde_json::to_vec(&value)`, filled on first use.
+    json: OnceLock<Box<[u8]>>,
+}
+
+impl Entry {
+    /// An entry serialised right away, so that even the first listing of a freshly seeded
+    /// table only copies bytes.
+    fn new(value: Value) -> Entry {
+        let entry = Entry {
+            value,
+            json: OnceLock::new(),
+        };
+        entry.json();
+        entry
+    }
+
+    fn json(&self) -> &[u8] {
+        self.json.get_or_init(|| {
+            serde_json::to_vec(&self.value)
+                .expect("a JSON value always serialises")
+                .into_boxed_slice()
+        })
+    }
 }
 
 impl Table {
     /// Stores (or replaces) an object.
     pub fn insert(&mut self, id: u64, item: Value) {
-        self.items.insert(id, item);
+        self.items.insert(id, Entry::new(item));
     }
 
     /// An object by id.
     pub fn get(&self, id: u64) -> Option<&Value> {
-        self.items.get(&id)
+        self.items.get(&id).map(|e| &e.value)
+    }
+
+    /// An object by id, serialised exactly as `serde_json::to_vec` would (and cached).
+    pub fn get_json(&self, id: u64) -> Option<&[u8]> {
+        self.items.get(&id).map(Entry::json)
+    }
+
+    /// The serialised objects at positions `range` in id order (a page of the unfiltered
+    /// collection), without looking at any other object's contents.
+    pub fn json_range(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = &[u8]> {
+        self.items
+            .values()
+            .skip(range.start)
+            .take(range.len())
+            .map(Entry::json)
     }
 
     /// A mutable object by id.
     pub fn get_mut(&mut self, id: u64) -> Option<&mut Value> {
-        self.items.get_mut(&id)
+        let entry = self.items.get_mut(&id)?;
+        entry.json.take();
+        Some(&mut entry.value)
     }
 
     /// Removes an object, returning it.
     pub fn remove(&mut self, id: u64) -> Option<Value> {
-        self.items.remove(&id)
+        self.items.remove(&id).map(|e| e.value)
     }
 
     /// All objects in id order.
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> {
-        self.items.values()
+        self.items.values().map(|e| &e.value)
     }
 
     /// All objects with their ids, mutable, in id order.
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (u64, &mut Value)> {
-        self.items.iter_mut().map(|(id, v)| (*id, v))
+        self.items.iter_mut().map(|(id, entry)| {
+            entry.json.take();
+            (*id, &mut entry.value)
+        })
     }
 
     /// Number of objects.
@@ -458,5 +511,26 @@ impl Store {
             ids.push(id);
         }
         ids
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_json_is_serde_json_and_never_stale() {
+        let mut store = Store::default();
+        let id = store.seed_instances(1)[0];
+        let json = store.instances.get_json(id).unwrap().to_vec();
+        assert_eq!(
+            json,
+            serde_json::to_vec(store.instances.get(id).unwrap()).unwrap()
+        );
+        store.relabel_instance(id, "renamed");
+        let json: Value = serde_json::from_slice(store.instances.get_json(id).unwrap()).unwrap();
+        assert_eq!(json["label"], "renamed");
+        assert!(store.delete_instance(id).is_some());
+        assert!(store.instances.get_json(id).is_none());
     }
 }

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{CONTENT_TYPE, HeaderMap, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -77,8 +77,11 @@ struct Inner {
     http: reqwest::Client,
     /// `https://api.linode.com/v4`, without a trailing slash.
     root: String,
-    token: SecretString,
+    /// `Bearer <token>`, built once and marked sensitive (never shown by `Debug`).
+    authorization: HeaderValue,
     user_agent: String,
+    /// `user_agent` as a header value, built once.
+    user_agent_header: HeaderValue,
     page_size: u32,
     page_concurrency: usize,
     volatile_ttl: Duration,
@@ -200,8 +203,8 @@ impl Client {
                     request.method.clone(),
                     format!("{}{}", self.inner.root, request.path),
                 )
-                .bearer_auth(self.inner.token.expose_secret())
-                .header(USER_AGENT, &self.inner.user_agent);
+                .header(AUTHORIZATION, self.inner.authorization.clone())
+                .header(USER_AGENT, self.inner.user_agent_header.clone());
             if !request.query.is_empty() {
                 builder = builder.query(&request.query);
             }
@@ -318,15 +321,31 @@ pub(crate) fn decode<T: DeserializeOwned>(
     status: u16,
     body: &[u8],
 ) -> Result<T> {
+    // The hot path decodes straight from the bytes with no bookkeeping; only a body that fails
+    // is decoded a second time, tracking the path, to say where it failed.
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(fast) => Err(explain_decode_failure::<T>(request, status, body, fast)),
+    }
+}
+
+/// The error for a body that did not decode, naming the JSON path where it failed.
+#[cold]
+fn explain_decode_failure<T: DeserializeOwned>(
+    request: &Request,
+    status: u16,
+    body: &[u8],
+    fast: serde_json::Error,
+) -> Error {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let path = e.path().to_string();
-        unexpected(request, status, body, Some(path), e.inner().to_string())
-    })?;
-    deserializer
-        .end()
-        .map_err(|e| unexpected(request, status, body, None, e.to_string()))?;
-    Ok(value)
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(e) => {
+            let path = e.path().to_string();
+            unexpected(request, status, body, Some(path), e.inner().to_string())
+        }
+        // Trailing characters after a valid value: there is no path to name.
+        Ok(_) => unexpected(request, status, body, None, fast.to_string()),
+    }
 }
 
 fn log_warning_header(headers: &HeaderMap) {
@@ -661,12 +680,25 @@ impl ClientBuilder {
             user_agent.push(' ');
             user_agent.push_str(&suffix);
         }
+        let mut authorization =
+            HeaderValue::try_from(format!("Bearer {}", self.token.expose_secret().trim()))
+                .map_err(|_| {
+                    Error::invalid("token", "holds characters that cannot be sent in a header")
+                })?;
+        authorization.set_sensitive(true);
+        let user_agent_header = HeaderValue::try_from(user_agent.as_str()).map_err(|_| {
+            Error::invalid(
+                "user_agent_suffix",
+                "holds characters that cannot be sent in a header",
+            )
+        })?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 root: format!("{}/{}", host.trim_end_matches('/'), version.as_str()),
-                token: self.token,
+                authorization,
                 user_agent,
+                user_agent_header,
                 page_size: self.page_size,
                 page_concurrency: self.page_concurrency,
                 volatile_ttl: self.volatile_ttl,

@@ -525,8 +525,7 @@ impl VolumesGroup<'_> {
             Some(l) => format!("attached to Linode {l}, status {}", v.status),
             None => format!("detached, status {}", v.status),
         };
-        let volume = self
-            .client
+        self.client
             .wait_until(id, wait, &what, attached, state)
             .await?;
         let rest = Wait {

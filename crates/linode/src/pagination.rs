@@ -7,9 +7,11 @@ use std::ops::{Bound, RangeBounds};
 use std::pin::Pin;
 use std::sync::Arc;
 
+use futures::future::{self, Either};
 use futures::{Stream, StreamExt, TryStreamExt, stream};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use tokio::task::JoinSet;
 
 use crate::client::{Client, Path, Request};
 use crate::error::{Error, Result};
@@ -298,16 +300,40 @@ impl<T: DeserializeOwned + Send + 'static> PaginatedList<T> {
         (resolved < self.len).then_some(resolved)
     }
 
-    /// Loads the given pages that are not loaded yet, a few at a time.
+    /// Loads the given pages that are not loaded yet, at most `concurrency` at a time.
+    ///
+    /// Each page is fetched and decoded in a task of its own, so on a multi-threaded runtime
+    /// pages decode in parallel while others are still in flight. The tasks are aborted if
+    /// this future is dropped.
     async fn load(&mut self, wanted: impl Iterator<Item = usize>) -> Result<()> {
-        let missing: Vec<usize> = wanted.filter(|&i| self.pages[i].is_none()).collect();
-        let fetcher = &self.fetcher;
-        let mut loaded = stream::iter(missing)
-            .map(|i| async move { fetcher.fetch::<T>(i).await.map(|page| (i, page)) })
-            .buffer_unordered(self.concurrency);
-        while let Some(result) = loaded.next().await {
-            let (i, page) = result?;
+        let mut missing = wanted
+            .filter(|&i| self.pages[i].is_none())
+            .collect::<Vec<_>>();
+        if let [only] = missing[..] {
+            // One page: no task needed.
+            self.pages[only] = Some(self.fetcher.fetch::<T>(only).await?);
+            return Ok(());
+        }
+        missing.reverse();
+        let mut tasks = JoinSet::new();
+        let spawn = |tasks: &mut JoinSet<_>, i: usize| {
+            let fetcher = Arc::clone(&self.fetcher);
+            tasks.spawn(async move { fetcher.fetch::<T>(i).await.map(|page| (i, page)) });
+        };
+        while tasks.len() < self.concurrency {
+            let Some(i) = missing.pop() else { break };
+            spawn(&mut tasks, i);
+        }
+        while let Some(joined) = tasks.join_next().await {
+            let (i, page) = match joined {
+                Ok(result) => result?,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(_) => unreachable!("page tasks are only cancelled when this future is dropped"),
+            };
             self.pages[i] = Some(page);
+            if let Some(next) = missing.pop() {
+                spawn(&mut tasks, next);
+            }
         }
         Ok(())
     }
@@ -390,18 +416,44 @@ impl<T: DeserializeOwned + Send + 'static> PaginatedList<T> {
             ..
         } = self;
         stream::iter(pages.into_iter().enumerate())
-            .map(move |(i, cached)| {
-                let fetcher = Arc::clone(&fetcher);
-                async move {
-                    match cached {
-                        Some(page) => Ok(page),
-                        None => fetcher.fetch::<T>(i).await,
-                    }
+            .map(move |(i, cached)| match cached {
+                Some(page) => Either::Left(future::ready(Ok(page))),
+                None => {
+                    // A task of its own: the next page downloads and decodes while the caller
+                    // is still busy with the items of this one.
+                    let fetcher = Arc::clone(&fetcher);
+                    Either::Right(PageTask(tokio::spawn(async move {
+                        fetcher.fetch::<T>(i).await
+                    })))
                 }
             })
             .buffered(2)
             .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
             .try_flatten()
             .take(len)
+    }
+}
+
+/// A page being fetched in a task of its own, aborted if the stream is dropped before it.
+struct PageTask<T>(tokio::task::JoinHandle<Result<Vec<T>>>);
+
+impl<T> Future for PageTask<T> {
+    type Output = Result<Vec<T>>;
+
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        Pin::new(&mut self.0).poll(cx).map(|joined| match joined {
+            Ok(result) => result,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => unreachable!("a page task is only cancelled when its stream is dropped"),
+        })
+    }
+}
+
+impl<T> Drop for PageTask<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
