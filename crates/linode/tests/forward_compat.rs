@@ -30,7 +30,7 @@ use linode::api::regions::Region;
 use linode::api::support::{OpenTicket, Regarding, SupportTicket, TicketReply};
 use linode::api::volumes::{CreateVolume, Volume};
 use linode::events::Event;
-use linode::login::{LoginClient, OAuthScopes, ScopeFamily};
+use linode::login::LoginClient;
 use linode::{Client, ExposeSecret, Path, Request};
 use linode_sandbox::Sandbox;
 use serde::Serialize;
@@ -328,24 +328,7 @@ async fn authorize_an_app(sandbox: &Sandbox, client: &Client) {
     )
     .base_url(&sandbox.base_url())
     .unwrap();
-    let url = login.login_url(
-        &[OAuthScopes::read_only(ScopeFamily::Linodes)],
-        "http://127.0.0.1:9/cb",
-        "state",
-    );
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let answer = browser.get(url).send().await.unwrap();
-    let location = answer.headers()["location"].to_str().unwrap().to_owned();
-    let code = url::Url::parse(&location)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .unwrap()
-        .1
-        .into_owned();
+    let code = common::oauth_code(&login, "http://127.0.0.1:9/cb").await;
     login.finish_oauth(&code).await.unwrap();
 }
 

@@ -3,6 +3,8 @@
 //! (client secrets, access and refresh tokens), personal access tokens, Longview API keys or
 //! NodeBalancer SSL keys.
 
+mod common;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -11,7 +13,7 @@ use linode::api::account::CreateOAuthClient;
 use linode::api::linode::CreateInstance;
 use linode::api::nodebalancers::{ConfigSettings, CreateNodeBalancer};
 use linode::api::profile::CreateToken;
-use linode::login::{LoginClient, OAuthScopes, ScopeFamily};
+use linode::login::LoginClient;
 use linode::{Client, Error, ExposeSecret, Path, Request, RetryPolicy, SecretString};
 use linode_sandbox::{Fault, FaultRule, Method, Sandbox};
 
@@ -266,34 +268,15 @@ async fn register(sandbox: &Sandbox, secrets: &mut Secrets) -> (LoginClient, Str
     (login, reset.client.id.clone())
 }
 
-/// Runs the authorize step as a browser would and returns the code.
-async fn code(login: &LoginClient) -> String {
-    let url = login.login_url(
-        &[OAuthScopes::read_only(ScopeFamily::Linodes)],
-        "http://127.0.0.1:9/cb",
-        "state",
-    );
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let answer = browser.get(url).send().await.unwrap();
-    let location = answer.headers()["location"].to_str().unwrap().to_owned();
-    url::Url::parse(&location)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .unwrap()
-        .1
-        .into_owned()
-}
-
 /// A full OAuth exchange, then every failure of the login client: the secrets involved, after
 /// checking that neither the models nor the errors show them.
 async fn oauth_failures(sandbox: &Sandbox) -> Secrets {
     let mut secrets = Secrets::default();
     let (login, id) = register(sandbox, &mut secrets).await;
-    let token = login.finish_oauth(&code(&login).await).await.unwrap();
+    let token = login
+        .finish_oauth(&common::oauth_code(&login, "http://127.0.0.1:9/cb").await)
+        .await
+        .unwrap();
     secrets.add(&token.access_token);
     let refresh = token.refresh_token.clone().unwrap();
     secrets.add(&refresh);
@@ -309,7 +292,10 @@ async fn oauth_failures(sandbox: &Sandbox) -> Secrets {
         .base_url(&format!("http://{addr}"))
         .unwrap();
     let errors = vec![
-        wrong.finish_oauth(&code(&login).await).await.unwrap_err(),
+        wrong
+            .finish_oauth(&common::oauth_code(&login, "http://127.0.0.1:9/cb").await)
+            .await
+            .unwrap_err(),
         login.finish_oauth("not-a-code").await.unwrap_err(),
         wrong.refresh(&refresh).await.unwrap_err(),
         login
