@@ -1,12 +1,20 @@
 //! The token never shows: not in the `Debug` of the client or its builder, not in any error,
-//! not in the trace output of failed and retried requests.
+//! not in the trace output of failed and retried requests. Nor do the OAuth side's secrets
+//! (client secrets, access and refresh tokens), personal access tokens, Longview API keys or
+//! NodeBalancer SSL keys.
+
+mod common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use linode::api::account::CreateOAuthClient;
 use linode::api::linode::CreateInstance;
-use linode::{Client, Error, Path, Request, RetryPolicy};
+use linode::api::nodebalancers::{ConfigSettings, CreateNodeBalancer};
+use linode::api::profile::CreateToken;
+use linode::login::LoginClient;
+use linode::{Client, Error, ExposeSecret, Path, Request, RetryPolicy, SecretString};
 use linode_sandbox::{Fault, FaultRule, Method, Sandbox};
 
 const TOKEN: &str = "tok-SECRET-0123456789abcdef";
@@ -182,8 +190,15 @@ async fn trace_output_of_failed_and_retried_requests_does_not_show_the_token() {
     let errors = all_errors(&sandbox).await;
     assert_eq!(errors.len(), 9);
 
+    let oauth = oauth_failures(&sandbox).await;
+
     let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     assert_hidden("the trace output", &log);
+    oauth.assert_hidden("the trace output", &log);
+    assert!(
+        log.contains("linode.login"),
+        "the login calls are traced:\n{log}"
+    );
     // Each attempt is visible, with its number and status.
     for seen in [
         "attempt=1 status=502",
@@ -197,4 +212,177 @@ async fn trace_output_of_failed_and_retried_requests_does_not_show_the_token() {
             "{seen:?} not in the trace output:\n{log}"
         );
     }
+}
+
+const CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+const SSL_KEY: &str =
+    "-----BEGIN PRIVATE KEY-----\nMIIE-SSL-KEY-SECRET-material\n-----END PRIVATE KEY-----\n";
+
+/// The secrets of an OAuth exchange, to look for in whatever is shown.
+#[derive(Default)]
+struct Secrets(Vec<String>);
+
+impl Secrets {
+    fn add(&mut self, secret: &SecretString) {
+        let text = secret.expose_secret();
+        assert!(text.len() >= 8, "a real secret: {text:?}");
+        self.0.push(text.to_owned());
+    }
+
+    fn assert_hidden(&self, what: &str, text: &str) {
+        assert_hidden(what, text);
+        for secret in &self.0 {
+            assert!(
+                !text.contains(secret.as_str()),
+                "{what} shows {secret:?}: {text}"
+            );
+        }
+    }
+}
+
+/// Registers an OAuth client (and resets its secret), returning a login client holding the
+/// secret and the client's id.
+async fn register(sandbox: &Sandbox, secrets: &mut Secrets) -> (LoginClient, String) {
+    let admin = client(sandbox, TOKEN, Duration::from_secs(5));
+    let registered = admin
+        .account()
+        .create_oauth_client(CreateOAuthClient::new("cli", "http://127.0.0.1:9/cb"))
+        .await
+        .unwrap();
+    secrets.add(&registered.secret);
+    secrets.assert_hidden(
+        "a new OAuth client",
+        &format!("{registered:?} {registered:#?}"),
+    );
+    let reset = admin
+        .account()
+        .reset_oauth_client_secret(&registered.client.id)
+        .await
+        .unwrap();
+    secrets.add(&reset.secret);
+    secrets.assert_hidden("a reset OAuth client", &format!("{reset:?} {reset:#?}"));
+    let login = LoginClient::new(reset.client.id.clone(), reset.secret.expose_secret())
+        .base_url(&sandbox.base_url())
+        .unwrap();
+    secrets.assert_hidden("the login client", &format!("{login:?} {login:#?}"));
+    (login, reset.client.id.clone())
+}
+
+/// A full OAuth exchange, then every failure of the login client: the secrets involved, after
+/// checking that neither the models nor the errors show them.
+async fn oauth_failures(sandbox: &Sandbox) -> Secrets {
+    let mut secrets = Secrets::default();
+    let (login, id) = register(sandbox, &mut secrets).await;
+    let token = login
+        .finish_oauth(&common::oauth_code(&login, "http://127.0.0.1:9/cb").await)
+        .await
+        .unwrap();
+    secrets.add(&token.access_token);
+    let refresh = token.refresh_token.clone().unwrap();
+    secrets.add(&refresh);
+    secrets.assert_hidden("an OAuth token", &format!("{token:?} {token:#?}"));
+
+    let wrong = LoginClient::new(id.clone(), "wrong-SECRET-value")
+        .base_url(&sandbox.base_url())
+        .unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = closed.local_addr().unwrap();
+    drop(closed);
+    let unreachable = LoginClient::new(id, "some-SECRET-value")
+        .base_url(&format!("http://{addr}"))
+        .unwrap();
+    let errors = vec![
+        wrong
+            .finish_oauth(&common::oauth_code(&login, "http://127.0.0.1:9/cb").await)
+            .await
+            .unwrap_err(),
+        login.finish_oauth("not-a-code").await.unwrap_err(),
+        wrong.refresh(&refresh).await.unwrap_err(),
+        login
+            .refresh(&SecretString::from("refresh-SECRET-wrong".to_owned()))
+            .await
+            .unwrap_err(),
+        unreachable.finish_oauth("x").await.unwrap_err(),
+        unreachable
+            .expire_token(&token.access_token)
+            .await
+            .unwrap_err(),
+    ];
+    assert!(
+        matches!(
+            &errors[0],
+            Error::Api {
+                status: 400 | 401,
+                ..
+            }
+        ),
+        "{:?}",
+        errors[0]
+    );
+    assert!(matches!(&errors[1], Error::Api { status: 400, .. }));
+    assert!(matches!(&errors[4], Error::Transport { .. }));
+    for err in &errors {
+        secrets.assert_hidden("a login error", &everything_shown(err));
+    }
+    // The refresh token still works after the failures: it was never used up by them.
+    let renewed = login.refresh(&refresh).await.unwrap();
+    secrets.add(&renewed.access_token);
+    secrets.assert_hidden("a renewed token", &format!("{renewed:?}"));
+    secrets
+}
+
+#[tokio::test]
+async fn the_oauth_side_does_not_show_its_secrets() {
+    let sandbox = sandbox().await;
+    oauth_failures(&sandbox).await;
+}
+
+#[tokio::test]
+async fn tokens_longview_keys_and_ssl_keys_do_not_show() {
+    let sandbox = sandbox().await;
+    let admin = client(&sandbox, TOKEN, Duration::from_secs(5));
+    let mut secrets = Secrets::default();
+
+    let new = admin
+        .profile()
+        .create_token(CreateToken::new("ci"))
+        .await
+        .unwrap();
+    secrets.add(&new.secret);
+    let listed = admin.profile().tokens().send().await.unwrap();
+    secrets.assert_hidden(
+        "a personal access token",
+        &format!("{new:?} {new:#?} {listed:?}"),
+    );
+
+    let longview = admin
+        .longview()
+        .create_client(Some("db-watch"))
+        .await
+        .unwrap();
+    secrets.add(&longview.api_key);
+    let again = admin.longview().client(longview.id).await.unwrap();
+    secrets.assert_hidden(
+        "a Longview client",
+        &format!("{longview:?} {longview:#?} {again:?}"),
+    );
+    let serialized = serde_json::to_string(&again).unwrap();
+    secrets.assert_hidden("a serialized Longview client", &serialized);
+
+    let nb = admin
+        .nodebalancers()
+        .create(CreateNodeBalancer::in_region("us-east"))
+        .await
+        .unwrap();
+    let settings = ConfigSettings::new(443).https(CERT, SSL_KEY);
+    let config = admin
+        .nodebalancers()
+        .create_config(nb.id, &settings)
+        .await
+        .unwrap();
+    let shown = format!("{settings:?} {settings:#?} {config:?} {config:#?}");
+    assert!(
+        !shown.contains("SSL-KEY-SECRET"),
+        "an SSL key shows: {shown}"
+    );
 }

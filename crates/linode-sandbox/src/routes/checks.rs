@@ -184,6 +184,41 @@ impl Checks {
         }
         Some(tags)
     }
+
+    /// An optional JSON object.
+    pub(super) fn object<'a>(
+        &mut self,
+        body: &'a Map<String, Value>,
+        key: &str,
+    ) -> Option<&'a Map<String, Value>> {
+        match body.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(map)) => Some(map),
+            Some(_) => {
+                self.add(key, format!("{key} must be an object"));
+                None
+            }
+        }
+    }
+
+    /// An optional array (of anything).
+    pub(super) fn array(&mut self, body: &Map<String, Value>, key: &str) {
+        if !matches!(
+            body.get(key),
+            None | Some(Value::Null) | Some(Value::Array(_))
+        ) {
+            self.add(key, format!("{key} must be an array"));
+        }
+    }
+
+    /// An optional display group: at most 50 characters.
+    pub(super) fn group(&mut self, body: &Map<String, Value>) -> Option<String> {
+        let group = self.string(body, "group")?;
+        if group.chars().count() > 50 {
+            self.add("group", "Length must be 0-50 characters");
+        }
+        Some(group)
+    }
 }
 
 /// An IPv4 address in the private range NodeBalancers reach backends on (192.168.0.0/16).

@@ -9,7 +9,7 @@ use axum::response::Json;
 use axum::routing::get;
 use serde_json::{Value, json};
 
-use super::linode::Errors;
+use super::checks::Checks;
 use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
 use crate::auth::Authenticated;
 use crate::catalog::catalog;
@@ -76,8 +76,8 @@ async fn create_image(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let mut errs = Errors::default();
-    let disk_id = errs.integer(&body, "disk_id");
+    let mut errs = Checks::default();
+    let disk_id = errs.unsigned(&body, "disk_id");
     let disk = disk_id.and_then(|d| store.compute.find_disk(d));
     match (disk_id, &disk) {
         (None, _) => errs.add("disk_id", "disk_id is required"),
@@ -102,7 +102,7 @@ async fn create_image(
     }
     let tags = errs.tags(&body);
     let cloud_init = errs.boolean(&body, "cloud_init").unwrap_or(false);
-    errs.into_result(())?;
+    errs.finish(())?;
     let Some((linode_id, disk)) = disk.map(|(l, d)| (l, d.clone())) else {
         return Err(ApiError::field("disk_id", "Disk not found"));
     };
@@ -179,7 +179,7 @@ async fn update_image(
         .images
         .get(number)
         .ok_or_else(ApiError::not_found)?;
-    let mut errs = Errors::default();
+    let mut errs = Checks::default();
     let label = errs.string(&body, "label");
     if let Some(l) = &label {
         if !(1..=50).contains(&l.chars().count()) {
@@ -188,7 +188,7 @@ async fn update_image(
     }
     let description = errs.string(&body, "description");
     let tags = errs.tags(&body);
-    errs.into_result(())?;
+    errs.finish(())?;
     let image = store
         .compute
         .images

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Json, Response};
 use axum::routing::get;
 use serde_json::{Map, Value, json};
 
+use super::checks::Checks;
 use super::{
     ApiPath, AppState, JsonObject, ListRequest, filter_from_headers, get_response, list_response,
 };
@@ -239,117 +240,9 @@ async fn update_instance(
     Ok(Json(answer))
 }
 
-/// Collected field errors of one request body.
-#[derive(Default)]
-pub(super) struct Errors(Vec<(String, String)>);
-
-impl Errors {
-    pub(super) fn add(&mut self, field: &str, reason: impl Into<String>) {
-        self.0.push((field.to_owned(), reason.into()));
-    }
-
-    pub(super) fn into_result<T>(self, value: T) -> Result<T, ApiError> {
-        if self.0.is_empty() {
-            Ok(value)
-        } else {
-            Err(ApiError::fields(self.0))
-        }
-    }
-
-    /// An optional string (`null` counts as absent).
-    pub(super) fn string(&mut self, body: &Map<String, Value>, key: &str) -> Option<String> {
-        match body.get(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => {
-                self.add(key, format!("{key} must be a string"));
-                None
-            }
-        }
-    }
-
-    pub(super) fn boolean(&mut self, body: &Map<String, Value>, key: &str) -> Option<bool> {
-        match body.get(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::Bool(b)) => Some(*b),
-            Some(_) => {
-                self.add(key, format!("{key} must be a boolean"));
-                None
-            }
-        }
-    }
-
-    pub(super) fn integer(&mut self, body: &Map<String, Value>, key: &str) -> Option<u64> {
-        match body.get(key) {
-            None | Some(Value::Null) => None,
-            Some(v) => match v.as_u64() {
-                Some(n) => Some(n),
-                None => {
-                    self.add(key, format!("{key} must be a non-negative integer"));
-                    None
-                }
-            },
-        }
-    }
-
-    pub(super) fn strings(&mut self, body: &Map<String, Value>, key: &str) -> Option<Vec<String>> {
-        match body.get(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::Array(items)) if items.iter().all(Value::is_string) => Some(
-                items
-                    .iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect(),
-            ),
-            Some(_) => {
-                self.add(key, format!("{key} must be an array of strings"));
-                None
-            }
-        }
-    }
-
-    pub(super) fn object<'a>(
-        &mut self,
-        body: &'a Map<String, Value>,
-        key: &str,
-    ) -> Option<&'a Map<String, Value>> {
-        match body.get(key) {
-            None | Some(Value::Null) => None,
-            Some(Value::Object(map)) => Some(map),
-            Some(_) => {
-                self.add(key, format!("{key} must be an object"));
-                None
-            }
-        }
-    }
-
-    pub(super) fn array(&mut self, body: &Map<String, Value>, key: &str) {
-        if !matches!(
-            body.get(key),
-            None | Some(Value::Null) | Some(Value::Array(_))
-        ) {
-            self.add(key, format!("{key} must be an array"));
-        }
-    }
-
-    pub(super) fn tags(&mut self, body: &Map<String, Value>) -> Option<Vec<String>> {
-        let tags = self.strings(body, "tags")?;
-        if tags.iter().any(|t| !(3..=50).contains(&t.chars().count())) {
-            self.add("tags", "Length must be 3-50 characters");
-        }
-        Some(tags)
-    }
-
-    pub(super) fn group(&mut self, body: &Map<String, Value>) -> Option<String> {
-        let group = self.string(body, "group")?;
-        if group.chars().count() > 50 {
-            self.add("group", "Length must be 0-50 characters");
-        }
-        Some(group)
-    }
-
-    /// An optional label, checked for shape and uniqueness (`own_id` may keep its label).
-    pub(super) fn label(
+impl Checks {
+    /// An optional Linode label, checked for shape and uniqueness (`own_id` may keep its label).
+    pub(super) fn instance_label(
         &mut self,
         body: &Map<String, Value>,
         store: &Store,
@@ -409,7 +302,7 @@ fn validate_create(
     body: &Map<String, Value>,
     store: &Store,
 ) -> Result<(NewInstance, CreateExtra), ApiError> {
-    let mut errs = Errors::default();
+    let mut errs = Checks::default();
     let cat = catalog();
 
     let region = match body.get("region") {
@@ -442,7 +335,7 @@ fn validate_create(
             errs.add("image", "Image not found");
         }
     }
-    let label = errs.label(body, store, None);
+    let label = errs.instance_label(body, store, None);
     let pass_given = body.get("root_pass").is_some_and(|v| !v.is_null());
     let root_pass = errs.string(body, "root_pass");
     match &root_pass {
@@ -459,15 +352,15 @@ fn validate_create(
     let booted = errs.boolean(body, "booted");
     let private_ip = errs.boolean(body, "private_ip");
     let backups_enabled = errs.boolean(body, "backups_enabled");
-    let stackscript_id = errs.integer(body, "stackscript_id");
+    let stackscript_id = errs.unsigned(body, "stackscript_id");
     if let Some(sid) = stackscript_id {
         let data = errs.object(body, "stackscript_data");
         super::stackscripts::check_deploy(&mut errs, store, sid, image.as_deref(), data);
     }
-    errs.integer(body, "swap_size");
-    errs.integer(body, "firewall_id");
+    errs.unsigned(body, "swap_size");
+    errs.unsigned(body, "firewall_id");
     errs.array(body, "interfaces");
-    let backup_id = errs.integer(body, "backup_id");
+    let backup_id = errs.unsigned(body, "backup_id");
     let mut backup = None;
     if let Some(bid) = backup_id {
         match store.compute.find_backup(bid) {
@@ -505,7 +398,7 @@ fn validate_create(
         stackscript_id,
         backup_id: backup,
     };
-    errs.into_result((
+    errs.finish((
         NewInstance {
             label,
             region: region.unwrap_or_default(),
@@ -571,8 +464,8 @@ fn validate_update(
     id: u64,
     store: &Store,
 ) -> Result<InstanceUpdate, ApiError> {
-    let mut errs = Errors::default();
-    let label = errs.label(body, store, Some(id));
+    let mut errs = Checks::default();
+    let label = errs.instance_label(body, store, Some(id));
     let group = errs.group(body);
     let tags = errs.tags(body);
     let watchdog_enabled = errs.boolean(body, "watchdog_enabled");
@@ -613,7 +506,7 @@ fn validate_update(
             Some(_) => errs.add("backups.schedule", "schedule must be an object"),
         }
     }
-    errs.into_result(InstanceUpdate {
+    errs.finish(InstanceUpdate {
         label,
         group,
         tags,

@@ -10,7 +10,8 @@ use axum::response::Json;
 use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
-use super::linode::{Errors, strong_password};
+use super::checks::Checks;
+use super::linode::strong_password;
 use super::networking::{allocate_ipv4, ip_json, linode_ips, set_rdns};
 use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
 use crate::catalog::catalog;
@@ -156,9 +157,9 @@ fn transition(store: &mut Store, id: u64, label: &str, power: Power, before: Str
 
 /// Checks an optional `config_id` belongs to the instance, and that it has a profile to boot.
 fn check_bootable(store: &mut Store, id: u64, body: &Map<String, Value>) -> Result<(), ApiError> {
-    let mut errs = Errors::default();
-    let config = errs.integer(body, "config_id");
-    errs.into_result(())?;
+    let mut errs = Checks::default();
+    let config = errs.unsigned(body, "config_id");
+    errs.finish(())?;
     store.ensure_parts(id);
     let configs = store.compute.configs.get(&id);
     match config {
@@ -223,7 +224,7 @@ async fn rebuild(
     let mut store = state.store();
     let (label, status) = instance(&store, id)?;
     not_busy(&status)?;
-    let mut errs = Errors::default();
+    let mut errs = Checks::default();
     let image = errs.string(&body, "image");
     match &image {
         None => errs.add("image", "image is required"),
@@ -240,11 +241,11 @@ async fn rebuild(
     errs.strings(&body, "authorized_keys");
     errs.strings(&body, "authorized_users");
     let booted = errs.boolean(&body, "booted").unwrap_or(true);
-    if let Some(sid) = errs.integer(&body, "stackscript_id") {
+    if let Some(sid) = errs.unsigned(&body, "stackscript_id") {
         let data = errs.object(&body, "stackscript_data");
         super::stackscripts::check_deploy(&mut errs, &store, sid, image.as_deref(), data);
     }
-    let image = errs.into_result(image)?.unwrap_or_default();
+    let image = errs.finish(image)?.unwrap_or_default();
     let type_id = store
         .instances
         .get(id)
@@ -282,7 +283,7 @@ async fn resize(
     let mut store = state.store();
     let (label, status) = instance(&store, id)?;
     not_busy(&status)?;
-    let mut errs = Errors::default();
+    let mut errs = Checks::default();
     let new_type = errs.string(&body, "type");
     let auto_disk = errs
         .boolean(&body, "allow_auto_disk_resize")
@@ -312,7 +313,7 @@ async fn resize(
         ),
         Some(_) => {}
     }
-    let new_type = errs.into_result(new_type)?.unwrap_or_default();
+    let new_type = errs.finish(new_type)?.unwrap_or_default();
     let back_to: &'static str = if status == "running" {
         "running"
     } else {
@@ -394,7 +395,7 @@ async fn get_disk(
     get_response(disks_of(&mut store, id)?.get(disk))
 }
 
-fn disk_label(errs: &mut Errors, body: &Map<String, Value>) -> Option<String> {
+fn disk_label(errs: &mut Checks, body: &Map<String, Value>) -> Option<String> {
     let label = errs.string(body, "label")?;
     if !(1..=48).contains(&label.chars().count()) {
         errs.add("label", "Length must be 1-48 characters");
@@ -403,7 +404,7 @@ fn disk_label(errs: &mut Errors, body: &Map<String, Value>) -> Option<String> {
 }
 
 /// Checks that `size` more MB fit on the instance beside `used`.
-fn check_space(errs: &mut Errors, store: &Store, id: u64, used: u64, size: u64) {
+fn check_space(errs: &mut Checks, store: &Store, id: u64, used: u64, size: u64) {
     let total = store
         .instances
         .get(id)
@@ -429,8 +430,8 @@ async fn create_disk(
     let (label, status) = instance(&store, id)?;
     not_busy(&status)?;
     let used = store.disk_usage(id);
-    let mut errs = Errors::default();
-    let size = errs.integer(&body, "size");
+    let mut errs = Checks::default();
+    let size = errs.unsigned(&body, "size");
     match size {
         None => errs.add("size", "size is required"),
         Some(0) => errs.add("size", "Size must be at least 1 MB"),
@@ -461,11 +462,11 @@ async fn create_disk(
     }
     errs.strings(&body, "authorized_keys");
     errs.strings(&body, "authorized_users");
-    if let Some(sid) = errs.integer(&body, "stackscript_id") {
+    if let Some(sid) = errs.unsigned(&body, "stackscript_id") {
         let data = errs.object(&body, "stackscript_data");
         super::stackscripts::check_deploy(&mut errs, &store, sid, image.as_deref(), data);
     }
-    let size = errs.into_result(size)?.unwrap_or(0);
+    let size = errs.finish(size)?.unwrap_or(0);
     let disk_id = store.compute.disk_id();
     let disk_label = disk_label.unwrap_or_else(|| match &image {
         Some(i) => format!("{} Disk", crate::compute::image_label(&store, i)),
@@ -510,9 +511,9 @@ async fn update_disk(
     disks_of(&mut store, id)?
         .get(disk)
         .ok_or_else(ApiError::not_found)?;
-    let mut errs = Errors::default();
+    let mut errs = Checks::default();
     let new_label = disk_label(&mut errs, &body);
-    errs.into_result(())?;
+    errs.finish(())?;
     if let Some(l) = &new_label {
         set_disk(&mut store, id, disk, "label", Value::from(l.as_str()));
     }
@@ -542,13 +543,13 @@ async fn resize_disk(
         .ok_or_else(ApiError::not_found)?;
     let old = current["size"].as_u64().unwrap_or(0);
     let used = store.disk_usage(id).saturating_sub(old);
-    let mut errs = Errors::default();
-    match errs.integer(&body, "size") {
+    let mut errs = Checks::default();
+    match errs.unsigned(&body, "size") {
         None => errs.add("size", "size is required"),
         Some(0) => errs.add("size", "Size must be at least 1 MB"),
         Some(n) => {
             check_space(&mut errs, &store, id, used, n);
-            errs.into_result(())?;
+            errs.finish(())?;
             set_disk(&mut store, id, disk, "status", Value::from("not ready"));
             store.record(
                 Action::new("disk_resize", Entity::linode(id, &label))
@@ -567,10 +568,7 @@ async fn resize_disk(
             return Ok(Json(json!({})));
         }
     }
-    Err(errs
-        .into_result(())
-        .err()
-        .unwrap_or_else(ApiError::not_found))
+    Err(errs.finish(()).err().unwrap_or_else(ApiError::not_found))
 }
 
 async fn delete_disk(
@@ -644,7 +642,7 @@ fn apply_config(
     target: &mut Value,
     creating: bool,
 ) -> Result<(), ApiError> {
-    let mut errs = Errors::default();
+    let mut errs = Checks::default();
     match errs.string(body, "label") {
         None if creating => errs.add("label", "label is required"),
         Some(l) if !(1..=48).contains(&l.chars().count()) => {
@@ -662,7 +660,7 @@ fn apply_config(
     if let Some(comments) = errs.string(body, "comments") {
         target["comments"] = Value::from(comments);
     }
-    if let Some(limit) = errs.integer(body, "memory_limit") {
+    if let Some(limit) = errs.unsigned(body, "memory_limit") {
         target["memory_limit"] = Value::from(limit);
     }
     for (key, allowed) in [
@@ -720,7 +718,7 @@ fn apply_config(
             }
         }
     }
-    errs.into_result(())
+    errs.finish(())
 }
 
 async fn create_config(
@@ -916,7 +914,7 @@ async fn take_snapshot(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let (label, _) = instance(&store, id)?;
-    let mut errs = Errors::default();
+    let mut errs = Checks::default();
     let snap_label = errs.string(&body, "label");
     match &snap_label {
         None => errs.add("label", "label is required"),
@@ -925,7 +923,7 @@ async fn take_snapshot(
         }
         Some(_) => {}
     }
-    errs.into_result(())?;
+    errs.finish(())?;
     if store
         .instances
         .get(id)
@@ -1003,10 +1001,10 @@ async fn restore_backup(
         .and_then(|t| t.get(backup_id))
         .cloned()
         .ok_or_else(ApiError::not_found)?;
-    let mut errs = Errors::default();
-    let target = errs.integer(&body, "linode_id");
+    let mut errs = Checks::default();
+    let target = errs.unsigned(&body, "linode_id");
     let overwrite = errs.boolean(&body, "overwrite").unwrap_or(false);
-    errs.into_result(())?;
+    errs.finish(())?;
     let Some(target) = target else {
         return Err(ApiError::field("linode_id", "linode_id is required"));
     };

@@ -12,7 +12,7 @@ use axum::response::Json;
 use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
-use super::linode::Errors;
+use super::checks::Checks;
 use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
 use crate::catalog::catalog;
 use crate::error::ApiError;
@@ -179,7 +179,7 @@ pub(super) fn allocate_ipv4(
     body: &Map<String, Value>,
     id: u64,
 ) -> Result<Value, ApiError> {
-    let mut errs = Errors::default();
+    let mut errs = Checks::default();
     match errs.string(body, "type") {
         None => errs.add("type", "type is required"),
         Some(t) if t != "ipv4" => errs.add("type", "Only ipv4 addresses can be allocated"),
@@ -189,7 +189,7 @@ pub(super) fn allocate_ipv4(
     if public.is_none() && body.get("public").is_none_or(Value::is_null) {
         errs.add("public", "public is required");
     }
-    errs.into_result(())?;
+    errs.finish(())?;
     let public = public.unwrap_or(true);
     let item = store.instances.get(id).ok_or_else(ApiError::not_found)?;
     let label = item["label"].as_str().unwrap_or_default().to_owned();
@@ -230,7 +230,7 @@ pub(super) fn set_rdns(
     address: &str,
     body: &Map<String, Value>,
 ) -> Result<Value, ApiError> {
-    let mut errs = Errors::default();
+    let mut errs = Checks::default();
     let rdns = errs.string(body, "rdns");
     if !body.contains_key("rdns") {
         errs.add("rdns", "rdns is required");
@@ -251,7 +251,7 @@ pub(super) fn set_rdns(
     if is_private(address) {
         errs.add("rdns", "Reverse DNS cannot be set on a private address");
     }
-    errs.into_result(())?;
+    errs.finish(())?;
     store.compute.rdns.insert(address.to_owned(), rdns);
     store.record(Action::new(
         "ipaddress_update",
@@ -306,14 +306,14 @@ async fn allocate(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let mut errs = Errors::default();
-    let linode = errs.integer(&body, "linode_id");
+    let mut errs = Checks::default();
+    let linode = errs.unsigned(&body, "linode_id");
     match linode {
         None => errs.add("linode_id", "linode_id is required"),
         Some(id) if store.instances.get(id).is_none() => errs.add("linode_id", "Linode not found"),
         Some(_) => {}
     }
-    errs.into_result(())?;
+    errs.finish(())?;
     allocate_ipv4(&mut store, &body, linode.unwrap_or_default()).map(Json)
 }
 
@@ -324,7 +324,7 @@ async fn assign(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let mut errs = Errors::default();
+    let mut errs = Checks::default();
     let region = errs.string(&body, "region");
     match &region {
         None => errs.add("region", "region is required"),
@@ -342,8 +342,8 @@ async fn assign(
             Vec::new()
         }
     };
-    let region = errs.into_result(region)?.unwrap_or_default();
-    let mut errs = Errors::default();
+    let region = errs.finish(region)?.unwrap_or_default();
+    let mut errs = Checks::default();
     let in_region = |item: &Value| item["region"].as_str() == Some(region.as_str());
     // Where each address is now, and where it goes.
     let mut moves: Vec<(String, u64, u64)> = Vec::new();
@@ -384,7 +384,7 @@ async fn assign(
             moves.push((addr.to_owned(), o["id"].as_u64().unwrap_or(0), t));
         }
     }
-    errs.into_result(())?;
+    errs.finish(())?;
     // The address lists of every Linode involved, after the moves.
     let mut lists: HashMap<u64, Vec<String>> = HashMap::new();
     for (_, from, to) in &moves {
@@ -470,14 +470,14 @@ async fn create_range(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let mut errs = Errors::default();
-    let prefix = errs.integer(&body, "prefix_length");
+    let mut errs = Checks::default();
+    let prefix = errs.unsigned(&body, "prefix_length");
     match prefix {
         None => errs.add("prefix_length", "prefix_length is required"),
         Some(56 | 64) => {}
         Some(_) => errs.add("prefix_length", "Must be 56 or 64"),
     }
-    let linode = errs.integer(&body, "linode_id");
+    let linode = errs.unsigned(&body, "linode_id");
     let target = errs.string(&body, "route_target");
     let owner = match (linode, &target) {
         (Some(_), Some(_)) => {
@@ -516,7 +516,7 @@ async fn create_range(
             slaac(o).unwrap_or_default().to_owned(),
         )
     });
-    let prefix = errs.into_result(prefix)?.unwrap_or(64);
+    let prefix = errs.finish(prefix)?.unwrap_or(64);
     let Some((linode_id, region, route_target)) = owner else {
         return Err(ApiError::field("linode_id", "Linode not found"));
     };

@@ -6,7 +6,7 @@ use axum::response::Json;
 use axum::routing::get;
 use serde_json::{Map, Value, json};
 
-use super::linode::Errors;
+use super::checks::Checks;
 use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
 use crate::compute::{USERNAME, image_deployable};
 use crate::error::ApiError;
@@ -96,7 +96,7 @@ pub(super) fn parse_udfs(script: &str) -> Vec<Value> {
 /// Checks the parts of a deploy (create or rebuild) that concern StackScript `id`: it
 /// exists, `image` is one it supports, and `data` gives every required user-defined field.
 pub(super) fn check_deploy(
-    errs: &mut Errors,
+    errs: &mut Checks,
     store: &Store,
     id: u64,
     image: Option<&str>,
@@ -166,7 +166,7 @@ fn validate_fields(
     creating: bool,
     was_public: bool,
 ) -> Result<Map<String, Value>, ApiError> {
-    let mut errs = Errors::default();
+    let mut errs = Checks::default();
     let mut out = Map::new();
     for key in ["label", "script", "images"] {
         if creating && body.get(key).is_none_or(Value::is_null) {
@@ -212,7 +212,7 @@ fn validate_fields(
         }
         out.insert("is_public".into(), Value::from(public));
     }
-    errs.into_result(out)
+    errs.finish(out)
 }
 
 async fn create_stackscript(

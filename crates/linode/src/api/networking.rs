@@ -138,7 +138,7 @@ pub struct Ipv6RangeDetails {
     #[serde(default, deserialize_with = "null_default")]
     pub region: String,
     /// Whether it is announced over BGP.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub is_bgp: bool,
     /// The instances it is routed to.
     #[serde(default, deserialize_with = "null_default")]

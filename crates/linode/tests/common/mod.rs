@@ -24,3 +24,34 @@ pub fn line(r: &RecordedRequest) -> String {
         None => format!("{} {}", r.method, r.path),
     }
 }
+
+/// Runs the OAuth authorize step as a browser would (the sandbox's login page grants at once)
+/// and returns the code it redirected back with.
+pub async fn oauth_code(login: &linode::login::LoginClient, redirect_uri: &str) -> String {
+    use linode::login::{OAuthScopes, ScopeFamily};
+    let url = login.login_url(
+        &[OAuthScopes::read_only(ScopeFamily::Linodes)],
+        redirect_uri,
+        "state",
+    );
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client builds");
+    let answer = browser
+        .get(url)
+        .send()
+        .await
+        .expect("the login server answers");
+    let location = answer.headers()["location"]
+        .to_str()
+        .expect("a redirect")
+        .to_owned();
+    url::Url::parse(&location)
+        .expect("a URL")
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .expect("a code")
+        .1
+        .into_owned()
+}

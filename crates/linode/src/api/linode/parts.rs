@@ -177,6 +177,18 @@ pub struct ConfigDevice {
     pub volume_id: Option<u64>,
 }
 
+/// Device slots as the API sends them, keeping only the slots that are empty or hold a
+/// device: a slot of some future shape must not make the whole profile unreadable.
+fn known_devices<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, Option<ConfigDevice>>, D::Error> {
+    let slots = Option::<BTreeMap<String, serde_json::Value>>::deserialize(d)?.unwrap_or_default();
+    Ok(slots
+        .into_iter()
+        .filter_map(|(slot, value)| Some((slot, serde_json::from_value(value).ok()?)))
+        .collect())
+}
+
 impl ConfigDevice {
     /// The disk with this id.
     pub fn disk(disk_id: u64) -> Self {
@@ -192,19 +204,19 @@ impl ConfigDevice {
 #[non_exhaustive]
 pub struct ConfigHelpers {
     /// Disables `updatedb`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub updatedb_disabled: bool,
     /// Distribution helper.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub distro: bool,
     /// Builds module dependencies.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub modules_dep: bool,
     /// Configures networking.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub network: bool,
     /// Mounts devtmpfs.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub devtmpfs_automount: bool,
 }
 
@@ -235,8 +247,9 @@ pub struct Config {
     /// The root device, such as `/dev/sda`.
     #[serde(default, deserialize_with = "null_default")]
     pub root_device: String,
-    /// Device slots (`sda` ... `sdh`) and what they hold (`None`: empty).
-    #[serde(default, deserialize_with = "null_default")]
+    /// Device slots (`sda` ... `sdh`) and what they hold (`None`: empty). Slots of a shape
+    /// this client does not know are left out.
+    #[serde(default, deserialize_with = "known_devices")]
     pub devices: BTreeMap<String, Option<ConfigDevice>>,
     /// Boot helpers.
     #[serde(default, deserialize_with = "null_default")]
