@@ -125,10 +125,7 @@ async fn the_api_refusal_names_the_field_and_reason() {
 
     let err = client
         .linode()
-        .create_instance(
-            CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12")
-                .root_pass("weak"),
-        )
+        .create_instance(common::debian_nanode("us-east").root_pass("weak"))
         .await
         .unwrap_err();
     assert_eq!(err.field_errors()[0].field.as_deref(), Some("root_pass"));
@@ -139,9 +136,7 @@ async fn bad_arguments_are_refused_before_any_request() {
     let (sandbox, client) = common::setup().await;
     let err = client
         .linode()
-        .create_instance(
-            CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12").label(" "),
-        )
+        .create_instance(common::debian_nanode("us-east").label(" "))
         .await
         .unwrap_err();
     assert!(

@@ -130,7 +130,7 @@ async fn authorized_keys_come_as_keys_or_from_files_read_before_any_request() {
     std::fs::write(&file, "ssh-ed25519 AAAAC3NzaFILE me@laptop\n").unwrap();
     create_linode(
         &client,
-        CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12")
+        common::debian_nanode("us-east")
             .authorized_keys(["ssh-rsa AAAAB3INLINE me@desk"])
             .authorized_key_files([&file]),
     )
@@ -147,10 +147,7 @@ async fn authorized_keys_come_as_keys_or_from_files_read_before_any_request() {
     let missing = dir.join("nope.pub");
     let err = client
         .linode()
-        .create_instance(
-            CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12")
-                .authorized_key_files([&missing]),
-        )
+        .create_instance(common::debian_nanode("us-east").authorized_key_files([&missing]))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidArgument { .. }));
@@ -162,11 +159,7 @@ async fn authorized_keys_come_as_keys_or_from_files_read_before_any_request() {
 #[tokio::test]
 async fn power_actions_move_through_their_states_and_refuse_what_makes_no_sense() {
     let (sandbox, client) = common::setup_timed().await;
-    let linode = create_linode(
-        &client,
-        CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12"),
-    )
-    .await;
+    let linode = create_linode(&client, common::debian_nanode("us-east")).await;
     let status = || sandbox.instance(linode.id).unwrap()["status"].clone();
     assert_eq!(status(), "provisioning");
     // Booting a Linode that is being created is refused.
@@ -609,21 +602,9 @@ async fn images_made_from_a_disk_take_its_label_and_join_the_list() {
 #[tokio::test]
 async fn ips_are_listed_allocated_assigned_within_a_region_and_freed_with_their_linode() {
     let (sandbox, client) = common::setup().await;
-    let a = create_linode(
-        &client,
-        CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12").label("a-1"),
-    )
-    .await;
-    let b = create_linode(
-        &client,
-        CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12").label("b-1"),
-    )
-    .await;
-    let far = create_linode(
-        &client,
-        CreateInstance::from_image("eu-west", "g6-nanode-1", "linode/debian12").label("far-1"),
-    )
-    .await;
+    let a = create_linode(&client, common::debian_nanode("us-east").label("a-1")).await;
+    let b = create_linode(&client, common::debian_nanode("us-east").label("b-1")).await;
+    let far = create_linode(&client, common::debian_nanode("eu-west").label("far-1")).await;
 
     let ips_a = a.ips(&client).await.unwrap();
     assert_eq!(
@@ -751,11 +732,7 @@ async fn ips_are_listed_allocated_assigned_within_a_region_and_freed_with_their_
 #[tokio::test]
 async fn ipv6_ranges_and_pools() {
     let (sandbox, client) = common::setup().await;
-    let linode = create_linode(
-        &client,
-        CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12"),
-    )
-    .await;
+    let linode = create_linode(&client, common::debian_nanode("us-east")).await;
     let range = client
         .networking()
         .create_ipv6_range(linode.id, 64)

@@ -3,10 +3,10 @@
 mod common;
 
 use common::{assert_raw_refusals, event_actions, last_request, post_raw, refusal};
-use linode::api::linode::{CreateInstance, Instance};
+use linode::api::linode::Instance;
 use linode::api::nodebalancers::{
     Algorithm, ConfigSettings, CreateNode, CreateNodeBalancer, HealthCheck, NodeBalancer,
-    NodeBalancerUpdate, NodeId, NodeMode, NodeStatus, NodeUpdate, Protocol,
+    NodeBalancerConfig, NodeBalancerUpdate, NodeId, NodeMode, NodeStatus, NodeUpdate, Protocol,
 };
 use linode::{Client, Error};
 use linode_sandbox::Sandbox;
@@ -29,13 +29,20 @@ async fn nodebalancer(client: &Client) -> NodeBalancer {
         .unwrap()
 }
 
+/// A config of NodeBalancer `nb` on `port`, with the default settings.
+async fn config(client: &Client, nb: u64, port: u16) -> NodeBalancerConfig {
+    client
+        .nodebalancers()
+        .create_config(nb, &ConfigSettings::new(port))
+        .await
+        .unwrap()
+}
+
 /// A running Linode with a private address, and that address.
 async fn backend(client: &Client, region: &str, label: &str) -> (Instance, String) {
     let linode = common::create_linode(
         client,
-        CreateInstance::from_image(region, "g6-nanode-1", "linode/debian12")
-            .label(label)
-            .private_ip(true),
+        common::debian_nanode(region).label(label).private_ip(true),
     )
     .await;
     let private = linode
@@ -338,11 +345,7 @@ async fn nodes_are_private_addresses_of_linodes_in_the_same_region() {
     let (_, here) = backend(&client, "us-east", "web-1").await;
     let (_, far) = backend(&client, "eu-west", "web-far").await;
     let nb = nodebalancer(&client).await;
-    let config = client
-        .nodebalancers()
-        .create_config(nb.id, &ConfigSettings::new(80))
-        .await
-        .unwrap();
+    let config = config(&client, nb.id, 80).await;
 
     let node = client
         .nodebalancers()
@@ -465,16 +468,8 @@ async fn a_node_under_another_config_is_not_found_and_deleting_one_is_recorded()
     let (sandbox, client) = common::setup().await;
     let (_, here) = backend(&client, "us-east", "web-1").await;
     let nb = nodebalancer(&client).await;
-    let a = client
-        .nodebalancers()
-        .create_config(nb.id, &ConfigSettings::new(80))
-        .await
-        .unwrap();
-    let b = client
-        .nodebalancers()
-        .create_config(nb.id, &ConfigSettings::new(8080))
-        .await
-        .unwrap();
+    let a = config(&client, nb.id, 80).await;
+    let b = config(&client, nb.id, 8080).await;
     let node = client
         .nodebalancers()
         .create_node(nb.id, a.id, &CreateNode::new(format!("{here}:80"), "web-1"))

@@ -32,7 +32,7 @@ async fn setup() -> (Sandbox, Client) {
 }
 
 fn nanode(label: &str) -> CreateInstance {
-    CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12").label(label)
+    common::debian_nanode("us-east").label(label)
 }
 
 const REGION: &str = "/regions/us-east";

@@ -13,7 +13,7 @@ use linode::{ChildId, Error, Lazy};
 use tokio::time::Instant;
 
 fn debian(label: &str) -> CreateInstance {
-    CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12").label(label)
+    common::debian_nanode("us-east").label(label)
 }
 
 fn every_second(timeout: u64) -> Wait {

@@ -94,6 +94,11 @@ pub fn event_actions(sandbox: &Sandbox, prefix: &str) -> Vec<String> {
         .collect()
 }
 
+/// A request for a Debian 12 Nanode in `region`, to be refined by the caller.
+pub fn debian_nanode(region: &str) -> CreateInstance {
+    CreateInstance::from_image(region, "g6-nanode-1", "linode/debian12")
+}
+
 /// Creates a Linode from `request` and returns it.
 pub async fn create_linode(client: &Client, request: CreateInstance) -> Instance {
     client
