@@ -21,12 +21,9 @@ async fn account_reads_and_saves_only_its_mutable_fields() {
     account.company = "Example Corp".into();
     account.email = "billing@example.org".into();
     account.save(&client).await.unwrap();
-    let sent = sandbox.requests().pop().unwrap();
-    assert_eq!(
-        (sent.method.as_str(), sent.path.as_str()),
-        ("PUT", "/v4/account")
-    );
-    let body = sent.json().unwrap();
+    let (method, path, body) = common::last_request(&sandbox);
+    assert_eq!((method.as_str(), path.as_str()), ("PUT", "/v4/account"));
+    let body = body.unwrap();
     assert_eq!(body["company"], "Example Corp");
     assert_eq!(body["email"], "billing@example.org");
     let mut keys: Vec<_> = body.as_object().unwrap().keys().cloned().collect();
@@ -75,7 +72,7 @@ async fn settings_change_network_helper_and_backups() {
     settings.backups_enabled = true;
     settings.save(&client).await.unwrap();
     assert_eq!(
-        sandbox.requests().pop().unwrap().json().unwrap(),
+        common::last_body(&sandbox),
         json!({"network_helper": true, "backups_enabled": true})
     );
     assert!(settings.backups_enabled);
@@ -86,7 +83,7 @@ async fn settings_change_network_helper_and_backups() {
         .await
         .unwrap();
     assert_eq!(
-        sandbox.requests().pop().unwrap().json().unwrap(),
+        common::last_body(&sandbox),
         json!({"network_helper": false})
     );
     assert!(!settings.network_helper);
@@ -113,8 +110,8 @@ async fn invoices_items_and_payments_are_seeded_and_filterable() {
         .await
         .unwrap();
     assert_eq!(
-        common::lines(&sandbox).last().unwrap(),
-        &format!(
+        common::last_line(&sandbox),
+        format!(
             "GET /v4/account/invoices/{}/items?page=1&page_size=100",
             newest.id
         )
@@ -173,14 +170,13 @@ async fn oauth_clients_show_their_secret_only_at_creation_and_reset() {
         ))
         .await
         .unwrap();
-    let sent = sandbox.requests().pop().unwrap();
     assert_eq!(
-        (sent.method.as_str(), sent.path.as_str()),
-        ("POST", "/v4/account/oauth-clients")
-    );
-    assert_eq!(
-        sent.json().unwrap(),
-        json!({"label": "My app", "redirect_uri": "https://app.example/callback"})
+        common::last_request(&sandbox),
+        (
+            "POST".into(),
+            "/v4/account/oauth-clients".into(),
+            Some(json!({"label": "My app", "redirect_uri": "https://app.example/callback"}))
+        )
     );
     let id = created.client.id.clone();
     assert_eq!(created.client.status, OAuthClientStatus::Active);
@@ -213,7 +209,7 @@ async fn oauth_clients_show_their_secret_only_at_creation_and_reset() {
     loaded.label = "My renamed app".into();
     loaded.save(&client).await.unwrap();
     assert_eq!(
-        sandbox.requests().pop().unwrap().json().unwrap(),
+        common::last_body(&sandbox),
         json!({"label": "My renamed app", "redirect_uri": "https://app.example/callback", "public": false})
     );
     let updated = client
@@ -235,13 +231,9 @@ async fn oauth_clients_show_their_secret_only_at_creation_and_reset() {
         .reset_oauth_client_secret(&id)
         .await
         .unwrap();
-    let sent = sandbox.requests().pop().unwrap();
     assert_eq!(
-        (sent.method.as_str(), sent.path.as_str()),
-        (
-            "POST",
-            format!("/v4/account/oauth-clients/{id}/reset-secret").as_str()
-        )
+        common::last_line(&sandbox),
+        format!("POST /v4/account/oauth-clients/{id}/reset-secret")
     );
     let new_secret = reset.secret.expose_secret().to_owned();
     assert_ne!(new_secret, secret);
@@ -259,17 +251,12 @@ async fn oauth_clients_show_their_secret_only_at_creation_and_reset() {
 
     loaded.delete(&client).await.unwrap();
     assert_eq!(
-        common::lines(&sandbox).last().unwrap(),
-        &format!("DELETE /v4/account/oauth-clients/{id}")
+        common::last_line(&sandbox),
+        format!("DELETE /v4/account/oauth-clients/{id}")
     );
     assert!(sandbox.with_account(|a| a.oauth_clients.is_empty() && a.client_secrets.is_empty()));
-    let actions: Vec<_> = sandbox
-        .events()
-        .iter()
-        .map(|e| e["action"].clone())
-        .collect();
     assert_eq!(
-        actions,
+        common::event_actions(&sandbox, ""),
         [
             "oauth_client_create",
             "oauth_client_update",
@@ -294,7 +281,7 @@ async fn users_are_created_changed_renamed_and_deleted() {
         .await
         .unwrap();
     assert_eq!(
-        sandbox.requests().pop().unwrap().json().unwrap(),
+        common::last_body(&sandbox),
         json!({"username": "alice_ops", "email": "alice@example.org", "restricted": true})
     );
     assert!(user.restricted);
@@ -302,11 +289,13 @@ async fn users_are_created_changed_renamed_and_deleted() {
 
     user.restricted = false;
     user.save(&client).await.unwrap();
-    let sent = sandbox.requests().pop().unwrap();
-    assert_eq!(sent.path, "/v4/account/users/alice_ops");
     assert_eq!(
-        sent.json().unwrap(),
-        json!({"email": "alice@example.org", "restricted": false})
+        common::last_request(&sandbox),
+        (
+            "PUT".into(),
+            "/v4/account/users/alice_ops".into(),
+            Some(json!({"email": "alice@example.org", "restricted": false}))
+        )
     );
 
     let renamed = client
@@ -338,7 +327,7 @@ async fn users_are_created_changed_renamed_and_deleted() {
 
     renamed.delete(&client).await.unwrap();
     assert_eq!(
-        common::lines(&sandbox).last().unwrap(),
+        common::last_line(&sandbox),
         "DELETE /v4/account/users/alice"
     );
     assert_eq!(sandbox.with_account(|a| a.users.len()), 1);
@@ -362,10 +351,7 @@ async fn transfer_follows_the_instances() {
     let (sandbox, client) = common::setup().await;
     let empty = client.account().transfer().await.unwrap();
     assert_eq!((empty.quota, empty.used), (0, 0));
-    assert_eq!(
-        common::lines(&sandbox).last().unwrap(),
-        "GET /v4/account/transfer"
-    );
+    assert_eq!(common::last_line(&sandbox), "GET /v4/account/transfer");
     sandbox.seed_instances(3);
     let transfer = client.account().transfer().await.unwrap();
     let quota: u64 = client

@@ -7,7 +7,6 @@ use std::time::Duration;
 use linode::api::linode::Instance;
 use linode::api::regions::Region;
 use linode::{ApiVersion, Client, Error, Lazy, Path, Request, RetryPolicy};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test]
 async fn requests_carry_the_token_user_agent_and_version() {
@@ -35,10 +34,7 @@ async fn requests_carry_the_token_user_agent_and_version() {
 #[tokio::test]
 async fn a_wrong_token_is_an_api_error_401_that_does_not_show_the_token() {
     let (sandbox, _) = common::setup().await;
-    let client = Client::builder("not-the-token-abc")
-        .base_url(sandbox.base_url())
-        .build()
-        .unwrap();
+    let client = common::client_with(&sandbox, "not-the-token-abc");
     let err = client.linode().instances().send().await.unwrap_err();
     assert!(
         matches!(&err, Error::Api { status: 401, errors, .. } if !errors.is_empty()),
@@ -118,25 +114,10 @@ async fn a_body_of_the_wrong_shape_names_the_json_path() {
     }
 }
 
-/// A stand-in for a misbehaving proxy: answers every connection with `response`.
-async fn raw_server(response: &'static str) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let mut buf = [0u8; 4096];
-            let _ = socket.read(&mut buf).await;
-            let _ = socket.write_all(response.as_bytes()).await;
-            let _ = socket.shutdown().await;
-        }
-    });
-    format!("http://{addr}")
-}
-
 #[tokio::test]
 async fn html_pages_and_truncated_json_are_unexpected_responses() {
     let html = "HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html\r\nconnection: close\r\n\r\n<html><body>502 Bad Gateway</body></html>\r\n";
-    let url = raw_server(html).await;
+    let url = common::raw_server(html).await;
     // Without retries: a GET meeting a 502 would otherwise be sent again.
     let client = Client::builder("t")
         .base_url(url)
@@ -161,7 +142,7 @@ async fn html_pages_and_truncated_json_are_unexpected_responses() {
     }
 
     let truncated = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{\"id\": \"us-east\", \"l";
-    let url = raw_server(truncated).await;
+    let url = common::raw_server(truncated).await;
     let client = Client::builder("t").base_url(url).build().unwrap();
     let err = client.regions().get("us-east").await.unwrap_err();
     assert!(

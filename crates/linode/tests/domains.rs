@@ -2,36 +2,21 @@
 
 mod common;
 
-use linode::Error;
+use common::{assert_raw_refusals, event_actions, last_request, refusal};
 use linode::api::domains::{
     CaaTag, CreateDomain, CreateRecord, Domain, DomainRecord, DomainStatus, DomainType,
     DomainUpdate, RecordType, RecordUpdate,
 };
-use linode_sandbox::Sandbox;
+use linode::{Client, Error};
 use serde_json::json;
 
-fn refusal(err: &Error) -> (u16, Option<&str>, &str) {
-    match err {
-        Error::Api { status, errors, .. } => (
-            *status,
-            errors[0].field.as_deref(),
-            errors[0].reason.as_str(),
-        ),
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
-
-fn last(sandbox: &Sandbox) -> (String, String, Option<serde_json::Value>) {
-    let sent = sandbox.requests().pop().unwrap();
-    (sent.method.clone(), sent.path.clone(), sent.json())
-}
-
-fn actions(sandbox: &Sandbox) -> Vec<String> {
-    sandbox
-        .events()
-        .iter()
-        .filter_map(|e| e["action"].as_str().map(str::to_owned))
-        .collect()
+/// Creates a master domain `name` whose SOA email is `admin@name`.
+async fn master(client: &Client, name: &str) -> Domain {
+    client
+        .domains()
+        .create(CreateDomain::master(name, format!("admin@{name}")))
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -48,7 +33,7 @@ async fn create_master_and_slave_domains() {
         .await
         .unwrap();
     assert_eq!(
-        last(&sandbox),
+        last_request(&sandbox),
         (
             "POST".into(),
             "/v4/domains".into(),
@@ -74,7 +59,7 @@ async fn create_master_and_slave_domains() {
         .await
         .unwrap();
     assert_eq!(
-        last(&sandbox).2.unwrap(),
+        last_request(&sandbox).2.unwrap(),
         json!({"domain": "example.net", "type": "slave",
                "master_ips": ["192.0.2.10", "2001:db8::10"]})
     );
@@ -94,10 +79,13 @@ async fn create_master_and_slave_domains() {
     assert_eq!(only.len(), 1);
     assert_eq!(only[0].id, slave.id);
     assert_eq!(
-        sandbox.requests().pop().unwrap().header("x-filter"),
+        common::last_filter(&sandbox).as_deref(),
         Some(r#"{"domain":"example.net"}"#)
     );
-    assert_eq!(actions(&sandbox), ["domain_create", "domain_create"]);
+    assert_eq!(
+        event_actions(&sandbox, ""),
+        ["domain_create", "domain_create"]
+    );
 }
 
 #[tokio::test]
@@ -113,49 +101,37 @@ async fn the_api_requires_what_each_type_needs() {
     assert!(sandbox.requests().is_empty());
 
     // Refused by the sandbox: raw bodies the client would not build.
-    let http = reqwest::Client::new();
-    let url = format!("{}/v4/domains", sandbox.base_url());
-    for (body, field) in [
-        (
-            json!({"domain": "example.org", "type": "master"}),
-            "soa_email",
-        ),
-        (
-            json!({"domain": "example.org", "type": "slave"}),
-            "master_ips",
-        ),
-        (
-            json!({"domain": "example.org", "type": "slave", "master_ips": ["nope"]}),
-            "master_ips",
-        ),
-        (json!({"domain": "example.org", "type": "primary"}), "type"),
-        (
-            json!({"domain": "not a domain", "type": "master", "soa_email": "a@b.org"}),
-            "domain",
-        ),
-        (json!({"type": "master", "soa_email": "a@b.org"}), "domain"),
-        (
-            json!({"domain": "example.org", "type": "master", "soa_email": "nobody"}),
-            "soa_email",
-        ),
-    ] {
-        let res = http
-            .post(&url)
-            .bearer_auth(sandbox.token())
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 400, "{body}");
-        let answer: serde_json::Value = res.json().await.unwrap();
-        assert_eq!(answer["errors"][0]["field"], field, "{body}");
-    }
+    assert_raw_refusals(
+        &sandbox,
+        "/v4/domains",
+        [
+            (
+                json!({"domain": "example.org", "type": "master"}),
+                "soa_email",
+            ),
+            (
+                json!({"domain": "example.org", "type": "slave"}),
+                "master_ips",
+            ),
+            (
+                json!({"domain": "example.org", "type": "slave", "master_ips": ["nope"]}),
+                "master_ips",
+            ),
+            (json!({"domain": "example.org", "type": "primary"}), "type"),
+            (
+                json!({"domain": "not a domain", "type": "master", "soa_email": "a@b.org"}),
+                "domain",
+            ),
+            (json!({"type": "master", "soa_email": "a@b.org"}), "domain"),
+            (
+                json!({"domain": "example.org", "type": "master", "soa_email": "nobody"}),
+                "soa_email",
+            ),
+        ],
+    )
+    .await;
 
-    client
-        .domains()
-        .create(CreateDomain::master("example.org", "admin@example.org"))
-        .await
-        .unwrap();
+    master(&client, "example.org").await;
     let err = client
         .domains()
         .create(CreateDomain::master("example.org", "admin@example.org"))
@@ -167,15 +143,11 @@ async fn the_api_requires_what_each_type_needs() {
 #[tokio::test]
 async fn save_update_and_delete_a_domain() {
     let (sandbox, client) = common::setup().await;
-    let mut domain = client
-        .domains()
-        .create(CreateDomain::master("example.org", "admin@example.org"))
-        .await
-        .unwrap();
+    let mut domain = master(&client, "example.org").await;
     domain.soa_email = "hostmaster@example.org".into();
     domain.refresh_sec = 301; // rounded up by the API
     domain.save(&client).await.unwrap();
-    let (method, path, body) = last(&sandbox);
+    let (method, path, body) = last_request(&sandbox);
     assert_eq!(
         (method.as_str(), path),
         ("PUT", format!("/v4/domains/{}", domain.id))
@@ -200,7 +172,10 @@ async fn save_update_and_delete_a_domain() {
         )
         .await
         .unwrap();
-    assert_eq!(last(&sandbox).2.unwrap(), json!({"status": "disabled"}));
+    assert_eq!(
+        last_request(&sandbox).2.unwrap(),
+        json!({"status": "disabled"})
+    );
     assert_eq!(disabled.status, DomainStatus::Disabled);
 
     // Turning it into a slave without masters is refused.
@@ -221,8 +196,8 @@ async fn save_update_and_delete_a_domain() {
         .unwrap();
     disabled.delete(&client).await.unwrap();
     assert_eq!(
-        common::lines(&sandbox).last().unwrap(),
-        &format!("DELETE /v4/domains/{}", domain.id)
+        common::last_line(&sandbox),
+        format!("DELETE /v4/domains/{}", domain.id)
     );
     assert!(sandbox.domain(domain.id).is_none());
     assert!(sandbox.domain_records(domain.id).is_empty());
@@ -233,7 +208,7 @@ async fn save_update_and_delete_a_domain() {
         .unwrap_err();
     assert!(err.is_not_found());
     assert_eq!(
-        actions(&sandbox),
+        event_actions(&sandbox, ""),
         [
             "domain_create",
             "domain_update",
@@ -247,11 +222,7 @@ async fn save_update_and_delete_a_domain() {
 #[tokio::test]
 async fn records_of_every_type_are_created_as_sent() {
     let (sandbox, client) = common::setup().await;
-    let domain = client
-        .domains()
-        .create(CreateDomain::master("example.org", "admin@example.org"))
-        .await
-        .unwrap();
+    let domain = master(&client, "example.org").await;
     let cases = [
         (
             CreateRecord::a("www", "203.0.113.10").ttl_sec(300),
@@ -296,7 +267,7 @@ async fn records_of_every_type_are_created_as_sent() {
             .create_record(domain.id, request)
             .await
             .unwrap();
-        let (method, path, sent) = last(&sandbox);
+        let (method, path, sent) = last_request(&sandbox);
         assert_eq!(
             (method.as_str(), path),
             ("POST", format!("/v4/domains/{}/records", domain.id))
@@ -318,8 +289,8 @@ async fn records_of_every_type_are_created_as_sent() {
     assert_eq!((srv.port, srv.weight, srv.priority), (5060, 5, 10));
     assert_eq!(srv.service.as_deref(), Some("sip"));
     assert_eq!(
-        common::lines(&sandbox).last().unwrap(),
-        &format!("GET /v4/domains/{}/records/{}", domain.id, ids[6])
+        common::last_line(&sandbox),
+        format!("GET /v4/domains/{}/records/{}", domain.id, ids[6])
     );
 
     let mut a_records = domain
@@ -329,7 +300,7 @@ async fn records_of_every_type_are_created_as_sent() {
         .unwrap();
     assert_eq!(a_records.only().await.unwrap().id, ids[0]);
     assert_eq!(
-        sandbox.requests().pop().unwrap().header("x-filter"),
+        common::last_filter(&sandbox).as_deref(),
         Some(r#"{"type":"A"}"#)
     );
 }
@@ -337,11 +308,7 @@ async fn records_of_every_type_are_created_as_sent() {
 #[tokio::test]
 async fn records_are_checked_per_type() {
     let (sandbox, client) = common::setup().await;
-    let domain = client
-        .domains()
-        .create(CreateDomain::master("example.org", "admin@example.org"))
-        .await
-        .unwrap();
+    let domain = master(&client, "example.org").await;
     let bad = [
         (CreateRecord::a("www", "not-an-ip"), "target"),
         (CreateRecord::a("www", "2001:db8::1"), "target"),
@@ -367,47 +334,31 @@ async fn records_are_checked_per_type() {
     assert!(sandbox.domain_records(domain.id).is_empty());
 
     // Raw bodies: priority out of range, unknown type, missing SRV port.
-    let http = reqwest::Client::new();
-    let url = format!("{}/v4/domains/{}/records", sandbox.base_url(), domain.id);
-    for (body, field) in [
-        (
-            json!({"type": "MX", "target": "mail.example.org", "priority": 256}),
-            "priority",
-        ),
-        (json!({"type": "SPF", "target": "x"}), "type"),
-        (json!({"target": "x"}), "type"),
-        (
-            json!({"type": "SRV", "service": "sip", "target": "sip.example.org",
+    assert_raw_refusals(
+        &sandbox,
+        &format!("/v4/domains/{}/records", domain.id),
+        [
+            (
+                json!({"type": "MX", "target": "mail.example.org", "priority": 256}),
+                "priority",
+            ),
+            (json!({"type": "SPF", "target": "x"}), "type"),
+            (json!({"target": "x"}), "type"),
+            (
+                json!({"type": "SRV", "service": "sip", "target": "sip.example.org",
                 "priority": 1, "weight": 1}),
-            "port",
-        ),
-    ] {
-        let res = http
-            .post(&url)
-            .bearer_auth(sandbox.token())
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 400, "{body}");
-        let answer: serde_json::Value = res.json().await.unwrap();
-        assert_eq!(answer["errors"][0]["field"], field, "{body}");
-    }
+                "port",
+            ),
+        ],
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn records_belong_to_their_domain_and_can_be_saved_and_deleted() {
     let (sandbox, client) = common::setup().await;
-    let one = client
-        .domains()
-        .create(CreateDomain::master("one.org", "admin@one.org"))
-        .await
-        .unwrap();
-    let two = client
-        .domains()
-        .create(CreateDomain::master("two.org", "admin@two.org"))
-        .await
-        .unwrap();
+    let one = master(&client, "one.org").await;
+    let two = master(&client, "two.org").await;
     let mut record = one
         .create_record(&client, &CreateRecord::a("www", "203.0.113.10"))
         .await
@@ -442,7 +393,7 @@ async fn records_belong_to_their_domain_and_can_be_saved_and_deleted() {
 
     record.target = "203.0.113.20".into();
     record.save(&client, one.id).await.unwrap();
-    let (method, path, body) = last(&sandbox);
+    let (method, path, body) = last_request(&sandbox);
     assert_eq!(
         (method.as_str(), path),
         (
@@ -466,13 +417,11 @@ async fn records_belong_to_their_domain_and_can_be_saved_and_deleted() {
     let record_id = record.id;
     record.delete(&client, one.id).await.unwrap();
     assert!(sandbox.domain_records(one.id).is_empty());
-    let recorded: Vec<String> = actions(&sandbox)
-        .into_iter()
-        .filter(|a| a.contains("record"))
-        .collect();
     assert_eq!(
-        recorded,
+        event_actions(&sandbox, ""),
         [
+            "domain_create",
+            "domain_create",
             "domain_record_create",
             "domain_record_update",
             "domain_record_delete"

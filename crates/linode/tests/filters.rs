@@ -19,18 +19,11 @@ async fn create(
         .label(label)
         .group(group)
         .tags(tags.iter().copied());
-    client
-        .linode()
-        .create_instance(request)
-        .await
-        .unwrap()
-        .instance
-        .id
+    common::create_linode(client, request).await.id
 }
 
 fn sent_filter(sandbox: &linode_sandbox::Sandbox) -> Value {
-    let last = sandbox.requests().pop().unwrap();
-    serde_json::from_str(last.header("x-filter").expect("an X-Filter header")).unwrap()
+    serde_json::from_str(&common::last_filter(sandbox).expect("an X-Filter header")).unwrap()
 }
 
 #[tokio::test]

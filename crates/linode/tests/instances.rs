@@ -75,7 +75,7 @@ async fn a_given_root_password_is_sent_and_returned_and_empty_instances_have_non
         "Correct-Horse-Battery-9"
     );
     assert_eq!(
-        sandbox.requests().pop().unwrap().json().unwrap()["root_pass"],
+        common::last_body(&sandbox)["root_pass"],
         "Correct-Horse-Battery-9"
     );
 
@@ -88,7 +88,7 @@ async fn a_given_root_password_is_sent_and_returned_and_empty_instances_have_non
     assert_eq!(empty.instance.status, InstanceStatus::Offline);
     assert_eq!(empty.instance.image, None);
     assert_eq!(
-        sandbox.requests().pop().unwrap().json().unwrap(),
+        common::last_body(&sandbox),
         json!({"region": "eu-west", "type": "g6-nanode-1"})
     );
 }
@@ -125,10 +125,7 @@ async fn the_api_refusal_names_the_field_and_reason() {
 
     let err = client
         .linode()
-        .create_instance(
-            CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12")
-                .root_pass("weak"),
-        )
+        .create_instance(common::debian_nanode("us-east").root_pass("weak"))
         .await
         .unwrap_err();
     assert_eq!(err.field_errors()[0].field.as_deref(), Some("root_pass"));
@@ -139,9 +136,7 @@ async fn bad_arguments_are_refused_before_any_request() {
     let (sandbox, client) = common::setup().await;
     let err = client
         .linode()
-        .create_instance(
-            CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12").label(" "),
-        )
+        .create_instance(common::debian_nanode("us-east").label(" "))
         .await
         .unwrap_err();
     assert!(
@@ -217,10 +212,7 @@ async fn get_save_and_delete() {
         .await
         .unwrap();
     assert_eq!(updated.group, "g2");
-    assert_eq!(
-        sandbox.requests().pop().unwrap().json().unwrap(),
-        json!({"group": "g2"})
-    );
+    assert_eq!(common::last_body(&sandbox), json!({"group": "g2"}));
 
     linode.delete(&client).await.unwrap();
     assert_eq!(sandbox.requests().pop().unwrap().method, "DELETE");

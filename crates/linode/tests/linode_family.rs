@@ -3,25 +3,15 @@
 
 mod common;
 
+use common::{create_linode, event_actions, last_body, last_line};
 use linode::api::images::{CreateImage, ImageStatus, ImageUpdate};
 use linode::api::linode::{
     BackupType, ConfigDevice, ConfigUpdate, CreateDisk, CreateInstance, CreateStackScript,
-    DiskUpdate, Filesystem, Instance, InstanceStatus, RebuildInstance, ResizeInstance,
-    StackScriptUpdate,
+    DiskUpdate, Filesystem, InstanceStatus, RebuildInstance, ResizeInstance, StackScriptUpdate,
 };
 use linode::api::networking::IpAssignment;
-use linode::{ChildId, Client, Error, ExposeSecret};
-use linode_sandbox::Sandbox;
+use linode::{ChildId, Error, ExposeSecret};
 use serde_json::json;
-
-async fn create(client: &Client, request: CreateInstance) -> Instance {
-    client
-        .linode()
-        .create_instance(request)
-        .await
-        .expect("created")
-        .instance
-}
 
 fn api_error(err: Error) -> (Option<u16>, Vec<(String, String)>) {
     let status = err.status();
@@ -33,23 +23,10 @@ fn api_error(err: Error) -> (Option<u16>, Vec<(String, String)>) {
     (status, fields)
 }
 
-fn last_body(sandbox: &Sandbox) -> serde_json::Value {
-    sandbox
-        .requests()
-        .pop()
-        .unwrap()
-        .json()
-        .unwrap_or(json!(null))
-}
-
-fn last_line(sandbox: &Sandbox) -> String {
-    common::line(&sandbox.requests().pop().unwrap())
-}
-
 #[tokio::test]
 async fn image_deploys_get_a_main_disk_a_swap_disk_and_a_profile_and_empty_ones_nothing() {
     let (sandbox, client) = common::setup().await;
-    let web = create(
+    let web = create_linode(
         &client,
         CreateInstance::from_image("us-east", "g6-standard-2", "linode/debian12").label("web"),
     )
@@ -86,7 +63,7 @@ async fn image_deploys_get_a_main_disk_a_swap_disk_and_a_profile_and_empty_ones_
     );
     assert_eq!(sandbox.disks(web.id).len(), 2);
 
-    let empty = create(&client, CreateInstance::empty("us-east", "g6-standard-2")).await;
+    let empty = create_linode(&client, CreateInstance::empty("us-east", "g6-standard-2")).await;
     assert_eq!(empty.status, InstanceStatus::Offline);
     assert!(empty.disks(&client).await.unwrap().is_empty());
     assert!(sandbox.configs(empty.id).is_empty());
@@ -151,9 +128,9 @@ async fn authorized_keys_come_as_keys_or_from_files_read_before_any_request() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("id_ed25519.pub");
     std::fs::write(&file, "ssh-ed25519 AAAAC3NzaFILE me@laptop\n").unwrap();
-    create(
+    create_linode(
         &client,
-        CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12")
+        common::debian_nanode("us-east")
             .authorized_keys(["ssh-rsa AAAAB3INLINE me@desk"])
             .authorized_key_files([&file]),
     )
@@ -170,10 +147,7 @@ async fn authorized_keys_come_as_keys_or_from_files_read_before_any_request() {
     let missing = dir.join("nope.pub");
     let err = client
         .linode()
-        .create_instance(
-            CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12")
-                .authorized_key_files([&missing]),
-        )
+        .create_instance(common::debian_nanode("us-east").authorized_key_files([&missing]))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidArgument { .. }));
@@ -184,37 +158,24 @@ async fn authorized_keys_come_as_keys_or_from_files_read_before_any_request() {
 
 #[tokio::test]
 async fn power_actions_move_through_their_states_and_refuse_what_makes_no_sense() {
-    let sandbox = Sandbox::builder().speed(1.0).start().await.unwrap();
-    let client = Client::builder(sandbox.token())
-        .base_url(sandbox.base_url())
-        .build()
-        .unwrap();
-    let linode = create(
-        &client,
-        CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12"),
-    )
-    .await;
-    assert_eq!(
-        sandbox.instance(linode.id).unwrap()["status"],
-        "provisioning"
-    );
+    let (sandbox, client) = common::setup_timed().await;
+    let linode = create_linode(&client, common::debian_nanode("us-east")).await;
+    let status = || sandbox.instance(linode.id).unwrap()["status"].clone();
+    assert_eq!(status(), "provisioning");
     // Booting a Linode that is being created is refused.
     let err = client.linode().boot(linode.id).await.unwrap_err();
     assert_eq!(err.status(), Some(400));
     sandbox.advance(std::time::Duration::from_secs(60));
-    assert_eq!(sandbox.instance(linode.id).unwrap()["status"], "running");
+    assert_eq!(status(), "running");
 
     linode.shutdown(&client).await.unwrap();
     assert_eq!(
         last_line(&sandbox),
         format!("POST /v4/linode/instances/{}/shutdown", linode.id)
     );
-    assert_eq!(
-        sandbox.instance(linode.id).unwrap()["status"],
-        "shutting_down"
-    );
+    assert_eq!(status(), "shutting_down");
     sandbox.advance(std::time::Duration::from_secs(10));
-    assert_eq!(sandbox.instance(linode.id).unwrap()["status"], "offline");
+    assert_eq!(status(), "offline");
     assert_eq!(
         client
             .linode()
@@ -232,19 +193,14 @@ async fn power_actions_move_through_their_states_and_refuse_what_makes_no_sense(
         .await
         .unwrap();
     assert_eq!(last_body(&sandbox), json!({"config_id": config}));
-    assert_eq!(sandbox.instance(linode.id).unwrap()["status"], "booting");
+    assert_eq!(status(), "booting");
     sandbox.advance(std::time::Duration::from_secs(10));
     linode.reboot(&client).await.unwrap();
-    assert_eq!(sandbox.instance(linode.id).unwrap()["status"], "rebooting");
+    assert_eq!(status(), "rebooting");
     sandbox.advance(std::time::Duration::from_secs(15));
-    assert_eq!(sandbox.instance(linode.id).unwrap()["status"], "running");
-    let actions: Vec<String> = sandbox
-        .events()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap().to_owned())
-        .collect();
+    assert_eq!(status(), "running");
     assert_eq!(
-        actions,
+        event_actions(&sandbox, ""),
         [
             "linode_create",
             "linode_boot",
@@ -258,7 +214,7 @@ async fn power_actions_move_through_their_states_and_refuse_what_makes_no_sense(
 #[tokio::test]
 async fn rebuild_replaces_the_disks_and_resize_changes_the_plan() {
     let (sandbox, client) = common::setup().await;
-    let linode = create(
+    let linode = create_linode(
         &client,
         CreateInstance::from_image("eu-west", "g6-standard-1", "linode/debian12"),
     )
@@ -325,7 +281,7 @@ async fn rebuild_replaces_the_disks_and_resize_changes_the_plan() {
 #[tokio::test]
 async fn disks_and_configs_are_collections_of_their_own() {
     let (sandbox, client) = common::setup().await;
-    let linode = create(&client, CreateInstance::empty("us-east", "g6-standard-1")).await;
+    let linode = create_linode(&client, CreateInstance::empty("us-east", "g6-standard-1")).await;
     let group = client.linode();
     let (disk, pass) = group
         .create_disk(linode.id, CreateDisk::new(4096).label("data"))
@@ -403,7 +359,7 @@ async fn disks_and_configs_are_collections_of_their_own() {
 #[tokio::test]
 async fn backups_snapshots_restores_and_instances_made_from_a_backup() {
     let (sandbox, client) = common::setup().await;
-    let linode = create(
+    let linode = create_linode(
         &client,
         CreateInstance::from_image("us-east", "g6-standard-1", "linode/debian12")
             .backups_enabled(true),
@@ -427,7 +383,7 @@ async fn backups_snapshots_restores_and_instances_made_from_a_backup() {
     assert_eq!(current.disks.len(), 2);
 
     // A new Linode from the snapshot gets its disks.
-    let restored = create(
+    let restored = create_linode(
         &client,
         CreateInstance::from_backup("us-east", "g6-standard-1", current.id),
     )
@@ -447,7 +403,7 @@ async fn backups_snapshots_restores_and_instances_made_from_a_backup() {
     assert_eq!(sandbox.instance(restored.id).unwrap()["status"], "running");
 
     // Restoring onto an existing Linode, overwriting its disks.
-    let target = create(
+    let target = create_linode(
         &client,
         CreateInstance::from_image("us-east", "g6-standard-1", "linode/ubuntu24.04"),
     )
@@ -469,7 +425,7 @@ async fn backups_snapshots_restores_and_instances_made_from_a_backup() {
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400));
-    let far = create(&client, CreateInstance::empty("eu-west", "g6-standard-1")).await;
+    let far = create_linode(&client, CreateInstance::empty("eu-west", "g6-standard-1")).await;
     let err = client
         .linode()
         .restore_backup(ChildId::new(linode.id, auto), far.id, true)
@@ -517,7 +473,7 @@ async fn stackscripts_list_mine_only_create_update_delete() {
     assert!(all.len() > 1);
     let mine = client.linode().stackscripts().mine_only().await.unwrap();
     assert_eq!(
-        sandbox.requests().pop().unwrap().header("x-filter"),
+        common::last_filter(&sandbox).as_deref(),
         Some(r#"{"mine":true}"#)
     );
     assert_eq!(mine.len(), 1);
@@ -566,7 +522,7 @@ async fn stackscripts_list_mine_only_create_update_delete() {
 #[tokio::test]
 async fn images_made_from_a_disk_take_its_label_and_join_the_list() {
     let (sandbox, client) = common::setup().await;
-    let linode = create(
+    let linode = create_linode(
         &client,
         CreateInstance::from_image("us-east", "g6-standard-1", "linode/debian12"),
     )
@@ -611,7 +567,7 @@ async fn images_made_from_a_disk_take_its_label_and_join_the_list() {
     );
 
     // It can be deployed like a public image.
-    let from_private = create(
+    let from_private = create_linode(
         &client,
         CreateInstance::from_image("us-east", "g6-standard-1", image.id.clone()),
     )
@@ -646,21 +602,9 @@ async fn images_made_from_a_disk_take_its_label_and_join_the_list() {
 #[tokio::test]
 async fn ips_are_listed_allocated_assigned_within_a_region_and_freed_with_their_linode() {
     let (sandbox, client) = common::setup().await;
-    let a = create(
-        &client,
-        CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12").label("a-1"),
-    )
-    .await;
-    let b = create(
-        &client,
-        CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12").label("b-1"),
-    )
-    .await;
-    let far = create(
-        &client,
-        CreateInstance::from_image("eu-west", "g6-nanode-1", "linode/debian12").label("far-1"),
-    )
-    .await;
+    let a = create_linode(&client, common::debian_nanode("us-east").label("a-1")).await;
+    let b = create_linode(&client, common::debian_nanode("us-east").label("b-1")).await;
+    let far = create_linode(&client, common::debian_nanode("eu-west").label("far-1")).await;
 
     let ips_a = a.ips(&client).await.unwrap();
     assert_eq!(
@@ -788,11 +732,7 @@ async fn ips_are_listed_allocated_assigned_within_a_region_and_freed_with_their_
 #[tokio::test]
 async fn ipv6_ranges_and_pools() {
     let (sandbox, client) = common::setup().await;
-    let linode = create(
-        &client,
-        CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12"),
-    )
-    .await;
+    let linode = create_linode(&client, common::debian_nanode("us-east")).await;
     let range = client
         .networking()
         .create_ipv6_range(linode.id, 64)

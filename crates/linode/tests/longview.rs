@@ -10,12 +10,14 @@ use serde_json::json;
 async fn clients_are_created_with_or_without_a_label() {
     let (sandbox, client) = common::setup().await;
     let unnamed = client.longview().create_client(None).await.unwrap();
-    let sent = sandbox.requests().pop().unwrap();
     assert_eq!(
-        (sent.method.as_str(), sent.path.as_str()),
-        ("POST", "/v4/longview/clients")
+        common::last_request(&sandbox),
+        (
+            "POST".into(),
+            "/v4/longview/clients".into(),
+            Some(json!({}))
+        )
     );
-    assert_eq!(sent.json().unwrap(), json!({}));
     assert_eq!(unnamed.label, format!("longview{}", unnamed.id));
     assert_eq!(unnamed.api_key.expose_secret().len(), 35);
     assert_eq!(unnamed.install_code.len(), 35);
@@ -26,10 +28,7 @@ async fn clients_are_created_with_or_without_a_label() {
         .create_client(Some("db-monitor"))
         .await
         .unwrap();
-    assert_eq!(
-        sandbox.requests().pop().unwrap().json().unwrap(),
-        json!({"label": "db-monitor"})
-    );
+    assert_eq!(common::last_body(&sandbox), json!({"label": "db-monitor"}));
     assert_eq!(named.label, "db-monitor");
     let kept = sandbox.with_account(|a| a.longview_clients.get(named.id).cloned().unwrap());
     assert_eq!(kept["label"], "db-monitor");
@@ -45,16 +44,13 @@ async fn clients_are_created_with_or_without_a_label() {
         .unwrap();
     assert_eq!(found.len(), 1);
     assert_eq!(
-        sandbox.requests().pop().unwrap().header("x-filter"),
+        common::last_filter(&sandbox).as_deref(),
         Some(r#"{"label":"db-monitor"}"#)
     );
 
     named.label = "db-watch".into();
     named.save(&client).await.unwrap();
-    assert_eq!(
-        sandbox.requests().pop().unwrap().json().unwrap(),
-        json!({"label": "db-watch"})
-    );
+    assert_eq!(common::last_body(&sandbox), json!({"label": "db-watch"}));
     assert_eq!(
         client.longview().client(named.id).await.unwrap().label,
         "db-watch"
@@ -77,17 +73,12 @@ async fn clients_are_created_with_or_without_a_label() {
     let id = named.id;
     named.delete(&client).await.unwrap();
     assert_eq!(
-        common::lines(&sandbox).last().unwrap(),
-        &format!("DELETE /v4/longview/clients/{id}")
+        common::last_line(&sandbox),
+        format!("DELETE /v4/longview/clients/{id}")
     );
     assert_eq!(sandbox.with_account(|a| a.longview_clients.len()), 1);
-    let actions: Vec<_> = sandbox
-        .events()
-        .iter()
-        .map(|e| e["action"].clone())
-        .collect();
     assert_eq!(
-        actions,
+        common::event_actions(&sandbox, ""),
         [
             "longviewclient_create",
             "longviewclient_create",
@@ -114,7 +105,7 @@ async fn subscriptions_list_and_load() {
     );
     let ten = client.longview().subscription("longview-10").await.unwrap();
     assert_eq!(
-        common::lines(&sandbox).last().unwrap(),
+        common::last_line(&sandbox),
         "GET /v4/longview/subscriptions/longview-10"
     );
     assert_eq!(ten.clients_included, 10);

@@ -2,10 +2,11 @@
 
 mod common;
 
-use linode::api::linode::{CreateInstance, Instance};
+use common::{assert_raw_refusals, event_actions, last_request, post_raw, refusal};
+use linode::api::linode::Instance;
 use linode::api::nodebalancers::{
     Algorithm, ConfigSettings, CreateNode, CreateNodeBalancer, HealthCheck, NodeBalancer,
-    NodeBalancerUpdate, NodeId, NodeMode, NodeStatus, NodeUpdate, Protocol,
+    NodeBalancerConfig, NodeBalancerUpdate, NodeId, NodeMode, NodeStatus, NodeUpdate, Protocol,
 };
 use linode::{Client, Error};
 use linode_sandbox::Sandbox;
@@ -14,43 +15,36 @@ use serde_json::json;
 const CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
 
-fn refusal(err: &Error) -> (u16, Option<&str>, &str) {
-    match err {
-        Error::Api { status, errors, .. } => (
-            *status,
-            errors[0].field.as_deref(),
-            errors[0].reason.as_str(),
-        ),
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
-
-fn last(sandbox: &Sandbox) -> (String, String, Option<serde_json::Value>) {
-    let sent = sandbox.requests().pop().unwrap();
-    (sent.method.clone(), sent.path.clone(), sent.json())
-}
-
+/// The actions of the NodeBalancer events, oldest first.
 fn actions(sandbox: &Sandbox) -> Vec<String> {
-    sandbox
-        .events()
-        .iter()
-        .filter_map(|e| e["action"].as_str().map(str::to_owned))
-        .filter(|a| a.starts_with("nodebalancer"))
-        .collect()
+    event_actions(sandbox, "nodebalancer")
+}
+
+/// A NodeBalancer in us-east, named by the API.
+async fn nodebalancer(client: &Client) -> NodeBalancer {
+    client
+        .nodebalancers()
+        .create(CreateNodeBalancer::in_region("us-east"))
+        .await
+        .unwrap()
+}
+
+/// A config of NodeBalancer `nb` on `port`, with the default settings.
+async fn config(client: &Client, nb: u64, port: u16) -> NodeBalancerConfig {
+    client
+        .nodebalancers()
+        .create_config(nb, &ConfigSettings::new(port))
+        .await
+        .unwrap()
 }
 
 /// A running Linode with a private address, and that address.
 async fn backend(client: &Client, region: &str, label: &str) -> (Instance, String) {
-    let linode = client
-        .linode()
-        .create_instance(
-            CreateInstance::from_image(region, "g6-nanode-1", "linode/debian12")
-                .label(label)
-                .private_ip(true),
-        )
-        .await
-        .unwrap()
-        .instance;
+    let linode = common::create_linode(
+        client,
+        common::debian_nanode(region).label(label).private_ip(true),
+    )
+    .await;
     let private = linode
         .ipv4
         .iter()
@@ -74,7 +68,7 @@ async fn create_list_save_and_delete_a_nodebalancer() {
         .await
         .unwrap();
     assert_eq!(
-        last(&sandbox),
+        last_request(&sandbox),
         (
             "POST".into(),
             "/v4/nodebalancers".into(),
@@ -97,7 +91,10 @@ async fn create_list_save_and_delete_a_nodebalancer() {
         .create(CreateNodeBalancer::in_region("eu-west"))
         .await
         .unwrap();
-    assert_eq!(last(&sandbox).2.unwrap(), json!({"region": "eu-west"}));
+    assert_eq!(
+        last_request(&sandbox).2.unwrap(),
+        json!({"region": "eu-west"})
+    );
     assert_eq!(unnamed.label, format!("nodebalancer{}", unnamed.id));
 
     let in_us = client
@@ -112,7 +109,7 @@ async fn create_list_save_and_delete_a_nodebalancer() {
     assert_eq!(in_us.len(), 1);
     assert_eq!(in_us[0].id, nb.id);
     assert_eq!(
-        sandbox.requests().pop().unwrap().header("x-filter"),
+        common::last_filter(&sandbox).as_deref(),
         Some(r#"{"region":"us-east"}"#)
     );
 
@@ -120,7 +117,7 @@ async fn create_list_save_and_delete_a_nodebalancer() {
     nb.label = "front-2".into();
     nb.client_conn_throttle = 0;
     nb.save(&client).await.unwrap();
-    let (method, path, body) = last(&sandbox);
+    let (method, path, body) = last_request(&sandbox);
     assert_eq!(
         (method.as_str(), path),
         ("PUT", format!("/v4/nodebalancers/{}", nb.id))
@@ -141,8 +138,8 @@ async fn create_list_save_and_delete_a_nodebalancer() {
     let id = nb.id;
     nb.delete(&client).await.unwrap();
     assert_eq!(
-        common::lines(&sandbox).last().unwrap(),
-        &format!("DELETE /v4/nodebalancers/{id}")
+        common::last_line(&sandbox),
+        format!("DELETE /v4/nodebalancers/{id}")
     );
     assert!(sandbox.nodebalancer(id).is_none());
     assert_eq!(
@@ -191,11 +188,7 @@ async fn bad_nodebalancers_are_refused() {
 #[tokio::test]
 async fn configs_have_unique_ports_and_https_needs_a_certificate() {
     let (sandbox, client) = common::setup().await;
-    let nb = client
-        .nodebalancers()
-        .create(CreateNodeBalancer::in_region("us-east"))
-        .await
-        .unwrap();
+    let nb = nodebalancer(&client).await;
     let web = client
         .nodebalancers()
         .create_config(
@@ -208,7 +201,7 @@ async fn configs_have_unique_ports_and_https_needs_a_certificate() {
         )
         .await
         .unwrap();
-    let (method, path, body) = last(&sandbox);
+    let (method, path, body) = last_request(&sandbox);
     assert_eq!(
         (method.as_str(), path),
         ("POST", format!("/v4/nodebalancers/{}/configs", nb.id))
@@ -246,7 +239,7 @@ async fn configs_have_unique_ports_and_https_needs_a_certificate() {
         .create_config(nb.id, &ConfigSettings::new(443).https(CERT, KEY))
         .await
         .unwrap();
-    let sent = last(&sandbox).2.unwrap();
+    let sent = last_request(&sandbox).2.unwrap();
     assert_eq!(sent["ssl_cert"], CERT);
     assert_eq!(sent["ssl_key"], KEY);
     assert_eq!(tls.protocol, Protocol::Https);
@@ -259,7 +252,7 @@ async fn configs_have_unique_ports_and_https_needs_a_certificate() {
     let mut tls = client.nodebalancers().config(nb.id, tls.id).await.unwrap();
     tls.check_attempts = 4;
     tls.save(&client).await.unwrap();
-    let (method, path, body) = last(&sandbox);
+    let (method, path, body) = last_request(&sandbox);
     assert_eq!(
         (method.as_str(), path),
         (
@@ -307,59 +300,43 @@ async fn configs_have_unique_ports_and_https_needs_a_certificate() {
 #[tokio::test]
 async fn the_sandbox_checks_config_fields() {
     let (sandbox, client) = common::setup().await;
-    let nb = client
-        .nodebalancers()
-        .create(CreateNodeBalancer::in_region("us-east"))
-        .await
-        .unwrap();
-    let http = reqwest::Client::new();
-    let url = format!("{}/v4/nodebalancers/{}/configs", sandbox.base_url(), nb.id);
-    for (body, field) in [
-        (json!({"port": 0}), "port"),
-        (json!({"port": 65536}), "port"),
-        (json!({"port": 81, "protocol": "udp"}), "protocol"),
-        (json!({"port": 82, "algorithm": "random"}), "algorithm"),
-        (
-            json!({"port": 83, "ssl_cert": CERT, "ssl_key": KEY}),
-            "ssl_cert",
-        ),
-        (
-            json!({"port": 84, "protocol": "https", "ssl_cert": "junk", "ssl_key": KEY}),
-            "ssl_cert",
-        ),
-        (json!({"port": 85, "check_timeout": 31}), "check_timeout"),
-        (
-            json!({"port": 86, "check_interval": 5, "check_timeout": 10}),
-            "check_interval",
-        ),
-        (
-            json!({"port": 87, "protocol": "tcp", "stickiness": "http_cookie"}),
-            "stickiness",
-        ),
-        (json!({"port": 88, "check_path": "/a b"}), "check_path"),
-    ] {
-        let res = http
-            .post(&url)
-            .bearer_auth(sandbox.token())
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 400, "{body}");
-        let answer: serde_json::Value = res.json().await.unwrap();
-        assert_eq!(answer["errors"][0]["field"], field, "{body}");
-    }
-    let res = http
-        .post(format!(
-            "{}/v4/nodebalancers/999/configs",
-            sandbox.base_url()
-        ))
-        .bearer_auth(sandbox.token())
-        .json(&json!({"port": 80}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 404);
+    let nb = nodebalancer(&client).await;
+    assert_raw_refusals(
+        &sandbox,
+        &format!("/v4/nodebalancers/{}/configs", nb.id),
+        [
+            (json!({"port": 0}), "port"),
+            (json!({"port": 65536}), "port"),
+            (json!({"port": 81, "protocol": "udp"}), "protocol"),
+            (json!({"port": 82, "algorithm": "random"}), "algorithm"),
+            (
+                json!({"port": 83, "ssl_cert": CERT, "ssl_key": KEY}),
+                "ssl_cert",
+            ),
+            (
+                json!({"port": 84, "protocol": "https", "ssl_cert": "junk", "ssl_key": KEY}),
+                "ssl_cert",
+            ),
+            (json!({"port": 85, "check_timeout": 31}), "check_timeout"),
+            (
+                json!({"port": 86, "check_interval": 5, "check_timeout": 10}),
+                "check_interval",
+            ),
+            (
+                json!({"port": 87, "protocol": "tcp", "stickiness": "http_cookie"}),
+                "stickiness",
+            ),
+            (json!({"port": 88, "check_path": "/a b"}), "check_path"),
+        ],
+    )
+    .await;
+    let (status, _) = post_raw(
+        &sandbox,
+        "/v4/nodebalancers/999/configs",
+        &json!({"port": 80}),
+    )
+    .await;
+    assert_eq!(status, 404);
 }
 
 #[tokio::test]
@@ -367,16 +344,8 @@ async fn nodes_are_private_addresses_of_linodes_in_the_same_region() {
     let (sandbox, client) = common::setup().await;
     let (_, here) = backend(&client, "us-east", "web-1").await;
     let (_, far) = backend(&client, "eu-west", "web-far").await;
-    let nb = client
-        .nodebalancers()
-        .create(CreateNodeBalancer::in_region("us-east"))
-        .await
-        .unwrap();
-    let config = client
-        .nodebalancers()
-        .create_config(nb.id, &ConfigSettings::new(80))
-        .await
-        .unwrap();
+    let nb = nodebalancer(&client).await;
+    let config = config(&client, nb.id, 80).await;
 
     let node = client
         .nodebalancers()
@@ -387,7 +356,7 @@ async fn nodes_are_private_addresses_of_linodes_in_the_same_region() {
         )
         .await
         .unwrap();
-    let (method, path, body) = last(&sandbox);
+    let (method, path, body) = last_request(&sandbox);
     assert_eq!(
         (method.as_str(), path),
         (
@@ -440,8 +409,8 @@ async fn nodes_are_private_addresses_of_linodes_in_the_same_region() {
     let id = NodeId::new(nb.id, config.id, node.id);
     let mut node = client.nodebalancers().node(id).await.unwrap();
     assert_eq!(
-        common::lines(&sandbox).last().unwrap(),
-        &format!(
+        common::last_line(&sandbox),
+        format!(
             "GET /v4/nodebalancers/{}/configs/{}/nodes/{}",
             nb.id, config.id, node.id
         )
@@ -449,7 +418,7 @@ async fn nodes_are_private_addresses_of_linodes_in_the_same_region() {
     node.mode = NodeMode::Drain;
     node.save(&client).await.unwrap();
     assert_eq!(
-        last(&sandbox).2.unwrap(),
+        last_request(&sandbox).2.unwrap(),
         json!({"address": format!("{here}:8080"), "label": "web-1", "weight": 50, "mode": "drain"})
     );
     assert_eq!(sandbox.nodebalancer_node(node.id).unwrap()["mode"], "drain");
@@ -498,21 +467,9 @@ async fn nodes_are_private_addresses_of_linodes_in_the_same_region() {
 async fn a_node_under_another_config_is_not_found_and_deleting_one_is_recorded() {
     let (sandbox, client) = common::setup().await;
     let (_, here) = backend(&client, "us-east", "web-1").await;
-    let nb = client
-        .nodebalancers()
-        .create(CreateNodeBalancer::in_region("us-east"))
-        .await
-        .unwrap();
-    let a = client
-        .nodebalancers()
-        .create_config(nb.id, &ConfigSettings::new(80))
-        .await
-        .unwrap();
-    let b = client
-        .nodebalancers()
-        .create_config(nb.id, &ConfigSettings::new(8080))
-        .await
-        .unwrap();
+    let nb = nodebalancer(&client).await;
+    let a = config(&client, nb.id, 80).await;
+    let b = config(&client, nb.id, 8080).await;
     let node = client
         .nodebalancers()
         .create_node(nb.id, a.id, &CreateNode::new(format!("{here}:80"), "web-1"))
@@ -563,7 +520,7 @@ async fn a_nodebalancer_can_be_created_with_its_configs_and_nodes() {
         .await
         .unwrap();
     assert_eq!(
-        last(&sandbox).2.unwrap(),
+        last_request(&sandbox).2.unwrap(),
         json!({"region": "us-east", "label": "front", "configs": [
             {"port": 80, "algorithm": "source",
              "nodes": [{"address": format!("{here}:80"), "label": "web-1", "weight": 10}]}

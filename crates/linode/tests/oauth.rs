@@ -10,15 +10,8 @@ mod oauth_web;
 use linode::api::account::CreateOAuthClient;
 use linode::api::linode::CreateInstance;
 use linode::login::{Access, LoginClient, OAuthScopes, ScopeFamily};
-use linode::{Client, Error, ExposeSecret, SecretString};
+use linode::{Error, ExposeSecret, SecretString};
 use linode_sandbox::Sandbox;
-
-fn client_with(sandbox: &Sandbox, token: &str) -> Client {
-    Client::builder(token)
-        .base_url(sandbox.base_url())
-        .build()
-        .unwrap()
-}
 
 fn query_of(url: &str) -> Vec<(String, String)> {
     url::Url::parse(url)
@@ -158,7 +151,7 @@ async fn authorize(
     sandbox: &Sandbox,
     scopes: &[OAuthScopes],
 ) -> (LoginClient, String, linode::api::account::NewOAuthClient) {
-    let admin = client_with(sandbox, sandbox.token());
+    let admin = common::client_with(sandbox, sandbox.token());
     let registered = admin
         .account()
         .create_oauth_client(CreateOAuthClient::new("cli", "http://127.0.0.1:9/cb"))
@@ -223,7 +216,7 @@ async fn codes_exchange_refresh_and_expire_with_the_login_client() {
     assert!(!shown.contains(token.access_token.expose_secret()));
 
     // The token works with its scopes: it may create a Linode, read but not change the account.
-    let user = client_with(&sandbox, token.access_token.expose_secret());
+    let user = common::client_with(&sandbox, token.access_token.expose_secret());
     user.linode()
         .create_instance(CreateInstance::empty("us-east", "g6-nanode-1"))
         .await
@@ -266,7 +259,7 @@ async fn codes_exchange_refresh_and_expire_with_the_login_client() {
         login.refresh(&refresh).await.is_err(),
         "refresh tokens are single-use"
     );
-    let renewed_user = client_with(&sandbox, renewed.access_token.expose_secret());
+    let renewed_user = common::client_with(&sandbox, renewed.access_token.expose_secret());
     assert_eq!(renewed_user.linode().instances().await.unwrap().len(), 1);
 
     // Tokens expire.
@@ -288,15 +281,11 @@ async fn logging_out_and_revoking_the_app_end_access() {
     let (login, code, registered) =
         authorize(&sandbox, &[OAuthScopes::read_only(ScopeFamily::Linodes)]).await;
     let token = login.finish_oauth(&code).await.unwrap();
-    let user = client_with(&sandbox, token.access_token.expose_secret());
+    let user = common::client_with(&sandbox, token.access_token.expose_secret());
     assert!(user.linode().instances().await.is_ok());
 
     login.expire_token(&token.access_token).await.unwrap();
-    let sent = sandbox.requests().pop().unwrap();
-    assert_eq!(
-        (sent.method.as_str(), sent.path.as_str()),
-        ("POST", "/oauth/revoke")
-    );
+    assert_eq!(common::last_line(&sandbox), "POST /oauth/revoke");
     assert_eq!(
         user.linode().instances().await.unwrap_err().status(),
         Some(401)
@@ -305,7 +294,7 @@ async fn logging_out_and_revoking_the_app_end_access() {
     // The user's list of authorized apps shows the client; revoking it ends its tokens.
     let code = authorize_again(&sandbox, &login).await;
     let token = login.finish_oauth(&code).await.unwrap();
-    let user = client_with(&sandbox, token.access_token.expose_secret());
+    let user = common::client_with(&sandbox, token.access_token.expose_secret());
     let mut apps = admin.profile().apps().await.unwrap();
     assert_eq!(apps.len(), 1);
     let app = apps.first().await.unwrap().unwrap().clone();
@@ -315,8 +304,8 @@ async fn logging_out_and_revoking_the_app_end_access() {
     assert_eq!(admin.profile().app(app.id).await.unwrap(), app);
     admin.profile().revoke_app(app.id).await.unwrap();
     assert_eq!(
-        common::lines(&sandbox).last().unwrap(),
-        &format!("DELETE /v4/profile/apps/{}", app.id)
+        common::last_line(&sandbox),
+        format!("DELETE /v4/profile/apps/{}", app.id)
     );
     assert_eq!(
         user.linode().instances().await.unwrap_err().status(),
@@ -384,7 +373,7 @@ async fn a_read_only_token_can_list_linodes_but_not_create_one() {
         )
         .await
         .unwrap();
-    let reader = client_with(&sandbox, pat.secret.expose_secret());
+    let reader = common::client_with(&sandbox, pat.secret.expose_secret());
     assert_eq!(reader.linode().instances().await.unwrap().len(), 2);
     let err = reader
         .linode()

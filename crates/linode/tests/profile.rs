@@ -8,7 +8,7 @@ use linode::api::profile::{
     CreateSshKey, CreateToken, LishAuthMethod, PersonalAccessToken, ProfileUpdate,
 };
 use linode::login::{Access, OAuthScopes, ScopeFamily};
-use linode::{Client, Error, ExposeSecret};
+use linode::{Error, ExposeSecret};
 use serde_json::json;
 
 const KEY: &str =
@@ -24,18 +24,17 @@ async fn profile_reads_and_saves() {
 
     profile.timezone = "Europe/Paris".into();
     profile.save(&client).await.unwrap();
-    let sent = sandbox.requests().pop().unwrap();
     assert_eq!(
-        (sent.method.as_str(), sent.path.as_str()),
-        ("PUT", "/v4/profile")
-    );
-    assert_eq!(
-        sent.json().unwrap(),
-        json!({
-            "email": "sandbox-user@example.com", "timezone": "Europe/Paris",
-            "email_notifications": true, "lish_auth_method": "password_keys",
-            "authorized_keys": []
-        })
+        common::last_request(&sandbox),
+        (
+            "PUT".into(),
+            "/v4/profile".into(),
+            Some(json!({
+                "email": "sandbox-user@example.com", "timezone": "Europe/Paris",
+                "email_notifications": true, "lish_auth_method": "password_keys",
+                "authorized_keys": []
+            }))
+        )
     );
     assert_eq!(profile.timezone, "Europe/Paris");
 
@@ -63,13 +62,6 @@ async fn profile_reads_and_saves() {
     assert_eq!(err.field_errors()[0].field.as_deref(), Some("email"));
 }
 
-fn client_with(sandbox: &linode_sandbox::Sandbox, token: &str) -> Client {
-    Client::builder(token)
-        .base_url(sandbox.base_url())
-        .build()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_token_is_shown_once_and_works_with_exactly_its_scopes_until_revoked() {
     let (sandbox, client) = common::setup().await;
@@ -87,18 +79,17 @@ async fn a_token_is_shown_once_and_works_with_exactly_its_scopes_until_revoked()
         )
         .await
         .unwrap();
-    let sent = sandbox.requests().pop().unwrap();
     assert_eq!(
-        (sent.method.as_str(), sent.path.as_str()),
-        ("POST", "/v4/profile/tokens")
-    );
-    assert_eq!(
-        sent.json().unwrap(),
-        json!({
-            "label": "ci-readonly",
-            "expiry": linode::timestamp::format(&expiry),
-            "scopes": "linodes:read_only"
-        })
+        common::last_request(&sandbox),
+        (
+            "POST".into(),
+            "/v4/profile/tokens".into(),
+            Some(json!({
+                "label": "ci-readonly",
+                "expiry": linode::timestamp::format(&expiry),
+                "scopes": "linodes:read_only"
+            }))
+        )
     );
     let secret = created.secret.expose_secret().to_owned();
     assert_eq!(secret.len(), 64);
@@ -127,7 +118,7 @@ async fn a_token_is_shown_once_and_works_with_exactly_its_scopes_until_revoked()
     assert_eq!(kept["label"], "ci-readonly");
 
     // The token authenticates with exactly its scopes.
-    let limited = client_with(&sandbox, &secret);
+    let limited = common::client_with(&sandbox, &secret);
     sandbox.seed_instances(2);
     assert_eq!(limited.linode().instances().await.unwrap().len(), 2);
     let err = limited
@@ -162,10 +153,7 @@ async fn a_token_is_shown_once_and_works_with_exactly_its_scopes_until_revoked()
 
     record.label = "ci".into();
     record.save(&client).await.unwrap();
-    assert_eq!(
-        sandbox.requests().pop().unwrap().json().unwrap(),
-        json!({"label": "ci"})
-    );
+    assert_eq!(common::last_body(&sandbox), json!({"label": "ci"}));
     assert_eq!(record.label, "ci");
     let by_label = client
         .profile()
@@ -177,8 +165,8 @@ async fn a_token_is_shown_once_and_works_with_exactly_its_scopes_until_revoked()
 
     record.revoke(&client).await.unwrap();
     assert_eq!(
-        common::lines(&sandbox).last().unwrap(),
-        &format!("DELETE /v4/profile/tokens/{}", created.token.id)
+        common::last_line(&sandbox),
+        format!("DELETE /v4/profile/tokens/{}", created.token.id)
     );
     let err = limited.linode().instances().await.unwrap_err();
     assert_eq!(err.status(), Some(401));
@@ -188,12 +176,7 @@ async fn a_token_is_shown_once_and_works_with_exactly_its_scopes_until_revoked()
 
 #[tokio::test]
 async fn tokens_expire_and_scopes_cannot_exceed_the_caller() {
-    let sandbox = linode_sandbox::Sandbox::builder()
-        .speed(1.0)
-        .start()
-        .await
-        .unwrap();
-    let client = client_with(&sandbox, sandbox.token());
+    let (sandbox, client) = common::setup_timed().await;
     let soon = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
     let soon =
         time::PrimitiveDateTime::new(soon.date(), soon.time().replace_nanosecond(0).unwrap());
@@ -206,7 +189,7 @@ async fn tokens_expire_and_scopes_cannot_exceed_the_caller() {
         full.token.scopes.is_all(),
         "no scopes means the caller's: *"
     );
-    let short = client_with(&sandbox, full.secret.expose_secret());
+    let short = common::client_with(&sandbox, full.secret.expose_secret());
     assert!(short.account().get().await.is_ok());
 
     // A token limited to Linodes may create one limited to reading them, not more.
@@ -218,7 +201,7 @@ async fn tokens_expire_and_scopes_cannot_exceed_the_caller() {
         ]))
         .await
         .unwrap();
-    let rw_client = client_with(&sandbox, rw.secret.expose_secret());
+    let rw_client = common::client_with(&sandbox, rw.secret.expose_secret());
     let narrower = rw_client
         .profile()
         .create_token(
@@ -267,14 +250,13 @@ async fn ssh_keys_are_validated_added_renamed_and_deleted() {
         .create_ssh_key(CreateSshKey::new(KEY).label("laptop"))
         .await
         .unwrap();
-    let sent = sandbox.requests().pop().unwrap();
     assert_eq!(
-        (sent.method.as_str(), sent.path.as_str()),
-        ("POST", "/v4/profile/sshkeys")
-    );
-    assert_eq!(
-        sent.json().unwrap(),
-        json!({"ssh_key": KEY, "label": "laptop"})
+        common::last_request(&sandbox),
+        (
+            "POST".into(),
+            "/v4/profile/sshkeys".into(),
+            Some(json!({"ssh_key": KEY, "label": "laptop"}))
+        )
     );
     assert_eq!(key.ssh_key, KEY);
     assert_eq!(
@@ -284,10 +266,7 @@ async fn ssh_keys_are_validated_added_renamed_and_deleted() {
 
     key.label = "work laptop".into();
     key.save(&client).await.unwrap();
-    assert_eq!(
-        sandbox.requests().pop().unwrap().json().unwrap(),
-        json!({"label": "work laptop"})
-    );
+    assert_eq!(common::last_body(&sandbox), json!({"label": "work laptop"}));
     assert_eq!(
         client.profile().ssh_key(key.id).await.unwrap().label,
         "work laptop"
@@ -317,17 +296,12 @@ async fn ssh_keys_are_validated_added_renamed_and_deleted() {
     let id = key.id;
     key.delete(&client).await.unwrap();
     assert_eq!(
-        common::lines(&sandbox).last().unwrap(),
-        &format!("DELETE /v4/profile/sshkeys/{id}")
+        common::last_line(&sandbox),
+        format!("DELETE /v4/profile/sshkeys/{id}")
     );
     assert!(sandbox.with_account(|a| a.ssh_keys.is_empty()));
-    let actions: Vec<_> = sandbox
-        .events()
-        .iter()
-        .map(|e| e["action"].clone())
-        .collect();
     assert_eq!(
-        actions,
+        common::event_actions(&sandbox, ""),
         [
             "user_ssh_key_add",
             "user_ssh_key_update",

@@ -32,7 +32,7 @@ async fn setup() -> (Sandbox, Client) {
 }
 
 fn nanode(label: &str) -> CreateInstance {
-    CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12").label(label)
+    common::debian_nanode("us-east").label(label)
 }
 
 const REGION: &str = "/regions/us-east";
@@ -297,26 +297,13 @@ async fn dropping_a_call_that_is_backing_off_stops_its_attempts() {
 
 #[tokio::test]
 async fn a_list_claiming_absurdly_many_results_is_refused_not_allocated() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let body =
-            r#"{"data":[{"id":"us-east"}],"page":1,"pages":2,"results":18446744073709551615}"#;
-        let answer = format!(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-            body.len()
-        );
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let mut buf = [0u8; 4096];
-            let _ = socket.read(&mut buf).await;
-            let _ = socket.write_all(answer.as_bytes()).await;
-        }
-    });
-    let client = Client::builder("t")
-        .base_url(format!("http://{addr}"))
-        .build()
-        .unwrap();
+    let body = r#"{"data":[{"id":"us-east"}],"page":1,"pages":2,"results":18446744073709551615}"#;
+    let url = common::raw_server(format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    ))
+    .await;
+    let client = Client::builder("t").base_url(url).build().unwrap();
     let err = client.regions().list().send().await.err().unwrap();
     assert!(
         matches!(&err, Error::UnexpectedResponse { status: 200, json_path: Some(p), .. } if p == "results"),

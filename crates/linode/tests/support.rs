@@ -18,18 +18,17 @@ async fn a_ticket_about_a_linode_is_opened_answered_and_closed() {
         )
         .await
         .unwrap();
-    let sent = sandbox.requests().pop().unwrap();
     assert_eq!(
-        (sent.method.as_str(), sent.path.as_str()),
-        ("POST", "/v4/support/tickets")
-    );
-    assert_eq!(
-        sent.json().unwrap(),
-        json!({
-            "summary": "Cannot boot",
-            "description": "It will not boot since this morning.",
-            "linode_id": linode
-        })
+        common::last_request(&sandbox),
+        (
+            "POST".into(),
+            "/v4/support/tickets".into(),
+            Some(json!({
+                "summary": "Cannot boot",
+                "description": "It will not boot since this morning.",
+                "linode_id": linode
+            }))
+        )
     );
     assert_eq!(ticket.status, TicketStatus::New);
     let entity = ticket.entity.as_ref().unwrap();
@@ -45,14 +44,13 @@ async fn a_ticket_about_a_linode_is_opened_answered_and_closed() {
         .reply(ticket.id, "It still does not boot.")
         .await
         .unwrap();
-    let sent = sandbox.requests().pop().unwrap();
     assert_eq!(
-        sent.path,
-        format!("/v4/support/tickets/{}/replies", ticket.id)
-    );
-    assert_eq!(
-        sent.json().unwrap(),
-        json!({"description": "It still does not boot."})
+        common::last_request(&sandbox),
+        (
+            "POST".into(),
+            format!("/v4/support/tickets/{}/replies", ticket.id),
+            Some(json!({"description": "It still does not boot."}))
+        )
     );
     assert!(!reply.from_linode);
     let replies = client
@@ -79,8 +77,8 @@ async fn a_ticket_about_a_linode_is_opened_answered_and_closed() {
 
     client.support().close_ticket(ticket.id).await.unwrap();
     assert_eq!(
-        common::lines(&sandbox).last().unwrap(),
-        &format!("POST /v4/support/tickets/{}/close", ticket.id)
+        common::last_line(&sandbox),
+        format!("POST /v4/support/tickets/{}/close", ticket.id)
     );
     let closed = client.support().ticket(ticket.id).await.unwrap();
     assert_eq!(closed.status, TicketStatus::Closed);
@@ -94,12 +92,10 @@ async fn a_ticket_about_a_linode_is_opened_answered_and_closed() {
     assert_eq!(err.status(), Some(400));
     let err = client.support().close_ticket(ticket.id).await.unwrap_err();
     assert_eq!(err.status(), Some(400));
-    let actions: Vec<_> = sandbox
-        .events()
-        .iter()
-        .map(|e| e["action"].clone())
-        .collect();
-    assert_eq!(actions, ["ticket_create", "ticket_update", "ticket_update"]);
+    assert_eq!(
+        common::event_actions(&sandbox, ""),
+        ["ticket_create", "ticket_update", "ticket_update"]
+    );
 }
 
 #[tokio::test]

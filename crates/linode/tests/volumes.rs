@@ -5,45 +5,15 @@ mod common;
 
 use std::time::Duration;
 
-use linode::api::linode::{CreateInstance, Instance};
+use common::{assert_raw_refusals, empty_linode, event_actions, last_request, refusal};
+use linode::Error;
 use linode::api::volumes::{CreateVolume, Volume, VolumeStatus, VolumeUpdate};
-use linode::{Client, Error};
 use linode_sandbox::Sandbox;
 use serde_json::json;
 
-async fn linode(client: &Client, region: &str, label: &str) -> Instance {
-    client
-        .linode()
-        .create_instance(CreateInstance::empty(region, "g6-nanode-1").label(label))
-        .await
-        .unwrap()
-        .instance
-}
-
-/// The status, field and reason of an API refusal.
-fn refusal(err: &Error) -> (u16, Option<&str>, &str) {
-    match err {
-        Error::Api { status, errors, .. } => (
-            *status,
-            errors[0].field.as_deref(),
-            errors[0].reason.as_str(),
-        ),
-        other => panic!("expected an API error, got {other:?}"),
-    }
-}
-
-fn last_body(sandbox: &Sandbox) -> (String, String, Option<serde_json::Value>) {
-    let sent = sandbox.requests().pop().unwrap();
-    (sent.method.clone(), sent.path.clone(), sent.json())
-}
-
+/// The actions of the volume events, oldest first.
 fn actions(sandbox: &Sandbox) -> Vec<String> {
-    sandbox
-        .events()
-        .iter()
-        .filter_map(|e| e["action"].as_str().map(str::to_owned))
-        .filter(|a| a.starts_with("volume_"))
-        .collect()
+    event_actions(sandbox, "volume_")
 }
 
 #[tokio::test]
@@ -55,7 +25,7 @@ async fn create_in_a_region_sends_the_default_size_and_the_sandbox_keeps_it() {
         .await
         .unwrap();
     assert_eq!(
-        last_body(&sandbox),
+        last_request(&sandbox),
         (
             "POST".to_owned(),
             "/v4/volumes".to_owned(),
@@ -79,22 +49,22 @@ async fn create_in_a_region_sends_the_default_size_and_the_sandbox_keeps_it() {
     let loaded = client.volumes().get(volume.id).await.unwrap();
     assert_eq!(loaded.status, VolumeStatus::Active);
     assert_eq!(
-        common::lines(&sandbox).last().unwrap(),
-        &format!("GET /v4/volumes/{}", volume.id)
+        common::last_line(&sandbox),
+        format!("GET /v4/volumes/{}", volume.id)
     );
 }
 
 #[tokio::test]
 async fn create_attached_to_a_linode_takes_its_region_and_shows_in_its_volumes() {
     let (sandbox, client) = common::setup().await;
-    let web = linode(&client, "eu-west", "web-1").await;
+    let web = empty_linode(&client, "eu-west", "web-1").await;
     let volume = client
         .volumes()
         .create(CreateVolume::attached_to("logs", web.id).size(100))
         .await
         .unwrap();
     assert_eq!(
-        last_body(&sandbox).2.unwrap(),
+        last_request(&sandbox).2.unwrap(),
         json!({"label": "logs", "size": 100, "linode_id": web.id})
     );
     assert_eq!(volume.region.id(), "eu-west");
@@ -111,8 +81,8 @@ async fn create_attached_to_a_linode_takes_its_region_and_shows_in_its_volumes()
     assert_eq!(attached.len(), 1);
     assert_eq!(attached.only().await.unwrap().id, volume.id);
     assert_eq!(
-        common::lines(&sandbox).last().unwrap(),
-        &format!(
+        common::last_line(&sandbox),
+        format!(
             "GET /v4/linode/instances/{}/volumes?page=1&page_size=100",
             web.id
         )
@@ -159,7 +129,7 @@ async fn save_sends_label_and_tags_only() {
     volume.label = "new-name".into();
     volume.tags = vec!["kept".into()];
     volume.save(&client).await.unwrap();
-    let (method, path, body) = last_body(&sandbox);
+    let (method, path, body) = last_request(&sandbox);
     assert_eq!(
         (method.as_str(), path),
         ("PUT", format!("/v4/volumes/{}", volume.id))
@@ -182,13 +152,16 @@ async fn save_sends_label_and_tags_only() {
         .await
         .unwrap();
     assert_eq!(updated.tags, ["a-tag"]);
-    assert_eq!(last_body(&sandbox).2.unwrap(), json!({"tags": ["a-tag"]}));
+    assert_eq!(
+        last_request(&sandbox).2.unwrap(),
+        json!({"tags": ["a-tag"]})
+    );
 }
 
 #[tokio::test]
 async fn attach_detach_and_delete_follow_the_api_rules() {
     let (sandbox, client) = common::setup().await;
-    let web = linode(&client, "us-east", "web-1").await;
+    let web = empty_linode(&client, "us-east", "web-1").await;
     let volume = client
         .volumes()
         .create(CreateVolume::in_region("data", "us-east"))
@@ -196,7 +169,7 @@ async fn attach_detach_and_delete_follow_the_api_rules() {
         .unwrap();
 
     let attached = client.volumes().attach(volume.id, web.id).await.unwrap();
-    let (method, path, body) = last_body(&sandbox);
+    let (method, path, body) = last_request(&sandbox);
     assert_eq!(
         (method.as_str(), path),
         ("POST", format!("/v4/volumes/{}/attach", volume.id))
@@ -218,7 +191,7 @@ async fn attach_detach_and_delete_follow_the_api_rules() {
     assert!(sandbox.volume(volume.id).is_some());
 
     client.volumes().detach(volume.id).await.unwrap();
-    let (method, path, _) = last_body(&sandbox);
+    let (method, path, _) = last_request(&sandbox);
     assert_eq!(
         (method.as_str(), path),
         ("POST", format!("/v4/volumes/{}/detach", volume.id))
@@ -229,8 +202,8 @@ async fn attach_detach_and_delete_follow_the_api_rules() {
 
     client.volumes().delete(volume.id).await.unwrap();
     assert_eq!(
-        common::lines(&sandbox).last().unwrap(),
-        &format!("DELETE /v4/volumes/{}", volume.id)
+        common::last_line(&sandbox),
+        format!("DELETE /v4/volumes/{}", volume.id)
     );
     assert!(sandbox.volume(volume.id).is_none());
     assert!(
@@ -262,7 +235,7 @@ async fn attach_detach_and_delete_follow_the_api_rules() {
 #[tokio::test]
 async fn a_volume_in_another_region_cannot_be_attached() {
     let (sandbox, client) = common::setup().await;
-    let far = linode(&client, "ap-south", "far-away").await;
+    let far = empty_linode(&client, "ap-south", "far-away").await;
     let volume = client
         .volumes()
         .create(CreateVolume::in_region("data", "us-east"))
@@ -287,7 +260,7 @@ async fn a_volume_in_another_region_cannot_be_attached() {
 #[tokio::test]
 async fn deleting_a_linode_detaches_its_volumes() {
     let (sandbox, client) = common::setup().await;
-    let web = linode(&client, "us-east", "doomed").await;
+    let web = empty_linode(&client, "us-east", "doomed").await;
     let volume = client
         .volumes()
         .create(CreateVolume::attached_to("survivor", web.id))
@@ -313,7 +286,7 @@ async fn resize_only_grows_and_clone_copies_size_and_region() {
         .await
         .unwrap();
     let grown = client.volumes().resize(volume.id, 50).await.unwrap();
-    let (method, path, body) = last_body(&sandbox);
+    let (method, path, body) = last_request(&sandbox);
     assert_eq!(
         (method.as_str(), path),
         ("POST", format!("/v4/volumes/{}/resize", volume.id))
@@ -332,7 +305,7 @@ async fn resize_only_grows_and_clone_copies_size_and_region() {
         .clone_volume(volume.id, "data-copy")
         .await
         .unwrap();
-    let (method, path, body) = last_body(&sandbox);
+    let (method, path, body) = last_request(&sandbox);
     assert_eq!(
         (method.as_str(), path),
         ("POST", format!("/v4/volumes/{}/clone", volume.id))
@@ -389,45 +362,33 @@ async fn bad_requests_get_field_errors_and_bad_arguments_are_caught_first() {
 #[tokio::test]
 async fn the_sandbox_refuses_sizes_out_of_range_and_a_missing_place() {
     let sandbox = Sandbox::start().await.unwrap();
-    let http = reqwest::Client::new();
-    let url = format!("{}/v4/volumes", sandbox.base_url());
-    for (body, field) in [
-        (
-            json!({"label": "big", "region": "us-east", "size": 10241}),
-            "size",
-        ),
-        (
-            json!({"label": "small", "region": "us-east", "size": 9}),
-            "size",
-        ),
-        (json!({"label": "nowhere"}), "region"),
-        (json!({"region": "us-east"}), "label"),
-        (
-            json!({"label": "x1", "region": "us-east", "config_id": 5}),
-            "config_id",
-        ),
-    ] {
-        let res = http
-            .post(&url)
-            .bearer_auth(sandbox.token())
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 400, "{body}");
-        let answer: serde_json::Value = res.json().await.unwrap();
-        assert_eq!(answer["errors"][0]["field"], field, "{body}");
-    }
+    assert_raw_refusals(
+        &sandbox,
+        "/v4/volumes",
+        [
+            (
+                json!({"label": "big", "region": "us-east", "size": 10241}),
+                "size",
+            ),
+            (
+                json!({"label": "small", "region": "us-east", "size": 9}),
+                "size",
+            ),
+            (json!({"label": "nowhere"}), "region"),
+            (json!({"region": "us-east"}), "label"),
+            (
+                json!({"label": "x1", "region": "us-east", "config_id": 5}),
+                "config_id",
+            ),
+        ],
+    )
+    .await;
     assert_eq!(sandbox.events().len(), 0);
 }
 
 #[tokio::test]
 async fn creating_and_resizing_take_time_at_speed_one() {
-    let sandbox = Sandbox::builder().speed(1.0).start().await.unwrap();
-    let client = Client::builder(sandbox.token())
-        .base_url(sandbox.base_url())
-        .build()
-        .unwrap();
+    let (sandbox, client) = common::setup_timed().await;
     let volume = client
         .volumes()
         .create(CreateVolume::in_region("slow", "us-east"))

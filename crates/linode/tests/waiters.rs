@@ -9,22 +9,11 @@ use linode::api::images::{CreateImage, ImageStatus};
 use linode::api::linode::{CreateDisk, CreateInstance, DiskStatus, Instance, InstanceStatus};
 use linode::api::volumes::{CreateVolume, VolumeStatus};
 use linode::events::{EventPoller, EventStatus, Wait};
-use linode::{ChildId, Client, Error, Lazy};
-use linode_sandbox::Sandbox;
+use linode::{ChildId, Error, Lazy};
 use tokio::time::Instant;
 
-/// A sandbox whose actions take real durations (create 20 s, boot 10 s) on the paused clock.
-async fn timed() -> (Sandbox, Client) {
-    let sandbox = Sandbox::builder().speed(1.0).start().await.unwrap();
-    let client = Client::builder(sandbox.token())
-        .base_url(sandbox.base_url())
-        .build()
-        .unwrap();
-    (sandbox, client)
-}
-
 fn debian(label: &str) -> CreateInstance {
-    CreateInstance::from_image("us-east", "g6-nanode-1", "linode/debian12").label(label)
+    common::debian_nanode("us-east").label(label)
 }
 
 fn every_second(timeout: u64) -> Wait {
@@ -32,40 +21,40 @@ fn every_second(timeout: u64) -> Wait {
         .poll_interval(Duration::from_secs(1), Duration::from_secs(1))
 }
 
+/// Runs `wait` and checks it took between `at_least` and one poll more.
+async fn within<T>(at_least: u64, wait: impl std::future::Future<Output = linode::Result<T>>) -> T {
+    let started = Instant::now();
+    let value = wait.await.unwrap();
+    let waited = started.elapsed();
+    let low = Duration::from_secs(at_least);
+    assert!(
+        waited >= low && waited <= low + Duration::from_secs(1),
+        "{waited:?} for {at_least} s"
+    );
+    value
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_wait_returns_as_soon_as_the_state_is_reached() {
-    let (_sandbox, client) = timed().await;
-    let created = client
-        .linode()
-        .create_instance(debian("patient"))
-        .await
-        .unwrap()
-        .instance;
+    let (_sandbox, client) = common::setup_timed().await;
+    let created = common::create_linode(&client, debian("patient")).await;
     assert_eq!(created.status, InstanceStatus::Provisioning);
-    let started = Instant::now();
-    let running = client
-        .linode()
-        .wait_for_status(created.id, InstanceStatus::Running, every_second(120))
-        .await
-        .unwrap();
-    assert_eq!(running.status, InstanceStatus::Running);
     // Provisioning takes 20 s and booting 10 s; polling every second sees it within a second.
-    let waited = started.elapsed();
-    assert!(
-        waited >= Duration::from_secs(30) && waited <= Duration::from_secs(31),
-        "{waited:?}"
-    );
+    let running = within(
+        30,
+        client
+            .linode()
+            .wait_for_status(created.id, InstanceStatus::Running, every_second(120)),
+    )
+    .await;
+    assert_eq!(running.status, InstanceStatus::Running);
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_state_that_never_comes_ends_at_the_deadline_naming_the_last_state() {
-    let (_sandbox, client) = timed().await;
-    let id = client
-        .linode()
-        .create_instance(debian("never-stopped"))
+    let (_sandbox, client) = common::setup_timed().await;
+    let id = common::create_linode(&client, debian("never-stopped"))
         .await
-        .unwrap()
-        .instance
         .id;
     let started = Instant::now();
     let err = client
@@ -90,14 +79,8 @@ async fn a_state_that_never_comes_ends_at_the_deadline_naming_the_last_state() {
 
 #[tokio::test(start_paused = true)]
 async fn the_poller_finds_its_own_event_reports_progress_and_ignores_earlier_ones() {
-    let (sandbox, client) = timed().await;
-    let earlier = client
-        .linode()
-        .create_instance(debian("earlier"))
-        .await
-        .unwrap()
-        .instance
-        .id;
+    let (sandbox, client) = common::setup_timed().await;
+    let earlier = common::create_linode(&client, debian("earlier")).await.id;
     sandbox.advance(Duration::from_secs(60));
 
     // Created before the action, without the id (not known until the create answers).
@@ -105,13 +88,7 @@ async fn the_poller_finds_its_own_event_reports_progress_and_ignores_earlier_one
         .await
         .unwrap()
         .poll_interval(Duration::from_secs(2), Duration::from_secs(2));
-    let later = client
-        .linode()
-        .create_instance(debian("later"))
-        .await
-        .unwrap()
-        .instance
-        .id;
+    let later = common::create_linode(&client, debian("later")).await.id;
     poller.set_entity_id(later);
 
     let mut seen = Vec::new();
@@ -153,18 +130,12 @@ async fn the_poller_finds_its_own_event_reports_progress_and_ignores_earlier_one
 
 #[tokio::test(start_paused = true)]
 async fn a_failed_event_is_reported_as_failed() {
-    let (sandbox, client) = timed().await;
+    let (sandbox, client) = common::setup_timed().await;
     sandbox.fail_next("linode_boot", 1);
     let poller = EventPoller::new(&client, "linode", "linode_boot")
         .await
         .unwrap();
-    let id = client
-        .linode()
-        .create_instance(debian("unlucky"))
-        .await
-        .unwrap()
-        .instance
-        .id;
+    let id = common::create_linode(&client, debian("unlucky")).await.id;
     let err = poller
         .entity_id(id)
         .wait_finished(Duration::from_secs(120), |_| {})
@@ -186,25 +157,15 @@ async fn a_failed_event_is_reported_as_failed() {
 
 #[tokio::test(start_paused = true)]
 async fn waiting_for_an_entity_to_be_free_of_running_events() {
-    let (_sandbox, client) = timed().await;
-    let id = client
-        .linode()
-        .create_instance(debian("busy"))
-        .await
-        .unwrap()
-        .instance
-        .id;
-    let started = Instant::now();
-    client
-        .account()
-        .wait_for_entity_free("linode", id, every_second(120))
-        .await
-        .unwrap();
-    let waited = started.elapsed();
-    assert!(
-        waited >= Duration::from_secs(30) && waited <= Duration::from_secs(31),
-        "{waited:?}"
-    );
+    let (_sandbox, client) = common::setup_timed().await;
+    let id = common::create_linode(&client, debian("busy")).await.id;
+    within(
+        30,
+        client
+            .account()
+            .wait_for_entity_free("linode", id, every_second(120)),
+    )
+    .await;
     let events = client
         .account()
         .events()
@@ -224,14 +185,8 @@ async fn waiting_for_an_entity_to_be_free_of_running_events() {
 
 #[tokio::test(start_paused = true)]
 async fn dropping_a_wait_stops_its_polling() {
-    let (sandbox, client) = timed().await;
-    let id = client
-        .linode()
-        .create_instance(debian("abandoned"))
-        .await
-        .unwrap()
-        .instance
-        .id;
+    let (sandbox, client) = common::setup_timed().await;
+    let id = common::create_linode(&client, debian("abandoned")).await.id;
     let group = client.linode();
     let wait = group.wait_for_status(id, InstanceStatus::Stopped, every_second(600));
     assert!(
@@ -250,14 +205,8 @@ async fn dropping_a_wait_stops_its_polling() {
 
 #[tokio::test(start_paused = true)]
 async fn a_lazy_instance_refreshes_its_volatile_status_after_the_ttl() {
-    let (sandbox, client) = timed().await;
-    let id = client
-        .linode()
-        .create_instance(debian("lazy"))
-        .await
-        .unwrap()
-        .instance
-        .id;
+    let (sandbox, client) = common::setup_timed().await;
+    let id = common::create_linode(&client, debian("lazy")).await.id;
     let lazy: Lazy<Instance> = client.lazy(id);
     assert_eq!(
         lazy.get().await.unwrap().status,
@@ -280,30 +229,12 @@ async fn a_lazy_instance_refreshes_its_volatile_status_after_the_ttl() {
     assert_eq!(sandbox.requests().len(), 1);
 }
 
-/// Runs `wait` and checks it took between `at_least` and one poll more.
-async fn within<T>(at_least: u64, wait: impl std::future::Future<Output = linode::Result<T>>) -> T {
-    let started = Instant::now();
-    let value = wait.await.unwrap();
-    let waited = started.elapsed();
-    let low = Duration::from_secs(at_least);
-    assert!(
-        waited >= low && waited <= low + Duration::from_secs(1),
-        "{waited:?} for {at_least} s"
-    );
-    value
-}
-
 #[tokio::test(start_paused = true)]
 async fn disks_volumes_and_images_are_awaited_until_ready() {
-    let (sandbox, client) = timed().await;
+    let (sandbox, client) = common::setup_timed().await;
     // An empty Linode has all its plan's space free for new disks.
     let empty = CreateInstance::empty("us-east", "g6-nanode-1").label("storage");
-    let linode = client
-        .linode()
-        .create_instance(empty)
-        .await
-        .unwrap()
-        .instance;
+    let linode = common::create_linode(&client, empty).await;
     client
         .linode()
         .wait_for_status(linode.id, InstanceStatus::Offline, every_second(60))
@@ -393,13 +324,8 @@ async fn disks_volumes_and_images_are_awaited_until_ready() {
 
 #[tokio::test(start_paused = true)]
 async fn power_actions_and_migration_pass_through_their_states() {
-    let (sandbox, client) = timed().await;
-    let linode = client
-        .linode()
-        .create_instance(debian("mover"))
-        .await
-        .unwrap()
-        .instance;
+    let (sandbox, client) = common::setup_timed().await;
+    let linode = common::create_linode(&client, debian("mover")).await;
     client
         .linode()
         .wait_for_status(linode.id, InstanceStatus::Running, every_second(60))
