@@ -114,6 +114,30 @@ pub(super) fn not_busy(status: &str) -> Result<(), ApiError> {
     }
 }
 
+/// Where an instance settles after a long action, given its status before: running if it was,
+/// offline otherwise.
+pub(super) fn settled(status: &str) -> &'static str {
+    if status == "running" {
+        "running"
+    } else {
+        "offline"
+    }
+}
+
+/// Starts `action` on instance `id`, which is `during` while it runs and `failed` if it
+/// fails (the action's own `on_finish` sets its final state).
+pub(super) fn start_instance_action(
+    store: &mut Store,
+    id: u64,
+    during: &str,
+    action: Action,
+    failed: impl Into<String>,
+) {
+    let failed = failed.into();
+    store.set_instance_status(id, during);
+    store.record(action.on_fail(move |s| s.set_instance_status(id, &failed)));
+}
+
 /// A sub-collection every instance has, kept per Linode id in `Store::compute`.
 #[derive(Debug, Clone, Copy)]
 enum Part {
@@ -217,13 +241,10 @@ const SHUTDOWN: Power = Power {
 /// Starts a power action (back to `before` on failure).
 fn transition(store: &mut Store, id: u64, label: &str, power: Power, before: String) {
     let after = power.after;
-    store.set_instance_status(id, power.during);
-    store.record(
-        Action::new(power.action, Entity::linode(id, label))
-            .lasting(Duration::from_secs(power.seconds))
-            .on_finish(move |s| s.set_instance_status(id, after))
-            .on_fail(move |s| s.set_instance_status(id, &before)),
-    );
+    let action = Action::new(power.action, Entity::linode(id, label))
+        .lasting(Duration::from_secs(power.seconds))
+        .on_finish(move |s| s.set_instance_status(id, after));
+    start_instance_action(store, id, power.during, action, before);
 }
 
 /// Checks an optional `config_id` belongs to the instance, and that it has a profile to boot.
@@ -335,14 +356,11 @@ async fn rebuild(
         &image,
         format!("/v4/images/{image}"),
     );
-    store.set_instance_status(id, "rebuilding");
-    store.record(
-        Action::new("linode_rebuild", Entity::linode(id, &label))
-            .secondary(image_entity)
-            .lasting(Duration::from_secs(60))
-            .on_finish(move |s| s.set_instance_status(id, after))
-            .on_fail(move |s| s.set_instance_status(id, "offline")),
-    );
+    let action = Action::new("linode_rebuild", Entity::linode(id, &label))
+        .secondary(image_entity)
+        .lasting(Duration::from_secs(60))
+        .on_finish(move |s| s.set_instance_status(id, after));
+    start_instance_action(&mut store, id, "rebuilding", action, "offline");
     get_response(store.instances.get(id))
 }
 
@@ -385,18 +403,11 @@ async fn resize(
         Some(_) => {}
     }
     let new_type = errs.finish(new_type)?.unwrap_or_default();
-    let back_to: &'static str = if status == "running" {
-        "running"
-    } else {
-        "offline"
-    };
-    store.set_instance_status(id, "resizing");
-    store.record(
-        Action::new("linode_resize", Entity::linode(id, &label))
-            .lasting(Duration::from_secs(120))
-            .on_finish(move |s| finish_resize(s, id, &new_type, auto_disk, back_to))
-            .on_fail(move |s| s.set_instance_status(id, back_to)),
-    );
+    let back_to = settled(&status);
+    let action = Action::new("linode_resize", Entity::linode(id, &label))
+        .lasting(Duration::from_secs(120))
+        .on_finish(move |s| finish_resize(s, id, &new_type, auto_disk, back_to));
+    start_instance_action(&mut store, id, "resizing", action, back_to);
     Ok(Json(json!({})))
 }
 
@@ -1045,13 +1056,10 @@ async fn restore_backup(
         store.compute.configs.insert(target, Table::default());
     }
     store.restore_backup_into(backup_id, target);
-    store.set_instance_status(target, "restoring");
-    store.record(
-        Action::new("backups_restore", Entity::linode(target, &target_label))
-            .lasting(Duration::from_secs(60))
-            .on_finish(move |s| s.set_instance_status(target, "offline"))
-            .on_fail(move |s| s.set_instance_status(target, "offline")),
-    );
+    let action = Action::new("backups_restore", Entity::linode(target, &target_label))
+        .lasting(Duration::from_secs(60))
+        .on_finish(move |s| s.set_instance_status(target, "offline"));
+    start_instance_action(&mut store, target, "restoring", action, "offline");
     Ok(Json(json!({})))
 }
 
