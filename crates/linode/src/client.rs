@@ -152,6 +152,13 @@ impl Client {
         decode(&request, response.status, &response.body)
     }
 
+    /// Sends a request whose successful answer carries nothing (the API's `{}`), and drops
+    /// that answer.
+    pub(crate) async fn send_empty(&self, request: Request) -> Result<()> {
+        self.send::<serde::de::IgnoredAny>(request).await?;
+        Ok(())
+    }
+
     /// Sends a request, retrying as the [`RetryPolicy`] allows, and returns its successful
     /// response or the last error.
     async fn execute(&self, request: &Request) -> Result<RawResponse> {

@@ -209,9 +209,8 @@ impl AccountGroup<'_> {
     pub async fn mark_last_seen_event(&self, event: impl EventRef) -> Result<()> {
         let path = Event::path(&event.event_id()).join("seen");
         self.client
-            .send::<serde::de::IgnoredAny>(Request::post(path, &serde_json::json!({}))?)
-            .await?;
-        Ok(())
+            .send_empty(Request::post(path, &serde_json::json!({}))?)
+            .await
     }
 
     /// Waits until no event on the entity is scheduled or started.

@@ -384,15 +384,28 @@ fn apply_record(
     checks.finish(())
 }
 
+/// A domain's event entity and name, or 404: what its records' handlers need of it.
+fn parent(store: &Store, id: u64) -> Result<(Entity, String), ApiError> {
+    let domain = store.domains.get(id).ok_or_else(ApiError::not_found)?;
+    let name = domain["domain"].as_str().unwrap_or_default().to_owned();
+    Ok((domain_entity(id, domain), name))
+}
+
+/// Stores (or replaces) record `record_id` of domain `id`.
+fn keep_record(store: &mut Store, id: u64, record_id: u64, record: &Value) {
+    store.domain_records.insert(
+        record_id,
+        json!({"domain_id": id, "record": record.clone()}),
+    );
+}
+
 async fn create_record(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let domain = store.domains.get(id).ok_or_else(ApiError::not_found)?;
-    let name = domain["domain"].as_str().unwrap_or_default().to_owned();
-    let entity = domain_entity(id, domain);
+    let (entity, name) = parent(&store, id)?;
     let ts = now();
     let mut record = json!({
         "id": 0,
@@ -413,10 +426,7 @@ async fn create_record(
     let record_id = store.next_id("domain_record", FIRST_RECORD_ID);
     record["id"] = Value::from(record_id);
     store.record(Action::new("domain_record_create", entity).secondary(record_entity(id, &record)));
-    store.domain_records.insert(
-        record_id,
-        json!({"domain_id": id, "record": record.clone()}),
-    );
+    keep_record(&mut store, id, record_id, &record);
     Ok(Json(record))
 }
 
@@ -426,17 +436,12 @@ async fn update_record(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let domain = store.domains.get(id).ok_or_else(ApiError::not_found)?;
-    let name = domain["domain"].as_str().unwrap_or_default().to_owned();
-    let entity = domain_entity(id, domain);
+    let (entity, name) = parent(&store, id)?;
     let mut record = find_record(&store, id, record_id)?.clone();
     apply_record(&body, &mut record, &name, false)?;
     record["updated"] = Value::from(now());
     store.record(Action::new("domain_record_update", entity).secondary(record_entity(id, &record)));
-    store.domain_records.insert(
-        record_id,
-        json!({"domain_id": id, "record": record.clone()}),
-    );
+    keep_record(&mut store, id, record_id, &record);
     Ok(Json(record))
 }
 
@@ -445,8 +450,7 @@ async fn delete_record(
     ApiPath((id, record_id)): ApiPath<(u64, u64)>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let domain = store.domains.get(id).ok_or_else(ApiError::not_found)?;
-    let entity = domain_entity(id, domain);
+    let (entity, _) = parent(&store, id)?;
     let record = find_record(&store, id, record_id)?.clone();
     store.domain_records.remove(record_id);
     store.record(Action::new("domain_record_delete", entity).secondary(record_entity(id, &record)));

@@ -36,19 +36,26 @@ pub(super) fn routes() -> Router<AppState> {
         .route(&format!("{base}/shutdown"), post(shutdown))
         .route(&format!("{base}/rebuild"), post(rebuild))
         .route(&format!("{base}/resize"), post(resize))
-        .route(&format!("{base}/disks"), get(list_disks).post(create_disk))
+        .route(
+            &format!("{base}/disks"),
+            get(|s, p, r| list_part(Part::Disks, s, p, r)).post(create_disk),
+        )
         .route(
             &format!("{base}/disks/{{disk}}"),
-            get(get_disk).put(update_disk).delete(delete_disk),
+            get(|s, p| get_part(Part::Disks, s, p))
+                .put(update_disk)
+                .delete(delete_disk),
         )
         .route(&format!("{base}/disks/{{disk}}/resize"), post(resize_disk))
         .route(
             &format!("{base}/configs"),
-            get(list_configs).post(create_config),
+            get(|s, p, r| list_part(Part::Configs, s, p, r)).post(create_config),
         )
         .route(
             &format!("{base}/configs/{{config}}"),
-            get(get_config).put(update_config).delete(delete_config),
+            get(|s, p| get_part(Part::Configs, s, p))
+                .put(update_config)
+                .delete(delete_config),
         )
         .route(
             &format!("{base}/backups"),
@@ -107,13 +114,101 @@ pub(super) fn not_busy(status: &str) -> Result<(), ApiError> {
     }
 }
 
-fn disk_entity(linode: u64, disk: u64, label: &str) -> Entity {
-    Entity::new(
-        "disk",
-        disk,
-        label,
-        format!("/v4/linode/instances/{linode}/disks/{disk}"),
-    )
+/// Where an instance settles after a long action, given its status before: running if it was,
+/// offline otherwise.
+pub(super) fn settled(status: &str) -> &'static str {
+    if status == "running" {
+        "running"
+    } else {
+        "offline"
+    }
+}
+
+/// Starts `action` on instance `id`, which is `during` while it runs and `failed` if it
+/// fails (the action's own `on_finish` sets its final state).
+pub(super) fn start_instance_action(
+    store: &mut Store,
+    id: u64,
+    during: &str,
+    action: Action,
+    failed: impl Into<String>,
+) {
+    let failed = failed.into();
+    store.set_instance_status(id, during);
+    store.record(action.on_fail(move |s| s.set_instance_status(id, &failed)));
+}
+
+/// A sub-collection every instance has, kept per Linode id in `Store::compute`.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    Disks,
+    Configs,
+}
+
+impl Part {
+    /// The instance's table of these (materialized on first use), or 404 when the
+    /// instance does not exist.
+    fn of(self, store: &mut Store, id: u64) -> Result<&mut Table, ApiError> {
+        store.instances.get(id).ok_or_else(ApiError::not_found)?;
+        store.ensure_parts(id);
+        let tables = match self {
+            Part::Disks => &mut store.compute.disks,
+            Part::Configs => &mut store.compute.configs,
+        };
+        tables.get_mut(&id).ok_or_else(ApiError::not_found)
+    }
+
+    /// Fields the list may filter and order on.
+    fn filterable(self) -> &'static [&'static str] {
+        match self {
+            Part::Disks => DISK_FILTERABLE,
+            Part::Configs => CONFIG_FILTERABLE,
+        }
+    }
+
+    /// How events name item `id` (labelled `label`) of instance `linode`.
+    fn entity(self, linode: u64, id: u64, label: &str) -> Entity {
+        let (kind, segment) = match self {
+            Part::Disks => ("disk", "disks"),
+            Part::Configs => ("linode_config", "configs"),
+        };
+        Entity::new(
+            kind,
+            id,
+            label,
+            format!("/v4/linode/instances/{linode}/{segment}/{id}"),
+        )
+    }
+
+    /// Records the instant event `action` on instance `id` (labelled `label`) with `item`
+    /// (one of these, as JSON) as its secondary entity.
+    fn record(self, store: &mut Store, action: &str, id: u64, label: &str, item: &Value) {
+        let entity = self.entity(
+            id,
+            item["id"].as_u64().unwrap_or_default(),
+            item["label"].as_str().unwrap_or_default(),
+        );
+        store.record(Action::new(action, Entity::linode(id, label)).secondary(entity));
+    }
+}
+
+async fn list_part(
+    part: Part,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    req: ListRequest,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    list_response(part.of(&mut store, id)?.values(), part.filterable(), &req)
+}
+
+async fn get_part(
+    part: Part,
+    State(state): State<AppState>,
+    ApiPath((id, item)): ApiPath<(u64, u64)>,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    get_response(part.of(&mut store, id)?.get(item))
 }
 
 /// A power action: its event, the status while it runs and the status it ends in.
@@ -146,13 +241,10 @@ const SHUTDOWN: Power = Power {
 /// Starts a power action (back to `before` on failure).
 fn transition(store: &mut Store, id: u64, label: &str, power: Power, before: String) {
     let after = power.after;
-    store.set_instance_status(id, power.during);
-    store.record(
-        Action::new(power.action, Entity::linode(id, label))
-            .lasting(Duration::from_secs(power.seconds))
-            .on_finish(move |s| s.set_instance_status(id, after))
-            .on_fail(move |s| s.set_instance_status(id, &before)),
-    );
+    let action = Action::new(power.action, Entity::linode(id, label))
+        .lasting(Duration::from_secs(power.seconds))
+        .on_finish(move |s| s.set_instance_status(id, after));
+    start_instance_action(store, id, power.during, action, before);
 }
 
 /// Checks an optional `config_id` belongs to the instance, and that it has a profile to boot.
@@ -264,14 +356,11 @@ async fn rebuild(
         &image,
         format!("/v4/images/{image}"),
     );
-    store.set_instance_status(id, "rebuilding");
-    store.record(
-        Action::new("linode_rebuild", Entity::linode(id, &label))
-            .secondary(image_entity)
-            .lasting(Duration::from_secs(60))
-            .on_finish(move |s| s.set_instance_status(id, after))
-            .on_fail(move |s| s.set_instance_status(id, "offline")),
-    );
+    let action = Action::new("linode_rebuild", Entity::linode(id, &label))
+        .secondary(image_entity)
+        .lasting(Duration::from_secs(60))
+        .on_finish(move |s| s.set_instance_status(id, after));
+    start_instance_action(&mut store, id, "rebuilding", action, "offline");
     get_response(store.instances.get(id))
 }
 
@@ -314,18 +403,11 @@ async fn resize(
         Some(_) => {}
     }
     let new_type = errs.finish(new_type)?.unwrap_or_default();
-    let back_to: &'static str = if status == "running" {
-        "running"
-    } else {
-        "offline"
-    };
-    store.set_instance_status(id, "resizing");
-    store.record(
-        Action::new("linode_resize", Entity::linode(id, &label))
-            .lasting(Duration::from_secs(120))
-            .on_finish(move |s| finish_resize(s, id, &new_type, auto_disk, back_to))
-            .on_fail(move |s| s.set_instance_status(id, back_to)),
-    );
+    let back_to = settled(&status);
+    let action = Action::new("linode_resize", Entity::linode(id, &label))
+        .lasting(Duration::from_secs(120))
+        .on_finish(move |s| finish_resize(s, id, &new_type, auto_disk, back_to));
+    start_instance_action(&mut store, id, "resizing", action, back_to);
     Ok(Json(json!({})))
 }
 
@@ -367,33 +449,6 @@ fn finish_resize(store: &mut Store, id: u64, new_type: &str, auto_disk: bool, ba
 }
 
 // ----- disks -----
-
-fn disks_of(store: &mut Store, id: u64) -> Result<&mut Table, ApiError> {
-    store.instances.get(id).ok_or_else(ApiError::not_found)?;
-    store.ensure_parts(id);
-    store
-        .compute
-        .disks
-        .get_mut(&id)
-        .ok_or_else(ApiError::not_found)
-}
-
-async fn list_disks(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<u64>,
-    req: ListRequest,
-) -> Result<Json<Value>, ApiError> {
-    let mut store = state.store();
-    list_response(disks_of(&mut store, id)?.values(), DISK_FILTERABLE, &req)
-}
-
-async fn get_disk(
-    State(state): State<AppState>,
-    ApiPath((id, disk)): ApiPath<(u64, u64)>,
-) -> Result<Json<Value>, ApiError> {
-    let mut store = state.store();
-    get_response(disks_of(&mut store, id)?.get(disk))
-}
 
 fn disk_label(errs: &mut Checks, body: &Map<String, Value>) -> Option<String> {
     let label = errs.string(body, "label")?;
@@ -479,14 +534,14 @@ async fn create_disk(
         filesystem.as_deref().unwrap_or("ext4"),
         "not ready",
     );
-    disks_of(&mut store, id)?.insert(disk_id, disk);
+    Part::Disks.of(&mut store, id)?.insert(disk_id, disk);
     store.record(
         Action::new("disk_create", Entity::linode(id, &label))
-            .secondary(disk_entity(id, disk_id, &disk_label))
+            .secondary(Part::Disks.entity(id, disk_id, &disk_label))
             .lasting(Duration::from_secs(15))
             .on_finish(move |s| set_disk(s, id, disk_id, "status", Value::from("ready"))),
     );
-    get_response(disks_of(&mut store, id)?.get(disk_id))
+    get_response(Part::Disks.of(&mut store, id)?.get(disk_id))
 }
 
 fn set_disk(store: &mut Store, id: u64, disk: u64, key: &str, value: Value) {
@@ -508,7 +563,8 @@ async fn update_disk(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let (label, _) = instance(&store, id)?;
-    disks_of(&mut store, id)?
+    Part::Disks
+        .of(&mut store, id)?
         .get(disk)
         .ok_or_else(ApiError::not_found)?;
     let mut errs = Checks::default();
@@ -517,15 +573,12 @@ async fn update_disk(
     if let Some(l) = &new_label {
         set_disk(&mut store, id, disk, "label", Value::from(l.as_str()));
     }
-    let answer = disks_of(&mut store, id)?
+    let answer = Part::Disks
+        .of(&mut store, id)?
         .get(disk)
         .cloned()
         .ok_or_else(ApiError::not_found)?;
-    let disk_label = answer["label"].as_str().unwrap_or_default();
-    store.record(
-        Action::new("disk_update", Entity::linode(id, &label))
-            .secondary(disk_entity(id, disk, disk_label)),
-    );
+    Part::Disks.record(&mut store, "disk_update", id, &label, &answer);
     Ok(Json(answer))
 }
 
@@ -537,7 +590,8 @@ async fn resize_disk(
     let mut store = state.store();
     let (label, status) = instance(&store, id)?;
     not_busy(&status)?;
-    let current = disks_of(&mut store, id)?
+    let current = Part::Disks
+        .of(&mut store, id)?
         .get(disk)
         .cloned()
         .ok_or_else(ApiError::not_found)?;
@@ -553,7 +607,7 @@ async fn resize_disk(
             set_disk(&mut store, id, disk, "status", Value::from("not ready"));
             store.record(
                 Action::new("disk_resize", Entity::linode(id, &label))
-                    .secondary(disk_entity(
+                    .secondary(Part::Disks.entity(
                         id,
                         disk,
                         current["label"].as_str().unwrap_or_default(),
@@ -578,7 +632,8 @@ async fn delete_disk(
     let mut store = state.store();
     let (label, status) = instance(&store, id)?;
     not_busy(&status)?;
-    let removed = disks_of(&mut store, id)?
+    let removed = Part::Disks
+        .of(&mut store, id)?
         .remove(disk)
         .ok_or_else(ApiError::not_found)?;
     // Profiles no longer boot the deleted disk.
@@ -591,48 +646,11 @@ async fn delete_disk(
             }
         }
     }
-    store.record(
-        Action::new("disk_delete", Entity::linode(id, &label)).secondary(disk_entity(
-            id,
-            disk,
-            removed["label"].as_str().unwrap_or_default(),
-        )),
-    );
+    Part::Disks.record(&mut store, "disk_delete", id, &label, &removed);
     Ok(Json(json!({})))
 }
 
 // ----- configs -----
-
-fn configs_of(store: &mut Store, id: u64) -> Result<&mut Table, ApiError> {
-    store.instances.get(id).ok_or_else(ApiError::not_found)?;
-    store.ensure_parts(id);
-    store
-        .compute
-        .configs
-        .get_mut(&id)
-        .ok_or_else(ApiError::not_found)
-}
-
-async fn list_configs(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<u64>,
-    req: ListRequest,
-) -> Result<Json<Value>, ApiError> {
-    let mut store = state.store();
-    list_response(
-        configs_of(&mut store, id)?.values(),
-        CONFIG_FILTERABLE,
-        &req,
-    )
-}
-
-async fn get_config(
-    State(state): State<AppState>,
-    ApiPath((id, config)): ApiPath<(u64, u64)>,
-) -> Result<Json<Value>, ApiError> {
-    let mut store = state.store();
-    get_response(configs_of(&mut store, id)?.get(config))
-}
 
 /// Validates the fields of a config body and writes them into `target`.
 fn apply_config(
@@ -738,16 +756,10 @@ async fn create_config(
     apply_config(&body, &mut store, id, &mut config, true)?;
     let config_id = store.compute.config_id();
     config["id"] = Value::from(config_id);
-    configs_of(&mut store, id)?.insert(config_id, config.clone());
-    let config_label = config["label"].as_str().unwrap_or_default();
-    store.record(
-        Action::new("linode_config_create", Entity::linode(id, &label)).secondary(Entity::new(
-            "linode_config",
-            config_id,
-            config_label,
-            format!("/v4/linode/instances/{id}/configs/{config_id}"),
-        )),
-    );
+    Part::Configs
+        .of(&mut store, id)?
+        .insert(config_id, config.clone());
+    Part::Configs.record(&mut store, "linode_config_create", id, &label, &config);
     Ok(Json(config))
 }
 
@@ -758,21 +770,16 @@ async fn update_config(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let (label, _) = instance(&store, id)?;
-    let mut config = configs_of(&mut store, id)?
+    let mut config = Part::Configs
+        .of(&mut store, id)?
         .get(config_id)
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     apply_config(&body, &mut store, id, &mut config, false)?;
-    configs_of(&mut store, id)?.insert(config_id, config.clone());
-    let config_label = config["label"].as_str().unwrap_or_default();
-    store.record(
-        Action::new("linode_config_update", Entity::linode(id, &label)).secondary(Entity::new(
-            "linode_config",
-            config_id,
-            config_label,
-            format!("/v4/linode/instances/{id}/configs/{config_id}"),
-        )),
-    );
+    Part::Configs
+        .of(&mut store, id)?
+        .insert(config_id, config.clone());
+    Part::Configs.record(&mut store, "linode_config_update", id, &label, &config);
     Ok(Json(config))
 }
 
@@ -782,17 +789,11 @@ async fn delete_config(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let (label, _) = instance(&store, id)?;
-    let removed = configs_of(&mut store, id)?
+    let removed = Part::Configs
+        .of(&mut store, id)?
         .remove(config_id)
         .ok_or_else(ApiError::not_found)?;
-    store.record(
-        Action::new("linode_config_delete", Entity::linode(id, &label)).secondary(Entity::new(
-            "linode_config",
-            config_id,
-            removed["label"].as_str().unwrap_or_default(),
-            format!("/v4/linode/instances/{id}/configs/{config_id}"),
-        )),
-    );
+    Part::Configs.record(&mut store, "linode_config_delete", id, &label, &removed);
     Ok(Json(json!({})))
 }
 
@@ -1055,13 +1056,10 @@ async fn restore_backup(
         store.compute.configs.insert(target, Table::default());
     }
     store.restore_backup_into(backup_id, target);
-    store.set_instance_status(target, "restoring");
-    store.record(
-        Action::new("backups_restore", Entity::linode(target, &target_label))
-            .lasting(Duration::from_secs(60))
-            .on_finish(move |s| s.set_instance_status(target, "offline"))
-            .on_fail(move |s| s.set_instance_status(target, "offline")),
-    );
+    let action = Action::new("backups_restore", Entity::linode(target, &target_label))
+        .lasting(Duration::from_secs(60))
+        .on_finish(move |s| s.set_instance_status(target, "offline"));
+    start_instance_action(&mut store, target, "restoring", action, "offline");
     Ok(Json(json!({})))
 }
 

@@ -9,7 +9,7 @@ use axum::routing::post;
 use serde_json::{Value, json};
 
 use super::checks::Checks;
-use super::linode_parts::{instance, not_busy};
+use super::linode_parts::{instance, not_busy, settled, start_instance_action};
 use super::{ApiPath, AppState, JsonObject};
 use crate::catalog::catalog;
 use crate::error::ApiError;
@@ -57,18 +57,11 @@ async fn migrate(
         Some(_) => {}
     }
     let region = checks.finish(region)?.unwrap_or_default();
-    let back_to = if status == "running" {
-        "running"
-    } else {
-        "offline"
-    };
-    store.set_instance_status(id, "migrating");
-    store.record(
-        Action::new("linode_migrate_datacenter", Entity::linode(id, &label))
-            .lasting(Duration::from_secs(60))
-            .on_finish(move |s| finish(s, id, &region, back_to))
-            .on_fail(move |s| s.set_instance_status(id, back_to)),
-    );
+    let back_to = settled(&status);
+    let action = Action::new("linode_migrate_datacenter", Entity::linode(id, &label))
+        .lasting(Duration::from_secs(60))
+        .on_finish(move |s| finish(s, id, &region, back_to));
+    start_instance_action(&mut store, id, "migrating", action, back_to);
     Ok(Json(json!({})))
 }
 

@@ -65,6 +65,17 @@ fn nb_entity(id: u64, nb: &Value) -> Entity {
     Entity::new("nodebalancer", id, label, format!("/v4/nodebalancers/{id}"))
 }
 
+/// A NodeBalancer's event entity and region, or 404: what its configs' and nodes' handlers
+/// need of it.
+fn parent(store: &Store, id: u64) -> Result<(Entity, String), ApiError> {
+    let nb = store
+        .nodebalancers
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
+    let region = nb["region"].as_str().unwrap_or_default().to_owned();
+    Ok((nb_entity(id, nb), region))
+}
+
 fn config_entity(nb_id: u64, config: &Value) -> Entity {
     let id = config["id"].as_u64().unwrap_or_default();
     let port = config["port"].as_u64().unwrap_or_default().to_string();
@@ -567,13 +578,7 @@ async fn create_config(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let entity = nb_entity(
-        id,
-        store
-            .nodebalancers
-            .get(id)
-            .ok_or_else(ApiError::not_found)?,
-    );
+    let (entity, _) = parent(&store, id)?;
     let mut config = default_config(id);
     if body.get("port").is_none_or(Value::is_null) {
         // The default port must be free too.
@@ -598,13 +603,7 @@ async fn update_config(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let entity = nb_entity(
-        id,
-        store
-            .nodebalancers
-            .get(id)
-            .ok_or_else(ApiError::not_found)?,
-    );
+    let (entity, _) = parent(&store, id)?;
     let mut config = find_config(&store, id, config_id)?.clone();
     apply_config(&body, &mut config, &store, id)?;
     store.record(
@@ -619,13 +618,7 @@ async fn delete_config(
     ApiPath((id, config_id)): ApiPath<(u64, u64)>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let entity = nb_entity(
-        id,
-        store
-            .nodebalancers
-            .get(id)
-            .ok_or_else(ApiError::not_found)?,
-    );
+    let (entity, _) = parent(&store, id)?;
     let config = find_config(&store, id, config_id)?.clone();
     let nodes = ids_where(&store.nodebalancer_nodes, |n| {
         n["config_id"].as_u64() == Some(config_id)
@@ -770,12 +763,7 @@ async fn create_node(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let nb = store
-        .nodebalancers
-        .get(id)
-        .ok_or_else(ApiError::not_found)?;
-    let entity = nb_entity(id, nb);
-    let region = nb["region"].as_str().unwrap_or_default().to_owned();
+    let (entity, region) = parent(&store, id)?;
     find_config(&store, id, config_id)?;
     let mut checks = Checks::default();
     checks.require(&body, "address");
@@ -800,12 +788,7 @@ async fn update_node(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let nb = store
-        .nodebalancers
-        .get(id)
-        .ok_or_else(ApiError::not_found)?;
-    let entity = nb_entity(id, nb);
-    let region = nb["region"].as_str().unwrap_or_default().to_owned();
+    let (entity, region) = parent(&store, id)?;
     let mut node = find_node(&store, id, config_id, node_id)?.clone();
     apply_node(&body, &mut node, &store, &region)?;
     store.record(
@@ -822,13 +805,7 @@ async fn delete_node(
     ApiPath((id, config_id, node_id)): ApiPath<(u64, u64, u64)>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let entity = nb_entity(
-        id,
-        store
-            .nodebalancers
-            .get(id)
-            .ok_or_else(ApiError::not_found)?,
-    );
+    let (entity, _) = parent(&store, id)?;
     let node = find_node(&store, id, config_id, node_id)?.clone();
     store.nodebalancer_nodes.remove(node_id);
     store.record(

@@ -868,9 +868,8 @@ impl AccountGroup<'_> {
     /// Deletes an OAuth client; the tokens issued to it stop working.
     pub async fn delete_oauth_client(&self, id: &str) -> Result<()> {
         self.client
-            .send::<serde::de::IgnoredAny>(Request::delete(OAuthClient::path(&id.to_owned())))
-            .await?;
-        Ok(())
+            .send_empty(Request::delete(OAuthClient::path(&id.to_owned())))
+            .await
     }
 
     /// Gives an OAuth client a new secret (the old one stops working) and returns it.
@@ -913,9 +912,8 @@ impl AccountGroup<'_> {
     /// Deletes a user.
     pub async fn delete_user(&self, username: &str) -> Result<()> {
         self.client
-            .send::<serde::de::IgnoredAny>(Request::delete(User::path(&username.to_owned())))
-            .await?;
-        Ok(())
+            .send_empty(Request::delete(User::path(&username.to_owned())))
+            .await
     }
 
     /// The month's network transfer pool.

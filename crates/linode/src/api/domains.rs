@@ -774,9 +774,8 @@ impl DomainsGroup<'_> {
     /// Deletes a domain and its records.
     pub async fn delete(&self, id: u64) -> Result<()> {
         self.client
-            .send::<serde::de::IgnoredAny>(Request::delete(Domain::path(&id)))
-            .await?;
-        Ok(())
+            .send_empty(Request::delete(Domain::path(&id)))
+            .await
     }
 
     /// Lists the records of domain `domain_id`.
@@ -816,10 +815,7 @@ impl DomainsGroup<'_> {
     /// Deletes record `id` of domain `domain_id`.
     pub async fn delete_record(&self, domain_id: u64, id: u64) -> Result<()> {
         let path = DomainRecord::path(&ChildId::new(domain_id, id));
-        self.client
-            .send::<serde::de::IgnoredAny>(Request::delete(path))
-            .await?;
-        Ok(())
+        self.client.send_empty(Request::delete(path)).await
     }
 }
 

@@ -211,9 +211,8 @@ impl ImagesGroup<'_> {
     /// Deletes a private image.
     pub async fn delete(&self, id: &str) -> Result<()> {
         self.client
-            .send::<serde::de::IgnoredAny>(Request::delete(Image::path(&id.to_owned())))
-            .await?;
-        Ok(())
+            .send_empty(Request::delete(Image::path(&id.to_owned())))
+            .await
     }
 }
 

@@ -939,45 +939,43 @@ impl LinodeGroup<'_> {
     /// Deletes an instance.
     pub async fn delete_instance(&self, id: u64) -> Result<()> {
         self.client
-            .send::<serde::de::IgnoredAny>(Request::delete(Instance::path(&id)))
-            .await?;
-        Ok(())
+            .send_empty(Request::delete(Instance::path(&id)))
+            .await
     }
 
     fn action(id: u64, action: &str) -> Path {
         Instance::path(&id).join(action)
     }
 
-    async fn send_empty(&self, request: Request) -> Result<()> {
-        self.client.send::<serde::de::IgnoredAny>(request).await?;
-        Ok(())
-    }
-
     /// Boots an instance with its default configuration profile.
     pub async fn boot(&self, id: u64) -> Result<()> {
         let body = serde_json::json!({});
-        self.send_empty(Request::post(Self::action(id, "boot"), &body)?)
+        self.client
+            .send_empty(Request::post(Self::action(id, "boot"), &body)?)
             .await
     }
 
     /// Boots an instance with configuration profile `config_id`.
     pub async fn boot_with_config(&self, id: u64, config_id: u64) -> Result<()> {
         let body = serde_json::json!({ "config_id": config_id });
-        self.send_empty(Request::post(Self::action(id, "boot"), &body)?)
+        self.client
+            .send_empty(Request::post(Self::action(id, "boot"), &body)?)
             .await
     }
 
     /// Reboots an instance.
     pub async fn reboot(&self, id: u64) -> Result<()> {
         let body = serde_json::json!({});
-        self.send_empty(Request::post(Self::action(id, "reboot"), &body)?)
+        self.client
+            .send_empty(Request::post(Self::action(id, "reboot"), &body)?)
             .await
     }
 
     /// Shuts an instance down.
     pub async fn shutdown(&self, id: u64) -> Result<()> {
         let body = serde_json::json!({});
-        self.send_empty(Request::post(Self::action(id, "shutdown"), &body)?)
+        self.client
+            .send_empty(Request::post(Self::action(id, "shutdown"), &body)?)
             .await
     }
 
@@ -1007,7 +1005,8 @@ impl LinodeGroup<'_> {
         if request.instance_type.trim().is_empty() {
             return Err(Error::invalid("type", "is empty"));
         }
-        self.send_empty(Request::post(Self::action(id, "resize"), request)?)
+        self.client
+            .send_empty(Request::post(Self::action(id, "resize"), request)?)
             .await
     }
 
@@ -1018,7 +1017,8 @@ impl LinodeGroup<'_> {
             return Err(Error::invalid("region", "is empty"));
         }
         let body = serde_json::json!({ "region": region, "type": "cold" });
-        self.send_empty(Request::post(Self::action(id, "migrate"), &body)?)
+        self.client
+            .send_empty(Request::post(Self::action(id, "migrate"), &body)?)
             .await
     }
 
@@ -1068,13 +1068,16 @@ impl LinodeGroup<'_> {
             return Err(Error::invalid("size", "must be at least 1 MB"));
         }
         let body = serde_json::json!({ "size": size });
-        self.send_empty(Request::post(Disk::path(&id).join("resize"), &body)?)
+        self.client
+            .send_empty(Request::post(Disk::path(&id).join("resize"), &body)?)
             .await
     }
 
     /// Deletes a disk.
     pub async fn delete_disk(&self, id: ChildId) -> Result<()> {
-        self.send_empty(Request::delete(Disk::path(&id))).await
+        self.client
+            .send_empty(Request::delete(Disk::path(&id)))
+            .await
     }
 
     /// Lists an instance's configuration profiles.
@@ -1112,7 +1115,9 @@ impl LinodeGroup<'_> {
 
     /// Deletes a configuration profile.
     pub async fn delete_config(&self, id: ChildId) -> Result<()> {
-        self.send_empty(Request::delete(Config::path(&id))).await
+        self.client
+            .send_empty(Request::delete(Config::path(&id)))
+            .await
     }
 
     /// The backups of an instance: automatic ones and the current and in-progress snapshot.
@@ -1147,7 +1152,8 @@ impl LinodeGroup<'_> {
         overwrite: bool,
     ) -> Result<()> {
         let body = serde_json::json!({ "linode_id": target, "overwrite": overwrite });
-        self.send_empty(Request::post(Backup::path(&backup).join("restore"), &body)?)
+        self.client
+            .send_empty(Request::post(Backup::path(&backup).join("restore"), &body)?)
             .await
     }
 
@@ -1205,7 +1211,8 @@ impl LinodeGroup<'_> {
 
     /// Deletes one of your StackScripts.
     pub async fn delete_stackscript(&self, id: u64) -> Result<()> {
-        self.send_empty(Request::delete(StackScript::path(&id)))
+        self.client
+            .send_empty(Request::delete(StackScript::path(&id)))
             .await
     }
 

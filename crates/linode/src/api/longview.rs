@@ -178,9 +178,8 @@ impl LongviewGroup<'_> {
     /// Deletes a Longview client.
     pub async fn delete_client(&self, id: u64) -> Result<()> {
         self.client
-            .send::<serde::de::IgnoredAny>(Request::delete(LongviewClient::path(&id)))
-            .await?;
-        Ok(())
+            .send_empty(Request::delete(LongviewClient::path(&id)))
+            .await
     }
 
     /// Lists the Longview Pro plans.

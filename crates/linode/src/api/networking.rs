@@ -250,8 +250,7 @@ impl NetworkingGroup<'_> {
                 assignments,
             },
         )?;
-        self.client.send::<serde::de::IgnoredAny>(request).await?;
-        Ok(())
+        self.client.send_empty(request).await
     }
 
     /// Lists your IPv6 ranges.
@@ -294,10 +293,7 @@ impl NetworkingGroup<'_> {
     pub async fn delete_ipv6_range(&self, range: &str) -> Result<()> {
         let range = range.split('/').next().unwrap_or(range);
         let path = Path::new("/networking/ipv6/ranges").segment(range);
-        self.client
-            .send::<serde::de::IgnoredAny>(Request::delete(path))
-            .await?;
-        Ok(())
+        self.client.send_empty(Request::delete(path)).await
     }
 
     /// Lists the IPv6 pools.

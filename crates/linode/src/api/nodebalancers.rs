@@ -880,9 +880,8 @@ impl NodeBalancersGroup<'_> {
     /// Deletes a NodeBalancer with its configs and nodes.
     pub async fn delete(&self, id: u64) -> Result<()> {
         self.client
-            .send::<serde::de::IgnoredAny>(Request::delete(NodeBalancer::path(&id)))
-            .await?;
-        Ok(())
+            .send_empty(Request::delete(NodeBalancer::path(&id)))
+            .await
     }
 
     /// Lists the configs of NodeBalancer `nodebalancer_id`.
@@ -926,10 +925,7 @@ impl NodeBalancersGroup<'_> {
     /// Deletes config `id` and its nodes.
     pub async fn delete_config(&self, nodebalancer_id: u64, id: u64) -> Result<()> {
         let path = NodeBalancerConfig::path(&ChildId::new(nodebalancer_id, id));
-        self.client
-            .send::<serde::de::IgnoredAny>(Request::delete(path))
-            .await?;
-        Ok(())
+        self.client.send_empty(Request::delete(path)).await
     }
 
     /// Lists the nodes of a config.
@@ -968,9 +964,8 @@ impl NodeBalancersGroup<'_> {
     /// Deletes a node.
     pub async fn delete_node(&self, id: NodeId) -> Result<()> {
         self.client
-            .send::<serde::de::IgnoredAny>(Request::delete(NodeBalancerNode::path(&id)))
-            .await?;
-        Ok(())
+            .send_empty(Request::delete(NodeBalancerNode::path(&id)))
+            .await
     }
 }
 

@@ -502,9 +502,8 @@ impl ProfileGroup<'_> {
     /// Revokes a token: it stops working at once.
     pub async fn revoke_token(&self, id: u64) -> Result<()> {
         self.client
-            .send::<serde::de::IgnoredAny>(Request::delete(PersonalAccessToken::path(&id)))
-            .await?;
-        Ok(())
+            .send_empty(Request::delete(PersonalAccessToken::path(&id)))
+            .await
     }
 
     /// Lists the OAuth apps the user authorized.
@@ -520,9 +519,8 @@ impl ProfileGroup<'_> {
     /// Revokes an app's access: its tokens stop working.
     pub async fn revoke_app(&self, id: u64) -> Result<()> {
         self.client
-            .send::<serde::de::IgnoredAny>(Request::delete(AuthorizedApp::path(&id)))
-            .await?;
-        Ok(())
+            .send_empty(Request::delete(AuthorizedApp::path(&id)))
+            .await
     }
 
     /// Lists the user's SSH keys.
@@ -557,8 +555,7 @@ impl ProfileGroup<'_> {
     /// Deletes an SSH key.
     pub async fn delete_ssh_key(&self, id: u64) -> Result<()> {
         self.client
-            .send::<serde::de::IgnoredAny>(Request::delete(SshKey::path(&id)))
-            .await?;
-        Ok(())
+            .send_empty(Request::delete(SshKey::path(&id)))
+            .await
     }
 }

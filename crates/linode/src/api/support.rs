@@ -269,11 +269,10 @@ impl SupportGroup<'_> {
     /// Closes a ticket (when it is closable).
     pub async fn close_ticket(&self, ticket_id: u64) -> Result<()> {
         self.client
-            .send::<serde::de::IgnoredAny>(Request::new(
+            .send_empty(Request::new(
                 reqwest::Method::POST,
                 SupportTicket::path(&ticket_id).join("close"),
             ))
-            .await?;
-        Ok(())
+            .await
     }
 }

@@ -362,9 +362,8 @@ impl VolumesGroup<'_> {
     /// Deletes a volume. The API refuses while it is attached: [`detach`](Self::detach) first.
     pub async fn delete(&self, id: u64) -> Result<()> {
         self.client
-            .send::<serde::de::IgnoredAny>(Request::delete(Volume::path(&id)))
-            .await?;
-        Ok(())
+            .send_empty(Request::delete(Volume::path(&id)))
+            .await
     }
 
     /// Attaches a volume to a Linode in the same region.
@@ -382,9 +381,8 @@ impl VolumesGroup<'_> {
     pub async fn detach(&self, id: u64) -> Result<()> {
         let path = Volume::path(&id).join("detach");
         self.client
-            .send::<serde::de::IgnoredAny>(Request::post(path, &serde_json::json!({}))?)
-            .await?;
-        Ok(())
+            .send_empty(Request::post(path, &serde_json::json!({}))?)
+            .await
     }
 
     /// Grows a volume to `size` GB (volumes never shrink); it is `resizing` meanwhile.
