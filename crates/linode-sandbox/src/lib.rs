@@ -59,6 +59,7 @@ pub struct SandboxBuilder {
     token: Option<String>,
     listen: SocketAddr,
     speed: f64,
+    record_limit: Option<usize>,
 }
 
 impl Default for SandboxBuilder {
@@ -67,6 +68,7 @@ impl Default for SandboxBuilder {
             token: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             speed: 0.0,
+            record_limit: None,
         }
     }
 }
@@ -100,6 +102,14 @@ impl SandboxBuilder {
         self
     }
 
+    /// Keeps only the last `limit` requests in the log that [`Sandbox::requests`] and
+    /// [`Sandbox::count`] read (all of them by default, as tests want; a long-running server
+    /// should set a limit).
+    pub fn record_limit(mut self, limit: usize) -> Self {
+        self.record_limit = Some(limit);
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(self.listen).await?;
@@ -107,7 +117,7 @@ impl SandboxBuilder {
         let state: AppState = Arc::new(Shared {
             store: Mutex::new(Store::with_clock(lifecycle::Clock::with_speed(self.speed))),
             token: self.token.unwrap_or_else(random_token),
-            requests: Mutex::new(Vec::new()),
+            requests: Mutex::new(record::RequestLog::with_limit(self.record_limit)),
             faults: Mutex::default(),
             rate_limits: Mutex::default(),
         });
@@ -159,7 +169,7 @@ impl Sandbox {
 
     /// Every request received so far, in arrival order (including rejected ones).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        self.state.requests().clone()
+        self.state.requests().iter().cloned().collect()
     }
 
     /// How many requests of `method` to paths matching `path` were received so far (rejected,

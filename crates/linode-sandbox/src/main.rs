@@ -7,7 +7,7 @@ use linode_sandbox::{FaultRule, Sandbox};
 
 const USAGE: &str = "\
 Usage: linode-sandbox [--listen ADDR] [--token TOKEN] [--seed-instances N] [--speed F]
-                      [--rate-limits] [--fault RULE]...
+                      [--record-limit N] [--rate-limits] [--fault RULE]...
 
 Serves a local emulator of the Linode API v4 under /v4 and /v4beta.
 
@@ -15,6 +15,7 @@ Options:
   --listen ADDR          address to listen on (default 127.0.0.1:4000)
   --token TOKEN          bearer token to accept (default: random, printed)
   --seed-instances N     create N sample Linode instances at start (default 0)
+  --record-limit N       keep only the last N requests in the request log (default 10000)
   --speed F              scale of realistic action durations: 1 is real time, 0.1 ten times
                          faster, 0 instant (default 1)
   --rate-limits          apply the API's published rate limits (429 with Retry-After)
@@ -36,6 +37,7 @@ struct Args {
     token: Option<String>,
     seed: usize,
     speed: f64,
+    record_limit: usize,
 
     rate_limits: bool,
     faults: Vec<FaultRule>,
@@ -47,6 +49,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         token: None,
         seed: 0,
         speed: 1.0,
+        record_limit: 10_000,
 
         rate_limits: false,
         faults: Vec::new(),
@@ -83,6 +86,12 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                     .parse()
                     .map_err(|_| format!("--seed-instances: not a count: {v}"))?;
             }
+            "--record-limit" => {
+                let v = value("--record-limit")?;
+                parsed.record_limit = v
+                    .parse()
+                    .map_err(|_| format!("--record-limit: not a count: {v}"))?;
+            }
             "--speed" => {
                 let v = value("--speed")?;
                 parsed.speed = v
@@ -117,7 +126,10 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut builder = Sandbox::builder().listen(args.listen).speed(args.speed);
+    let mut builder = Sandbox::builder()
+        .listen(args.listen)
+        .speed(args.speed)
+        .record_limit(args.record_limit);
     if let Some(token) = args.token {
         builder = builder.token(token);
     }

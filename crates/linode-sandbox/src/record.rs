@@ -12,6 +12,45 @@ use crate::routes::AppState;
 /// Largest request body the sandbox accepts, in bytes.
 pub const MAX_BODY: usize = 8 * 1024 * 1024;
 
+/// The requests received, oldest first; with a limit, only the most recent ones are kept so a
+/// long-running sandbox does not grow without bound.
+#[derive(Debug, Default)]
+pub struct RequestLog {
+    entries: std::collections::VecDeque<RecordedRequest>,
+    limit: Option<usize>,
+}
+
+impl RequestLog {
+    /// A log keeping at most `limit` requests (all of them when `None`).
+    pub fn with_limit(limit: Option<usize>) -> RequestLog {
+        RequestLog {
+            entries: Default::default(),
+            limit,
+        }
+    }
+
+    /// Appends a request, forgetting the oldest one when the log is full.
+    pub fn push(&mut self, request: RecordedRequest) {
+        if self.limit == Some(0) {
+            return;
+        }
+        if self.limit.is_some_and(|limit| self.entries.len() >= limit) {
+            self.entries.pop_front();
+        }
+        self.entries.push_back(request);
+    }
+
+    /// The requests kept, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = &RecordedRequest> {
+        self.entries.iter()
+    }
+
+    /// Forgets every request.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
+
 /// One request as the sandbox received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedRequest {
@@ -81,4 +120,40 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
     state.push_request(recorded);
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(n: usize) -> RecordedRequest {
+        RecordedRequest {
+            method: "GET".into(),
+            path: format!("/v4/linode/instances/{n}"),
+            query: None,
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    #[test]
+    fn a_limited_log_keeps_the_most_recent_requests() {
+        let mut log = RequestLog::with_limit(Some(3));
+        (1..=5).for_each(|n| log.push(request(n)));
+        let kept: Vec<&str> = log.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(
+            kept,
+            [
+                "/v4/linode/instances/3",
+                "/v4/linode/instances/4",
+                "/v4/linode/instances/5"
+            ]
+        );
+        let mut all = RequestLog::with_limit(None);
+        (1..=5).for_each(|n| all.push(request(n)));
+        assert_eq!(all.iter().count(), 5);
+        let mut none = RequestLog::with_limit(Some(0));
+        none.push(request(1));
+        assert_eq!(none.iter().count(), 0);
+    }
 }

@@ -37,7 +37,7 @@ use crate::error::ApiError;
 use crate::faults::{self, Faults};
 use crate::pagination::PageParams;
 use crate::ratelimit::{self, RateLimiter};
-use crate::record::RecordedRequest;
+use crate::record::{RecordedRequest, RequestLog};
 use crate::store::Store;
 use crate::xfilter::{self, XFilter};
 use crate::{auth, record};
@@ -49,8 +49,8 @@ pub struct Shared {
     pub store: Mutex<Store>,
     /// The accepted bearer token.
     pub token: String,
-    /// Every request received, in order.
-    pub requests: Mutex<Vec<RecordedRequest>>,
+    /// The requests received, in order.
+    pub requests: Mutex<RequestLog>,
     /// Injected faults.
     pub faults: Mutex<Faults>,
     /// Rate limits (none by default).
@@ -71,7 +71,7 @@ impl Shared {
     }
 
     /// Locks the request log.
-    pub fn requests(&self) -> MutexGuard<'_, Vec<RecordedRequest>> {
+    pub fn requests(&self) -> MutexGuard<'_, RequestLog> {
         relock(&self.requests)
     }
 
