@@ -1,9 +1,15 @@
 //! An async client for the [Linode API v4](https://techdocs.akamai.com/linode-api/reference/api).
 //!
-//! The client is divided into groups that follow the API's URL tree (`client.linode()`,
-//! `client.regions()`, `client.images()`, ...). Lists come back as [`PaginatedList`]s that load
-//! pages only as needed; filters are expressions on model fields that the compiler checks;
-//! [`Lazy`] handles load a model on first use.
+//! The client is divided into groups that follow the API's URL tree: `client.linode()`,
+//! `client.regions()`, `client.images()`, `client.volumes()`, `client.domains()`,
+//! `client.nodebalancers()`, `client.networking()`, `client.account()`, `client.profile()`,
+//! `client.longview()` and `client.support()`; [`login`] handles OAuth. Lists come back as
+//! [`PaginatedList`]s that load pages only as needed; filters are expressions on model fields
+//! that the compiler checks; [`Lazy`] handles load a model on first use and reload it when its
+//! volatile fields go stale; [`events`] waits for long-running work with deadlines; failed
+//! requests are retried only where that cannot repeat a create ([`RetryPolicy`]).
+//!
+//! Every example in this crate runs against `linode-sandbox`, a local emulator of the API.
 //!
 //! ```no_run
 //! use linode::{Client, api::linode::{CreateInstance, Instance}};
