@@ -9,7 +9,8 @@
 //! volatile fields go stale; [`events`] waits for long-running work with deadlines; failed
 //! requests are retried only where that cannot repeat a create ([`RetryPolicy`]).
 //!
-//! Every example in this crate runs against `linode-sandbox`, a local emulator of the API.
+//! The runnable programs in `examples/` run against `linode-sandbox`, a local emulator of the
+//! API, unless `LINODE_TOKEN` is set.
 //!
 //! ```no_run
 //! use linode::{Client, api::linode::{CreateInstance, Instance}};
