@@ -391,12 +391,8 @@ pub struct CreateInstance {
     group: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tags: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "expose")]
-    root_pass: Option<SecretString>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    authorized_keys: Vec<String>,
-    #[serde(skip)]
-    authorized_key_files: Vec<PathBuf>,
+    #[serde(flatten)]
+    access: RootAccess,
     #[serde(skip_serializing_if = "Option::is_none")]
     stackscript_id: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -501,30 +497,7 @@ impl CreateInstance {
         self
     }
 
-    /// Sets the root password instead of having one generated.
-    pub fn root_pass(mut self, password: impl Into<String>) -> Self {
-        self.root_pass = Some(SecretString::from(password.into()));
-        self
-    }
-
-    /// Adds SSH public keys for root.
-    pub fn authorized_keys<S: Into<String>>(mut self, keys: impl IntoIterator<Item = S>) -> Self {
-        self.authorized_keys
-            .extend(keys.into_iter().map(Into::into));
-        self
-    }
-
-    /// Adds SSH public keys for root read from files (such as `~/.ssh/id_ed25519.pub`). The
-    /// files are read by [`create_instance`](LinodeGroup::create_instance), before any request;
-    /// a file that cannot be read is an error naming it.
-    pub fn authorized_key_files<P: Into<PathBuf>>(
-        mut self,
-        paths: impl IntoIterator<Item = P>,
-    ) -> Self {
-        self.authorized_key_files
-            .extend(paths.into_iter().map(Into::into));
-        self
-    }
+    root_access_setters!();
 
     /// Whether to boot once created (the API boots instances created from an image or a
     /// backup).
@@ -567,6 +540,66 @@ impl CreateInstance {
     }
 }
 
+/// Root access to a deployed image: the root password and the SSH keys for root, given as keys
+/// or as public key files. Instance creation, rebuild and disk creation share it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct RootAccess {
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "expose")]
+    root_pass: Option<SecretString>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authorized_keys: Vec<String>,
+    #[serde(skip)]
+    authorized_key_files: Vec<PathBuf>,
+}
+
+impl RootAccess {
+    /// Before the request: reads the key files into the keys and, when an image is deployed
+    /// without a root password, generates one. Returns the root password, if any.
+    fn prepare(&mut self, deploys_image: bool) -> Result<Option<SecretString>> {
+        let keys = read_key_files(&self.authorized_key_files)?;
+        self.authorized_keys.extend(keys);
+        if deploys_image && self.root_pass.is_none() {
+            self.root_pass = Some(generate_root_password()?);
+        }
+        Ok(self.root_pass.clone())
+    }
+}
+
+/// The setters of a builder's [`RootAccess`] (a field named `access`).
+macro_rules! root_access_setters {
+    () => {
+        /// Sets the root password instead of having one generated.
+        pub fn root_pass(mut self, password: impl Into<String>) -> Self {
+            self.access.root_pass = Some(secrecy::SecretString::from(password.into()));
+            self
+        }
+
+        /// Adds SSH public keys for root.
+        pub fn authorized_keys<S: Into<String>>(
+            mut self,
+            keys: impl IntoIterator<Item = S>,
+        ) -> Self {
+            self.access
+                .authorized_keys
+                .extend(keys.into_iter().map(Into::into));
+            self
+        }
+
+        /// Adds SSH public keys for root read from files (such as `~/.ssh/id_ed25519.pub`),
+        /// read before any request is sent; a file that cannot be read is an error naming it.
+        pub fn authorized_key_files<P: Into<std::path::PathBuf>>(
+            mut self,
+            paths: impl IntoIterator<Item = P>,
+        ) -> Self {
+            self.access
+                .authorized_key_files
+                .extend(paths.into_iter().map(Into::into));
+            self
+        }
+    };
+}
+use root_access_setters;
+
 /// Reads SSH public keys from files, one or more per file (blank lines and `#` comments
 /// skipped); an unreadable or empty file is an error naming it.
 fn read_key_files(paths: &[PathBuf]) -> Result<Vec<String>> {
@@ -606,12 +639,8 @@ fn read_key_files(paths: &[PathBuf]) -> Result<Vec<String>> {
 #[non_exhaustive]
 pub struct RebuildInstance {
     image: String,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "expose")]
-    root_pass: Option<SecretString>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    authorized_keys: Vec<String>,
-    #[serde(skip)]
-    authorized_key_files: Vec<PathBuf>,
+    #[serde(flatten)]
+    access: RootAccess,
     #[serde(skip_serializing_if = "Option::is_none")]
     stackscript_id: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -629,28 +658,7 @@ impl RebuildInstance {
         }
     }
 
-    /// Sets the root password instead of having one generated.
-    pub fn root_pass(mut self, password: impl Into<String>) -> Self {
-        self.root_pass = Some(SecretString::from(password.into()));
-        self
-    }
-
-    /// Adds SSH public keys for root.
-    pub fn authorized_keys<S: Into<String>>(mut self, keys: impl IntoIterator<Item = S>) -> Self {
-        self.authorized_keys
-            .extend(keys.into_iter().map(Into::into));
-        self
-    }
-
-    /// Adds SSH public keys for root read from files (read before any request).
-    pub fn authorized_key_files<P: Into<PathBuf>>(
-        mut self,
-        paths: impl IntoIterator<Item = P>,
-    ) -> Self {
-        self.authorized_key_files
-            .extend(paths.into_iter().map(Into::into));
-        self
-    }
+    root_access_setters!();
 
     /// Runs a StackScript with `data` for its user-defined fields.
     pub fn stackscript<K: Into<String>, V: Into<String>>(
@@ -913,16 +921,12 @@ impl LinodeGroup<'_> {
     /// strong one is generated from the OS random source and returned.
     pub async fn create_instance(&self, mut request: CreateInstance) -> Result<NewInstance> {
         request.validate()?;
-        let keys = read_key_files(&request.authorized_key_files)?;
-        request.authorized_keys.extend(keys);
-        if request.image.is_some() && request.root_pass.is_none() {
-            request.root_pass = Some(generate_root_password()?);
-        }
+        let root_pass = request.access.prepare(request.image.is_some())?;
         let http = Request::post(Path::new("/linode/instances"), &request)?;
         let instance = self.client.send(http).await?;
         Ok(NewInstance {
             instance,
-            root_pass: request.root_pass,
+            root_pass,
         })
     }
 
@@ -947,36 +951,32 @@ impl LinodeGroup<'_> {
         Instance::path(&id).join(action)
     }
 
+    /// Sends a power action (`boot`, `reboot`, `shutdown`) with its body.
+    async fn power(&self, id: u64, action: &str, body: serde_json::Value) -> Result<()> {
+        self.client
+            .send_empty(Request::post(Self::action(id, action), &body)?)
+            .await
+    }
+
     /// Boots an instance with its default configuration profile.
     pub async fn boot(&self, id: u64) -> Result<()> {
-        let body = serde_json::json!({});
-        self.client
-            .send_empty(Request::post(Self::action(id, "boot"), &body)?)
-            .await
+        self.power(id, "boot", serde_json::json!({})).await
     }
 
     /// Boots an instance with configuration profile `config_id`.
     pub async fn boot_with_config(&self, id: u64, config_id: u64) -> Result<()> {
-        let body = serde_json::json!({ "config_id": config_id });
-        self.client
-            .send_empty(Request::post(Self::action(id, "boot"), &body)?)
+        self.power(id, "boot", serde_json::json!({ "config_id": config_id }))
             .await
     }
 
     /// Reboots an instance.
     pub async fn reboot(&self, id: u64) -> Result<()> {
-        let body = serde_json::json!({});
-        self.client
-            .send_empty(Request::post(Self::action(id, "reboot"), &body)?)
-            .await
+        self.power(id, "reboot", serde_json::json!({})).await
     }
 
     /// Shuts an instance down.
     pub async fn shutdown(&self, id: u64) -> Result<()> {
-        let body = serde_json::json!({});
-        self.client
-            .send_empty(Request::post(Self::action(id, "shutdown"), &body)?)
-            .await
+        self.power(id, "shutdown", serde_json::json!({})).await
     }
 
     /// Rebuilds an instance from a new image, replacing its disks; returns the instance and
@@ -985,18 +985,14 @@ impl LinodeGroup<'_> {
         if request.image.trim().is_empty() {
             return Err(Error::invalid("image", "is empty"));
         }
-        let keys = read_key_files(&request.authorized_key_files)?;
-        request.authorized_keys.extend(keys);
-        if request.root_pass.is_none() {
-            request.root_pass = Some(generate_root_password()?);
-        }
+        let root_pass = request.access.prepare(true)?;
         let instance = self
             .client
             .send(Request::post(Self::action(id, "rebuild"), &request)?)
             .await?;
         Ok(NewInstance {
             instance,
-            root_pass: request.root_pass,
+            root_pass,
         })
     }
 
@@ -1042,14 +1038,12 @@ impl LinodeGroup<'_> {
         if request.size == 0 {
             return Err(Error::invalid("size", "must be at least 1 MB"));
         }
-        if request.image.is_some() && request.root_pass.is_none() {
-            request.root_pass = Some(generate_root_password()?);
-        }
+        let root_pass = request.access.prepare(request.image.is_some())?;
         let disk = self
             .client
             .send(Request::post(Self::action(id, "disks"), &request)?)
             .await?;
-        Ok((disk, request.root_pass))
+        Ok((disk, root_pass))
     }
 
     /// Changes a disk's label.

@@ -97,13 +97,8 @@ pub struct CreateDisk {
     pub(crate) filesystem: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) image: Option<String>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "super::expose"
-    )]
-    pub(crate) root_pass: Option<secrecy::SecretString>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) authorized_keys: Vec<String>,
+    #[serde(flatten)]
+    pub(crate) access: super::RootAccess,
 }
 
 impl CreateDisk {
@@ -133,18 +128,7 @@ impl CreateDisk {
         self
     }
 
-    /// Sets the root password for the deployed image.
-    pub fn root_pass(mut self, password: impl Into<String>) -> Self {
-        self.root_pass = Some(secrecy::SecretString::from(password.into()));
-        self
-    }
-
-    /// Adds SSH public keys for root.
-    pub fn authorized_keys<S: Into<String>>(mut self, keys: impl IntoIterator<Item = S>) -> Self {
-        self.authorized_keys
-            .extend(keys.into_iter().map(Into::into));
-        self
-    }
+    super::root_access_setters!();
 }
 
 /// A change of a disk's label.
