@@ -1,6 +1,6 @@
 //! NodeBalancers, their configs and nodes end to end against the sandbox.
 
-mod common;
+use crate::common;
 
 use common::{assert_raw_refusals, event_actions, last_request, post_raw, refusal};
 use linode::api::linode::Instance;

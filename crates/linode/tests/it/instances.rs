@@ -1,6 +1,6 @@
 //! Instances end to end against the sandbox: create, get, list, update by saving, delete.
 
-mod common;
+use crate::common;
 
 use linode::api::linode::{CreateInstance, InstanceStatus, InstanceUpdate};
 use linode::{Error, ExposeSecret};

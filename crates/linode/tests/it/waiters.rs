@@ -1,7 +1,7 @@
 //! Events, pollers and waiters on tokio's paused clock: the sandbox's actions take their
 //! realistic time in virtual seconds, so every assertion on time is exact and instant to run.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

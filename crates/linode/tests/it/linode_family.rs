@@ -1,7 +1,7 @@
 //! The linode family in depth against the sandbox: creation modes, power actions, rebuild and
 //! resize, disks, configs, backups, StackScripts, images made from disks, and networking.
 
-mod common;
+use crate::common;
 
 use common::{create_linode, event_actions, last_body, last_line};
 use linode::api::images::{CreateImage, ImageStatus, ImageUpdate};

@@ -1,10 +1,10 @@
 //! OAuth end to end: the example web application logs a user in against the sandbox (which
 //! plays the login server), the LoginClient's calls one by one, and scope enforcement.
 
-mod common;
+use crate::common;
 
 #[allow(dead_code)]
-#[path = "../examples/oauth_web.rs"]
+#[path = "../../examples/oauth_web.rs"]
 mod oauth_web;
 
 use linode::api::account::CreateOAuthClient;

@@ -1,6 +1,6 @@
 //! The support group against the sandbox.
 
-mod common;
+use crate::common;
 
 use linode::Error;
 use linode::api::support::{OpenTicket, Regarding, SupportTicket, TicketStatus};

@@ -1,6 +1,6 @@
 //! Filters sent in X-Filter, and the sandbox's answers to them.
 
-mod common;
+use crate::common;
 
 use linode::api::images::Image;
 use linode::api::linode::{CreateInstance, Instance, LinodeType};

@@ -1,6 +1,6 @@
 //! The account group against the sandbox: the request sent, the state kept, the answer decoded.
 
-mod common;
+use crate::common;
 
 use linode::api::account::{
     AccountUpdate, CreateOAuthClient, CreateUser, Invoice, InvoiceItemType, OAuthClientStatus,

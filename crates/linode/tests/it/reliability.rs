@@ -1,7 +1,7 @@
 //! The retry rules, proved against the sandbox's injected faults: which requests are sent again,
 //! which are not, how long the client waits, and what error each failure ends in.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,6 @@
 //! The Longview group against the sandbox.
 
-mod common;
+use crate::common;
 
 use linode::api::longview::LongviewClient;
 use linode::{Error, ExposeSecret};

@@ -1,6 +1,6 @@
 //! The request pipeline: auth, headers, versions, lazy handles and the errors it reports.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

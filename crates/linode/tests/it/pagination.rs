@@ -1,6 +1,6 @@
 //! PaginatedList against the sandbox: which pages are fetched, and when.
 
-mod common;
+use crate::common;
 
 use futures::TryStreamExt;
 use linode::Error;

@@ -1,7 +1,7 @@
 //! Volumes end to end against the sandbox: create in a region or attached to a Linode, list,
 //! filter, save, attach, detach, resize, clone, delete, and the API's refusals.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

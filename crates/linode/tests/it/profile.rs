@@ -1,7 +1,7 @@
 //! The profile group against the sandbox: profile, personal access tokens (which really
 //! authenticate, with exactly their scopes), SSH keys.
 
-mod common;
+use crate::common;
 
 use linode::api::linode::CreateInstance;
 use linode::api::profile::{

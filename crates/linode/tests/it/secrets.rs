@@ -3,7 +3,7 @@
 //! (client secrets, access and refresh tokens), personal access tokens, Longview API keys or
 //! NodeBalancer SSL keys.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -176,9 +176,9 @@ async fn trace_output_of_failed_and_retried_requests_does_not_show_the_token() {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
-    // Global, not thread-local: the output of the other tests of this file lands there too,
-    // and must not show the token either.
-    tracing::subscriber::set_global_default(subscriber).unwrap();
+    // For this test's thread (a current-thread runtime: the sandbox, the client and the
+    // connections all run on it), so other tests of the binary neither slow down nor mix in.
+    let _guard = tracing::subscriber::set_default(subscriber);
 
     let sandbox = sandbox().await;
     sandbox.inject(FaultRule::new(Method::GET, "/regions/us-east", Fault::Status(502)).times(2));

@@ -1,6 +1,6 @@
 //! Domains and their records end to end against the sandbox.
 
-mod common;
+use crate::common;
 
 use common::{assert_raw_refusals, event_actions, last_request, refusal};
 use linode::api::domains::{

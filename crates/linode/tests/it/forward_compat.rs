@@ -5,7 +5,7 @@
 //! Every model the client decodes from the API is in the `models!` table at the bottom; the
 //! data comes from a sandbox where [`world`] made one of everything through the client.
 
-mod common;
+use crate::common;
 
 use linode::api::account::{
     Account, AccountSettings, CreateOAuthClient, CreateUser, Invoice, InvoiceItem, OAuthClient,

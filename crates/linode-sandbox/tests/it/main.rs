@@ -1,0 +1,9 @@
+//! The integration tests of the sandbox, one module per concern, in one binary so that the
+//! whole dependency tree is linked once.
+
+mod faults;
+mod hostile;
+mod lifecycle;
+mod linode_family;
+mod sandbox;
+mod storage_net;
