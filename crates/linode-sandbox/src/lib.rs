@@ -42,6 +42,7 @@ pub use axum::http::Method;
 pub use faults::{Fault, FaultRule};
 pub use ratelimit::RateLimit;
 pub use record::RecordedRequest;
+pub use routes::ROUTE_HEADER;
 use routes::{AppState, Shared};
 use store::Store;
 

@@ -407,10 +407,18 @@ impl Path {
     /// Appends one segment, percent-encoded.
     pub fn segment(mut self, segment: impl fmt::Display) -> Path {
         self.0.push('/');
-        let text = segment.to_string();
-        self.0
-            .extend(percent_encoding::utf8_percent_encode(&text, SEGMENT));
+        Path::push_segment(&mut self.0, &segment.to_string());
         self
+    }
+
+    /// Appends `text` percent-encoded as one segment (`/` included) to `path`.
+    pub(crate) fn push_segment(path: &mut String, text: &str) {
+        path.extend(percent_encoding::utf8_percent_encode(text, SEGMENT));
+    }
+
+    /// A path already encoded.
+    pub(crate) fn from_encoded(path: String) -> Path {
+        Path(path)
     }
 
     /// Appends a fixed part, taken as written (such as `disks` or `/boot`).

@@ -50,9 +50,12 @@ pub mod filter;
 mod lazy;
 pub mod login;
 mod model;
+mod operation;
 mod pagination;
 mod retry;
 
+#[cfg(test)]
+mod coverage;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 #[cfg(test)]

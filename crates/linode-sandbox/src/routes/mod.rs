@@ -24,9 +24,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Path, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Json, Response};
 use serde::de::DeserializeOwned;
@@ -110,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .merge(profile::routes())
         .merge(longview::routes())
         .merge(support::routes())
+        .route_layer(from_fn(mark_route))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found);
     Router::new()
@@ -132,6 +133,24 @@ pub fn router(state: AppState) -> Router {
 async fn advance_clock(State(state): State<AppState>, req: Request, next: Next) -> Response {
     state.store().tick();
     next.run(req).await
+}
+
+/// The header naming the route template that served a request (`/volumes/{id}`, without the
+/// version prefix). An answer without it came from no route: an unknown path or method, which
+/// tells a missing route apart from a missing object even though both are 404 `Not found`.
+pub const ROUTE_HEADER: &str = "x-sandbox-route";
+
+async fn mark_route(matched: MatchedPath, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let template = matched.as_str();
+    let template = template
+        .strip_prefix("/v4beta")
+        .or_else(|| template.strip_prefix("/v4"))
+        .unwrap_or(template);
+    if let Ok(value) = HeaderValue::from_str(template) {
+        res.headers_mut().insert(ROUTE_HEADER, value);
+    }
+    res
 }
 
 async fn not_found() -> ApiError {

@@ -4,12 +4,26 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::linode::Instance;
 use crate::api::regions::Region;
-use crate::client::{Client, Path, Request};
+use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::lazy::Lazy;
 use crate::model::{Ref, Resource, api_enum, null_default, timestamp};
+use crate::operation::operations;
 use crate::pagination::ListRequest;
+
+operations! {
+    LIST_VOLUMES = GET "/volumes";
+    CREATE_VOLUME = POST "/volumes";
+    GET_VOLUME = GET "/volumes/{volumeId}";
+    UPDATE_VOLUME = PUT "/volumes/{volumeId}";
+    DELETE_VOLUME = DELETE "/volumes/{volumeId}";
+    ATTACH_VOLUME = POST "/volumes/{volumeId}/attach";
+    DETACH_VOLUME = POST "/volumes/{volumeId}/detach";
+    RESIZE_VOLUME = POST "/volumes/{volumeId}/resize";
+    CLONE_VOLUME = POST "/volumes/{volumeId}/clone";
+    LIST_LINODE_VOLUMES = GET "/linode/instances/{linodeId}/volumes";
+}
 
 /// Size of a new volume when none is given, in GB (as the API).
 pub const DEFAULT_VOLUME_SIZE: u64 = 20;
@@ -78,7 +92,7 @@ impl Resource for Volume {
     type Id = u64;
     const VOLATILE: bool = true;
     fn path(id: &u64) -> Path {
-        Path::new("/volumes").segment(id)
+        GET_VOLUME.path(&[id])
     }
 }
 
@@ -120,7 +134,7 @@ impl Volume {
 impl Instance {
     /// The volumes attached to this Linode (`GET /linode/instances/{id}/volumes`).
     pub fn volumes(&self, client: &Client) -> ListRequest<Volume> {
-        ListRequest::new(client, Instance::path(&self.id).join("volumes"))
+        ListRequest::new(client, LIST_LINODE_VOLUMES.path(&[&self.id]))
     }
 }
 
@@ -325,7 +339,7 @@ struct Size {
 impl VolumesGroup<'_> {
     /// Lists your volumes.
     pub fn list(&self) -> ListRequest<Volume> {
-        ListRequest::new(self.client, Path::new("/volumes"))
+        ListRequest::new(self.client, LIST_VOLUMES.path(&[]))
     }
 
     /// Loads one volume.
@@ -345,7 +359,7 @@ impl VolumesGroup<'_> {
     pub async fn create(&self, request: CreateVolume) -> Result<Volume> {
         request.validate()?;
         self.client
-            .send(Request::post(Path::new("/volumes"), &request)?)
+            .send(CREATE_VOLUME.with_body(&[], &request)?)
             .await
     }
 
@@ -355,15 +369,13 @@ impl VolumesGroup<'_> {
             check_label(label)?;
         }
         self.client
-            .send(Request::put(Volume::path(&id), update)?)
+            .send(UPDATE_VOLUME.with_body(&[&id], update)?)
             .await
     }
 
     /// Deletes a volume. The API refuses while it is attached: [`detach`](Self::detach) first.
     pub async fn delete(&self, id: u64) -> Result<()> {
-        self.client
-            .send_empty(Request::delete(Volume::path(&id)))
-            .await
+        self.client.send_empty(DELETE_VOLUME.request(&[&id])).await
     }
 
     /// Attaches a volume to a Linode in the same region.
@@ -373,31 +385,31 @@ impl VolumesGroup<'_> {
 
     /// Attaches a volume with the options in `attach`.
     pub async fn attach_with(&self, id: u64, attach: &AttachVolume) -> Result<Volume> {
-        let path = Volume::path(&id).join("attach");
-        self.client.send(Request::post(path, attach)?).await
+        self.client
+            .send(ATTACH_VOLUME.with_body(&[&id], attach)?)
+            .await
     }
 
     /// Detaches a volume from its Linode.
     pub async fn detach(&self, id: u64) -> Result<()> {
-        let path = Volume::path(&id).join("detach");
         self.client
-            .send_empty(Request::post(path, &serde_json::json!({}))?)
+            .send_empty(DETACH_VOLUME.with_body(&[&id], &serde_json::json!({}))?)
             .await
     }
 
     /// Grows a volume to `size` GB (volumes never shrink); it is `resizing` meanwhile.
     pub async fn resize(&self, id: u64, size: u64) -> Result<Volume> {
         check_size(size)?;
-        let path = Volume::path(&id).join("resize");
-        self.client.send(Request::post(path, &Size { size })?).await
+        self.client
+            .send(RESIZE_VOLUME.with_body(&[&id], &Size { size })?)
+            .await
     }
 
     /// Creates a new volume labelled `label` with the size and data of volume `id`.
     pub async fn clone_volume(&self, id: u64, label: &str) -> Result<Volume> {
         check_label(label)?;
-        let path = Volume::path(&id).join("clone");
         self.client
-            .send(Request::post(path, &Label { label })?)
+            .send(CLONE_VOLUME.with_body(&[&id], &Label { label })?)
             .await
     }
 }
