@@ -202,6 +202,9 @@ pub struct Store {
     pub nodebalancer_nodes: Table,
     /// The next id of each kind handed out by [`Store::next_id`].
     next_ids: std::collections::HashMap<&'static str, u64>,
+    /// Named collections of JSON objects by id (see [`Store::table`]): where every family
+    /// added since keeps its state, so that whole-state operations need no per-family code.
+    tables: BTreeMap<&'static str, Table>,
 
     /// The account, its user, billing, OAuth clients, tokens, Longview and support.
     pub account: crate::account::AccountState,
@@ -230,6 +233,7 @@ impl Default for Store {
             nodebalancer_configs: Table::default(),
             nodebalancer_nodes: Table::default(),
             next_ids: std::collections::HashMap::new(),
+            tables: BTreeMap::new(),
 
             account: crate::account::AccountState::default(),
         }
@@ -270,6 +274,20 @@ impl Store {
         let id = *next;
         *next += 1;
         id
+    }
+
+    /// The collection named `name` (`"firewalls"`, `"vpcs"`, ...); empty when nothing was
+    /// ever stored in it.
+    pub fn table(&self, name: &str) -> &Table {
+        static EMPTY: Table = Table {
+            items: BTreeMap::new(),
+        };
+        self.tables.get(name).unwrap_or(&EMPTY)
+    }
+
+    /// The collection named `name`, mutable (created on first use).
+    pub fn table_mut(&mut self, name: &'static str) -> &mut Table {
+        self.tables.entry(name).or_default()
     }
 
     /// Whether an entity of `kind` (`linode`, `domain`, `nodebalancer`, `volume`, ...) with
