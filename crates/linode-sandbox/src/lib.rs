@@ -42,8 +42,8 @@ pub use axum::http::Method;
 pub use faults::{Fault, FaultRule};
 pub use ratelimit::RateLimit;
 pub use record::RecordedRequest;
-pub use routes::ROUTE_HEADER;
 use routes::{AppState, Shared};
+pub use routes::{ROUTE_HEADER, SPEC_VERSION};
 use store::Store;
 
 /// A running sandbox server. It shuts down when dropped.
@@ -122,14 +122,17 @@ impl SandboxBuilder {
             faults: Mutex::default(),
             rate_limits: Mutex::default(),
         });
-        let app = routes::router(state.clone());
+        let app = routes::service(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
+            let served = axum::serve(
+                listener,
+                axum::ServiceExt::<axum::extract::Request>::into_make_service(app),
+            )
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
             if let Err(err) = served {
                 tracing::warn!("linode-sandbox server stopped: {err}");
             }

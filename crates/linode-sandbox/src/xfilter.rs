@@ -4,7 +4,8 @@
 //! Grammar: a JSON object. Plain keys are equality tests, all ANDed. A key's value may
 //! instead be an object of operators (`+gt`, `+gte`, `+lt`, `+lte`, `+neq`, `+contains`),
 //! also ANDed. `+and` / `+or` take an array of filter objects and nest freely.
-//! `+order_by` (a filterable field) and `+order` (`asc` / `desc`) are top-level only.
+//! `+order_by` (a filterable field) and `+order` (`asc` / `desc`) may stand at the top level
+//! or in any nested filter object, as the official Python SDK sends them.
 //! Dotted keys (`placement_group.label`) reach into nested objects. When the item's field
 //! is an array (`tags`, `ipv4`), equality means "contains this element".
 
@@ -94,11 +95,29 @@ pub fn parse(header: &str, filterable: &[&str]) -> Result<XFilter, ApiError> {
     let Value::Object(obj) = value else {
         return Err(invalid("The filter must be a JSON object"));
     };
-    let mut order_by: Option<Vec<String>> = None;
-    let mut desc = false;
-    let mut conds = Vec::new();
-    for (key, val) in &obj {
-        match key.as_str() {
+    let mut order = OrderKeys::default();
+    let cond = parse_object(&obj, filterable, &mut order)?;
+    Ok(XFilter {
+        cond,
+        order: order.by.map(|path| OrderBy {
+            path,
+            desc: order.desc,
+        }),
+    })
+}
+
+/// `+order_by` and `+order`, wherever they stand: our client sends them at the top level, the
+/// official Python SDK puts them in an object of `+and` next to the conditions.
+#[derive(Default)]
+struct OrderKeys {
+    by: Option<Vec<String>>,
+    desc: bool,
+}
+
+impl OrderKeys {
+    /// Takes `key` when it is an ordering key; `Ok(false)` when it is not one.
+    fn take(&mut self, key: &str, val: &Value, filterable: &[&str]) -> Result<bool, ApiError> {
+        match key {
             "+order_by" => {
                 let field = val
                     .as_str()
@@ -106,40 +125,57 @@ pub fn parse(header: &str, filterable: &[&str]) -> Result<XFilter, ApiError> {
                 if !filterable.contains(&field) {
                     return Err(invalid(format!("Cannot order by {field}")));
                 }
-                order_by = Some(split_path(field));
+                self.by = Some(split_path(field));
             }
             "+order" => {
-                desc = match val.as_str() {
+                self.desc = match val.as_str() {
                     Some("asc") => false,
                     Some("desc") => true,
                     _ => return Err(invalid("+order must be \"asc\" or \"desc\"")),
                 };
             }
-            _ => conds.push(parse_entry(key, val, filterable)?),
+            _ => return Ok(false),
         }
+        Ok(true)
     }
-    Ok(XFilter {
-        cond: Cond::All(conds),
-        order: order_by.map(|path| OrderBy { path, desc }),
-    })
 }
 
 fn split_path(field: &str) -> Vec<String> {
     field.split('.').map(str::to_owned).collect()
 }
 
-fn parse_object(obj: &Map<String, Value>, filterable: &[&str]) -> Result<Cond, ApiError> {
+/// The conditions of one filter object; `None` when it holds only ordering keys (so that
+/// `{"+or": [{"+order_by": ..}, ..]}` does not turn into "anything matches").
+fn parse_conds(
+    obj: &Map<String, Value>,
+    filterable: &[&str],
+    order: &mut OrderKeys,
+) -> Result<Option<Cond>, ApiError> {
     let mut conds = Vec::with_capacity(obj.len());
+    let mut ordering_only = !obj.is_empty();
     for (key, val) in obj {
-        if key == "+order_by" || key == "+order" {
-            return Err(invalid(format!("{key} is only allowed at the top level")));
+        if !order.take(key, val, filterable)? {
+            ordering_only = false;
+            conds.push(parse_entry(key, val, filterable, order)?);
         }
-        conds.push(parse_entry(key, val, filterable)?);
     }
-    Ok(Cond::All(conds))
+    Ok((!ordering_only).then_some(Cond::All(conds)))
 }
 
-fn parse_entry(key: &str, val: &Value, filterable: &[&str]) -> Result<Cond, ApiError> {
+fn parse_object(
+    obj: &Map<String, Value>,
+    filterable: &[&str],
+    order: &mut OrderKeys,
+) -> Result<Cond, ApiError> {
+    Ok(parse_conds(obj, filterable, order)?.unwrap_or(Cond::All(Vec::new())))
+}
+
+fn parse_entry(
+    key: &str,
+    val: &Value,
+    filterable: &[&str],
+    order: &mut OrderKeys,
+) -> Result<Cond, ApiError> {
     if key == "+and" || key == "+or" {
         let Value::Array(items) = val else {
             return Err(invalid(format!("{key} must be an array of filter objects")));
@@ -149,7 +185,7 @@ fn parse_entry(key: &str, val: &Value, filterable: &[&str]) -> Result<Cond, ApiE
             let Value::Object(obj) = item else {
                 return Err(invalid(format!("{key} must be an array of filter objects")));
             };
-            conds.push(parse_object(obj, filterable)?);
+            conds.extend(parse_conds(obj, filterable, order)?);
         }
         return Ok(if key == "+and" {
             Cond::All(conds)
@@ -474,6 +510,24 @@ mod tests {
     }
 
     #[test]
+    fn ordering_nested_as_the_python_sdk_sends_it() {
+        // `{"+and": [<conditions>, {"+order_by": .., "+order": ..}]}`.
+        assert_eq!(
+            ids(r#"{"+and":[{"group":"db"},{"+order_by":"label","+order":"desc"}]}"#),
+            vec![3, 4]
+        );
+        assert_eq!(
+            ids(r#"{"+and":[{"label":{"+contains":"a"}},{"+order_by":"vcpus"}]}"#),
+            ids(r#"{"label":{"+contains":"a"},"+order_by":"vcpus"}"#)
+        );
+        // An object of `+or` holding only ordering keys matches nothing by itself.
+        assert_eq!(
+            ids(r#"{"+or":[{"group":"db"},{"+order_by":"vcpus","+order":"desc"}]}"#),
+            vec![3, 4]
+        );
+    }
+
+    #[test]
     fn errors() {
         assert_eq!(err("not json"), "The filter is not valid JSON");
         assert_eq!(err("[1]"), "The filter must be a JSON object");
@@ -497,8 +551,8 @@ mod tests {
             "+or must be an array of filter objects"
         );
         assert_eq!(
-            err(r#"{"+or":[{"+order_by":"label"}]}"#),
-            "+order_by is only allowed at the top level"
+            err(r#"{"+and":[{"+order_by":"status"}]}"#),
+            "Cannot order by status"
         );
         assert_eq!(
             err(r#"{"+or":[{"status":"x"}]}"#),

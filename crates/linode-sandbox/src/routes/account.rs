@@ -45,6 +45,11 @@ pub(super) fn routes() -> Router<AppState> {
             "/account/oauth-clients/{id}/reset-secret",
             post(reset_secret),
         )
+        // The spelling the official Python SDK sends.
+        .route(
+            "/account/oauth-clients/{id}/reset_secret",
+            post(reset_secret),
+        )
         .route("/account/users", get(list_users).post(create_user))
         .route(
             "/account/users/{username}",

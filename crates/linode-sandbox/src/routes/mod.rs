@@ -26,12 +26,15 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, Path, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Json, Response};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+use tower::Layer;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::normalize_path::{NormalizePath, NormalizePathLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::ApiError;
 use crate::faults::{self, Faults};
@@ -125,8 +128,22 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), faults::inject))
         .layer(from_fn_with_state(state.clone(), ratelimit::limit))
         .layer(from_fn_with_state(state.clone(), record::record))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("x-spec-version"),
+            HeaderValue::from_static(SPEC_VERSION),
+        ))
         .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)
+}
+
+/// The version of the API's description the sandbox follows, sent as `X-Spec-Version` on
+/// every answer (linode-cli reads it).
+pub const SPEC_VERSION: &str = "4.229.1";
+
+/// The application as served: [`router`] behind a rewrite of `/x/` to `/x` (the API treats
+/// both alike; routing alone would answer 404), which must happen before routing.
+pub fn service(state: AppState) -> NormalizePath<Router> {
+    NormalizePathLayer::trim_trailing_slash().layer(router(state))
 }
 
 /// Brings actions in progress up to the sandbox's clock before each request is served.
