@@ -17,7 +17,13 @@ use crate::operation::Operation;
 
 /// Every family's declared operations.
 fn client_operations() -> Vec<Operation> {
-    [crate::api::volumes::OPERATIONS].concat()
+    [
+        crate::api::account::OPERATIONS,
+        crate::api::profile::OPERATIONS,
+        crate::api::volumes::OPERATIONS,
+        crate::events::OPERATIONS,
+    ]
+    .concat()
 }
 
 struct SpecOperation {

@@ -33,12 +33,19 @@ use crate::api::account::AccountGroup;
 use crate::api::images::{Image, ImageStatus, ImagesGroup};
 use crate::api::linode::{Disk, DiskStatus, Instance, InstanceStatus, LinodeGroup};
 use crate::api::volumes::{Volume, VolumeStatus, VolumesGroup};
-use crate::client::{Client, Path, Request};
+use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::{Filter, Order, filterable};
 use crate::model::ChildId;
 use crate::model::{Resource, api_enum, null_default, timestamp};
+use crate::operation::operations;
 use crate::pagination::ListRequest;
+
+operations! {
+    LIST_EVENTS = GET "/account/events";
+    GET_EVENT = GET "/account/events/{eventId}";
+    MARK_EVENT_SEEN = POST "/account/events/{eventId}/seen";
+}
 
 api_enum! {
     /// Where an event stands.
@@ -153,7 +160,7 @@ impl Resource for Event {
     type Id = u64;
     const VOLATILE: bool = true;
     fn path(id: &u64) -> Path {
-        Path::new("/account/events").segment(id)
+        GET_EVENT.path(&[id])
     }
 }
 
@@ -197,7 +204,7 @@ impl<T: EventRef + ?Sized> EventRef for &T {
 impl AccountGroup<'_> {
     /// The event log, newest first.
     pub fn events(&self) -> ListRequest<Event> {
-        ListRequest::new(self.client, Path::new("/account/events"))
+        ListRequest::new(self.client, LIST_EVENTS.path(&[]))
     }
 
     /// Loads one event.
@@ -207,9 +214,8 @@ impl AccountGroup<'_> {
 
     /// Marks an event, and every earlier one, as seen.
     pub async fn mark_last_seen_event(&self, event: impl EventRef) -> Result<()> {
-        let path = Event::path(&event.event_id()).join("seen");
         self.client
-            .send_empty(Request::post(path, &serde_json::json!({}))?)
+            .send_empty(MARK_EVENT_SEEN.with_body(&[&event.event_id()], &serde_json::json!({}))?)
             .await
     }
 

@@ -4,11 +4,36 @@
 use secrecy::SecretString;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::client::{Client, Path, Request};
+use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::model::{Resource, api_enum, null_default, timestamp};
+use crate::operation::operations;
 use crate::pagination::ListRequest;
+
+operations! {
+    GET_ACCOUNT = GET "/account";
+    UPDATE_ACCOUNT = PUT "/account";
+    GET_SETTINGS = GET "/account/settings";
+    UPDATE_SETTINGS = PUT "/account/settings";
+    LIST_INVOICES = GET "/account/invoices";
+    GET_INVOICE = GET "/account/invoices/{invoiceId}";
+    LIST_INVOICE_ITEMS = GET "/account/invoices/{invoiceId}/items";
+    LIST_PAYMENTS = GET "/account/payments";
+    GET_PAYMENT = GET "/account/payments/{paymentId}";
+    LIST_OAUTH_CLIENTS = GET "/account/oauth-clients";
+    CREATE_OAUTH_CLIENT = POST "/account/oauth-clients";
+    GET_OAUTH_CLIENT = GET "/account/oauth-clients/{clientId}";
+    UPDATE_OAUTH_CLIENT = PUT "/account/oauth-clients/{clientId}";
+    DELETE_OAUTH_CLIENT = DELETE "/account/oauth-clients/{clientId}";
+    RESET_OAUTH_CLIENT_SECRET = POST "/account/oauth-clients/{clientId}/reset-secret";
+    LIST_USERS = GET "/account/users";
+    CREATE_USER = POST "/account/users";
+    GET_USER = GET "/account/users/{username}";
+    UPDATE_USER = PUT "/account/users/{username}";
+    DELETE_USER = DELETE "/account/users/{username}";
+    GET_TRANSFER = GET "/account/transfer";
+}
 
 api_enum! {
     /// Who bills the account.
@@ -322,7 +347,7 @@ filterable!(Invoice {
 impl Resource for Invoice {
     type Id = u64;
     fn path(id: &u64) -> Path {
-        Path::new("/account/invoices").segment(id)
+        GET_INVOICE.path(&[id])
     }
 }
 
@@ -403,7 +428,7 @@ filterable!(Payment {
 impl Resource for Payment {
     type Id = u64;
     fn path(id: &u64) -> Path {
-        Path::new("/account/payments").segment(id)
+        GET_PAYMENT.path(&[id])
     }
 }
 
@@ -448,7 +473,7 @@ filterable!(OAuthClient {
 impl Resource for OAuthClient {
     type Id = String;
     fn path(id: &String) -> Path {
-        Path::new("/account/oauth-clients").segment(id)
+        GET_OAUTH_CLIENT.path(&[id])
     }
 }
 
@@ -622,7 +647,7 @@ filterable!(User {
 impl Resource for User {
     type Id = String;
     fn path(id: &String) -> Path {
-        Path::new("/account/users").segment(id)
+        GET_USER.path(&[id])
     }
 }
 
@@ -779,33 +804,31 @@ fn not_blank(field: &str, value: &str) -> Result<()> {
 impl AccountGroup<'_> {
     /// Loads the account.
     pub async fn get(&self) -> Result<Account> {
-        self.client.send(Request::get(Path::new("/account"))).await
+        self.client.send(GET_ACCOUNT.request(&[])).await
     }
 
     /// Changes the fields set in `update` and returns the account as it is now.
     pub async fn update(&self, update: &AccountUpdate) -> Result<Account> {
         self.client
-            .send(Request::put(Path::new("/account"), update)?)
+            .send(UPDATE_ACCOUNT.with_body(&[], update)?)
             .await
     }
 
     /// Loads the account settings.
     pub async fn settings(&self) -> Result<AccountSettings> {
-        self.client
-            .send(Request::get(Path::new("/account/settings")))
-            .await
+        self.client.send(GET_SETTINGS.request(&[])).await
     }
 
     /// Changes the settings set in `update` and returns them as they are now.
     pub async fn update_settings(&self, update: &SettingsUpdate) -> Result<AccountSettings> {
         self.client
-            .send(Request::put(Path::new("/account/settings"), update)?)
+            .send(UPDATE_SETTINGS.with_body(&[], update)?)
             .await
     }
 
     /// Lists the invoices, newest first.
     pub fn invoices(&self) -> ListRequest<Invoice> {
-        ListRequest::new(self.client, Path::new("/account/invoices"))
+        ListRequest::new(self.client, LIST_INVOICES.path(&[]))
     }
 
     /// Loads one invoice.
@@ -815,12 +838,12 @@ impl AccountGroup<'_> {
 
     /// Lists the items of an invoice.
     pub fn invoice_items(&self, invoice_id: u64) -> ListRequest<InvoiceItem> {
-        ListRequest::new(self.client, Invoice::path(&invoice_id).join("items"))
+        ListRequest::new(self.client, LIST_INVOICE_ITEMS.path(&[&invoice_id]))
     }
 
     /// Lists the payments, newest first.
     pub fn payments(&self) -> ListRequest<Payment> {
-        ListRequest::new(self.client, Path::new("/account/payments"))
+        ListRequest::new(self.client, LIST_PAYMENTS.path(&[]))
     }
 
     /// Loads one payment.
@@ -830,7 +853,7 @@ impl AccountGroup<'_> {
 
     /// Lists the OAuth clients.
     pub fn oauth_clients(&self) -> ListRequest<OAuthClient> {
-        ListRequest::new(self.client, Path::new("/account/oauth-clients"))
+        ListRequest::new(self.client, LIST_OAUTH_CLIENTS.path(&[]))
     }
 
     /// Loads one OAuth client (without its secret).
@@ -844,10 +867,7 @@ impl AccountGroup<'_> {
         not_blank("label", &request.label)?;
         not_blank("redirect_uri", &request.redirect_uri)?;
         self.client
-            .send(Request::post(
-                Path::new("/account/oauth-clients"),
-                &request,
-            )?)
+            .send(CREATE_OAUTH_CLIENT.with_body(&[], &request)?)
             .await
     }
 
@@ -861,28 +881,27 @@ impl AccountGroup<'_> {
             not_blank("label", label)?;
         }
         self.client
-            .send(Request::put(OAuthClient::path(&id.to_owned()), update)?)
+            .send(UPDATE_OAUTH_CLIENT.with_body(&[&id], update)?)
             .await
     }
 
     /// Deletes an OAuth client; the tokens issued to it stop working.
     pub async fn delete_oauth_client(&self, id: &str) -> Result<()> {
         self.client
-            .send_empty(Request::delete(OAuthClient::path(&id.to_owned())))
+            .send_empty(DELETE_OAUTH_CLIENT.request(&[&id]))
             .await
     }
 
     /// Gives an OAuth client a new secret (the old one stops working) and returns it.
     pub async fn reset_oauth_client_secret(&self, id: &str) -> Result<NewOAuthClient> {
-        let path = OAuthClient::path(&id.to_owned()).join("reset-secret");
         self.client
-            .send(Request::new(reqwest::Method::POST, path))
+            .send(RESET_OAUTH_CLIENT_SECRET.request(&[&id]))
             .await
     }
 
     /// Lists the account's users.
     pub fn users(&self) -> ListRequest<User> {
-        ListRequest::new(self.client, Path::new("/account/users"))
+        ListRequest::new(self.client, LIST_USERS.path(&[]))
     }
 
     /// Loads one user.
@@ -895,7 +914,7 @@ impl AccountGroup<'_> {
         not_blank("username", &request.username)?;
         not_blank("email", &request.email)?;
         self.client
-            .send(Request::post(Path::new("/account/users"), &request)?)
+            .send(CREATE_USER.with_body(&[], &request)?)
             .await
     }
 
@@ -905,21 +924,19 @@ impl AccountGroup<'_> {
             not_blank("username", name)?;
         }
         self.client
-            .send(Request::put(User::path(&username.to_owned()), update)?)
+            .send(UPDATE_USER.with_body(&[&username], update)?)
             .await
     }
 
     /// Deletes a user.
     pub async fn delete_user(&self, username: &str) -> Result<()> {
         self.client
-            .send_empty(Request::delete(User::path(&username.to_owned())))
+            .send_empty(DELETE_USER.request(&[&username]))
             .await
     }
 
     /// The month's network transfer pool.
     pub async fn transfer(&self) -> Result<Transfer> {
-        self.client
-            .send(Request::get(Path::new("/account/transfer")))
-            .await
+        self.client.send(GET_TRANSFER.request(&[])).await
     }
 }

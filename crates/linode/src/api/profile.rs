@@ -4,12 +4,31 @@
 use secrecy::SecretString;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::client::{Client, Path, Request};
+use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::login::ScopeSet;
 use crate::model::{Resource, api_enum, null_default, timestamp};
+use crate::operation::operations;
 use crate::pagination::ListRequest;
+
+operations! {
+    GET_PROFILE = GET "/profile";
+    UPDATE_PROFILE = PUT "/profile";
+    LIST_TOKENS = GET "/profile/tokens";
+    CREATE_TOKEN = POST "/profile/tokens";
+    GET_TOKEN = GET "/profile/tokens/{tokenId}";
+    UPDATE_TOKEN = PUT "/profile/tokens/{tokenId}";
+    DELETE_TOKEN = DELETE "/profile/tokens/{tokenId}";
+    LIST_APPS = GET "/profile/apps";
+    GET_APP = GET "/profile/apps/{appId}";
+    DELETE_APP = DELETE "/profile/apps/{appId}";
+    LIST_SSH_KEYS = GET "/profile/sshkeys";
+    CREATE_SSH_KEY = POST "/profile/sshkeys";
+    GET_SSH_KEY = GET "/profile/sshkeys/{sshKeyId}";
+    UPDATE_SSH_KEY = PUT "/profile/sshkeys/{sshKeyId}";
+    DELETE_SSH_KEY = DELETE "/profile/sshkeys/{sshKeyId}";
+}
 
 api_enum! {
     /// How the user may log in to Lish.
@@ -192,7 +211,7 @@ filterable!(PersonalAccessToken {
 impl Resource for PersonalAccessToken {
     type Id = u64;
     fn path(id: &u64) -> Path {
-        Path::new("/profile/tokens").segment(id)
+        GET_TOKEN.path(&[id])
     }
 }
 
@@ -338,7 +357,7 @@ filterable!(AuthorizedApp {
 impl Resource for AuthorizedApp {
     type Id = u64;
     fn path(id: &u64) -> Path {
-        Path::new("/profile/apps").segment(id)
+        GET_APP.path(&[id])
     }
 }
 
@@ -365,7 +384,7 @@ filterable!(SshKey {
 impl Resource for SshKey {
     type Id = u64;
     fn path(id: &u64) -> Path {
-        Path::new("/profile/sshkeys").segment(id)
+        GET_SSH_KEY.path(&[id])
     }
 }
 
@@ -458,19 +477,19 @@ impl Client {
 impl ProfileGroup<'_> {
     /// Loads the profile.
     pub async fn get(&self) -> Result<Profile> {
-        self.client.send(Request::get(Path::new("/profile"))).await
+        self.client.send(GET_PROFILE.request(&[])).await
     }
 
     /// Changes the fields set in `update` and returns the profile as it is now.
     pub async fn update(&self, update: &ProfileUpdate) -> Result<Profile> {
         self.client
-            .send(Request::put(Path::new("/profile"), update)?)
+            .send(UPDATE_PROFILE.with_body(&[], update)?)
             .await
     }
 
     /// Lists the personal access tokens.
     pub fn tokens(&self) -> ListRequest<PersonalAccessToken> {
-        ListRequest::new(self.client, Path::new("/profile/tokens"))
+        ListRequest::new(self.client, LIST_TOKENS.path(&[]))
     }
 
     /// Loads one personal access token's record.
@@ -488,27 +507,25 @@ impl ProfileGroup<'_> {
             return Err(Error::invalid("scopes", "is empty"));
         }
         self.client
-            .send(Request::post(Path::new("/profile/tokens"), &request)?)
+            .send(CREATE_TOKEN.with_body(&[], &request)?)
             .await
     }
 
     /// Changes a token's label.
     pub async fn update_token(&self, id: u64, update: &TokenUpdate) -> Result<PersonalAccessToken> {
         self.client
-            .send(Request::put(PersonalAccessToken::path(&id), update)?)
+            .send(UPDATE_TOKEN.with_body(&[&id], update)?)
             .await
     }
 
     /// Revokes a token: it stops working at once.
     pub async fn revoke_token(&self, id: u64) -> Result<()> {
-        self.client
-            .send_empty(Request::delete(PersonalAccessToken::path(&id)))
-            .await
+        self.client.send_empty(DELETE_TOKEN.request(&[&id])).await
     }
 
     /// Lists the OAuth apps the user authorized.
     pub fn apps(&self) -> ListRequest<AuthorizedApp> {
-        ListRequest::new(self.client, Path::new("/profile/apps"))
+        ListRequest::new(self.client, LIST_APPS.path(&[]))
     }
 
     /// Loads one authorized app.
@@ -518,14 +535,12 @@ impl ProfileGroup<'_> {
 
     /// Revokes an app's access: its tokens stop working.
     pub async fn revoke_app(&self, id: u64) -> Result<()> {
-        self.client
-            .send_empty(Request::delete(AuthorizedApp::path(&id)))
-            .await
+        self.client.send_empty(DELETE_APP.request(&[&id])).await
     }
 
     /// Lists the user's SSH keys.
     pub fn ssh_keys(&self) -> ListRequest<SshKey> {
-        ListRequest::new(self.client, Path::new("/profile/sshkeys"))
+        ListRequest::new(self.client, LIST_SSH_KEYS.path(&[]))
     }
 
     /// Loads one SSH key.
@@ -537,7 +552,7 @@ impl ProfileGroup<'_> {
     pub async fn create_ssh_key(&self, request: CreateSshKey) -> Result<SshKey> {
         request.validate()?;
         self.client
-            .send(Request::post(Path::new("/profile/sshkeys"), &request)?)
+            .send(CREATE_SSH_KEY.with_body(&[], &request)?)
             .await
     }
 
@@ -548,14 +563,12 @@ impl ProfileGroup<'_> {
             label: &'a str,
         }
         self.client
-            .send(Request::put(SshKey::path(&id), &Body { label })?)
+            .send(UPDATE_SSH_KEY.with_body(&[&id], &Body { label })?)
             .await
     }
 
     /// Deletes an SSH key.
     pub async fn delete_ssh_key(&self, id: u64) -> Result<()> {
-        self.client
-            .send_empty(Request::delete(SshKey::path(&id)))
-            .await
+        self.client.send_empty(DELETE_SSH_KEY.request(&[&id])).await
     }
 }
