@@ -3,129 +3,82 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+use clap::Parser;
 use linode_sandbox::{FaultRule, Sandbox};
 
-const USAGE: &str = "\
-Usage: linode-sandbox [--listen ADDR] [--token TOKEN] [--seed-instances N] [--speed F]
-                      [--record-limit N] [--rate-limits] [--fault RULE]...
-
-Serves a local emulator of the Linode API v4 under /v4 and /v4beta.
-
-Options:
-  --listen ADDR          address to listen on (default 127.0.0.1:4000)
-  --token TOKEN          bearer token to accept (default: random, printed)
-  --seed-instances N     create N sample Linode instances at start (default 0)
-  --record-limit N       keep only the last N requests in the request log (default 10000)
-  --speed F              scale of realistic action durations: 1 is real time, 0.1 ten times
-                         faster, 0 instant (default 1)
-  --rate-limits          apply the API's published rate limits (429 with Retry-After)
-  --fault RULE           inject a fault; repeatable. RULE is 'METHOD PATH FAULT [xN] [every=N]':
-                           METHOD  GET, POST, PUT, DELETE, ... or * for any
-                           PATH    without /v4; * matches one segment, a final ** any rest
-                           FAULT   a status 400..599 (error envelope; 429 has Retry-After),
-                                   html502 (a proxy's HTML page), maintenance (503 with
-                                   X-Maintenance-Mode), truncate (JSON cut in half), close
-                                   (connection dropped mid-response), slow=2s (answer late)
-                           xN      only the next N matching requests (default: all)
-                           every=N only every N-th matching request
-                         e.g. --fault 'GET /linode/instances 502 x3'
-  -h, --help             print this help
-";
-
+/// Serves a local emulator of the Linode API v4 under /v4 and /v4beta.
+///
+/// Every option can also be given in the environment variable named after it.
+#[derive(Debug, Parser)]
+#[command(name = "linode-sandbox", version, about, long_about = None)]
 struct Args {
+    /// Address to listen on.
+    #[arg(long, env = "LINODE_SANDBOX_LISTEN", default_value = "127.0.0.1:4000")]
     listen: SocketAddr,
+
+    /// Bearer token to accept (default: a random one, printed at start).
+    #[arg(long, env = "LINODE_SANDBOX_TOKEN", value_parser = parse_token)]
     token: Option<String>,
-    seed: usize,
-    speed: f64,
+
+    /// Create N sample Linode instances at start.
+    #[arg(
+        long,
+        env = "LINODE_SANDBOX_SEED_INSTANCES",
+        default_value_t = 0,
+        value_name = "N"
+    )]
+    seed_instances: usize,
+
+    /// Keep only the last N requests in the request log.
+    #[arg(
+        long,
+        env = "LINODE_SANDBOX_RECORD_LIMIT",
+        default_value_t = 10_000,
+        value_name = "N"
+    )]
     record_limit: usize,
 
+    /// Scale of realistic action durations: 1 is real time, 0.1 ten times faster, 0 instant.
+    #[arg(long, env = "LINODE_SANDBOX_SPEED", default_value_t = 1.0, value_parser = parse_speed)]
+    speed: f64,
+
+    /// Apply the API's published rate limits (429 with Retry-After).
+    #[arg(long, env = "LINODE_SANDBOX_RATE_LIMITS")]
     rate_limits: bool,
-    faults: Vec<FaultRule>,
+
+    /// Inject a fault (repeatable): 'METHOD PATH FAULT [xN] [every=N]'. METHOD is GET, POST,
+    /// ... or * for any; PATH is without /v4, * matches one segment and a final ** any rest;
+    /// FAULT is a status 400..599 (error envelope; 429 has Retry-After), html502 (a proxy's
+    /// HTML page), maintenance (503 with X-Maintenance-Mode), truncate (JSON cut in half),
+    /// close (connection dropped mid-response) or slow=2s (answer late); xN applies to the
+    /// next N matching requests only, every=N to every N-th. In the environment, several
+    /// rules are separated by ';'. Example: --fault 'GET /linode/instances 502 x3'
+    #[arg(long, env = "LINODE_SANDBOX_FAULT", value_delimiter = ';', value_name = "RULE",
+          value_parser = parse_fault)]
+    fault: Vec<FaultRule>,
 }
 
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
-    let mut parsed = Args {
-        listen: SocketAddr::from(([127, 0, 0, 1], 4000)),
-        token: None,
-        seed: 0,
-        speed: 1.0,
-        record_limit: 10_000,
-
-        rate_limits: false,
-        faults: Vec::new(),
-    };
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
-            _ => (arg.clone(), None),
-        };
-        let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match flag.as_str() {
-            "-h" | "--help" => return Ok(None),
-            "--listen" => {
-                let v = value("--listen")?;
-                parsed.listen = v
-                    .parse()
-                    .map_err(|_| format!("--listen: not an address like 127.0.0.1:4000: {v}"))?;
-            }
-            "--token" => {
-                let v = value("--token")?;
-                if v.is_empty() || v.chars().any(char::is_whitespace) {
-                    return Err("--token must be non-empty and contain no spaces".to_owned());
-                }
-                parsed.token = Some(v);
-            }
-            "--seed-instances" => {
-                let v = value("--seed-instances")?;
-                parsed.seed = v
-                    .parse()
-                    .map_err(|_| format!("--seed-instances: not a count: {v}"))?;
-            }
-            "--record-limit" => {
-                let v = value("--record-limit")?;
-                parsed.record_limit = v
-                    .parse()
-                    .map_err(|_| format!("--record-limit: not a count: {v}"))?;
-            }
-            "--speed" => {
-                let v = value("--speed")?;
-                parsed.speed = v
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|f| f.is_finite() && *f >= 0.0)
-                    .ok_or_else(|| format!("--speed: not a number >= 0: {v}"))?;
-            }
-            "--rate-limits" => parsed.rate_limits = true,
-            "--fault" => {
-                let v = value("--fault")?;
-                parsed
-                    .faults
-                    .push(v.parse().map_err(|e| format!("--fault: {e}"))?);
-            }
-            other => return Err(format!("unknown argument: {other}")),
-        }
+fn parse_token(v: &str) -> Result<String, String> {
+    if v.is_empty() || v.chars().any(char::is_whitespace) {
+        return Err("must be non-empty and contain no spaces".to_owned());
     }
-    Ok(Some(parsed))
+    Ok(v.to_owned())
+}
+
+fn parse_speed(v: &str) -> Result<f64, String> {
+    v.parse::<f64>()
+        .ok()
+        .filter(|f| f.is_finite() && *f >= 0.0)
+        .ok_or_else(|| format!("not a number >= 0: {v}"))
+}
+
+fn parse_fault(v: &str) -> Result<FaultRule, String> {
+    v.parse().map_err(|e| format!("{e}"))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
-        Ok(Some(args)) => args,
-        Ok(None) => {
-            print!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(err) => {
-            eprintln!("linode-sandbox: {err}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+    let args = Args::parse();
     let mut builder = Sandbox::builder()
         .listen(args.listen)
         .speed(args.speed)
@@ -143,11 +96,11 @@ async fn main() -> ExitCode {
     if args.rate_limits {
         sandbox.enable_published_rate_limits();
     }
-    for rule in args.faults {
+    for rule in args.fault {
         sandbox.inject(rule);
     }
-    if args.seed > 0 {
-        sandbox.seed_instances(args.seed);
+    if args.seed_instances > 0 {
+        sandbox.seed_instances(args.seed_instances);
     }
     println!("LINODE_API_URL={}/v4", sandbox.base_url());
     println!("LINODE_TOKEN={}", sandbox.token());
@@ -156,4 +109,62 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("linode-sandbox").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn defaults_and_every_option() {
+        let args = parse(&[]).unwrap();
+        assert_eq!(args.listen, SocketAddr::from(([127, 0, 0, 1], 4000)));
+        assert_eq!(
+            (args.token, args.seed_instances, args.speed),
+            (None, 0, 1.0)
+        );
+        assert_eq!(args.record_limit, 10_000);
+        let args = parse(&[
+            "--listen=127.0.0.1:5000",
+            "--token",
+            "dev",
+            "--seed-instances",
+            "3",
+            "--speed",
+            "0",
+            "--rate-limits",
+            "--fault",
+            "GET /regions 502 x2",
+            "--fault",
+            "* /linode/** close",
+        ])
+        .unwrap();
+        assert_eq!(args.listen.port(), 5000);
+        assert_eq!(args.token.as_deref(), Some("dev"));
+        assert_eq!(
+            (args.seed_instances, args.speed, args.rate_limits),
+            (3, 0.0, true)
+        );
+        assert_eq!(args.fault.len(), 2);
+    }
+
+    #[test]
+    fn bad_values_name_the_option() {
+        let err = parse(&["--speed=-1"]).unwrap_err().to_string();
+        assert!(
+            err.contains("--speed") && err.contains("not a number >= 0"),
+            "{err}"
+        );
+        let err = parse(&["--fault", "GET /x teapot"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("--fault"), "{err}");
+        let err = parse(&["--token", "a b"]).unwrap_err().to_string();
+        assert!(err.contains("no spaces"), "{err}");
+        assert!(parse(&["--nope"]).is_err());
+    }
 }
