@@ -187,6 +187,8 @@ pub enum TokenOwner {
         /// The authorized app's id.
         app_id: u64,
     },
+    /// A token the control plane made (`POST /sandbox/tokens`) to act as this user.
+    User(String),
 }
 
 /// A token the sandbox accepts besides its main one.

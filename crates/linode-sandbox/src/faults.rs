@@ -17,6 +17,7 @@
 //! The same rules can be given to the binary as text (see [`FaultRule::from_str`](std::str::FromStr)):
 //! `--fault 'GET /linode/instances 502 x3'`.
 
+use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -246,16 +247,59 @@ impl FromStr for FaultRule {
     }
 }
 
-/// The active rules.
+impl fmt::Display for Fault {
+    /// The fault in the grammar [`Fault::from_str`] reads.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fault::Status(status) => write!(f, "{status}"),
+            Fault::HtmlBadGateway => f.write_str("html502"),
+            Fault::Maintenance => f.write_str("maintenance"),
+            Fault::TruncatedBody => f.write_str("truncate"),
+            Fault::CloseMidResponse => f.write_str("close"),
+            Fault::Delay(delay) => write!(f, "slow={}ms", delay.as_millis()),
+        }
+    }
+}
+
+impl FaultRule {
+    /// The rule as the control plane shows it (`GET /sandbox/faults`), with its id.
+    pub fn to_json(&self, id: u64) -> serde_json::Value {
+        serde_json::json!({
+            "id": id,
+            "method": self.method.as_ref().map_or("*", Method::as_str),
+            "path": self.path,
+            "fault": self.fault.to_string(),
+            "times": self.remaining,
+            "every": self.every,
+        })
+    }
+}
+
+/// The active rules, each with an id.
 #[derive(Debug, Default)]
 pub struct Faults {
-    rules: Vec<FaultRule>,
+    rules: Vec<(u64, FaultRule)>,
+    next_id: u64,
 }
 
 impl Faults {
-    /// Adds a rule after the others.
-    pub fn add(&mut self, rule: FaultRule) {
-        self.rules.push(rule);
+    /// Adds a rule after the others; returns its id.
+    pub fn add(&mut self, rule: FaultRule) -> u64 {
+        self.next_id += 1;
+        self.rules.push((self.next_id, rule));
+        self.next_id
+    }
+
+    /// Removes the rule with this id; `false` when there is none.
+    pub fn remove(&mut self, id: u64) -> bool {
+        let before = self.rules.len();
+        self.rules.retain(|(i, _)| *i != id);
+        self.rules.len() != before
+    }
+
+    /// The active rules with their ids, in the order they apply.
+    pub fn rules(&self) -> impl Iterator<Item = (u64, &FaultRule)> {
+        self.rules.iter().map(|(id, rule)| (*id, rule))
     }
 
     /// Removes every rule.
@@ -268,9 +312,10 @@ impl Faults {
         let fault = self
             .rules
             .iter_mut()
+            .map(|(_, rule)| rule)
             .filter(|rule| rule.matches(method, path))
             .find_map(|rule| rule.fires().then(|| rule.fault.clone()));
-        self.rules.retain(|rule| rule.remaining != Some(0));
+        self.rules.retain(|(_, rule)| rule.remaining != Some(0));
         fault
     }
 }

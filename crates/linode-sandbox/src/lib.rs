@@ -61,6 +61,7 @@ pub struct SandboxBuilder {
     listen: SocketAddr,
     speed: f64,
     record_limit: Option<usize>,
+    seed_instances: usize,
 }
 
 impl Default for SandboxBuilder {
@@ -70,6 +71,7 @@ impl Default for SandboxBuilder {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             speed: 0.0,
             record_limit: None,
+            seed_instances: 0,
         }
     }
 }
@@ -111,6 +113,13 @@ impl SandboxBuilder {
         self
     }
 
+    /// Creates `n` realistic sample instances at start (see [`Sandbox::seed_instances`]);
+    /// `POST /sandbox/reset` creates them again.
+    pub fn seed_instances(mut self, n: usize) -> Self {
+        self.seed_instances = n;
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(self.listen).await?;
@@ -121,7 +130,14 @@ impl SandboxBuilder {
             requests: Mutex::new(record::RequestLog::with_limit(self.record_limit)),
             faults: Mutex::default(),
             rate_limits: Mutex::default(),
+            start: routes::StartState {
+                speed: self.speed,
+                seed_instances: self.seed_instances,
+            },
         });
+        if self.seed_instances > 0 {
+            state.store().seed_instances(self.seed_instances);
+        }
         let app = routes::service(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -246,6 +262,11 @@ impl Sandbox {
         let mut store = self.state.store();
         store.clock.advance(step);
         store.tick();
+    }
+
+    /// Finishes every action in progress now (as `POST /sandbox/settle`); returns how many.
+    pub fn settle(&self) -> usize {
+        self.state.store().settle()
     }
 
     /// Makes the next `count` actions named `action` (such as `linode_boot`) fail: their event

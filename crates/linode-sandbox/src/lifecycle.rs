@@ -62,6 +62,16 @@ impl Clock {
         self.offset += step;
     }
 
+    /// Changes the speed of actions started from now on (see [`Clock::with_speed`]).
+    pub fn set_speed(&mut self, speed: f64) {
+        self.speed = Clock::with_speed(speed).speed;
+    }
+
+    /// The speed of actions.
+    pub fn speed(&self) -> f64 {
+        self.speed
+    }
+
     /// How long an action of `nominal` length really lasts.
     pub fn scale(&self, nominal: Duration) -> Duration {
         nominal.mul_f64(self.speed)
@@ -312,6 +322,24 @@ impl Store {
                 event["percent_complete"] = Value::from((share * 100.0).floor() as u64);
             }
         }
+    }
+
+    /// Finishes every action in progress now, and the actions their effects start; returns
+    /// how many finished. Bounded, so that effects starting actions forever cannot hang it.
+    pub fn settle(&mut self) -> usize {
+        let mut finished = 0;
+        for _ in 0..1_000 {
+            self.tick();
+            if self.lifecycle.jobs.is_empty() {
+                break;
+            }
+            let now = self.clock.now();
+            for job in &mut self.lifecycle.jobs {
+                job.due = job.due.min(now);
+            }
+            finished += self.lifecycle.jobs.len();
+        }
+        finished
     }
 
     fn finish(&mut self, job: Job) {

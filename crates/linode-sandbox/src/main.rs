@@ -73,7 +73,7 @@ fn parse_speed(v: &str) -> Result<f64, String> {
 }
 
 fn parse_fault(v: &str) -> Result<FaultRule, String> {
-    v.parse().map_err(|e| format!("{e}"))
+    v.parse()
 }
 
 #[tokio::main]
@@ -82,7 +82,8 @@ async fn main() -> ExitCode {
     let mut builder = Sandbox::builder()
         .listen(args.listen)
         .speed(args.speed)
-        .record_limit(args.record_limit);
+        .record_limit(args.record_limit)
+        .seed_instances(args.seed_instances);
     if let Some(token) = args.token {
         builder = builder.token(token);
     }
@@ -98,9 +99,6 @@ async fn main() -> ExitCode {
     }
     for rule in args.fault {
         sandbox.inject(rule);
-    }
-    if args.seed_instances > 0 {
-        sandbox.seed_instances(args.seed_instances);
     }
     println!("LINODE_API_URL={}/v4", sandbox.base_url());
     println!("LINODE_TOKEN={}", sandbox.token());

@@ -18,6 +18,7 @@ pub const MAX_BODY: usize = 8 * 1024 * 1024;
 pub struct RequestLog {
     entries: std::collections::VecDeque<RecordedRequest>,
     limit: Option<usize>,
+    next_seq: u64,
 }
 
 impl RequestLog {
@@ -26,18 +27,32 @@ impl RequestLog {
         RequestLog {
             entries: Default::default(),
             limit,
+            next_seq: 1,
         }
     }
 
-    /// Appends a request, forgetting the oldest one when the log is full.
-    pub fn push(&mut self, request: RecordedRequest) {
+    /// Appends a request, forgetting the oldest one when the log is full; returns its
+    /// sequence number (numbers keep growing across [`clear`](RequestLog::clear)).
+    pub fn push(&mut self, mut request: RecordedRequest) -> u64 {
+        request.seq = self.next_seq;
+        self.next_seq += 1;
         if self.limit == Some(0) {
-            return;
+            return request.seq;
         }
         if self.limit.is_some_and(|limit| self.entries.len() >= limit) {
             self.entries.pop_front();
         }
+        let seq = request.seq;
         self.entries.push_back(request);
+        seq
+    }
+
+    /// Sets the status the sandbox answered the request `seq` with (if still kept).
+    pub fn set_status(&mut self, seq: u64, status: u16) {
+        // The request is almost always among the last few.
+        if let Some(r) = self.entries.iter_mut().rev().find(|r| r.seq == seq) {
+            r.status = Some(status);
+        }
     }
 
     /// The requests kept, oldest first.
@@ -54,6 +69,10 @@ impl RequestLog {
 /// One request as the sandbox received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedRequest {
+    /// Its place in the sandbox's log: 1 for the first request received, and so on.
+    pub seq: u64,
+    /// The status answered, once the answer is made (`None` while in progress).
+    pub status: Option<u16>,
     /// HTTP method, upper case (`GET`).
     pub method: String,
     /// Path including the version prefix (`/v4/linode/instances`), still percent-encoded.
@@ -68,6 +87,25 @@ pub struct RecordedRequest {
 }
 
 impl RecordedRequest {
+    /// The request as the control plane shows it (`GET /sandbox/requests`): the
+    /// `authorization` header is already redacted.
+    pub fn to_json(&self) -> serde_json::Value {
+        let headers: serde_json::Map<String, serde_json::Value> = self
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str())))
+            .collect();
+        serde_json::json!({
+            "seq": self.seq,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "headers": headers,
+            "body": self.body,
+            "status": self.status,
+        })
+    }
+
     /// The first value of a header (name matched case-insensitively).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -100,6 +138,8 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
         .collect();
     let bytes = to_bytes(body, MAX_BODY).await;
     let mut recorded = RecordedRequest {
+        seq: 0,
+        status: None,
         method: parts.method.as_str().to_owned(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(str::to_owned),
@@ -109,6 +149,7 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
     let bytes = match bytes {
         Ok(bytes) => bytes,
         Err(_) => {
+            recorded.status = Some(StatusCode::PAYLOAD_TOO_LARGE.as_u16());
             state.push_request(recorded);
             return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large")
                 .into_response();
@@ -117,9 +158,12 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
     if !bytes.is_empty() {
         recorded.body = Some(String::from_utf8_lossy(&bytes).into_owned());
     }
-    state.push_request(recorded);
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    let seq = state.requests().push(recorded);
+    let res = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    state.requests().set_status(seq, res.status().as_u16());
+    res
 }
 
 #[cfg(test)]
@@ -128,6 +172,8 @@ mod tests {
 
     fn request(n: usize) -> RecordedRequest {
         RecordedRequest {
+            seq: 0,
+            status: None,
             method: "GET".into(),
             path: format!("/v4/linode/instances/{n}"),
             query: None,
@@ -139,8 +185,12 @@ mod tests {
     #[test]
     fn a_limited_log_keeps_the_most_recent_requests() {
         let mut log = RequestLog::with_limit(Some(3));
-        (1..=5).for_each(|n| log.push(request(n)));
+        for n in 1..=5 {
+            log.push(request(n));
+        }
         let kept: Vec<&str> = log.iter().map(|r| r.path.as_str()).collect();
+        let seqs: Vec<u64> = log.iter().map(|r| r.seq).collect();
+        assert_eq!(seqs, [3, 4, 5]);
         assert_eq!(
             kept,
             [
@@ -150,7 +200,9 @@ mod tests {
             ]
         );
         let mut all = RequestLog::with_limit(None);
-        (1..=5).for_each(|n| all.push(request(n)));
+        for n in 1..=5 {
+            all.push(request(n));
+        }
         assert_eq!(all.iter().count(), 5);
         let mut none = RequestLog::with_limit(Some(0));
         none.push(request(1));

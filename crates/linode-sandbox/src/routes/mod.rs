@@ -3,6 +3,7 @@
 
 mod account;
 mod checks;
+mod control;
 mod domains;
 mod events;
 mod images;
@@ -58,6 +59,17 @@ pub struct Shared {
     pub faults: Mutex<Faults>,
     /// Rate limits (none by default).
     pub rate_limits: Mutex<RateLimiter>,
+    /// How the sandbox was started: what `POST /sandbox/reset` goes back to.
+    pub start: StartState,
+}
+
+/// How a sandbox was started.
+#[derive(Debug, Clone, Default)]
+pub struct StartState {
+    /// The speed of actions.
+    pub speed: f64,
+    /// How many sample instances were seeded at start.
+    pub seed_instances: usize,
 }
 
 /// Handle to [`Shared`] given to handlers.
@@ -128,6 +140,8 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), faults::inject))
         .layer(from_fn_with_state(state.clone(), ratelimit::limit))
         .layer(from_fn_with_state(state.clone(), record::record))
+        // The control plane: outside the log, faults and rate limits.
+        .merge(control::routes(state.clone()))
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("x-spec-version"),
             HeaderValue::from_static(SPEC_VERSION),

@@ -2,6 +2,7 @@
 //! whole dependency tree is linked once.
 
 mod compat;
+mod control;
 mod faults;
 mod hostile;
 mod lifecycle;

@@ -169,6 +169,26 @@ impl Write for Buffer {
 
 #[tokio::test]
 async fn trace_output_of_failed_and_retried_requests_does_not_show_the_token() {
+    // The trace output is the whole process's: this test runs alone in a child process of the
+    // test binary, where its subscriber is global and set before any callsite is reached
+    // (tracing caches a callsite's interest for every thread, so a subscriber set later, or
+    // for one thread, misses what other tests reached first).
+    const CHILD: &str = "LINODE_TEST_TRACE_CHILD";
+    if std::env::var_os(CHILD).is_none() {
+        let name = "secrets::trace_output_of_failed_and_retried_requests_does_not_show_the_token";
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", name, "--nocapture", "--test-threads=1"])
+            .env(CHILD, "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "the child run failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return;
+    }
     let buffer = Buffer::default();
     let writer = buffer.clone();
     let subscriber = tracing_subscriber::fmt()
@@ -176,9 +196,7 @@ async fn trace_output_of_failed_and_retried_requests_does_not_show_the_token() {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
-    // For this test's thread (a current-thread runtime: the sandbox, the client and the
-    // connections all run on it), so other tests of the binary neither slow down nor mix in.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::subscriber::set_global_default(subscriber).unwrap();
 
     let sandbox = sandbox().await;
     sandbox.inject(FaultRule::new(Method::GET, "/regions/us-east", Fault::Status(502)).times(2));
