@@ -152,6 +152,28 @@ impl Client {
         decode(&request, response.status, &response.body)
     }
 
+    /// Like [`send`](Client::send), and also returns the status and the warnings the API
+    /// attached to its answer.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: linode::Client) -> linode::Result<()> {
+    /// use linode::{Path, Request};
+    /// let request = Request::post(Path::new("/linode/instances/123/reboot"), &serde_json::json!({}))?;
+    /// let answer = client.send_full::<serde_json::Value>(request).await?;
+    /// for warning in &answer.warnings {
+    ///     eprintln!("{}: {}", warning.title, warning.details);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_full<T: DeserializeOwned>(&self, request: Request) -> Result<Answer<T>> {
+        let response = self.execute(&request).await?;
+        Ok(Answer {
+            value: decode(&request, response.status, &response.body)?,
+            status: response.status,
+            warnings: response.warnings,
+        })
+    }
+
     /// Sends a request whose successful answer carries nothing (the API's `{}`), and drops
     /// that answer.
     pub(crate) async fn send_empty(&self, request: Request) -> Result<()> {
@@ -228,26 +250,37 @@ impl Client {
             tracing::Span::current().record("status", status);
             log_warning_header(response.headers());
             let success = (200..300).contains(&status);
-            let hint = if success {
-                None
-            } else {
-                wait_hint(response.headers())
-            };
+            let hint = wait_hint(status, response.headers());
+            let maintenance = status == 503 && response.headers().contains_key(MAINTENANCE_HEADER);
             let body = response.bytes().await.map_err(|e| transport(request, e))?;
             tracing::debug!(
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "answered"
             );
+            if maintenance {
+                let errors = match api_error(request, status, &body) {
+                    Error::Api { errors, .. } => errors,
+                    _ => Vec::new(),
+                };
+                let error = Error::Maintenance {
+                    method: request.method.to_string(),
+                    path: request.path.clone(),
+                    errors,
+                };
+                return Err(Failure::new(error, Cause::Maintenance));
+            }
             if !success {
                 let mut failure =
                     Failure::new(api_error(request, status, &body), Cause::Status(status));
                 failure.wait_hint = hint;
                 return Err(failure);
             }
-            if status != 200 {
-                log_body_warnings(&body);
-            }
-            Ok(RawResponse { status, body })
+            let warnings = body_warnings(&body);
+            Ok(RawResponse {
+                status,
+                body,
+                warnings,
+            })
         }
         .instrument(span)
         .await
@@ -257,6 +290,35 @@ impl Client {
 struct RawResponse {
     status: u16,
     body: bytes::Bytes,
+    warnings: Vec<ApiWarning>,
+}
+
+/// The header the API sets on answers given during maintenance.
+const MAINTENANCE_HEADER: &str = "x-maintenance-mode";
+
+/// A warning the API attached to a successful answer (`{"warnings": [{"title", "details"}]}`,
+/// with a 200, 202 or 299): the request was applied, but something deserves attention.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ApiWarning {
+    /// A short summary.
+    #[serde(default, deserialize_with = "crate::model::null_default")]
+    pub title: String,
+    /// The details.
+    #[serde(default, deserialize_with = "crate::model::null_default")]
+    pub details: String,
+}
+
+/// A decoded answer with what came with it: see [`Client::send_full`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Answer<T> {
+    /// The decoded body.
+    pub value: T,
+    /// The HTTP status (200, 202, 299, ...).
+    pub status: u16,
+    /// The API's warnings, if any (each is also a `WARN` tracing event).
+    pub warnings: Vec<ApiWarning>,
 }
 
 fn transport(request: &Request, error: reqwest::Error) -> Failure {
@@ -361,24 +423,24 @@ fn log_warning_header(headers: &HeaderMap) {
     }
 }
 
-fn log_body_warnings(body: &[u8]) {
-    #[derive(serde::Deserialize)]
-    struct Warning {
-        #[serde(default)]
-        title: String,
-        #[serde(default)]
-        details: String,
-    }
+/// The `warnings` of a successful body, each also a `WARN` tracing event. A quick scan for the
+/// key comes first, so that pages without warnings (nearly all) are not parsed twice.
+fn body_warnings(body: &[u8]) -> Vec<ApiWarning> {
     #[derive(serde::Deserialize)]
     struct Warnings {
-        #[serde(default)]
-        warnings: Vec<Warning>,
+        #[serde(default, deserialize_with = "crate::model::null_default")]
+        warnings: Vec<ApiWarning>,
     }
-    if let Ok(found) = serde_json::from_slice::<Warnings>(body) {
-        for w in found.warnings {
-            tracing::warn!(title = %w.title, details = %w.details, "API warning");
-        }
+    if memchr::memmem::find(body, b"\"warnings\"").is_none() {
+        return Vec::new();
     }
+    let found = serde_json::from_slice::<Warnings>(body)
+        .map(|w| w.warnings)
+        .unwrap_or_default();
+    for w in &found {
+        tracing::warn!(title = %w.title, details = %w.details, "API warning");
+    }
+    found
 }
 
 /// A path relative to the API version root, such as `/linode/instances/123`, whose dynamic
@@ -443,8 +505,8 @@ impl fmt::Display for Path {
 }
 
 /// One API request as a plain value: it can be built and inspected without a network, then
-/// given to [`Client::send`].
-#[derive(Debug, Clone)]
+/// given to [`Client::send`]. Its `Debug` output leaves the body out (it may hold a password).
+#[derive(Clone)]
 pub struct Request {
     /// HTTP method.
     pub method: reqwest::Method,
@@ -456,6 +518,21 @@ pub struct Request {
     pub filter: Option<String>,
     /// The JSON body.
     pub body: Option<Vec<u8>>,
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("filter", &self.filter)
+            .field(
+                "body",
+                &self.body.as_ref().map(|b| format!("<{} bytes>", b.len())),
+            )
+            .finish()
+    }
 }
 
 impl Request {
@@ -746,6 +823,18 @@ fn is_loopback(url: &url::Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_requests_debug_output_leaves_the_body_out() {
+        let request = Request::post(
+            Path::new("/linode/instances"),
+            &serde_json::json!({"root_pass": "hunter2-secret"}),
+        )
+        .unwrap();
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("body: Some(\"<30 bytes>\")"), "{shown}");
+    }
 
     #[test]
     fn paths_encode_dynamic_segments_only() {

@@ -66,6 +66,18 @@ pub enum Error {
         /// What the decoder said.
         reason: String,
     },
+    /// The API is down for maintenance (503 with `X-Maintenance-Mode`). Nothing was applied,
+    /// and retrying soon will not help: maintenance outlasts any retry budget, so the client
+    /// returns this at once.
+    #[error("{method} {path}: the API is in maintenance: {}", join(errors))]
+    Maintenance {
+        /// The method of the request.
+        method: String,
+        /// The path of the request.
+        path: String,
+        /// What the API said.
+        errors: Vec<FieldError>,
+    },
     /// The request did not complete in the configured time. It may or may not have been applied.
     #[error("{method} {path}: timed out")]
     Timeout {
@@ -162,6 +174,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. } | Error::UnexpectedResponse { status, .. } => Some(*status),
+            Error::Maintenance { .. } => Some(503),
             _ => None,
         }
     }
@@ -171,9 +184,22 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Timeout { .. } | Error::Transport { .. } => true,
-            Error::Indeterminate { .. } => false,
+            Error::Indeterminate { .. } | Error::Maintenance { .. } => false,
             _ => matches!(self.status(), Some(408 | 429 | 502 | 503 | 504)),
         }
+    }
+
+    /// Whether the API is down for maintenance (see [`Error::Maintenance`]).
+    ///
+    /// ```
+    /// # fn demo(err: linode::Error) {
+    /// if err.is_maintenance() {
+    ///     eprintln!("Linode is in maintenance; try again later");
+    /// }
+    /// # }
+    /// ```
+    pub fn is_maintenance(&self) -> bool {
+        matches!(self, Error::Maintenance { .. })
     }
 
     /// Whether the API said the object does not exist (404).
@@ -184,7 +210,7 @@ impl Error {
     /// The API's field errors, empty unless this is [`Error::Api`].
     pub fn field_errors(&self) -> &[FieldError] {
         match self {
-            Error::Api { errors, .. } => errors,
+            Error::Api { errors, .. } | Error::Maintenance { errors, .. } => errors,
             _ => &[],
         }
     }

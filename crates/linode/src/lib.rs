@@ -61,7 +61,9 @@ pub mod fuzzing;
 #[cfg(test)]
 mod proptests;
 
-pub use client::{ApiVersion, Client, ClientBuilder, DEFAULT_BASE_URL, Path, Request};
+pub use client::{
+    Answer, ApiVersion, ApiWarning, Client, ClientBuilder, DEFAULT_BASE_URL, Path, Request,
+};
 pub use config::{ENV_API_URL, ENV_API_VERSION, ENV_CA, ENV_CLI_CONFIG, ENV_TOKEN};
 pub use error::{Error, FieldError, Result};
 pub use lazy::Lazy;

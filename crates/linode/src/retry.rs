@@ -122,6 +122,9 @@ pub(crate) enum Cause {
     Broken,
     /// No answer in time.
     Timeout,
+    /// The API is down for maintenance (a 503 with `X-Maintenance-Mode`): it lasts longer than
+    /// any retry budget, and nothing was applied.
+    Maintenance,
 }
 
 impl Cause {
@@ -170,17 +173,39 @@ impl Failure {
     }
 }
 
-/// How long the API asks to wait: `Retry-After` (seconds) or `X-RateLimit-Reset` (epoch
-/// seconds), whichever is later.
-pub(crate) fn wait_hint(headers: &HeaderMap) -> Option<Duration> {
-    let number =
-        |name: &str| -> Option<u64> { headers.get(name)?.to_str().ok()?.trim().parse().ok() };
-    let retry_after = number("retry-after").map(Duration::from_secs);
-    let reset = number("x-ratelimit-reset").and_then(|epoch| {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).ok()?;
-        Duration::from_secs(epoch).checked_sub(now)
+/// The longest wait a hint may ask for: beyond it the hint is nonsense (and any sensible
+/// retry budget is spent anyway).
+const MAX_HINT: Duration = Duration::from_secs(3600);
+
+/// How long the API asks to wait after answering `status`: `Retry-After` (seconds or an HTTP
+/// date) or `X-RateLimit-Reset` (epoch seconds), whichever is later. Only a 429 or a 503 asks
+/// to wait; negative, past or unreadable values are ignored and long ones clamped.
+pub(crate) fn wait_hint(status: u16, headers: &HeaderMap) -> Option<Duration> {
+    if !matches!(status, 429 | 503) {
+        return None;
+    }
+    let text = |name: &str| Some(headers.get(name)?.to_str().ok()?.trim().to_owned());
+    let now = SystemTime::now();
+    let retry_after = text("retry-after").and_then(|v| {
+        if let Ok(seconds) = v.parse::<u64>() {
+            return Some(Duration::from_secs(seconds));
+        }
+        if v.parse::<i64>().is_ok() {
+            return None; // negative
+        }
+        httpdate::parse_http_date(&v).ok()?.duration_since(now).ok()
     });
-    retry_after.into_iter().chain(reset).max()
+    let reset = text("x-ratelimit-reset")
+        .and_then(|v| u64::try_from(v.parse::<i64>().ok()?).ok())
+        .and_then(|epoch| {
+            let since_epoch = now.duration_since(UNIX_EPOCH).ok()?;
+            Duration::from_secs(epoch).checked_sub(since_epoch)
+        });
+    retry_after
+        .into_iter()
+        .chain(reset)
+        .max()
+        .map(|wait| wait.min(MAX_HINT))
 }
 
 #[cfg(test)]
@@ -324,18 +349,81 @@ mod tests {
     #[test]
     fn hints_come_from_retry_after_or_the_reset_time() {
         let mut h = HeaderMap::new();
-        assert_eq!(wait_hint(&h), None);
+        assert_eq!(wait_hint(429, &h), None);
         h.insert("retry-after", "7".parse().unwrap());
-        assert_eq!(wait_hint(&h), Some(Duration::from_secs(7)));
+        assert_eq!(wait_hint(429, &h), Some(Duration::from_secs(7)));
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap()
             .as_secs();
         h.insert("x-ratelimit-reset", (now + 20).to_string().parse().unwrap());
-        let hint = wait_hint(&h).unwrap();
+        let hint = wait_hint(503, &h).unwrap();
         assert!(
             hint > Duration::from_secs(18) && hint <= Duration::from_secs(20),
             "{hint:?}"
         );
+    }
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (name, value) in pairs {
+            h.insert(*name, value.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn only_a_429_or_a_503_asks_to_wait() {
+        let h = headers(&[("retry-after", "5")]);
+        for status in [200, 202, 400, 500, 502, 504] {
+            assert_eq!(wait_hint(status, &h), None, "{status}");
+        }
+        assert_eq!(wait_hint(503, &h), Some(Duration::from_secs(5)));
+    }
+
+    #[test]
+    fn retry_after_may_be_an_http_date() {
+        let at = SystemTime::now() + Duration::from_secs(30);
+        let h = headers(&[("retry-after", &httpdate::fmt_http_date(at))]);
+        let hint = wait_hint(429, &h).unwrap();
+        assert!(
+            hint > Duration::from_secs(27) && hint <= Duration::from_secs(30),
+            "{hint:?}"
+        );
+        // A date in the past asks for no wait.
+        let h = headers(&[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")]);
+        assert_eq!(wait_hint(429, &h), None);
+    }
+
+    #[test]
+    fn nonsense_hints_are_ignored_or_clamped() {
+        for value in ["-1", "soon", "", "1.5"] {
+            let h = headers(&[("retry-after", value), ("x-ratelimit-reset", "-1")]);
+            assert_eq!(wait_hint(429, &h), None, "{value:?}");
+        }
+        let h = headers(&[("retry-after", "18446744073709551615")]);
+        assert_eq!(wait_hint(429, &h), Some(MAX_HINT));
+        // Clamped, a huge hint still ends the retries instead of overflowing.
+        let f = Failure {
+            wait_hint: wait_hint(429, &h),
+            ..failure(Cause::Status(429))
+        };
+        assert_eq!(
+            RetryPolicy::default().decide(&Method::GET, &f, 1, Duration::ZERO),
+            None
+        );
+    }
+
+    #[test]
+    fn maintenance_is_never_retried_nor_maybe_applied() {
+        let f = failure(Cause::Maintenance);
+        for method in [Method::GET, Method::POST, Method::PUT, Method::DELETE] {
+            assert!(
+                RetryPolicy::default()
+                    .decide(&method, &f, 1, Duration::ZERO)
+                    .is_none()
+            );
+            assert!(!Cause::Maintenance.maybe_applied(&method));
+        }
     }
 }

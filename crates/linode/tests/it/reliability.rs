@@ -71,7 +71,6 @@ async fn idempotent_requests_retry_every_transient_failure() {
         Fault::Status(503),
         Fault::Status(504),
         Fault::HtmlBadGateway,
-        Fault::Maintenance,
         Fault::CloseMidResponse,
     ] {
         sandbox.clear_requests();
@@ -140,7 +139,6 @@ async fn a_post_never_repeats_after_any_failure_that_may_have_applied_it() {
         (Fault::Status(504), false),
         (Fault::Status(500), false),
         (Fault::HtmlBadGateway, false),
-        (Fault::Maintenance, false),
         (Fault::CloseMidResponse, true),
         (Fault::Delay(Duration::from_secs(2)), true),
     ];
@@ -309,4 +307,176 @@ async fn a_list_claiming_absurdly_many_results_is_refused_not_allocated() {
         matches!(&err, Error::UnexpectedResponse { status: 200, json_path: Some(p), .. } if p == "results"),
         "{err:?}"
     );
+}
+
+#[tokio::test]
+async fn maintenance_is_returned_at_once_and_never_retried() {
+    let (sandbox, client) = setup().await;
+    sandbox.inject(FaultRule::any_method("*", Fault::Maintenance));
+    let err = client.regions().get("us-east").await.unwrap_err();
+    assert!(err.is_maintenance(), "{err:?}");
+    assert_eq!(err.status(), Some(503));
+    assert!(!err.is_retryable());
+    match &err {
+        Error::Maintenance { method, path, .. } => {
+            assert_eq!((method.as_str(), path.as_str()), ("GET", REGION));
+        }
+        other => panic!("expected Maintenance, got {other:?}"),
+    }
+    assert!(err.to_string().contains("in maintenance"), "{err}");
+    assert_eq!(sandbox.count(Method::GET, REGION), 1);
+    // A create is not indeterminate either: nothing was applied during maintenance.
+    let err = client
+        .linode()
+        .create_instance(nanode("during-maintenance"))
+        .await
+        .unwrap_err();
+    assert!(err.is_maintenance(), "{err:?}");
+    assert_eq!(sandbox.count(Method::POST, INSTANCES), 1);
+    sandbox.clear_faults();
+    assert_eq!(sandbox.instance_count(), 0);
+}
+
+/// A server answering `first` to the first `n` connections, then `then`; and a counter of
+/// the connections it took.
+async fn scripted_server(
+    n: usize,
+    first: String,
+    then: String,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let count = std::sync::Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let k = seen.fetch_add(1, Ordering::SeqCst);
+            let mut buf = [0u8; 4096];
+            let _ = socket.read(&mut buf).await;
+            let answer = if k < n { &first } else { &then };
+            let _ = socket.write_all(answer.as_bytes()).await;
+            let _ = socket.shutdown().await;
+        }
+    });
+    (format!("http://{addr}"), count)
+}
+
+fn http(status: &str, headers: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n{headers}\r\n{body}",
+        body.len()
+    )
+}
+
+const REGION_JSON: &str = r#"{"id":"us-east","label":"Newark, NJ","country":"us","capabilities":[],"status":"ok","resolvers":{"ipv4":"","ipv6":""}}"#;
+
+#[tokio::test]
+async fn retry_after_is_obeyed_only_on_a_429_or_a_503() {
+    // A 502 that asks for 30 s is retried on the client's own backoff, well within 5 s.
+    let (url, count) = scripted_server(
+        1,
+        http(
+            "502 Bad Gateway",
+            "retry-after: 30\r\n",
+            r#"{"errors":[{"reason":"Bad Gateway"}]}"#,
+        ),
+        http("200 OK", "", REGION_JSON),
+    )
+    .await;
+    let client = Client::builder("t")
+        .base_url(url)
+        .retry_policy(quick().max_elapsed(Duration::from_secs(5)))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let region = client.regions().get("us-east").await.unwrap();
+    assert_eq!(region.id, "us-east");
+    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 2);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+
+    // A 500 with nonsense hints (negative Retry-After, X-RateLimit-Reset: -1) is an error at
+    // once, not a wait and not a panic.
+    let (url, count) = scripted_server(
+        9,
+        http(
+            "500 Internal Server Error",
+            "retry-after: -5\r\nx-ratelimit-reset: -1\r\n",
+            r#"{"errors":[{"reason":"Internal error"}]}"#,
+        ),
+        String::new(),
+    )
+    .await;
+    let client = Client::builder("t").base_url(url).build().unwrap();
+    let err = client.regions().get("us-east").await.unwrap_err();
+    assert_eq!(err.status(), Some(500));
+    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+    // A 429 whose Retry-After is an HTTP date is waited for.
+    let at = std::time::SystemTime::now() + Duration::from_secs(2);
+    let (url, count) = scripted_server(
+        1,
+        http(
+            "429 Too Many Requests",
+            &format!("retry-after: {}\r\n", httpdate_fmt(at)),
+            r#"{"errors":[{"reason":"Too many requests"}]}"#,
+        ),
+        http("200 OK", "", REGION_JSON),
+    )
+    .await;
+    let client = Client::builder("t")
+        .base_url(url)
+        .retry_policy(quick().max_elapsed(Duration::from_secs(10)))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    client.regions().get("us-east").await.unwrap();
+    assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 2);
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`), second precision.
+fn httpdate_fmt(at: std::time::SystemTime) -> String {
+    let secs = at.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let t = time::OffsetDateTime::from_unix_timestamp(secs).unwrap();
+    let fmt = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    t.format(&fmt).unwrap()
+}
+
+#[tokio::test]
+async fn warnings_in_a_successful_answer_reach_the_caller() {
+    let body = r#"{"id":"us-east","warnings":[{"title":"Deprecated","details":"Use v4beta for this"},{"title":null,"details":"x"}]}"#;
+    let (url, _) = scripted_server(9, http("299 Warning", "", body), String::new()).await;
+    let client = Client::builder("t").base_url(url).build().unwrap();
+    let answer = client
+        .send_full::<serde_json::Value>(linode::Request::get(linode::Path::new("/regions/us-east")))
+        .await
+        .unwrap();
+    assert_eq!(answer.status, 299);
+    assert_eq!(answer.value["id"], "us-east");
+    let warnings: Vec<(&str, &str)> = answer
+        .warnings
+        .iter()
+        .map(|w| (w.title.as_str(), w.details.as_str()))
+        .collect();
+    assert_eq!(warnings, [("Deprecated", "Use v4beta for this"), ("", "x")]);
+    // Without warnings, the list is empty.
+    let (url, _) = scripted_server(9, http("200 OK", "", REGION_JSON), String::new()).await;
+    let client = Client::builder("t").base_url(url).build().unwrap();
+    let answer = client
+        .send_full::<serde_json::Value>(linode::Request::get(linode::Path::new("/regions/us-east")))
+        .await
+        .unwrap();
+    assert!(answer.warnings.is_empty());
 }
