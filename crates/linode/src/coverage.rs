@@ -17,7 +17,13 @@ use crate::operation::Operation;
 
 /// Every family's declared operations.
 fn client_operations() -> Vec<Operation> {
-    [crate::api::volumes::OPERATIONS].concat()
+    [
+        crate::api::linode::OPERATIONS,
+        crate::api::linode::parts::OPERATIONS,
+        crate::api::linode::stackscripts::OPERATIONS,
+        crate::api::volumes::OPERATIONS,
+    ]
+    .concat()
 }
 
 struct SpecOperation {
