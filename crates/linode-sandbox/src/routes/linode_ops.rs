@@ -300,13 +300,11 @@ async fn clone_instance(
             }
             s.set_instance_status(target, after);
         });
+    // The answer shows the target as the copy starts (an instant sandbox finishes it at once).
+    store.set_instance_status(target, during);
+    let answer = store.instances.get(target).cloned();
     start_instance_action(&mut store, target, during, action, after);
-    store
-        .instances
-        .get(target)
-        .cloned()
-        .map(Json)
-        .ok_or_else(ApiError::not_found)
+    answer.map(Json).ok_or_else(ApiError::not_found)
 }
 
 /// Copies `disks` (as `not ready`) and `configs` (booting the copies) onto Linode `target`;

@@ -6,9 +6,14 @@ use std::path::PathBuf;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize, Serializer};
 
+pub(crate) mod actions;
 pub(crate) mod parts;
 pub(crate) mod stackscripts;
 
+pub use actions::{
+    CloneInstance, InstanceStats, InstanceTransfer, IoStats, MonthlyTransfer, NetStats,
+    RESCUE_SLOTS, RescueDevices, Series,
+};
 pub use parts::{
     AvailableBackups, Backup, BackupDisk, BackupStatus, BackupType, Config, ConfigDevice,
     ConfigHelpers, ConfigUpdate, CreateDisk, Disk, DiskStatus, DiskUpdate, Filesystem, InstanceIps,
