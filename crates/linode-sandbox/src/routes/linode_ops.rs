@@ -154,8 +154,8 @@ async fn clone_instance(
     let (label, status) = instance(&store, id)?;
     not_busy(&status)?;
     store.ensure_parts(id);
-    let source_disks = store.compute.disks.get(&id).cloned_values();
-    let source_configs = store.compute.configs.get(&id).cloned_values();
+    let source_disks = values_of(store.compute.disks.get(&id));
+    let source_configs = values_of(store.compute.configs.get(&id));
     let has = |list: &[Value], n: u64| list.iter().any(|v| v["id"] == n);
 
     let mut errs = Checks::default();
@@ -348,15 +348,9 @@ fn copy_parts(store: &mut Store, target: u64, disks: &[Value], configs: &[Value]
     renamed.into_iter().map(|(_, new)| new).collect()
 }
 
-/// The values of an optional table, cloned.
-trait ClonedValues {
-    fn cloned_values(self) -> Vec<Value>;
-}
-
-impl ClonedValues for Option<&Table> {
-    fn cloned_values(self) -> Vec<Value> {
-        self.into_iter().flat_map(Table::values).cloned().collect()
-    }
+/// The objects of a Linode's table of disks or configs, cloned.
+fn values_of(table: Option<&Table>) -> Vec<Value> {
+    table.into_iter().flat_map(Table::values).cloned().collect()
 }
 
 /// Checks a new root password in field `key`.
