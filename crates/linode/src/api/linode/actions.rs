@@ -206,6 +206,19 @@ impl RescueDevices {
 /// A series of readings: `[timestamp in milliseconds, value]` pairs, oldest first.
 pub type Series = Vec<[f64; 2]>;
 
+/// Reads a series, skipping any point that is not two numbers (such as a reading the API
+/// sends as `null`) rather than failing the whole answer; `null` is an empty series.
+fn series<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Series, D::Error> {
+    let points = Option::<Vec<serde_json::Value>>::deserialize(d)?.unwrap_or_default();
+    Ok(points
+        .iter()
+        .filter_map(|p| match p.as_array()?.as_slice() {
+            [t, v] => Some([t.as_f64()?, v.as_f64()?]),
+            _ => None,
+        })
+        .collect())
+}
+
 /// CPU, disk and network readings of an instance (`GET /linode/instances/{id}/stats`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -214,7 +227,7 @@ pub struct InstanceStats {
     #[serde(default, deserialize_with = "null_default")]
     pub title: String,
     /// CPU use in percent (100 per core).
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "series")]
     pub cpu: Series,
     /// Disk activity.
     #[serde(default, deserialize_with = "null_default")]
@@ -232,10 +245,10 @@ pub struct InstanceStats {
 #[non_exhaustive]
 pub struct IoStats {
     /// Disk I/O.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "series")]
     pub io: Series,
     /// Swap I/O.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "series")]
     pub swap: Series,
 }
 
@@ -244,16 +257,16 @@ pub struct IoStats {
 #[non_exhaustive]
 pub struct NetStats {
     /// Public inbound traffic.
-    #[serde(rename = "in", default, deserialize_with = "null_default")]
+    #[serde(rename = "in", default, deserialize_with = "series")]
     pub inbound: Series,
     /// Public outbound traffic.
-    #[serde(rename = "out", default, deserialize_with = "null_default")]
+    #[serde(rename = "out", default, deserialize_with = "series")]
     pub outbound: Series,
     /// Private inbound traffic.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "series")]
     pub private_in: Series,
     /// Private outbound traffic.
-    #[serde(default, deserialize_with = "null_default")]
+    #[serde(default, deserialize_with = "series")]
     pub private_out: Series,
 }
 
@@ -455,5 +468,37 @@ impl LinodeGroup<'_> {
         self.client
             .send(GET_LINODE_TRANSFER_BY_MONTH.request(&[&id, &year, &month]))
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stats_tolerate_null_series_and_malformed_points() {
+        let stats: InstanceStats = serde_json::from_value(serde_json::json!({
+            "cpu": [[1000, 2.5], [2000, null], [3000], "x", [4000, 1]],
+            "io": {"io": null},
+            "netv4": {"in": [[1000, 8]], "future": []},
+            "netv6": null,
+        }))
+        .unwrap();
+        assert_eq!(stats.cpu, [[1000.0, 2.5], [4000.0, 1.0]]);
+        assert!(stats.io.io.is_empty() && stats.netv6.inbound.is_empty());
+        assert_eq!(stats.netv4.inbound, [[1000.0, 8.0]]);
+    }
+
+    #[test]
+    fn clone_and_rescue_requests_are_checked_before_sending() {
+        let clone = CloneInstance::onto(7).configs([1]).disks([2, 3]);
+        assert!(clone.validate().is_ok());
+        assert_eq!(
+            serde_json::to_value(&clone).unwrap(),
+            serde_json::json!({"linode_id": 7, "configs": [1], "disks": [2, 3]})
+        );
+        assert!(CloneInstance::onto(7).private_ip(true).validate().is_err());
+        assert!(RescueDevices::new().disk("sdg", 1).validate().is_ok());
+        assert!(RescueDevices::new().disk("sdz", 1).validate().is_err());
     }
 }
