@@ -7,6 +7,7 @@
 //! swap disk and a configuration profile.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
 use serde_json::{Map, Value, json};
 
@@ -209,10 +210,40 @@ pub fn image_deployable(store: &Store, image: &str) -> bool {
             .is_some_and(|i| i["status"] == "available")
 }
 
+/// Retired Linode types as `(id, label, successor, disk MB, memory MB)`: no longer listed
+/// nor created, still the type of older Linodes, each upgraded to its `successor` by a mutate.
+const RETIRED_TYPES: &[(&str, &str, &str, u64, u64)] = &[
+    ("g5-nanode-1", "Linode 1GB", "g6-nanode-1", 20480, 1024),
+    ("g5-standard-1", "Linode 2GB", "g6-standard-1", 30720, 2048),
+];
+
+/// The retired types as `LinodeType` objects: their successor's, with their own id, label,
+/// disk, memory and `successor`.
+static RETIRED: LazyLock<Vec<Value>> = LazyLock::new(|| {
+    RETIRED_TYPES
+        .iter()
+        .filter_map(|&(id, label, successor, disk, memory)| {
+            let mut t = catalog().linode_type(successor)?.clone();
+            t["id"] = Value::from(id);
+            t["label"] = Value::from(label);
+            t["disk"] = Value::from(disk);
+            t["memory"] = Value::from(memory);
+            t["successor"] = Value::from(successor);
+            Some(t)
+        })
+        .collect()
+});
+
+/// A Linode type by id, current (from the catalog) or retired (readable by id only).
+pub fn any_linode_type(id: &str) -> Option<&'static Value> {
+    catalog()
+        .linode_type(id)
+        .or_else(|| RETIRED.iter().find(|t| t["id"] == id))
+}
+
 /// The disk size in MB of a Linode type (0 when unknown).
 pub fn type_disk(type_id: &str) -> u64 {
-    catalog()
-        .linode_type(type_id)
+    any_linode_type(type_id)
         .and_then(|t| t["disk"].as_u64())
         .unwrap_or(0)
 }
@@ -280,6 +311,20 @@ impl Store {
         );
         self.compute.disks.insert(linode_id, disks);
         self.compute.configs.insert(linode_id, configs);
+    }
+
+    /// Puts Linode `id` on type `type_id` (current or retired) with that type's specs, as the
+    /// API no longer lets one create a Linode of a retired type; `false` when either is unknown.
+    pub fn retype_instance(&mut self, id: u64, type_id: &str) -> bool {
+        let (Some(spec), Some(item)) = (any_linode_type(type_id), self.instances.get_mut(id))
+        else {
+            return false;
+        };
+        item["type"] = Value::from(type_id);
+        for key in ["disk", "memory", "vcpus", "gpus", "transfer"] {
+            item["specs"][key] = spec[key].clone();
+        }
+        true
     }
 
     /// The MB used by the Linode's disks.

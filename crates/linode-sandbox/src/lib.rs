@@ -250,6 +250,13 @@ impl Sandbox {
         self.state.store().seed_instances(n)
     }
 
+    /// Puts an instance on type `type_id` directly, retired types included (such as
+    /// `g5-standard-1`, which the API no longer creates and a mutate upgrades); `false` when
+    /// the instance or the type is unknown.
+    pub fn set_instance_type(&self, id: u64, type_id: &str) -> bool {
+        self.state.store().retype_instance(id, type_id)
+    }
+
     /// The stored JSON of an instance.
     pub fn instance(&self, id: u64) -> Option<serde_json::Value> {
         let mut store = self.state.store();

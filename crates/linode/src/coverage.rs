@@ -19,6 +19,10 @@ use crate::operation::Operation;
 fn client_operations() -> Vec<Operation> {
     [
         crate::api::account::OPERATIONS,
+        crate::api::linode::OPERATIONS,
+        crate::api::linode::actions::OPERATIONS,
+        crate::api::linode::parts::OPERATIONS,
+        crate::api::linode::stackscripts::OPERATIONS,
         crate::api::profile::OPERATIONS,
         crate::api::volumes::OPERATIONS,
         crate::events::OPERATIONS,

@@ -83,7 +83,7 @@ async fn list_types(req: ListRequest) -> Result<Json<Value>, ApiError> {
 }
 
 async fn get_type(ApiPath(id): ApiPath<String>) -> Result<Json<Value>, ApiError> {
-    get_response(catalog().linode_type(&id))
+    get_response(crate::compute::any_linode_type(&id))
 }
 
 async fn list_kernels(req: ListRequest) -> Result<Json<Value>, ApiError> {

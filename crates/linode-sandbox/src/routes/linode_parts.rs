@@ -69,7 +69,9 @@ pub(super) fn routes() -> Router<AppState> {
         .route(&format!("{base}/ips"), get(list_ips).post(add_ip))
         .route(
             &format!("{base}/ips/{{address}}"),
-            get(get_ip).put(update_ip),
+            get(get_ip)
+                .put(update_ip)
+                .delete(super::linode_ops::delete_ip),
         )
 }
 
@@ -413,7 +415,13 @@ async fn resize(
 
 /// Applies a resize: new type and specs, and (when allowed) the only ext disk grows or
 /// shrinks to use the new plan's space.
-fn finish_resize(store: &mut Store, id: u64, new_type: &str, auto_disk: bool, back_to: &str) {
+pub(super) fn finish_resize(
+    store: &mut Store,
+    id: u64,
+    new_type: &str,
+    auto_disk: bool,
+    back_to: &str,
+) {
     let Some(spec) = catalog().linode_type(new_type) else {
         return;
     };
@@ -544,7 +552,7 @@ async fn create_disk(
     get_response(Part::Disks.of(&mut store, id)?.get(disk_id))
 }
 
-fn set_disk(store: &mut Store, id: u64, disk: u64, key: &str, value: Value) {
+pub(super) fn set_disk(store: &mut Store, id: u64, disk: u64, key: &str, value: Value) {
     if let Some(d) = store
         .compute
         .disks

@@ -8,6 +8,7 @@ mod domains;
 mod events;
 mod images;
 mod linode;
+mod linode_ops;
 mod linode_parts;
 mod longview;
 mod migrate;
@@ -113,6 +114,7 @@ impl Shared {
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(linode::routes())
+        .merge(linode_ops::routes())
         .merge(regions::routes())
         .merge(images::routes())
         .merge(networking::routes())

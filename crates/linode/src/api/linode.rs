@@ -6,9 +6,14 @@ use std::path::PathBuf;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize, Serializer};
 
-mod parts;
-mod stackscripts;
+pub(crate) mod actions;
+pub(crate) mod parts;
+pub(crate) mod stackscripts;
 
+pub use actions::{
+    CloneInstance, InstanceStats, InstanceTransfer, IoStats, MonthlyTransfer, NetStats,
+    RESCUE_SLOTS, RescueDevices, Series,
+};
 pub use parts::{
     AvailableBackups, Backup, BackupDisk, BackupStatus, BackupType, Config, ConfigDevice,
     ConfigHelpers, ConfigUpdate, CreateDisk, Disk, DiskStatus, DiskUpdate, Filesystem, InstanceIps,
@@ -20,12 +25,37 @@ use crate::api::networking::{IpAddress, allocate_request};
 
 use crate::api::images::Image;
 use crate::api::regions::Region;
-use crate::client::{Client, Path, Request};
+use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::lazy::Lazy;
 use crate::model::{ChildId, Ref, Resource, api_enum, null_default, timestamp};
+use crate::operation::{Operation, operations};
 use crate::pagination::ListRequest;
+use parts::{
+    ADD_LINODE_IP, CREATE_CONFIG, CREATE_DISK, CREATE_SNAPSHOT, DELETE_CONFIG, DELETE_DISK,
+    GET_BACKUPS, GET_LINODE_IPS, LIST_CONFIGS, LIST_DISKS, RESIZE_DISK, RESTORE_BACKUP,
+    UPDATE_CONFIG, UPDATE_DISK,
+};
+use stackscripts::{CREATE_STACKSCRIPT, DELETE_STACKSCRIPT, LIST_STACKSCRIPTS, UPDATE_STACKSCRIPT};
+
+operations! {
+    LIST_INSTANCES = GET "/linode/instances";
+    CREATE_INSTANCE = POST "/linode/instances";
+    GET_INSTANCE = GET "/linode/instances/{linodeId}";
+    UPDATE_INSTANCE = PUT "/linode/instances/{linodeId}";
+    DELETE_INSTANCE = DELETE "/linode/instances/{linodeId}";
+    BOOT_INSTANCE = POST "/linode/instances/{linodeId}/boot";
+    REBOOT_INSTANCE = POST "/linode/instances/{linodeId}/reboot";
+    SHUTDOWN_INSTANCE = POST "/linode/instances/{linodeId}/shutdown";
+    REBUILD_INSTANCE = POST "/linode/instances/{linodeId}/rebuild";
+    RESIZE_INSTANCE = POST "/linode/instances/{linodeId}/resize";
+    MIGRATE_INSTANCE = POST "/linode/instances/{linodeId}/migrate";
+    LIST_TYPES = GET "/linode/types";
+    GET_TYPE = GET "/linode/types/{typeId}";
+    LIST_KERNELS = GET "/linode/kernels";
+    GET_KERNEL = GET "/linode/kernels/{kernelId}";
+}
 
 api_enum! {
     /// What an instance is doing. Volatile: it changes without any action of yours.
@@ -209,7 +239,7 @@ impl Resource for Instance {
     type Id = u64;
     const VOLATILE: bool = true;
     fn path(id: &u64) -> Path {
-        Path::new("/linode/instances").segment(id)
+        GET_INSTANCE.path(&[id])
     }
 }
 
@@ -847,7 +877,7 @@ filterable!(LinodeType {
 impl Resource for LinodeType {
     type Id = String;
     fn path(id: &String) -> Path {
-        Path::new("/linode/types").segment(id)
+        GET_TYPE.path(&[id])
     }
 }
 
@@ -889,7 +919,7 @@ filterable!(Kernel {
 impl Resource for Kernel {
     type Id = String;
     fn path(id: &String) -> Path {
-        Path::new("/linode/kernels").segment(id)
+        GET_KERNEL.path(&[id])
     }
 }
 
@@ -909,7 +939,7 @@ impl Client {
 impl LinodeGroup<'_> {
     /// Lists your instances.
     pub fn instances(&self) -> ListRequest<Instance> {
-        ListRequest::new(self.client, Path::new("/linode/instances"))
+        ListRequest::new(self.client, LIST_INSTANCES.path(&[]))
     }
 
     /// Loads one instance.
@@ -922,7 +952,7 @@ impl LinodeGroup<'_> {
     pub async fn create_instance(&self, mut request: CreateInstance) -> Result<NewInstance> {
         request.validate()?;
         let root_pass = request.access.prepare(request.image.is_some())?;
-        let http = Request::post(Path::new("/linode/instances"), &request)?;
+        let http = CREATE_INSTANCE.with_body(&[], &request)?;
         let instance = self.client.send(http).await?;
         Ok(NewInstance {
             instance,
@@ -936,47 +966,48 @@ impl LinodeGroup<'_> {
             return Err(Error::invalid("label", "is empty"));
         }
         self.client
-            .send(Request::put(Instance::path(&id), update)?)
+            .send(UPDATE_INSTANCE.with_body(&[&id], update)?)
             .await
     }
 
     /// Deletes an instance.
     pub async fn delete_instance(&self, id: u64) -> Result<()> {
         self.client
-            .send_empty(Request::delete(Instance::path(&id)))
+            .send_empty(DELETE_INSTANCE.request(&[&id]))
             .await
     }
 
-    fn action(id: u64, action: &str) -> Path {
-        Instance::path(&id).join(action)
-    }
-
-    /// Sends a power action (`boot`, `reboot`, `shutdown`) with its body.
-    async fn power(&self, id: u64, action: &str, body: serde_json::Value) -> Result<()> {
+    /// Sends a power action (boot, reboot, shutdown) with its body.
+    async fn power(&self, id: u64, action: Operation, body: serde_json::Value) -> Result<()> {
         self.client
-            .send_empty(Request::post(Self::action(id, action), &body)?)
+            .send_empty(action.with_body(&[&id], &body)?)
             .await
     }
 
     /// Boots an instance with its default configuration profile.
     pub async fn boot(&self, id: u64) -> Result<()> {
-        self.power(id, "boot", serde_json::json!({})).await
+        self.power(id, BOOT_INSTANCE, serde_json::json!({})).await
     }
 
     /// Boots an instance with configuration profile `config_id`.
     pub async fn boot_with_config(&self, id: u64, config_id: u64) -> Result<()> {
-        self.power(id, "boot", serde_json::json!({ "config_id": config_id }))
-            .await
+        self.power(
+            id,
+            BOOT_INSTANCE,
+            serde_json::json!({ "config_id": config_id }),
+        )
+        .await
     }
 
     /// Reboots an instance.
     pub async fn reboot(&self, id: u64) -> Result<()> {
-        self.power(id, "reboot", serde_json::json!({})).await
+        self.power(id, REBOOT_INSTANCE, serde_json::json!({})).await
     }
 
     /// Shuts an instance down.
     pub async fn shutdown(&self, id: u64) -> Result<()> {
-        self.power(id, "shutdown", serde_json::json!({})).await
+        self.power(id, SHUTDOWN_INSTANCE, serde_json::json!({}))
+            .await
     }
 
     /// Rebuilds an instance from a new image, replacing its disks; returns the instance and
@@ -988,7 +1019,7 @@ impl LinodeGroup<'_> {
         let root_pass = request.access.prepare(true)?;
         let instance = self
             .client
-            .send(Request::post(Self::action(id, "rebuild"), &request)?)
+            .send(REBUILD_INSTANCE.with_body(&[&id], &request)?)
             .await?;
         Ok(NewInstance {
             instance,
@@ -1002,7 +1033,7 @@ impl LinodeGroup<'_> {
             return Err(Error::invalid("type", "is empty"));
         }
         self.client
-            .send_empty(Request::post(Self::action(id, "resize"), request)?)
+            .send_empty(RESIZE_INSTANCE.with_body(&[&id], request)?)
             .await
     }
 
@@ -1014,13 +1045,13 @@ impl LinodeGroup<'_> {
         }
         let body = serde_json::json!({ "region": region, "type": "cold" });
         self.client
-            .send_empty(Request::post(Self::action(id, "migrate"), &body)?)
+            .send_empty(MIGRATE_INSTANCE.with_body(&[&id], &body)?)
             .await
     }
 
     /// Lists an instance's disks.
     pub fn disks(&self, id: u64) -> ListRequest<Disk> {
-        ListRequest::new(self.client, Self::action(id, "disks"))
+        ListRequest::new(self.client, LIST_DISKS.path(&[&id]))
     }
 
     /// Loads one disk.
@@ -1041,7 +1072,7 @@ impl LinodeGroup<'_> {
         let root_pass = request.access.prepare(request.image.is_some())?;
         let disk = self
             .client
-            .send(Request::post(Self::action(id, "disks"), &request)?)
+            .send(CREATE_DISK.with_body(&[&id], &request)?)
             .await?;
         Ok((disk, root_pass))
     }
@@ -1052,7 +1083,7 @@ impl LinodeGroup<'_> {
             return Err(Error::invalid("label", "is empty"));
         }
         self.client
-            .send(Request::put(Disk::path(&id), update)?)
+            .send(UPDATE_DISK.with_body(&[&id.parent, &id.id], update)?)
             .await
     }
 
@@ -1063,20 +1094,20 @@ impl LinodeGroup<'_> {
         }
         let body = serde_json::json!({ "size": size });
         self.client
-            .send_empty(Request::post(Disk::path(&id).join("resize"), &body)?)
+            .send_empty(RESIZE_DISK.with_body(&[&id.parent, &id.id], &body)?)
             .await
     }
 
     /// Deletes a disk.
     pub async fn delete_disk(&self, id: ChildId) -> Result<()> {
         self.client
-            .send_empty(Request::delete(Disk::path(&id)))
+            .send_empty(DELETE_DISK.request(&[&id.parent, &id.id]))
             .await
     }
 
     /// Lists an instance's configuration profiles.
     pub fn configs(&self, id: u64) -> ListRequest<Config> {
-        ListRequest::new(self.client, Self::action(id, "configs"))
+        ListRequest::new(self.client, LIST_CONFIGS.path(&[&id]))
     }
 
     /// Loads one configuration profile.
@@ -1093,7 +1124,7 @@ impl LinodeGroup<'_> {
             return Err(Error::invalid("devices", "at least one device is required"));
         }
         self.client
-            .send(Request::post(Self::action(id, "configs"), config)?)
+            .send(CREATE_CONFIG.with_body(&[&id], config)?)
             .await
     }
 
@@ -1103,22 +1134,20 @@ impl LinodeGroup<'_> {
             return Err(Error::invalid("label", "is empty"));
         }
         self.client
-            .send(Request::put(Config::path(&id), update)?)
+            .send(UPDATE_CONFIG.with_body(&[&id.parent, &id.id], update)?)
             .await
     }
 
     /// Deletes a configuration profile.
     pub async fn delete_config(&self, id: ChildId) -> Result<()> {
         self.client
-            .send_empty(Request::delete(Config::path(&id)))
+            .send_empty(DELETE_CONFIG.request(&[&id.parent, &id.id]))
             .await
     }
 
     /// The backups of an instance: automatic ones and the current and in-progress snapshot.
     pub async fn available_backups(&self, id: u64) -> Result<AvailableBackups> {
-        self.client
-            .send(Request::get(Self::action(id, "backups")))
-            .await
+        self.client.send(GET_BACKUPS.request(&[&id])).await
     }
 
     /// Loads one backup.
@@ -1133,7 +1162,7 @@ impl LinodeGroup<'_> {
         }
         let body = serde_json::json!({ "label": label });
         self.client
-            .send(Request::post(Self::action(id, "backups"), &body)?)
+            .send(CREATE_SNAPSHOT.with_body(&[&id], &body)?)
             .await
     }
 
@@ -1147,21 +1176,19 @@ impl LinodeGroup<'_> {
     ) -> Result<()> {
         let body = serde_json::json!({ "linode_id": target, "overwrite": overwrite });
         self.client
-            .send_empty(Request::post(Backup::path(&backup).join("restore"), &body)?)
+            .send_empty(RESTORE_BACKUP.with_body(&[&backup.parent, &backup.id], &body)?)
             .await
     }
 
     /// The addresses of an instance.
     pub async fn ips(&self, id: u64) -> Result<InstanceIps> {
-        self.client
-            .send(Request::get(Self::action(id, "ips")))
-            .await
+        self.client.send(GET_LINODE_IPS.request(&[&id])).await
     }
 
     /// Allocates one more IPv4 address (public, or a private one) to an instance.
     pub async fn allocate_ip(&self, id: u64, public: bool) -> Result<IpAddress> {
         self.client
-            .send(allocate_request(None, public, Self::action(id, "ips"))?)
+            .send(allocate_request(None, public, ADD_LINODE_IP.path(&[&id]))?)
             .await
     }
 
@@ -1174,7 +1201,7 @@ impl LinodeGroup<'_> {
     /// # Ok(()) }
     /// ```
     pub fn stackscripts(&self) -> ListRequest<StackScript> {
-        ListRequest::new(self.client, Path::new("/linode/stackscripts"))
+        ListRequest::new(self.client, LIST_STACKSCRIPTS.path(&[]))
     }
 
     /// Loads one StackScript.
@@ -1187,7 +1214,7 @@ impl LinodeGroup<'_> {
     pub async fn create_stackscript(&self, request: &CreateStackScript) -> Result<StackScript> {
         request.validate()?;
         self.client
-            .send(Request::post(Path::new("/linode/stackscripts"), request)?)
+            .send(CREATE_STACKSCRIPT.with_body(&[], request)?)
             .await
     }
 
@@ -1199,20 +1226,20 @@ impl LinodeGroup<'_> {
     ) -> Result<StackScript> {
         update.validate()?;
         self.client
-            .send(Request::put(StackScript::path(&id), update)?)
+            .send(UPDATE_STACKSCRIPT.with_body(&[&id], update)?)
             .await
     }
 
     /// Deletes one of your StackScripts.
     pub async fn delete_stackscript(&self, id: u64) -> Result<()> {
         self.client
-            .send_empty(Request::delete(StackScript::path(&id)))
+            .send_empty(DELETE_STACKSCRIPT.request(&[&id]))
             .await
     }
 
     /// Lists the plans instances can be created with.
     pub fn types(&self) -> ListRequest<LinodeType> {
-        ListRequest::new(self.client, Path::new("/linode/types"))
+        ListRequest::new(self.client, LIST_TYPES.path(&[]))
     }
 
     /// Loads one plan, such as `g6-standard-2`.
@@ -1222,7 +1249,7 @@ impl LinodeGroup<'_> {
 
     /// Lists the kernels.
     pub fn kernels(&self) -> ListRequest<Kernel> {
-        ListRequest::new(self.client, Path::new("/linode/kernels"))
+        ListRequest::new(self.client, LIST_KERNELS.path(&[]))
     }
 
     /// Loads one kernel, such as `linode/latest-64bit`.

@@ -8,9 +8,26 @@ use crate::api::networking::{IpAddress, Ipv6Range};
 use crate::client::Path;
 use crate::filter::filterable;
 use crate::model::{ChildId, Resource, api_enum, null_default, timestamp};
+use crate::operation::operations;
 
-fn instance_path(linode: u64) -> Path {
-    Path::new("/linode/instances").segment(linode)
+operations! {
+    LIST_DISKS = GET "/linode/instances/{linodeId}/disks";
+    CREATE_DISK = POST "/linode/instances/{linodeId}/disks";
+    GET_DISK = GET "/linode/instances/{linodeId}/disks/{diskId}";
+    UPDATE_DISK = PUT "/linode/instances/{linodeId}/disks/{diskId}";
+    DELETE_DISK = DELETE "/linode/instances/{linodeId}/disks/{diskId}";
+    RESIZE_DISK = POST "/linode/instances/{linodeId}/disks/{diskId}/resize";
+    LIST_CONFIGS = GET "/linode/instances/{linodeId}/configs";
+    CREATE_CONFIG = POST "/linode/instances/{linodeId}/configs";
+    GET_CONFIG = GET "/linode/instances/{linodeId}/configs/{configId}";
+    UPDATE_CONFIG = PUT "/linode/instances/{linodeId}/configs/{configId}";
+    DELETE_CONFIG = DELETE "/linode/instances/{linodeId}/configs/{configId}";
+    GET_BACKUPS = GET "/linode/instances/{linodeId}/backups";
+    CREATE_SNAPSHOT = POST "/linode/instances/{linodeId}/backups";
+    GET_BACKUP = GET "/linode/instances/{linodeId}/backups/{backupId}";
+    RESTORE_BACKUP = POST "/linode/instances/{linodeId}/backups/{backupId}/restore";
+    GET_LINODE_IPS = GET "/linode/instances/{linodeId}/ips";
+    ADD_LINODE_IP = POST "/linode/instances/{linodeId}/ips";
 }
 
 api_enum! {
@@ -77,7 +94,7 @@ impl Resource for Disk {
     type Id = ChildId;
     const VOLATILE: bool = true;
     fn path(id: &ChildId) -> Path {
-        instance_path(id.parent).join("disks").segment(id.id)
+        GET_DISK.path(&[&id.parent, &id.id])
     }
 }
 
@@ -251,7 +268,7 @@ filterable!(Config {
 impl Resource for Config {
     type Id = ChildId;
     fn path(id: &ChildId) -> Path {
-        instance_path(id.parent).join("configs").segment(id.id)
+        GET_CONFIG.path(&[&id.parent, &id.id])
     }
 }
 
@@ -440,7 +457,7 @@ impl Resource for Backup {
     type Id = ChildId;
     const VOLATILE: bool = true;
     fn path(id: &ChildId) -> Path {
-        instance_path(id.parent).join("backups").segment(id.id)
+        GET_BACKUP.path(&[&id.parent, &id.id])
     }
 }
 

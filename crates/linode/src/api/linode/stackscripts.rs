@@ -6,7 +6,16 @@ use crate::client::Path;
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::model::{Resource, null_default, timestamp};
+use crate::operation::operations;
 use crate::pagination::ListRequest;
+
+operations! {
+    LIST_STACKSCRIPTS = GET "/linode/stackscripts";
+    CREATE_STACKSCRIPT = POST "/linode/stackscripts";
+    GET_STACKSCRIPT = GET "/linode/stackscripts/{stackscriptId}";
+    UPDATE_STACKSCRIPT = PUT "/linode/stackscripts/{stackscriptId}";
+    DELETE_STACKSCRIPT = DELETE "/linode/stackscripts/{stackscriptId}";
+}
 
 /// A field a StackScript asks for when deployed (declared with `<UDF ... />` in its script).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -97,7 +106,7 @@ filterable!(StackScript {
 impl Resource for StackScript {
     type Id = u64;
     fn path(id: &u64) -> Path {
-        Path::new("/linode/stackscripts").segment(id)
+        GET_STACKSCRIPT.path(&[id])
     }
 }
 
