@@ -17,7 +17,11 @@ use crate::operation::Operation;
 
 /// Every family's declared operations.
 fn client_operations() -> Vec<Operation> {
-    [crate::api::volumes::OPERATIONS].concat()
+    [
+        crate::api::images::OPERATIONS,
+        crate::api::volumes::OPERATIONS,
+    ]
+    .concat()
 }
 
 struct SpecOperation {

@@ -2,11 +2,20 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::{Client, Path, Request};
+use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::model::{Resource, api_enum, null_default, timestamp};
+use crate::operation::operations;
 use crate::pagination::ListRequest;
+
+operations! {
+    LIST_IMAGES = GET "/images";
+    CREATE_IMAGE = POST "/images";
+    GET_IMAGE = GET "/images/{imageId}";
+    UPDATE_IMAGE = PUT "/images/{imageId}";
+    DELETE_IMAGE = DELETE "/images/{imageId}";
+}
 
 api_enum! {
     /// Whether an image can be deployed yet.
@@ -163,7 +172,7 @@ impl Resource for Image {
     type Id = String;
     const VOLATILE: bool = true;
     fn path(id: &String) -> Path {
-        Path::new("/images").segment(id)
+        GET_IMAGE.path(&[id])
     }
 }
 
@@ -176,7 +185,7 @@ pub struct ImagesGroup<'c> {
 impl ImagesGroup<'_> {
     /// Lists the images you can deploy.
     pub fn list(&self) -> ListRequest<Image> {
-        ListRequest::new(self.client, Path::new("/images"))
+        ListRequest::new(self.client, LIST_IMAGES.path(&[]))
     }
 
     /// Loads one image, such as `linode/debian12`.
@@ -194,7 +203,7 @@ impl ImagesGroup<'_> {
             return Err(Error::invalid("label", "is empty"));
         }
         self.client
-            .send(Request::post(Path::new("/images"), request)?)
+            .send(CREATE_IMAGE.with_body(&[], request)?)
             .await
     }
 
@@ -204,15 +213,13 @@ impl ImagesGroup<'_> {
             return Err(Error::invalid("label", "is empty"));
         }
         self.client
-            .send(Request::put(Image::path(&id.to_owned()), update)?)
+            .send(UPDATE_IMAGE.with_body(&[&id], update)?)
             .await
     }
 
     /// Deletes a private image.
     pub async fn delete(&self, id: &str) -> Result<()> {
-        self.client
-            .send_empty(Request::delete(Image::path(&id.to_owned())))
-            .await
+        self.client.send_empty(DELETE_IMAGE.request(&[&id])).await
     }
 }
 
