@@ -5,6 +5,7 @@ mod account;
 mod checks;
 mod domains;
 mod events;
+mod image_sharegroups;
 mod images;
 mod linode;
 mod linode_parts;
@@ -117,6 +118,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/v4", api.clone())
         .nest("/v4beta", api)
         .merge(oauth::routes())
+        .merge(images::upload_routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), advance_clock))
         .layer(from_fn_with_state(state.clone(), auth::require_auth))
