@@ -19,6 +19,7 @@ use crate::operation::Operation;
 fn client_operations() -> Vec<Operation> {
     [
         crate::api::images::OPERATIONS,
+        crate::api::images::sharegroups::OPERATIONS,
         crate::api::volumes::OPERATIONS,
     ]
     .concat()

@@ -940,3 +940,15 @@ pub(super) async fn list_image_sharegroups(
         .filter(|g| g["id"].as_u64().is_some_and(|i| groups.contains(&i)));
     list_response(listed, GROUP_FILTERABLE, &req)
 }
+
+/// Everything image sharing keeps, for tests: `sharegroups`, `shares`, `members` (each with
+/// its `sharegroup_id`) and `tokens` (each with its `secret`), in id order.
+pub(crate) fn snapshot(store: &Store) -> Value {
+    let all = |name: &str| Value::from(store.table(name).values().cloned().collect::<Vec<_>>());
+    json!({
+        "sharegroups": all(GROUPS),
+        "shares": all(SHARES),
+        "members": all(MEMBERS),
+        "tokens": all(TOKENS),
+    })
+}

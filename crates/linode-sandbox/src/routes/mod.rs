@@ -20,6 +20,8 @@ mod stackscripts;
 mod support;
 mod volumes;
 
+pub(crate) use image_sharegroups::snapshot as image_sharing_snapshot;
+
 use std::any::Any;
 use std::sync::{Arc, Mutex, MutexGuard};
 
