@@ -357,15 +357,6 @@ async fn list_groups(
     list_response(store.table(GROUPS).values(), GROUP_FILTERABLE, &req)
 }
 
-fn check_group_fields(
-    errs: &mut Checks,
-    body: &Map<String, Value>,
-) -> (Option<String>, Option<String>) {
-    let label = errs.sized(body, "label", 1, 100);
-    let description = errs.sized(body, "description", 0, 65000);
-    (label, description)
-}
-
 async fn create_group(
     State(state): State<AppState>,
     JsonObject(body): JsonObject,
@@ -373,7 +364,8 @@ async fn create_group(
     let mut store = state.store();
     let mut errs = Checks::default();
     errs.require(&body, "label");
-    let (label, description) = check_group_fields(&mut errs, &body);
+    let label = errs.sized(&body, "label", 1, 100);
+    let description = errs.sized(&body, "description", 0, 65000);
     let shares = check_shares(&mut errs, &store, &body, None);
     errs.finish(())?;
     let id = store.next_id("image_sharegroup", 1);
@@ -411,30 +403,51 @@ async fn update_group(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     group(&store, id)?;
-    let mut errs = Checks::default();
-    let (label, description) = check_group_fields(&mut errs, &body);
-    errs.finish(())?;
-    let group = store
-        .table_mut(GROUPS)
-        .get_mut(id)
-        .ok_or_else(ApiError::not_found)?;
-    if let Some(l) = &label {
-        group["label"] = Value::from(l.as_str());
-    }
-    if let Some(d) = description {
-        group["description"] = Value::from(d);
-    }
-    group["updated"] = Value::from(now());
-    let answer = group.clone();
+    let answer = change_details(&mut store, GROUPS, id, "", &body, true)?;
     // The shares show the group's label.
-    if let Some(l) = label {
-        for (_, share) in store.table_mut(SHARES).iter_mut() {
-            if group_of_share(share) == Some(id) {
-                share["image_sharing"]["shared_by"]["sharegroup_label"] = Value::from(l.as_str());
-            }
+    for (_, share) in store.table_mut(SHARES).iter_mut() {
+        if group_of_share(share) == Some(id) {
+            share["image_sharing"]["shared_by"]["sharegroup_label"] = answer["label"].clone();
         }
     }
-    Ok(Json(answer))
+    Ok(answer)
+}
+
+/// A `PUT` of details: `label` (required unless `description` is accepted too) and, when
+/// `description` is true, `description`, applied to the object at JSON pointer `pointer` of
+/// entry `key` in `table`; answers the object as it is then.
+fn change_details(
+    store: &mut Store,
+    table: &'static str,
+    key: u64,
+    pointer: &str,
+    body: &Map<String, Value>,
+    description: bool,
+) -> Result<Json<Value>, ApiError> {
+    let mut errs = Checks::default();
+    if !description {
+        errs.require(body, "label");
+    }
+    let label = errs.sized(body, "label", 1, 100);
+    let text = if description {
+        errs.sized(body, "description", 0, 65000)
+    } else {
+        None
+    };
+    errs.finish(())?;
+    let object = store
+        .table_mut(table)
+        .get_mut(key)
+        .and_then(|entry| entry.pointer_mut(pointer))
+        .ok_or_else(ApiError::not_found)?;
+    if let Some(l) = label {
+        object["label"] = Value::from(l);
+    }
+    if let Some(d) = text {
+        object["description"] = Value::from(d);
+    }
+    object["updated"] = Value::from(now());
+    Ok(Json(object.clone()))
 }
 
 async fn delete_group(
@@ -563,22 +576,7 @@ async fn update_share(
     let mut store = state.store();
     let group_id = group_param(&params)?;
     let number = share_in_group(&store, group_id, &params)?;
-    let mut errs = Checks::default();
-    let label = errs.sized(&body, "label", 1, 100);
-    let description = errs.sized(&body, "description", 0, 65000);
-    errs.finish(())?;
-    let share = store
-        .table_mut(SHARES)
-        .get_mut(number)
-        .ok_or_else(ApiError::not_found)?;
-    if let Some(l) = label {
-        share["label"] = Value::from(l);
-    }
-    if let Some(d) = description {
-        share["description"] = Value::from(d);
-    }
-    share["updated"] = Value::from(now());
-    Ok(Json(share.clone()))
+    change_details(&mut store, SHARES, number, "", &body, true)
 }
 
 async fn remove_share(
@@ -711,19 +709,7 @@ async fn update_member(
     let (group_id, token) = member_params(&params)?;
     let mut store = state.store();
     let key = member(&store, group_id, &token)?;
-    let mut errs = Checks::default();
-    errs.require(&body, "label");
-    let label = errs.sized(&body, "label", 1, 100);
-    errs.finish(())?;
-    let entry = store
-        .table_mut(MEMBERS)
-        .get_mut(key)
-        .ok_or_else(ApiError::not_found)?;
-    if let Some(l) = label {
-        entry["member"]["label"] = Value::from(l);
-    }
-    entry["member"]["updated"] = Value::from(now());
-    Ok(Json(entry["member"].clone()))
+    change_details(&mut store, MEMBERS, key, "/member", &body, false)
 }
 
 async fn remove_member(
@@ -825,19 +811,7 @@ async fn update_token(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let key = token_key(&store, &token_uuid)?;
-    let mut errs = Checks::default();
-    errs.require(&body, "label");
-    let label = errs.sized(&body, "label", 1, 100);
-    errs.finish(())?;
-    let token = store
-        .table_mut(TOKENS)
-        .get_mut(key)
-        .ok_or_else(ApiError::not_found)?;
-    if let Some(l) = label {
-        token["token"]["label"] = Value::from(l);
-    }
-    token["token"]["updated"] = Value::from(now());
-    Ok(Json(token["token"].clone()))
+    change_details(&mut store, TOKENS, key, "/token", &body, false)
 }
 
 async fn delete_token(

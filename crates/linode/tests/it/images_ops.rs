@@ -8,7 +8,7 @@ use crate::common;
 use common::{event_actions, last_line, last_request, refusal};
 use linode::Error;
 use linode::api::images::sharegroups::{
-    CreateShareGroup, MemberStatus, ShareDetails, ShareImage, TokenStatus,
+    CreateShareGroup, MemberStatus, ShareDetails, ShareGroup, ShareImage, TokenStatus,
 };
 use linode::api::images::{CreateImageUpload, Image, ImageRegionStatus, ImageStatus, IsShared};
 use linode::{Client, Path, Request};
@@ -58,6 +58,19 @@ async fn uploaded(client: &Client, label: &str, region: &str) -> Image {
         .upload(&CreateImageUpload::new(label, region), disk())
         .await
         .expect("the image is uploaded")
+}
+
+/// A sandbox and its client, with an uploaded image `base` shared in group `DevOps`.
+async fn sharing_base() -> (Sandbox, Client, Image, ShareGroup) {
+    let (sandbox, client) = common::setup().await;
+    let base = uploaded(&client, "base", "us-east").await;
+    let group = client
+        .images()
+        .sharegroups()
+        .create(&CreateShareGroup::new("DevOps").images([ShareImage::new(&base.id)]))
+        .await
+        .expect("the group is created");
+    (sandbox, client, base, group)
 }
 
 /// Sends `method` to `path` (under the sandbox's base URL) as another client might.
@@ -549,13 +562,8 @@ async fn a_share_group_shares_private_images_and_deleting_it_removes_the_shares(
 
 #[tokio::test]
 async fn a_consumer_joins_by_token_and_sees_the_shared_images_until_removed() {
-    let (sandbox, client) = common::setup().await;
-    let base = uploaded(&client, "base", "us-east").await;
+    let (sandbox, client, base, group) = sharing_base().await;
     let groups = client.images().sharegroups();
-    let group = groups
-        .create(&CreateShareGroup::new("DevOps").images([ShareImage::new(&base.id)]))
-        .await
-        .unwrap();
 
     // The consumer's side: a token for the group's UUID.
     let token = groups.create_token(&group.uuid, Some("ci")).await.unwrap();
@@ -622,7 +630,7 @@ async fn a_consumer_joins_by_token_and_sees_the_shared_images_until_removed() {
         .as_ref()
         .unwrap();
     assert_eq!(by.source_image_id, None);
-    assert_eq!(by.source_image_label.as_deref(), Some("base"));
+    assert_eq!(by.source_image_label.as_deref(), Some(base.label.as_str()));
     let listed = client
         .images()
         .list()
@@ -683,13 +691,8 @@ async fn a_consumer_joins_by_token_and_sees_the_shared_images_until_removed() {
 
 #[tokio::test]
 async fn deleting_a_token_leaves_the_group_and_deleting_an_image_unshares_it() {
-    let (sandbox, client) = common::setup().await;
-    let base = uploaded(&client, "base", "us-east").await;
+    let (sandbox, client, base, group) = sharing_base().await;
     let groups = client.images().sharegroups();
-    let group = groups
-        .create(&CreateShareGroup::new("DevOps").images([ShareImage::new(&base.id)]))
-        .await
-        .unwrap();
     let token = groups.create_token(&group.uuid, None).await.unwrap();
     groups
         .add_member(group.id, &token.secret, "CI")
