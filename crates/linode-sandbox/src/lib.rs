@@ -389,6 +389,14 @@ impl Sandbox {
         store.compute.private_image(id).cloned()
     }
 
+    /// Image sharing as stored: `sharegroups`, `shares` (`shared/<n>` as producers see them),
+    /// `members` (`{"sharegroup_id", "member"}`) and `tokens` (`{"secret", "token"}`).
+    pub fn image_sharing(&self) -> serde_json::Value {
+        let mut store = self.state.store();
+        store.tick();
+        routes::image_sharing_snapshot(&store)
+    }
+
     /// The IPv6 ranges, each with the id of the Linode it routes to.
     pub fn ipv6_ranges(&self) -> Vec<(u64, serde_json::Value)> {
         self.state

@@ -181,6 +181,46 @@ impl Client {
         Ok(())
     }
 
+    /// `PUT`s `body` to a URL the API handed out rather than to the API (an image's
+    /// `upload_to`): without the token, which must not leave for another host, and once. The
+    /// URL's query (its signature) never appears in errors or traces.
+    pub(crate) async fn put_to_url(&self, url: &SecretString, body: bytes::Bytes) -> Result<()> {
+        let url = url.expose_secret();
+        let shown = url.split(['?', '#']).next().unwrap_or_default().to_owned();
+        let request = Request {
+            method: reqwest::Method::PUT,
+            path: shown,
+            query: Vec::new(),
+            filter: None,
+            body: None,
+        };
+        let span = tracing::debug_span!("linode.upload", path = %request.path, bytes = body.len());
+        async {
+            let response = self
+                .inner
+                .http
+                .put(url)
+                .header(USER_AGENT, self.inner.user_agent_header.clone())
+                .header(CONTENT_TYPE, "application/octet-stream")
+                .body(body)
+                .send()
+                .await
+                .map_err(|e| transport(&request, e).error)?;
+            let status = response.status().as_u16();
+            let answer = response
+                .bytes()
+                .await
+                .map_err(|e| transport(&request, e).error)?;
+            if (200..300).contains(&status) {
+                Ok(())
+            } else {
+                Err(api_error(&request, status, &answer))
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
     /// Sends a request, retrying as the [`RetryPolicy`] allows, and returns its successful
     /// response or the last error.
     async fn execute(&self, request: &Request) -> Result<RawResponse> {

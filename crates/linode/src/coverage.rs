@@ -19,6 +19,8 @@ use crate::operation::Operation;
 fn client_operations() -> Vec<Operation> {
     [
         crate::api::account::OPERATIONS,
+        crate::api::images::OPERATIONS,
+        crate::api::images::sharegroups::OPERATIONS,
         crate::api::linode::OPERATIONS,
         crate::api::linode::actions::OPERATIONS,
         crate::api::linode::parts::OPERATIONS,

@@ -6,6 +6,7 @@ mod checks;
 mod control;
 mod domains;
 mod events;
+mod image_sharegroups;
 mod images;
 mod linode;
 mod linode_ops;
@@ -20,6 +21,8 @@ mod regions;
 mod stackscripts;
 mod support;
 mod volumes;
+
+pub(crate) use image_sharegroups::snapshot as image_sharing_snapshot;
 
 use std::any::Any;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -134,6 +137,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/v4", api.clone())
         .nest("/v4beta", api)
         .merge(oauth::routes())
+        .merge(images::upload_routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), advance_clock))
         .layer(from_fn_with_state(state.clone(), auth::require_auth))

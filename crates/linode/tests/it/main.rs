@@ -7,6 +7,7 @@ mod common;
 mod domains;
 mod filters;
 mod forward_compat;
+mod images_ops;
 mod instances;
 mod linode_family;
 mod linode_ops;
