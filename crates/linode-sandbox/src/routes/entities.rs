@@ -25,9 +25,12 @@ fn entities_of<'t>(
     keep: fn(&Value) -> bool,
     id_of: fn(&Value) -> Option<u64>,
 ) -> impl Iterator<Item = Value> + 't {
-    table.values().filter(move |v| keep(v)).filter_map(move |v| {
-        Some(json!({ "id": id_of(v)?, "label": v[label_field], "type": kind }))
-    })
+    table
+        .values()
+        .filter(move |v| keep(v))
+        .filter_map(move |v| {
+            Some(json!({ "id": id_of(v)?, "label": v[label_field], "type": kind }))
+        })
 }
 
 fn any(_: &Value) -> bool {
@@ -42,17 +45,70 @@ fn numeric_id(v: &Value) -> Option<u64> {
 fn entities(store: &Store) -> Vec<Value> {
     let mine = |v: &Value| v["mine"] == true;
     // Private images are `private/123`; the entity id is the number.
-    let image_number =
-        |v: &Value| v["id"].as_str()?.strip_prefix("private/")?.parse::<u64>().ok();
+    let image_number = |v: &Value| {
+        v["id"]
+            .as_str()?
+            .strip_prefix("private/")?
+            .parse::<u64>()
+            .ok()
+    };
     entities_of(&store.instances, "linode", "label", any, numeric_id)
-        .chain(entities_of(&store.volumes, "volume", "label", any, numeric_id))
-        .chain(entities_of(&store.domains, "domain", "domain", any, numeric_id))
-        .chain(entities_of(&store.nodebalancers, "nodebalancer", "label", any, numeric_id))
-        .chain(entities_of(store.table("firewalls"), "firewall", "label", any, numeric_id))
-        .chain(entities_of(store.table("vpcs"), "vpc", "label", any, numeric_id))
-        .chain(entities_of(&store.compute.images, "image", "label", any, image_number))
-        .chain(entities_of(&store.compute.stackscripts, "stackscript", "label", mine, numeric_id))
-        .chain(entities_of(&store.account.longview_clients, "longview", "label", any, numeric_id))
+        .chain(entities_of(
+            &store.volumes,
+            "volume",
+            "label",
+            any,
+            numeric_id,
+        ))
+        .chain(entities_of(
+            &store.domains,
+            "domain",
+            "domain",
+            any,
+            numeric_id,
+        ))
+        .chain(entities_of(
+            &store.nodebalancers,
+            "nodebalancer",
+            "label",
+            any,
+            numeric_id,
+        ))
+        .chain(entities_of(
+            store.table("firewalls"),
+            "firewall",
+            "label",
+            any,
+            numeric_id,
+        ))
+        .chain(entities_of(
+            store.table("vpcs"),
+            "vpc",
+            "label",
+            any,
+            numeric_id,
+        ))
+        .chain(entities_of(
+            &store.compute.images,
+            "image",
+            "label",
+            any,
+            image_number,
+        ))
+        .chain(entities_of(
+            &store.compute.stackscripts,
+            "stackscript",
+            "label",
+            mine,
+            numeric_id,
+        ))
+        .chain(entities_of(
+            &store.account.longview_clients,
+            "longview",
+            "label",
+            any,
+            numeric_id,
+        ))
         .collect()
 }
 

@@ -21,7 +21,13 @@ use crate::store::Store;
 /// Fields `GET /locks` may filter and order on.
 const LOCK_FILTERABLE: &[&str] = &["entity.id", "entity.type", "id", "lock_type"];
 /// The kinds of objects a lock can name.
-const ENTITY_TYPES: &[&str] = &["linode", "nodebalancer", "volume", "lkecluster", "lkenodepool"];
+const ENTITY_TYPES: &[&str] = &[
+    "linode",
+    "nodebalancer",
+    "volume",
+    "lkecluster",
+    "lkenodepool",
+];
 /// The kinds of locks.
 const LOCK_TYPES: &[&str] = &["cannot_delete", "cannot_delete_with_subresources"];
 /// First id handed out to a lock.

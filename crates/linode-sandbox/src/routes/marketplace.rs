@@ -50,7 +50,10 @@ fn check(body: &Map<String, Value>) -> Result<Map<String, Value>, ApiError> {
     if let Some(code) = checks.string(body, "phone_country_code") {
         let digits = code.strip_prefix('+').unwrap_or_default();
         if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-            checks.add("phone_country_code", "Must be + followed by the country's prefix");
+            checks.add(
+                "phone_country_code",
+                "Must be + followed by the country's prefix",
+            );
         }
     }
     if let Some(country) = checks.string(body, "country_code") {
@@ -69,7 +72,10 @@ fn check(body: &Map<String, Value>) -> Result<Map<String, Value>, ApiError> {
     }
     if let Some(emails) = checks.strings(body, "additional_emails") {
         if emails.len() > 2 {
-            checks.add("additional_emails", "At most 2 additional emails are allowed");
+            checks.add(
+                "additional_emails",
+                "At most 2 additional emails are allowed",
+            );
         } else if emails.iter().any(|e| !is_email(e)) {
             checks.add("additional_emails", "Must be valid email addresses");
         }

@@ -129,7 +129,10 @@ async fn create_tag(
             }
         }
     }
-    let known = store.table(TABLE).values().any(|t| t["label"] == label.as_str());
+    let known = store
+        .table(TABLE)
+        .values()
+        .any(|t| t["label"] == label.as_str());
     if !known {
         let id = store.next_id("tag", 1);
         store

@@ -173,9 +173,7 @@ impl LocksGroup<'_> {
     /// ```
     pub async fn create(&self, request: &CreateLock) -> Result<Lock> {
         request.validate()?;
-        self.client
-            .send(CREATE_LOCK.with_body(&[], request)?)
-            .await
+        self.client.send(CREATE_LOCK.with_body(&[], request)?).await
     }
 
     /// Deletes a lock, so that its object can be deleted again.

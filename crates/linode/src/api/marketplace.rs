@@ -106,7 +106,10 @@ impl MarketplaceContact {
     }
 
     /// Further addresses to reach you at (at most [`MAX_ADDITIONAL_EMAILS`]).
-    pub fn additional_emails<S: Into<String>>(mut self, emails: impl IntoIterator<Item = S>) -> Self {
+    pub fn additional_emails<S: Into<String>>(
+        mut self,
+        emails: impl IntoIterator<Item = S>,
+    ) -> Self {
         self.additional_emails = emails.into_iter().map(Into::into).collect();
         self
     }
@@ -124,18 +127,28 @@ impl MarketplaceContact {
         }
         check_email("email", &self.email)?;
         if !self.phone_country_code.starts_with('+')
-            || !self.phone_country_code[1..].chars().all(|c| c.is_ascii_digit())
+            || !self.phone_country_code[1..]
+                .chars()
+                .all(|c| c.is_ascii_digit())
             || self.phone_country_code.len() < 2
         {
-            return Err(Error::invalid("phone_country_code", "must be + followed by digits"));
+            return Err(Error::invalid(
+                "phone_country_code",
+                "must be + followed by digits",
+            ));
         }
         if self.phone.trim().is_empty()
             || !self.phone.chars().all(|c| c.is_ascii_digit() || c == ' ')
         {
             return Err(Error::invalid("phone", "must be digits and spaces"));
         }
-        if self.country_code.len() != 2 || !self.country_code.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Err(Error::invalid("country_code", "must be a two-letter ISO 3166 code"));
+        if self.country_code.len() != 2
+            || !self.country_code.chars().all(|c| c.is_ascii_alphabetic())
+        {
+            return Err(Error::invalid(
+                "country_code",
+                "must be a two-letter ISO 3166 code",
+            ));
         }
         if !self.tc_consent_given {
             return Err(Error::invalid(
@@ -143,7 +156,11 @@ impl MarketplaceContact {
                 "the partner can only be told with your consent",
             ));
         }
-        if self.comments.as_ref().is_some_and(|c| c.chars().count() > MAX_COMMENTS_LENGTH) {
+        if self
+            .comments
+            .as_ref()
+            .is_some_and(|c| c.chars().count() > MAX_COMMENTS_LENGTH)
+        {
             return Err(Error::invalid(
                 "comments",
                 format!("is longer than {MAX_COMMENTS_LENGTH} characters"),

@@ -67,12 +67,18 @@ impl<'de> Deserialize<'de> for TaggedObject {
         }
         let raw = Raw::deserialize(d)?;
         let object = match raw.kind.as_str() {
-            "linode" => TaggedObject::Linode(serde_json::from_value(raw.data).map_err(D::Error::custom)?),
-            "domain" => TaggedObject::Domain(serde_json::from_value(raw.data).map_err(D::Error::custom)?),
-            "nodebalancer" => {
-                TaggedObject::NodeBalancer(serde_json::from_value(raw.data).map_err(D::Error::custom)?)
+            "linode" => {
+                TaggedObject::Linode(serde_json::from_value(raw.data).map_err(D::Error::custom)?)
             }
-            "volume" => TaggedObject::Volume(serde_json::from_value(raw.data).map_err(D::Error::custom)?),
+            "domain" => {
+                TaggedObject::Domain(serde_json::from_value(raw.data).map_err(D::Error::custom)?)
+            }
+            "nodebalancer" => TaggedObject::NodeBalancer(
+                serde_json::from_value(raw.data).map_err(D::Error::custom)?,
+            ),
+            "volume" => {
+                TaggedObject::Volume(serde_json::from_value(raw.data).map_err(D::Error::custom)?)
+            }
             _ => TaggedObject::Unknown {
                 kind: raw.kind,
                 data: raw.data,
@@ -206,9 +212,7 @@ impl TagsGroup<'_> {
     /// ```
     pub async fn create(&self, request: &CreateTag) -> Result<Tag> {
         check_label(&request.label)?;
-        self.client
-            .send(CREATE_TAG.with_body(&[], request)?)
-            .await
+        self.client.send(CREATE_TAG.with_body(&[], request)?).await
     }
 
     /// Lists the objects that carry tag `label`, of every kind.
@@ -218,9 +222,7 @@ impl TagsGroup<'_> {
 
     /// Removes tag `label` from every object and deletes it.
     pub async fn delete(&self, label: &str) -> Result<()> {
-        self.client
-            .send_empty(DELETE_TAG.request(&[&label]))
-            .await
+        self.client.send_empty(DELETE_TAG.request(&[&label])).await
     }
 }
 
