@@ -8,6 +8,7 @@ use crate::common;
 use common::{empty_linode, last_filter, last_line, last_request, post_raw, refusal};
 use linode::Client;
 use linode::Error;
+use linode::ListRequest;
 use linode::api::betas::BetaProgram;
 use linode::api::domains::CreateDomain;
 use linode::api::entities::EntityType;
@@ -20,6 +21,7 @@ use linode::api::nodebalancers::CreateNodeBalancer;
 use linode::api::tags::{CreateTag, TaggedObject};
 use linode::api::volumes::CreateVolume;
 use linode_sandbox::Sandbox;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 /// One object of each taggable kind: a Linode, a volume, a domain and a NodeBalancer.
@@ -46,9 +48,29 @@ async fn one_of_each(client: &Client) -> (u64, u64, u64, u64) {
     (linode, volume, domain, nodebalancer)
 }
 
+/// POSTs each body to `path` as the client never would and checks the sandbox's 400 names
+/// exactly `field` and `reason`.
+async fn assert_refusals<'a>(
+    sandbox: &Sandbox,
+    path: &str,
+    cases: impl IntoIterator<Item = (Value, &'a str, &'a str)>,
+) {
+    for (body, field, reason) in cases {
+        let (status, answer) = post_raw(sandbox, path, &body).await;
+        assert_eq!(status, 400, "{body}");
+        let expected = json!({"field": field, "reason": reason});
+        assert_eq!(answer["errors"][0], expected, "{body}");
+    }
+}
+
+/// Every item of a list, all pages loaded.
+async fn all<T: DeserializeOwned + Send + 'static>(request: ListRequest<T>) -> Vec<T> {
+    request.await.unwrap().collect_all().await.unwrap()
+}
+
 async fn tag_labels(client: &Client) -> Vec<String> {
-    let tags = client.tags().list().await.unwrap().collect_all().await;
-    tags.unwrap().into_iter().map(|t| t.label).collect()
+    let tags = all(client.tags().list()).await;
+    tags.into_iter().map(|t| t.label).collect()
 }
 
 /// A GET the client would never send (an `X-Filter` on a list that filters on nothing).
@@ -99,14 +121,7 @@ async fn creating_a_tag_tags_every_named_object_and_lists_them_all() {
     assert_eq!(tag_labels(&client).await, ["database", "prod"]);
     assert_eq!(last_line(&sandbox), "GET /v4/tags?page=1&page_size=100");
 
-    let tagged = client
-        .tags()
-        .objects("prod")
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let tagged = all(client.tags().objects("prod")).await;
     assert!(last_line(&sandbox).starts_with("GET /v4/tags/prod?"));
     let kinds: Vec<(&str, Option<u64>)> = tagged.iter().map(|o| (o.kind(), o.id())).collect();
     assert_eq!(
@@ -175,15 +190,7 @@ async fn bad_tag_requests_are_refused_on_both_sides() {
             "domains must be an array of integers",
         ),
     ];
-    for (body, field, reason) in cases {
-        let (status, answer) = post_raw(&sandbox, "/v4/tags", &body).await;
-        assert_eq!(status, 400, "{body}");
-        assert_eq!(
-            answer["errors"][0],
-            json!({"field": field, "reason": reason}),
-            "{body}"
-        );
-    }
+    assert_refusals(&sandbox, "/v4/tags", cases).await;
     assert!(sandbox.table("tags").is_empty());
 }
 
@@ -197,14 +204,8 @@ async fn tags_set_by_a_family_update_are_listed_and_deleting_a_tag_untags_everyt
         .await
         .unwrap();
     assert_eq!(tag_labels(&client).await, ["database", "web"]);
-    let tagged = client
-        .tags()
-        .objects("database")
-        .await
-        .unwrap()
-        .collect_all()
-        .await;
-    let ids: Vec<Option<u64>> = tagged.unwrap().iter().map(TaggedObject::id).collect();
+    let tagged = all(client.tags().objects("database")).await;
+    let ids: Vec<Option<u64>> = tagged.iter().map(TaggedObject::id).collect();
     assert_eq!(ids, [Some(linode), Some(volume)]);
 
     client.tags().delete("database").await.unwrap();
@@ -431,15 +432,7 @@ async fn bad_locks_are_refused_on_both_sides() {
             "entity_id is not valid",
         ),
     ];
-    for (body, field, reason) in cases {
-        let (status, answer) = post_raw(&sandbox, "/v4/locks", &body).await;
-        assert_eq!(status, 400, "{body}");
-        assert_eq!(
-            answer["errors"][0],
-            json!({"field": field, "reason": reason}),
-            "{body}"
-        );
-    }
+    assert_refusals(&sandbox, "/v4/locks", cases).await;
     assert_eq!(sandbox.table("locks").len(), 1);
     let err = client.locks().get(first.id + 1).await.unwrap_err();
     assert_eq!(refusal(&err), (404, None, "Not found"));
@@ -505,17 +498,13 @@ async fn maintenance_policies_are_the_two_system_ones() {
 #[tokio::test]
 async fn beta_programs_list_filter_and_load() {
     let (sandbox, client) = common::setup().await;
-    let all = client.betas().list().await.unwrap();
-    assert_eq!(all.len(), 3);
-    let greenlight = client
+    let listed = client.betas().list().await.unwrap();
+    assert_eq!(listed.len(), 3);
+    let greenlight = all(client
         .betas()
         .list()
-        .filter(BetaProgram::GREENLIGHT_ONLY.eq(true))
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+        .filter(BetaProgram::GREENLIGHT_ONLY.eq(true)))
+    .await;
     assert_eq!(
         last_filter(&sandbox).as_deref(),
         Some(r#"{"greenlight_only":true}"#)
@@ -539,14 +528,7 @@ async fn beta_programs_list_filter_and_load() {
 #[tokio::test]
 async fn network_transfer_prices_carry_region_prices() {
     let (sandbox, client) = common::setup().await;
-    let prices = client
-        .network_transfer()
-        .prices()
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let prices = all(client.network_transfer().prices()).await;
     assert!(last_line(&sandbox).starts_with("GET /v4/network-transfer/prices?"));
     let ids: Vec<&str> = prices.iter().map(|p| p.id.as_str()).collect();
     assert_eq!(ids, ["distributed_network_transfer", "network_transfer"]);
@@ -575,14 +557,7 @@ async fn entities_list_the_objects_of_every_family_and_filter_on_nothing() {
     let (sandbox, client) = common::setup().await;
     assert!(client.entities().list().await.unwrap().is_empty());
     let (linode, volume, domain, nodebalancer) = one_of_each(&client).await;
-    let entities = client
-        .entities()
-        .list()
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let entities = all(client.entities().list()).await;
     assert_eq!(last_line(&sandbox), "GET /v4/entities?page=1&page_size=100");
     let seen: Vec<(u64, &str, &EntityType)> = entities
         .iter()
@@ -757,14 +732,6 @@ async fn bad_partner_referrals_are_refused_on_both_sides() {
             "Length must be 0-500 characters",
         ),
     ];
-    for (body, field, reason) in cases {
-        let (status, answer) = post_raw(&sandbox, "/v4/marketplace", &body).await;
-        assert_eq!(status, 400, "{body}");
-        assert_eq!(
-            answer["errors"][0],
-            json!({"field": field, "reason": reason}),
-            "{body}"
-        );
-    }
+    assert_refusals(&sandbox, "/v4/marketplace", cases).await;
     assert!(sandbox.table("marketplace_contacts").is_empty());
 }
