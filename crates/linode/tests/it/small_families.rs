@@ -238,19 +238,17 @@ async fn a_created_tag_stays_listed_without_objects_and_labels_travel_encoded() 
     assert!(sandbox.table("tags").is_empty());
 }
 
+/// A Linode labelled `web-1` with a `cannot_delete` lock, and the lock.
+async fn locked_linode(client: &Client) -> (u64, Lock) {
+    let linode = empty_linode(client, "us-east", "web-1").await.id;
+    let request = CreateLock::new(LockEntityType::Linode, linode, LockType::CannotDelete);
+    (linode, client.locks().create(&request).await.unwrap())
+}
+
 #[tokio::test]
 async fn a_lock_is_kept_listed_and_shown_on_its_linode() {
     let (sandbox, client) = common::setup().await;
-    let linode = empty_linode(&client, "us-east", "web-1").await.id;
-    let lock = client
-        .locks()
-        .create(&CreateLock::new(
-            LockEntityType::Linode,
-            linode,
-            LockType::CannotDelete,
-        ))
-        .await
-        .unwrap();
+    let (linode, lock) = locked_linode(&client).await;
     assert_eq!(
         last_request(&sandbox),
         (
@@ -363,16 +361,7 @@ async fn a_locked_linode_volume_or_nodebalancer_is_not_deleted_until_the_lock_go
 #[tokio::test]
 async fn bad_locks_are_refused_on_both_sides() {
     let (sandbox, client) = common::setup().await;
-    let linode = empty_linode(&client, "us-east", "web-1").await.id;
-    let first = client
-        .locks()
-        .create(&CreateLock::new(
-            LockEntityType::Linode,
-            linode,
-            LockType::CannotDelete,
-        ))
-        .await
-        .unwrap();
+    let (linode, first) = locked_linode(&client).await;
     let second = CreateLock::new(
         LockEntityType::Linode,
         linode,
@@ -559,6 +548,10 @@ async fn entities_list_the_objects_of_every_family_and_filter_on_nothing() {
     let (linode, volume, domain, nodebalancer) = one_of_each(&client).await;
     let entities = all(client.entities().list()).await;
     assert_eq!(last_line(&sandbox), "GET /v4/entities?page=1&page_size=100");
+    let nb_label = sandbox.nodebalancer(nodebalancer).unwrap()["label"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let seen: Vec<(u64, &str, &EntityType)> = entities
         .iter()
         .map(|e| (e.id, e.label.as_str(), &e.entity_type))
@@ -569,7 +562,7 @@ async fn entities_list_the_objects_of_every_family_and_filter_on_nothing() {
             (linode, "web-1", &EntityType::Linode),
             (volume, "data-1", &EntityType::Volume),
             (domain, "example.org", &EntityType::Domain),
-            (nodebalancer, seen[3].1, &EntityType::NodeBalancer),
+            (nodebalancer, nb_label.as_str(), &EntityType::NodeBalancer),
         ]
     );
     client.volumes().delete(volume).await.unwrap();
