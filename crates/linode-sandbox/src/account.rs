@@ -145,7 +145,12 @@ pub fn required_scope(method: &str, rest: &str) -> Option<(&'static [&'static st
         ("account", "events") => &["events"],
         ("account", "maintenance") => &["maintenance", "account"],
         ("account", "child-accounts") => &["child_account"],
-        ("account", _) | ("profile", _) | ("managed", _) | ("tags", _) => {
+        ("account", _)
+        | ("profile", _)
+        | ("managed", _)
+        | ("tags", _)
+        | ("locks", _)
+        | ("marketplace", _) => {
             if first == "profile" && second.is_empty() && level == Level::ReadOnly {
                 return None;
             }

@@ -441,6 +441,12 @@ impl Sandbox {
         self.state.store().nodebalancer_configs.get(id).cloned()
     }
 
+    /// The stored objects of the named collection (`"locks"`, `"tags"`,
+    /// `"marketplace_contacts"`, ...), in id order; empty when it was never written.
+    pub fn table(&self, name: &str) -> Vec<serde_json::Value> {
+        self.state.store().table(name).values().cloned().collect()
+    }
+
     /// The stored JSON of a NodeBalancer node (by its own id).
     pub fn nodebalancer_node(&self, id: u64) -> Option<serde_json::Value> {
         self.state.store().nodebalancer_nodes.get(id).cloned()

@@ -438,6 +438,7 @@ impl Store {
             ("lke_cluster_id", Value::Null),
             ("capabilities", Value::Array(Vec::new())),
             ("interface_generation", Value::from("legacy_config")),
+            ("locks", Value::Array(Vec::new())),
         ]);
         self.instance_labels.insert(label);
         self.instances.insert(id, item);

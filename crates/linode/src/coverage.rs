@@ -27,6 +27,13 @@ fn client_operations() -> Vec<Operation> {
         crate::api::linode::stackscripts::OPERATIONS,
         crate::api::profile::OPERATIONS,
         crate::api::volumes::OPERATIONS,
+        crate::api::tags::OPERATIONS,
+        crate::api::locks::OPERATIONS,
+        crate::api::maintenance::OPERATIONS,
+        crate::api::betas::OPERATIONS,
+        crate::api::network_transfer::OPERATIONS,
+        crate::api::entities::OPERATIONS,
+        crate::api::marketplace::OPERATIONS,
         crate::events::OPERATIONS,
     ]
     .concat()

@@ -150,6 +150,7 @@ async fn delete_instance(
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
+    super::locks::refuse_locked(&store, "linode", id)?;
     let deleted = store.delete_instance(id).ok_or_else(ApiError::not_found)?;
     store.forget_linode_parts(id, &deleted);
     let label = deleted["label"].as_str().unwrap_or_default();

@@ -2,17 +2,23 @@
 //! collection uses.
 
 mod account;
+mod betas;
 mod checks;
 mod control;
 mod domains;
+mod entities;
 mod events;
 mod image_sharegroups;
 mod images;
 mod linode;
 mod linode_ops;
 mod linode_parts;
+mod locks;
 mod longview;
+mod maintenance;
+mod marketplace;
 mod migrate;
+mod network_transfer;
 mod networking;
 mod nodebalancers;
 mod oauth;
@@ -20,6 +26,7 @@ mod profile;
 mod regions;
 mod stackscripts;
 mod support;
+mod tags;
 mod volumes;
 
 pub(crate) use image_sharegroups::snapshot as image_sharing_snapshot;
@@ -130,6 +137,13 @@ pub fn router(state: AppState) -> Router {
         .merge(profile::routes())
         .merge(longview::routes())
         .merge(support::routes())
+        .merge(tags::routes())
+        .merge(locks::routes())
+        .merge(maintenance::routes())
+        .merge(betas::routes())
+        .merge(network_transfer::routes())
+        .merge(entities::routes())
+        .merge(marketplace::routes())
         .route_layer(from_fn(mark_route))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found);

@@ -249,6 +249,7 @@ async fn delete_nodebalancer(
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
+    super::locks::refuse_locked(&store, "nodebalancer", id)?;
     let nb = store
         .nodebalancers
         .remove(id)

@@ -302,6 +302,7 @@ async fn delete_volume(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let item = store.volumes.get(id).ok_or_else(ApiError::not_found)?;
+    super::locks::refuse_locked(&store, "volume", id)?;
     if !item["linode_id"].is_null() {
         return Err(ApiError::bad_request(
             "Volume must be detached before it can be deleted",

@@ -148,6 +148,9 @@ pub struct Instance {
     /// Whether it was deployed with user data.
     #[serde(default, deserialize_with = "null_default")]
     pub has_user_data: bool,
+    /// The kinds of resource locks set on it (see [`crate::api::locks`]).
+    #[serde(default, deserialize_with = "null_default")]
+    pub locks: Vec<crate::api::locks::LockType>,
 }
 
 /// The resources of an instance.

@@ -2,13 +2,20 @@
 //! the family's models and the group of calls the [`Client`](crate::Client) hands out for it.
 
 pub mod account;
+pub mod betas;
 pub mod domains;
+pub mod entities;
 pub mod images;
 pub mod linode;
+pub mod locks;
 pub mod longview;
+pub mod maintenance;
+pub mod marketplace;
+pub mod network_transfer;
 pub mod networking;
 pub mod nodebalancers;
 pub mod profile;
 pub mod regions;
 pub mod support;
+pub mod tags;
 pub mod volumes;

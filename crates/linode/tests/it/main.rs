@@ -19,6 +19,7 @@ mod pagination;
 mod profile;
 mod reliability;
 mod secrets;
+mod small_families;
 mod support;
 mod volumes;
 mod waiters;
