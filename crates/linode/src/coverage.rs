@@ -17,7 +17,15 @@ use crate::operation::Operation;
 
 /// Every family's declared operations.
 fn client_operations() -> Vec<Operation> {
-    [crate::api::volumes::OPERATIONS].concat()
+    [
+        crate::api::volumes::OPERATIONS,
+        crate::api::nodebalancers::OPERATIONS,
+        crate::api::regions::OPERATIONS,
+        crate::api::longview::OPERATIONS,
+        crate::api::support::OPERATIONS,
+        crate::api::domains::OPERATIONS,
+    ]
+    .concat()
 }
 
 struct SpecOperation {

@@ -2,11 +2,25 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::{Client, Path, Request};
+use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::model::{ChildId, Resource, api_enum, null_default, timestamp};
+use crate::operation::operations;
 use crate::pagination::ListRequest;
+
+operations! {
+    LIST_DOMAINS = GET "/domains";
+    CREATE_DOMAIN = POST "/domains";
+    GET_DOMAIN = GET "/domains/{domainId}";
+    UPDATE_DOMAIN = PUT "/domains/{domainId}";
+    DELETE_DOMAIN = DELETE "/domains/{domainId}";
+    LIST_RECORDS = GET "/domains/{domainId}/records";
+    CREATE_RECORD = POST "/domains/{domainId}/records";
+    GET_RECORD = GET "/domains/{domainId}/records/{recordId}";
+    UPDATE_RECORD = PUT "/domains/{domainId}/records/{recordId}";
+    DELETE_RECORD = DELETE "/domains/{domainId}/records/{recordId}";
+}
 
 api_enum! {
     /// Whether a domain is the authoritative source of its zone or a copy of another server's.
@@ -84,7 +98,7 @@ filterable!(Domain {
 impl Resource for Domain {
     type Id = u64;
     fn path(id: &u64) -> Path {
-        Path::new("/domains").segment(id)
+        GET_DOMAIN.path(&[id])
     }
 }
 
@@ -457,7 +471,7 @@ filterable!(DomainRecord {
 impl Resource for DomainRecord {
     type Id = ChildId;
     fn path(id: &ChildId) -> Path {
-        Domain::path(&id.parent).join("records").segment(id.id)
+        GET_RECORD.path(&[&id.parent, &id.id])
     }
 }
 
@@ -730,7 +744,7 @@ impl Client {
 impl DomainsGroup<'_> {
     /// Lists your domains.
     pub fn list(&self) -> ListRequest<Domain> {
-        ListRequest::new(self.client, Path::new("/domains"))
+        ListRequest::new(self.client, LIST_DOMAINS.path(&[]))
     }
 
     /// Loads one domain.
@@ -753,7 +767,7 @@ impl DomainsGroup<'_> {
     pub async fn create(&self, request: CreateDomain) -> Result<Domain> {
         request.validate()?;
         self.client
-            .send(Request::post(Path::new("/domains"), &request)?)
+            .send(CREATE_DOMAIN.with_body(&[], &request)?)
             .await
     }
 
@@ -767,20 +781,18 @@ impl DomainsGroup<'_> {
             return Err(Error::invalid("domain", "is empty"));
         }
         self.client
-            .send(Request::put(Domain::path(&id), update)?)
+            .send(UPDATE_DOMAIN.with_body(&[&id], update)?)
             .await
     }
 
     /// Deletes a domain and its records.
     pub async fn delete(&self, id: u64) -> Result<()> {
-        self.client
-            .send_empty(Request::delete(Domain::path(&id)))
-            .await
+        self.client.send_empty(DELETE_DOMAIN.request(&[&id])).await
     }
 
     /// Lists the records of domain `domain_id`.
     pub fn records(&self, domain_id: u64) -> ListRequest<DomainRecord> {
-        ListRequest::new(self.client, Domain::path(&domain_id).join("records"))
+        ListRequest::new(self.client, LIST_RECORDS.path(&[&domain_id]))
     }
 
     /// Loads record `id` of domain `domain_id`.
@@ -797,8 +809,9 @@ impl DomainsGroup<'_> {
         record: &CreateRecord,
     ) -> Result<DomainRecord> {
         record.validate()?;
-        let path = Domain::path(&domain_id).join("records");
-        self.client.send(Request::post(path, record)?).await
+        self.client
+            .send(CREATE_RECORD.with_body(&[&domain_id], record)?)
+            .await
     }
 
     /// Changes the fields set in `update` of record `id` of domain `domain_id`.
@@ -808,14 +821,16 @@ impl DomainsGroup<'_> {
         id: u64,
         update: &RecordUpdate,
     ) -> Result<DomainRecord> {
-        let path = DomainRecord::path(&ChildId::new(domain_id, id));
-        self.client.send(Request::put(path, update)?).await
+        self.client
+            .send(UPDATE_RECORD.with_body(&[&domain_id, &id], update)?)
+            .await
     }
 
     /// Deletes record `id` of domain `domain_id`.
     pub async fn delete_record(&self, domain_id: u64, id: u64) -> Result<()> {
-        let path = DomainRecord::path(&ChildId::new(domain_id, id));
-        self.client.send_empty(Request::delete(path)).await
+        self.client
+            .send_empty(DELETE_RECORD.request(&[&domain_id, &id]))
+            .await
     }
 }
 

@@ -3,11 +3,22 @@
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
-use crate::client::{Client, Path, Request};
+use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::model::{Resource, null_default, timestamp};
+use crate::operation::operations;
 use crate::pagination::ListRequest;
+
+operations! {
+    LIST_LONGVIEW_CLIENTS = GET "/longview/clients";
+    CREATE_LONGVIEW_CLIENT = POST "/longview/clients";
+    GET_LONGVIEW_CLIENT = GET "/longview/clients/{clientId}";
+    UPDATE_LONGVIEW_CLIENT = PUT "/longview/clients/{clientId}";
+    DELETE_LONGVIEW_CLIENT = DELETE "/longview/clients/{clientId}";
+    LIST_LONGVIEW_SUBSCRIPTIONS = GET "/longview/subscriptions";
+    GET_LONGVIEW_SUBSCRIPTION = GET "/longview/subscriptions/{subscriptionId}";
+}
 
 /// A Longview client: the agent installed on a server to report its metrics.
 ///
@@ -69,7 +80,7 @@ filterable!(LongviewClient {
 impl Resource for LongviewClient {
     type Id = u64;
     fn path(id: &u64) -> Path {
-        Path::new("/longview/clients").segment(id)
+        GET_LONGVIEW_CLIENT.path(&[id])
     }
 }
 
@@ -109,7 +120,7 @@ pub struct LongviewSubscription {
 impl Resource for LongviewSubscription {
     type Id = String;
     fn path(id: &String) -> Path {
-        Path::new("/longview/subscriptions").segment(id)
+        GET_LONGVIEW_SUBSCRIPTION.path(&[id])
     }
 }
 
@@ -142,7 +153,7 @@ fn check_label(label: &str) -> Result<()> {
 impl LongviewGroup<'_> {
     /// Lists the Longview clients.
     pub fn clients(&self) -> ListRequest<LongviewClient> {
-        ListRequest::new(self.client, Path::new("/longview/clients"))
+        ListRequest::new(self.client, LIST_LONGVIEW_CLIENTS.path(&[]))
     }
 
     /// Loads one Longview client.
@@ -157,10 +168,7 @@ impl LongviewGroup<'_> {
             check_label(label)?;
         }
         self.client
-            .send(Request::post(
-                Path::new("/longview/clients"),
-                &LabelBody { label },
-            )?)
+            .send(CREATE_LONGVIEW_CLIENT.with_body(&[], &LabelBody { label })?)
             .await
     }
 
@@ -168,23 +176,20 @@ impl LongviewGroup<'_> {
     pub async fn update_client(&self, id: u64, label: &str) -> Result<LongviewClient> {
         check_label(label)?;
         self.client
-            .send(Request::put(
-                LongviewClient::path(&id),
-                &LabelBody { label: Some(label) },
-            )?)
+            .send(UPDATE_LONGVIEW_CLIENT.with_body(&[&id], &LabelBody { label: Some(label) })?)
             .await
     }
 
     /// Deletes a Longview client.
     pub async fn delete_client(&self, id: u64) -> Result<()> {
         self.client
-            .send_empty(Request::delete(LongviewClient::path(&id)))
+            .send_empty(DELETE_LONGVIEW_CLIENT.request(&[&id]))
             .await
     }
 
     /// Lists the Longview Pro plans.
     pub fn subscriptions(&self) -> ListRequest<LongviewSubscription> {
-        ListRequest::new(self.client, Path::new("/longview/subscriptions"))
+        ListRequest::new(self.client, LIST_LONGVIEW_SUBSCRIPTIONS.path(&[]))
     }
 
     /// Loads one Longview Pro plan, such as `longview-10`.

@@ -7,11 +7,30 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::api::regions::Region;
-use crate::client::{Client, Path, Request};
+use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::model::{ChildId, Ref, Resource, api_enum, null_default, timestamp};
+use crate::operation::operations;
 use crate::pagination::ListRequest;
+
+operations! {
+    LIST_NODEBALANCERS = GET "/nodebalancers";
+    CREATE_NODEBALANCER = POST "/nodebalancers";
+    GET_NODEBALANCER = GET "/nodebalancers/{nodeBalancerId}";
+    UPDATE_NODEBALANCER = PUT "/nodebalancers/{nodeBalancerId}";
+    DELETE_NODEBALANCER = DELETE "/nodebalancers/{nodeBalancerId}";
+    LIST_CONFIGS = GET "/nodebalancers/{nodeBalancerId}/configs";
+    CREATE_CONFIG = POST "/nodebalancers/{nodeBalancerId}/configs";
+    GET_CONFIG = GET "/nodebalancers/{nodeBalancerId}/configs/{configId}";
+    UPDATE_CONFIG = PUT "/nodebalancers/{nodeBalancerId}/configs/{configId}";
+    DELETE_CONFIG = DELETE "/nodebalancers/{nodeBalancerId}/configs/{configId}";
+    LIST_NODES = GET "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes";
+    CREATE_NODE = POST "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes";
+    GET_NODE = GET "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes/{nodeId}";
+    UPDATE_NODE = PUT "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes/{nodeId}";
+    DELETE_NODE = DELETE "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes/{nodeId}";
+}
 
 /// A load balancer in one region, spreading traffic over Linodes of that region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,7 +93,7 @@ filterable!(NodeBalancer {
 impl Resource for NodeBalancer {
     type Id = u64;
     fn path(id: &u64) -> Path {
-        Path::new("/nodebalancers").segment(id)
+        GET_NODEBALANCER.path(&[id])
     }
 }
 
@@ -393,9 +412,7 @@ pub struct NodeBalancerConfig {
 impl Resource for NodeBalancerConfig {
     type Id = ChildId;
     fn path(id: &ChildId) -> Path {
-        NodeBalancer::path(&id.parent)
-            .join("configs")
-            .segment(id.id)
+        GET_CONFIG.path(&[&id.parent, &id.id])
     }
 }
 
@@ -693,9 +710,7 @@ impl Resource for NodeBalancerNode {
     type Id = NodeId;
     const VOLATILE: bool = true;
     fn path(id: &NodeId) -> Path {
-        NodeBalancerConfig::path(&ChildId::new(id.nodebalancer_id, id.config_id))
-            .join("nodes")
-            .segment(id.id)
+        GET_NODE.path(&[&id.nodebalancer_id, &id.config_id, &id.id])
     }
 }
 
@@ -841,7 +856,7 @@ impl Client {
 impl NodeBalancersGroup<'_> {
     /// Lists your NodeBalancers.
     pub fn list(&self) -> ListRequest<NodeBalancer> {
-        ListRequest::new(self.client, Path::new("/nodebalancers"))
+        ListRequest::new(self.client, LIST_NODEBALANCERS.path(&[]))
     }
 
     /// Loads one NodeBalancer.
@@ -865,7 +880,7 @@ impl NodeBalancersGroup<'_> {
     pub async fn create(&self, request: CreateNodeBalancer) -> Result<NodeBalancer> {
         request.validate()?;
         self.client
-            .send(Request::post(Path::new("/nodebalancers"), &request)?)
+            .send(CREATE_NODEBALANCER.with_body(&[], &request)?)
             .await
     }
 
@@ -873,23 +888,20 @@ impl NodeBalancersGroup<'_> {
     pub async fn update(&self, id: u64, update: &NodeBalancerUpdate) -> Result<NodeBalancer> {
         check_throttle(update.client_conn_throttle)?;
         self.client
-            .send(Request::put(NodeBalancer::path(&id), update)?)
+            .send(UPDATE_NODEBALANCER.with_body(&[&id], update)?)
             .await
     }
 
     /// Deletes a NodeBalancer with its configs and nodes.
     pub async fn delete(&self, id: u64) -> Result<()> {
         self.client
-            .send_empty(Request::delete(NodeBalancer::path(&id)))
+            .send_empty(DELETE_NODEBALANCER.request(&[&id]))
             .await
     }
 
     /// Lists the configs of NodeBalancer `nodebalancer_id`.
     pub fn configs(&self, nodebalancer_id: u64) -> ListRequest<NodeBalancerConfig> {
-        ListRequest::new(
-            self.client,
-            NodeBalancer::path(&nodebalancer_id).join("configs"),
-        )
+        ListRequest::new(self.client, LIST_CONFIGS.path(&[&nodebalancer_id]))
     }
 
     /// Loads config `id` of NodeBalancer `nodebalancer_id`.
@@ -906,8 +918,9 @@ impl NodeBalancersGroup<'_> {
         settings: &ConfigSettings,
     ) -> Result<NodeBalancerConfig> {
         settings.validate()?;
-        let path = NodeBalancer::path(&nodebalancer_id).join("configs");
-        self.client.send(Request::post(path, settings)?).await
+        self.client
+            .send(CREATE_CONFIG.with_body(&[&nodebalancer_id], settings)?)
+            .await
     }
 
     /// Changes the settings set in `settings` of config `id`.
@@ -918,20 +931,24 @@ impl NodeBalancersGroup<'_> {
         settings: &ConfigSettings,
     ) -> Result<NodeBalancerConfig> {
         settings.validate()?;
-        let path = NodeBalancerConfig::path(&ChildId::new(nodebalancer_id, id));
-        self.client.send(Request::put(path, settings)?).await
+        self.client
+            .send(UPDATE_CONFIG.with_body(&[&nodebalancer_id, &id], settings)?)
+            .await
     }
 
     /// Deletes config `id` and its nodes.
     pub async fn delete_config(&self, nodebalancer_id: u64, id: u64) -> Result<()> {
-        let path = NodeBalancerConfig::path(&ChildId::new(nodebalancer_id, id));
-        self.client.send_empty(Request::delete(path)).await
+        self.client
+            .send_empty(DELETE_CONFIG.request(&[&nodebalancer_id, &id]))
+            .await
     }
 
     /// Lists the nodes of a config.
     pub fn nodes(&self, nodebalancer_id: u64, config_id: u64) -> ListRequest<NodeBalancerNode> {
-        let path = NodeBalancerConfig::path(&ChildId::new(nodebalancer_id, config_id));
-        ListRequest::new(self.client, path.join("nodes"))
+        ListRequest::new(
+            self.client,
+            LIST_NODES.path(&[&nodebalancer_id, &config_id]),
+        )
     }
 
     /// Loads one node.
@@ -947,9 +964,8 @@ impl NodeBalancersGroup<'_> {
         node: &CreateNode,
     ) -> Result<NodeBalancerNode> {
         node.validate()?;
-        let path = NodeBalancerConfig::path(&ChildId::new(nodebalancer_id, config_id));
         self.client
-            .send(Request::post(path.join("nodes"), node)?)
+            .send(CREATE_NODE.with_body(&[&nodebalancer_id, &config_id], node)?)
             .await
     }
 
@@ -957,14 +973,14 @@ impl NodeBalancersGroup<'_> {
     pub async fn update_node(&self, id: NodeId, update: &NodeUpdate) -> Result<NodeBalancerNode> {
         check_weight(update.weight)?;
         self.client
-            .send(Request::put(NodeBalancerNode::path(&id), update)?)
+            .send(UPDATE_NODE.with_body(&[&id.nodebalancer_id, &id.config_id, &id.id], update)?)
             .await
     }
 
     /// Deletes a node.
     pub async fn delete_node(&self, id: NodeId) -> Result<()> {
         self.client
-            .send_empty(Request::delete(NodeBalancerNode::path(&id)))
+            .send_empty(DELETE_NODE.request(&[&id.nodebalancer_id, &id.config_id, &id.id]))
             .await
     }
 }

@@ -6,7 +6,13 @@ use crate::client::{Client, Path};
 use crate::error::Result;
 use crate::filter::filterable;
 use crate::model::{Resource, null_default};
+use crate::operation::operations;
 use crate::pagination::ListRequest;
+
+operations! {
+    LIST_REGIONS = GET "/regions";
+    GET_REGION = GET "/regions/{regionId}";
+}
 
 /// A data centre where objects can be created.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,7 +60,7 @@ filterable!(Region {
 impl Resource for Region {
     type Id = String;
     fn path(id: &String) -> Path {
-        Path::new("/regions").segment(id)
+        GET_REGION.path(&[id])
     }
 }
 
@@ -67,7 +73,7 @@ pub struct RegionsGroup<'c> {
 impl RegionsGroup<'_> {
     /// Lists the regions.
     pub fn list(&self) -> ListRequest<Region> {
-        ListRequest::new(self.client, Path::new("/regions"))
+        ListRequest::new(self.client, LIST_REGIONS.path(&[]))
     }
 
     /// Loads one region.

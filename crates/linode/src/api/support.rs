@@ -3,11 +3,21 @@
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::client::{Client, Path, Request};
+use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::model::{Resource, api_enum, null_default, timestamp};
+use crate::operation::operations;
 use crate::pagination::ListRequest;
+
+operations! {
+    LIST_TICKETS = GET "/support/tickets";
+    OPEN_TICKET = POST "/support/tickets";
+    GET_TICKET = GET "/support/tickets/{ticketId}";
+    CLOSE_TICKET = POST "/support/tickets/{ticketId}/close";
+    LIST_REPLIES = GET "/support/tickets/{ticketId}/replies";
+    CREATE_REPLY = POST "/support/tickets/{ticketId}/replies";
+}
 
 api_enum! {
     /// Where a ticket stands.
@@ -92,7 +102,7 @@ filterable!(SupportTicket {
 impl Resource for SupportTicket {
     type Id = u64;
     fn path(id: &u64) -> Path {
-        Path::new("/support/tickets").segment(id)
+        GET_TICKET.path(&[id])
     }
 }
 
@@ -228,7 +238,7 @@ impl Client {
 impl SupportGroup<'_> {
     /// Lists the tickets, newest first.
     pub fn tickets(&self) -> ListRequest<SupportTicket> {
-        ListRequest::new(self.client, Path::new("/support/tickets"))
+        ListRequest::new(self.client, LIST_TICKETS.path(&[]))
     }
 
     /// Loads one ticket.
@@ -240,13 +250,13 @@ impl SupportGroup<'_> {
     pub async fn open_ticket(&self, request: OpenTicket) -> Result<SupportTicket> {
         request.validate()?;
         self.client
-            .send(Request::post(Path::new("/support/tickets"), &request)?)
+            .send(OPEN_TICKET.with_body(&[], &request)?)
             .await
     }
 
     /// Lists the replies of a ticket.
     pub fn replies(&self, ticket_id: u64) -> ListRequest<TicketReply> {
-        ListRequest::new(self.client, SupportTicket::path(&ticket_id).join("replies"))
+        ListRequest::new(self.client, LIST_REPLIES.path(&[&ticket_id]))
     }
 
     /// Replies on a ticket.
@@ -259,20 +269,14 @@ impl SupportGroup<'_> {
             return Err(Error::invalid("description", "is empty"));
         }
         self.client
-            .send(Request::post(
-                SupportTicket::path(&ticket_id).join("replies"),
-                &Body { description },
-            )?)
+            .send(CREATE_REPLY.with_body(&[&ticket_id], &Body { description })?)
             .await
     }
 
     /// Closes a ticket (when it is closable).
     pub async fn close_ticket(&self, ticket_id: u64) -> Result<()> {
         self.client
-            .send_empty(Request::new(
-                reqwest::Method::POST,
-                SupportTicket::path(&ticket_id).join("close"),
-            ))
+            .send_empty(CLOSE_TICKET.request(&[&ticket_id]))
             .await
     }
 }
