@@ -13,6 +13,7 @@ mod migrate;
 mod networking;
 mod nodebalancers;
 mod oauth;
+mod price_lists;
 mod profile;
 mod regions;
 mod stackscripts;
