@@ -219,8 +219,9 @@ impl Client {
                 builder = builder.header("X-Filter", filter);
             }
             if let Some(body) = &request.body {
+                let content_type = request.content_type.as_deref();
                 builder = builder
-                    .header(CONTENT_TYPE, "application/json")
+                    .header(CONTENT_TYPE, content_type.unwrap_or("application/json"))
                     .body(body.clone());
             }
             let response = builder.send().await.map_err(|e| transport(request, e))?;
@@ -454,8 +455,10 @@ pub struct Request {
     pub query: Vec<(&'static str, String)>,
     /// The `X-Filter` header, as JSON text.
     pub filter: Option<String>,
-    /// The JSON body.
+    /// The body: JSON unless [`content_type`](Self::content_type) says otherwise.
     pub body: Option<Vec<u8>>,
+    /// The body's media type when it is not JSON (a file upload's `multipart/form-data`).
+    pub content_type: Option<String>,
 }
 
 impl Request {
@@ -467,6 +470,7 @@ impl Request {
             query: Vec::new(),
             filter: None,
             body: None,
+            content_type: None,
         }
     }
 
@@ -494,7 +498,15 @@ impl Request {
     pub fn json(mut self, body: &impl Serialize) -> Result<Request> {
         let bytes = serde_json::to_vec(body).map_err(|e| Error::invalid("body", e.to_string()))?;
         self.body = Some(bytes);
+        self.content_type = None;
         Ok(self)
+    }
+
+    /// Sets a body that is not JSON, of media type `content_type`.
+    pub(crate) fn raw_body(mut self, content_type: String, body: Vec<u8>) -> Request {
+        self.body = Some(body);
+        self.content_type = Some(content_type);
+        self
     }
 
     /// Adds a query parameter.

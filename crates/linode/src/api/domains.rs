@@ -12,6 +12,9 @@ use crate::pagination::ListRequest;
 operations! {
     LIST_DOMAINS = GET "/domains";
     CREATE_DOMAIN = POST "/domains";
+    IMPORT_DOMAIN = POST "/domains/import";
+    CLONE_DOMAIN = POST "/domains/{domainId}/clone";
+    GET_ZONE_FILE = GET "/domains/{domainId}/zone-file";
     GET_DOMAIN = GET "/domains/{domainId}";
     UPDATE_DOMAIN = PUT "/domains/{domainId}";
     DELETE_DOMAIN = DELETE "/domains/{domainId}";
@@ -728,6 +731,33 @@ impl RecordUpdate {
     }
 }
 
+#[derive(Serialize)]
+struct ImportBody<'a> {
+    domain: &'a str,
+    remote_nameserver: &'a str,
+}
+
+#[derive(Serialize)]
+struct CloneBody<'a> {
+    domain: &'a str,
+}
+
+/// The zone file of a domain, as the API renders it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ZoneFile {
+    /// Its lines, in BIND format.
+    #[serde(default, deserialize_with = "null_default")]
+    pub zone_file: Vec<String>,
+}
+
+fn check_domain_name(domain: &str) -> Result<()> {
+    if domain.trim().is_empty() {
+        return Err(Error::invalid("domain", "is empty"));
+    }
+    Ok(())
+}
+
 /// Calls under `/domains`.
 #[derive(Debug, Clone, Copy)]
 pub struct DomainsGroup<'c> {
@@ -788,6 +818,40 @@ impl DomainsGroup<'_> {
     /// Deletes a domain and its records.
     pub async fn delete(&self, id: u64) -> Result<()> {
         self.client.send_empty(DELETE_DOMAIN.request(&[&id])).await
+    }
+
+    /// Imports the zone `domain` from `remote_nameserver` (a host name or address that allows
+    /// zone transfers to Linode's servers) as a new master domain with its records.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: linode::Client) -> linode::Result<()> {
+    /// let domain = client.domains().import("example.org", "ns1.example.net").await?;
+    /// let zone = client.domains().zone_file(domain.id).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn import(&self, domain: &str, remote_nameserver: &str) -> Result<Domain> {
+        check_domain_name(domain)?;
+        if remote_nameserver.trim().is_empty() {
+            return Err(Error::invalid("remote_nameserver", "is empty"));
+        }
+        let body = ImportBody {
+            domain,
+            remote_nameserver,
+        };
+        self.client.send(IMPORT_DOMAIN.with_body(&[], &body)?).await
+    }
+
+    /// Creates domain `domain` with the settings and a copy of the records of domain `id`.
+    pub async fn clone_domain(&self, id: u64, domain: &str) -> Result<Domain> {
+        check_domain_name(domain)?;
+        self.client
+            .send(CLONE_DOMAIN.with_body(&[&id], &CloneBody { domain })?)
+            .await
+    }
+
+    /// The zone file of domain `id`, rendered from the domain and its records.
+    pub async fn zone_file(&self, id: u64) -> Result<ZoneFile> {
+        self.client.send(GET_ZONE_FILE.request(&[&id])).await
     }
 
     /// Lists the records of domain `domain_id`.

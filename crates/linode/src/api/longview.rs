@@ -3,6 +3,7 @@
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
+use crate::api::pricing::PricedType;
 use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
@@ -18,6 +19,9 @@ operations! {
     DELETE_LONGVIEW_CLIENT = DELETE "/longview/clients/{clientId}";
     LIST_LONGVIEW_SUBSCRIPTIONS = GET "/longview/subscriptions";
     GET_LONGVIEW_SUBSCRIPTION = GET "/longview/subscriptions/{subscriptionId}";
+    GET_LONGVIEW_PLAN = GET "/longview/plan";
+    UPDATE_LONGVIEW_PLAN = PUT "/longview/plan";
+    LIST_LONGVIEW_TYPES = GET "/longview/types";
 }
 
 /// A Longview client: the agent installed on a server to report its metrics.
@@ -124,6 +128,28 @@ impl Resource for LongviewSubscription {
     }
 }
 
+/// The account's plan as the API answers it: a Longview Pro plan, or `{}` for Longview Free.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PlanAnswer {
+    Pro(LongviewSubscription),
+    Free {},
+}
+
+impl From<PlanAnswer> for Option<LongviewSubscription> {
+    fn from(answer: PlanAnswer) -> Self {
+        match answer {
+            PlanAnswer::Pro(plan) => Some(plan),
+            PlanAnswer::Free {} => None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PlanBody<'a> {
+    longview_subscription: Option<&'a str>,
+}
+
 /// Calls under `/longview`.
 #[derive(Debug, Clone, Copy)]
 pub struct LongviewGroup<'c> {
@@ -190,6 +216,44 @@ impl LongviewGroup<'_> {
     /// Lists the Longview Pro plans.
     pub fn subscriptions(&self) -> ListRequest<LongviewSubscription> {
         ListRequest::new(self.client, LIST_LONGVIEW_SUBSCRIPTIONS.path(&[]))
+    }
+
+    /// The Longview price list (`GET /longview/types`).
+    pub fn types(&self) -> ListRequest<PricedType> {
+        ListRequest::new(self.client, LIST_LONGVIEW_TYPES.path(&[]))
+    }
+
+    /// The account's Longview Pro plan, or `None` on Longview Free.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: linode::Client) -> linode::Result<()> {
+    /// client.longview().set_plan(Some("longview-10")).await?;
+    /// let plan = client.longview().plan().await?;
+    /// assert_eq!(plan.map(|p| p.clients_included), Some(10));
+    /// # Ok(()) }
+    /// ```
+    pub async fn plan(&self) -> Result<Option<LongviewSubscription>> {
+        let answer: PlanAnswer = self.client.send(GET_LONGVIEW_PLAN.request(&[])).await?;
+        Ok(answer.into())
+    }
+
+    /// Changes the account's plan to the Longview Pro plan `subscription` (such as
+    /// `longview-10`), or to Longview Free with `None`; answers the plan as it is now.
+    pub async fn set_plan(
+        &self,
+        subscription: Option<&str>,
+    ) -> Result<Option<LongviewSubscription>> {
+        if subscription.is_some_and(|s| s.trim().is_empty()) {
+            return Err(Error::invalid("longview_subscription", "is empty"));
+        }
+        let body = PlanBody {
+            longview_subscription: subscription,
+        };
+        let answer: PlanAnswer = self
+            .client
+            .send(UPDATE_LONGVIEW_PLAN.with_body(&[], &body)?)
+            .await?;
+        Ok(answer.into())
     }
 
     /// Loads one Longview Pro plan, such as `longview-10`.

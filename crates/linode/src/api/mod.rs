@@ -8,6 +8,7 @@ pub mod linode;
 pub mod longview;
 pub mod networking;
 pub mod nodebalancers;
+pub mod pricing;
 pub mod profile;
 pub mod regions;
 pub mod support;
