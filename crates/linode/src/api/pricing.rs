@@ -13,7 +13,7 @@ use crate::model::null_default;
 ///
 /// ```no_run
 /// # async fn demo(client: linode::Client) -> linode::Result<()> {
-/// let types = client.volumes().types().collect_all().await?;
+/// let types = client.volumes().types().await?.collect_all().await?;
 /// let per_gb = types[0].price_in("br-gru").monthly;
 /// # Ok(()) }
 /// ```

@@ -138,6 +138,7 @@ impl RegionsGroup<'_> {
     ///     .regions()
     ///     .availability()
     ///     .filter(RegionAvailability::AVAILABLE.eq(false))
+    ///     .await?
     ///     .collect_all()
     ///     .await?;
     /// # Ok(()) }
