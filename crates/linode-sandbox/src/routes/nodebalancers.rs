@@ -26,7 +26,7 @@ use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_respo
 use crate::catalog::catalog;
 use crate::error::ApiError;
 use crate::lifecycle::{Action, Entity};
-use crate::store::{Store, now};
+use crate::store::{Store, Table, now};
 
 /// Fields `GET /nodebalancers` may filter and order on.
 const NODEBALANCER_FILTERABLE: &[&str] = &["ipv4", "label", "locks", "region", "tags"];
@@ -323,7 +323,7 @@ async fn delete_nodebalancer(
     Ok(Json(json!({})))
 }
 
-fn ids_where(table: &crate::store::Table, keep: impl Fn(&Value) -> bool) -> Vec<u64> {
+fn ids_where(table: &Table, keep: impl Fn(&Value) -> bool) -> Vec<u64> {
     table
         .values()
         .filter(|v| keep(v))
@@ -605,20 +605,33 @@ fn apply_config(
     checks.finish(())
 }
 
+/// The items of `table` that belong to NodeBalancer `id`; 404 when there is no such
+/// NodeBalancer.
+fn children<'a>(
+    store: &Store,
+    table: &'a Table,
+    id: u64,
+) -> Result<impl Iterator<Item = &'a Value>, ApiError> {
+    store
+        .nodebalancers
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(table
+        .values()
+        .filter(move |v| v["nodebalancer_id"].as_u64() == Some(id)))
+}
+
 async fn list_configs(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    if store.nodebalancers.get(id).is_none() {
-        return Err(ApiError::not_found());
-    }
-    let configs = store
-        .nodebalancer_configs
-        .values()
-        .filter(|c| c["nodebalancer_id"].as_u64() == Some(id));
-    list_response(configs, &[], &req)
+    list_response(
+        children(&store, &store.nodebalancer_configs, id)?,
+        &[],
+        &req,
+    )
 }
 
 async fn get_config(
@@ -958,15 +971,7 @@ async fn list_vpc_configs(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    store
-        .nodebalancers
-        .get(id)
-        .ok_or_else(ApiError::not_found)?;
-    let configs = store
-        .table(VPC_CONFIGS)
-        .values()
-        .filter(|v| v["nodebalancer_id"].as_u64() == Some(id));
-    list_response(configs, &[], &req)
+    list_response(children(&store, store.table(VPC_CONFIGS), id)?, &[], &req)
 }
 
 async fn get_vpc_config(

@@ -105,6 +105,39 @@ fn regarded(store: &Store, kind: &str, id: u64) -> Option<String> {
     }
 }
 
+/// Whether ticket `id` is closed; 404 when there is no such ticket.
+fn is_closed(store: &Store, id: u64) -> Result<bool, ApiError> {
+    let ticket = store
+        .account
+        .tickets
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(ticket["status"] == "closed")
+}
+
+/// Applies `change` to ticket `id`, stamps when and by whom it was updated, and records
+/// `action` about it.
+fn update_ticket(
+    store: &mut Store,
+    id: u64,
+    action: &str,
+    change: impl FnOnce(&mut Value),
+) -> Result<(), ApiError> {
+    let now = format_time(store.clock.wall());
+    let username = store.account.profile["username"].clone();
+    let ticket = store
+        .account
+        .tickets
+        .get_mut(id)
+        .ok_or_else(ApiError::not_found)?;
+    change(ticket);
+    ticket["updated"] = Value::from(now);
+    ticket["updated_by"] = username;
+    let ticket = ticket.clone();
+    store.record(Action::new(action, ticket_entity(&ticket)));
+    Ok(())
+}
+
 /// Newest first.
 async fn list_tickets(
     State(state): State<AppState>,
@@ -207,18 +240,13 @@ async fn create_reply(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let status = store
-        .account
-        .tickets
-        .get(id)
-        .ok_or_else(ApiError::not_found)?["status"]
-        .clone();
+    let closed = is_closed(&store, id)?;
     let mut c = Checks::default();
     let description = c.required(&body, "description");
     if let Some(description) = &description {
         c.length("description", description, 1, 65_535);
     }
-    if status == "closed" {
+    if closed {
         c.add("ticket_id", "This ticket is closed");
     }
     let description = c.finish(description.unwrap_or_default())?;
@@ -239,16 +267,9 @@ async fn create_reply(
         .entry(id)
         .or_default()
         .push(reply.clone());
-    let ticket = store
-        .account
-        .tickets
-        .get_mut(id)
-        .ok_or_else(ApiError::not_found)?;
-    ticket["status"] = Value::from("open");
-    ticket["updated"] = Value::from(now);
-    ticket["updated_by"] = username;
-    let ticket = ticket.clone();
-    store.record(Action::new("ticket_update", ticket_entity(&ticket)));
+    update_ticket(&mut store, id, "ticket_update", |ticket| {
+        ticket["status"] = Value::from("open");
+    })?;
     Ok(Json(reply))
 }
 
@@ -346,12 +367,7 @@ async fn add_attachment(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let status = store
-        .account
-        .tickets
-        .get(id)
-        .ok_or_else(ApiError::not_found)?["status"]
-        .clone();
+    let closed = is_closed(&store, id)?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -379,28 +395,19 @@ async fn add_attachment(
             }
         }
     }
-    if status == "closed" {
+    if closed {
         c.add("ticket_id", "This ticket is closed");
     }
     let name = c.finish(file.map(|(name, _)| name).unwrap_or_default())?;
-    let now = format_time(store.clock.wall());
-    let username = store.account.profile["username"].clone();
-    let ticket = store
-        .account
-        .tickets
-        .get_mut(id)
-        .ok_or_else(ApiError::not_found)?;
-    match ticket["attachments"].as_array_mut() {
-        Some(names) => names.push(Value::from(name)),
-        None => ticket["attachments"] = json!([name]),
-    }
-    ticket["updated"] = Value::from(now);
-    ticket["updated_by"] = username;
-    let ticket = ticket.clone();
-    store.record(Action::new(
+    update_ticket(
+        &mut store,
+        id,
         "ticket_attachment_upload",
-        ticket_entity(&ticket),
-    ));
+        |ticket| match ticket["attachments"].as_array_mut() {
+            Some(names) => names.push(Value::from(name)),
+            None => ticket["attachments"] = json!([name]),
+        },
+    )?;
     Ok(Json(json!({})))
 }
 

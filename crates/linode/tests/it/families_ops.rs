@@ -8,15 +8,21 @@ use crate::common;
 use common::{event_actions, last_body, last_line, last_request, post_raw, refusal};
 use linode::api::linode::{Instance, Price};
 use linode::api::nodebalancers::{
-    Algorithm, ConfigSettings, CreateNode, CreateNodeBalancer, NodeBalancer, NodeId, NodeUpdate,
-    RebuildConfig, RebuildNode, Stickiness,
+    Algorithm, ConfigSettings, CreateNode, CreateNodeBalancer, NodeBalancer, NodeBalancerConfig,
+    NodeId, NodeUpdate, RebuildConfig, RebuildNode, Stickiness,
 };
 use linode::api::pricing::PricedType;
 use linode::api::regions::RegionAvailability;
-use linode::api::support::OpenTicket;
-use linode::{Client, Error};
+use linode::api::support::{OpenTicket, SupportTicket};
+use linode::{Client, Error, ListRequest};
 use linode_sandbox::Sandbox;
+use serde::de::DeserializeOwned;
 use serde_json::json;
+
+/// Everything `request` lists, every page loaded.
+async fn all<T: DeserializeOwned + Send + 'static>(request: ListRequest<T>) -> Vec<T> {
+    request.await.unwrap().collect_all().await.unwrap()
+}
 
 /// `(id, label, base price, [(region, hourly, monthly)], transfer)` of each priced type.
 type PriceRow = (String, String, (f64, f64), Vec<(String, f64, f64)>, u64);
@@ -53,14 +59,7 @@ fn row(id: &str, label: &str, price: (f64, f64), regions: &[(&str, f64, f64)]) -
 async fn volumes_nodebalancers_and_longview_list_their_prices() {
     let (sandbox, client) = common::setup().await;
 
-    let volumes = client
-        .volumes()
-        .types()
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let volumes = all(client.volumes().types()).await;
     assert_eq!(
         last_line(&sandbox),
         "GET /v4/volumes/types?page=1&page_size=100"
@@ -78,14 +77,7 @@ async fn volumes_nodebalancers_and_longview_list_their_prices() {
     assert_eq!(volumes[0].price_in("br-gru").monthly, 0.14);
     assert_eq!(volumes[0].price_in("us-east").monthly, 0.1);
 
-    let nodebalancers = client
-        .nodebalancers()
-        .types()
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let nodebalancers = all(client.nodebalancers().types()).await;
     assert_eq!(
         last_line(&sandbox),
         "GET /v4/nodebalancers/types?page=1&page_size=100"
@@ -100,15 +92,11 @@ async fn volumes_nodebalancers_and_longview_list_their_prices() {
         )]
     );
 
-    let pro = client
+    let pro = all(client
         .longview()
         .types()
-        .filter(PricedType::PRICE_MONTHLY.ge(100.0))
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+        .filter(PricedType::PRICE_MONTHLY.ge(100.0)))
+    .await;
     assert_eq!(
         sandbox.requests().pop().unwrap().header("x-filter"),
         Some(r#"{"price.monthly":{"+gte":100.0}}"#)
@@ -120,15 +108,8 @@ async fn volumes_nodebalancers_and_longview_list_their_prices() {
             row("longview-100", "Longview Pro 100 pack", (0.3, 200.0), &[]),
         ]
     );
-    let all = client
-        .longview()
-        .types()
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
-    assert_eq!(all.len(), 4);
+    let every = all(client.longview().types()).await;
+    assert_eq!(every.len(), 4);
 }
 
 #[tokio::test]
@@ -194,53 +175,42 @@ async fn nodebalancer_statistics_are_a_deterministic_day_of_five_minute_points()
 
 /// A running Linode in us-east with a private address, and that address with port 80.
 async fn backend(client: &Client, label: &str) -> (Instance, String) {
-    let linode = common::create_linode(
-        client,
-        common::debian_nanode("us-east")
-            .label(label)
-            .private_ip(true),
-    )
-    .await;
-    let private = linode
-        .ipv4
-        .iter()
-        .find(|ip| ip.octets()[..2] == [192, 168])
-        .expect("a private address")
-        .to_string();
+    let (linode, private) = crate::nodebalancers::backend(client, "us-east", label).await;
     (linode, format!("{private}:80"))
+}
+
+/// A NodeBalancer in us-east with one config of `settings`, whose nodes (labelled
+/// `node-<name>`) are new running Linodes named `web-<name>`: the NodeBalancer, the config and
+/// each node's id and address.
+async fn balanced(
+    client: &Client,
+    settings: ConfigSettings,
+    names: &[&str],
+) -> (NodeBalancer, NodeBalancerConfig, Vec<(u64, String)>) {
+    let mut nodes = Vec::new();
+    for name in names {
+        let (_, address) = backend(client, &format!("web-{name}")).await;
+        nodes.push(CreateNode::new(address, format!("node-{name}")));
+    }
+    let groups = client.nodebalancers();
+    let nb = groups
+        .create(CreateNodeBalancer::in_region("us-east").config(settings, nodes))
+        .await
+        .unwrap();
+    let config = all(groups.configs(nb.id)).await.remove(0);
+    let nodes = all(groups.nodes(nb.id, config.id)).await;
+    let nodes = nodes.into_iter().map(|n| (n.id, n.address)).collect();
+    (nb, config, nodes)
 }
 
 #[tokio::test]
 async fn a_rebuild_replaces_the_config_and_its_nodes_in_one_request() {
     let (sandbox, client) = common::setup().await;
-    let (_, a) = backend(&client, "web-a").await;
-    let (_, b) = backend(&client, "web-b").await;
+    let settings = ConfigSettings::new(80).stickiness(Stickiness::Table);
+    let (nb, config, nodes) = balanced(&client, settings, &["a", "b"]).await;
+    let ((node_a, a), (node_b, _)) = (nodes[0].clone(), nodes[1].clone());
     let (_, c) = backend(&client, "web-c").await;
-    let nb = client
-        .nodebalancers()
-        .create(CreateNodeBalancer::in_region("us-east").config(
-            ConfigSettings::new(80).stickiness(Stickiness::Table),
-            [CreateNode::new(&a, "node-a"), CreateNode::new(&b, "node-b")],
-        ))
-        .await
-        .unwrap();
     let groups = client.nodebalancers();
-    let config = groups
-        .configs(nb.id)
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap()
-        .remove(0);
-    let nodes = groups
-        .nodes(nb.id, config.id)
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
-    let (node_a, node_b) = (nodes[0].id, nodes[1].id);
 
     let rebuild = RebuildConfig::new(ConfigSettings::new(8080).algorithm(Algorithm::Source))
         .node(RebuildNode::update(node_a, NodeUpdate::new().weight(10)))
@@ -267,13 +237,7 @@ async fn a_rebuild_replaces_the_config_and_its_nodes_in_one_request() {
     assert_eq!(rebuilt.stickiness, Stickiness::None);
     assert_eq!((rebuilt.nodes_status.up, rebuilt.nodes_status.down), (2, 0));
 
-    let kept = groups
-        .nodes(nb.id, config.id)
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let kept = all(groups.nodes(nb.id, config.id)).await;
     let kept: Vec<_> = kept
         .iter()
         .map(|n| (n.id, n.address.clone(), n.label.clone(), n.weight))
@@ -298,31 +262,9 @@ async fn a_rebuild_replaces_the_config_and_its_nodes_in_one_request() {
 #[tokio::test]
 async fn a_rebuild_with_a_bad_node_changes_nothing() {
     let (sandbox, client) = common::setup().await;
-    let (_, a) = backend(&client, "web-a").await;
-    let nb = client
-        .nodebalancers()
-        .create(
-            CreateNodeBalancer::in_region("us-east")
-                .config(ConfigSettings::new(80), [CreateNode::new(&a, "node-a")]),
-        )
-        .await
-        .unwrap();
+    let (nb, config, _) = balanced(&client, ConfigSettings::new(80), &["a"]).await;
     let groups = client.nodebalancers();
-    let config = groups
-        .configs(nb.id)
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap()
-        .remove(0);
-    let before = groups
-        .nodes(nb.id, config.id)
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let before = all(groups.nodes(nb.id, config.id)).await;
 
     let bad = RebuildConfig::new(ConfigSettings::new(81)).node(RebuildNode::keep(999_999));
     let err = groups
@@ -334,16 +276,7 @@ async fn a_rebuild_with_a_bad_node_changes_nothing() {
         (400, Some("nodes[0].id"), "Node not found on this config")
     );
     assert_eq!(groups.config(nb.id, config.id).await.unwrap().port, 80);
-    assert_eq!(
-        groups
-            .nodes(nb.id, config.id)
-            .await
-            .unwrap()
-            .collect_all()
-            .await
-            .unwrap(),
-        before
-    );
+    assert_eq!(all(groups.nodes(nb.id, config.id)).await, before);
 
     let path = format!("/v4/nodebalancers/{}/configs/{}/rebuild", nb.id, config.id);
     let (status, answer) = post_raw(&sandbox, &path, &json!({"port": 80})).await;
@@ -393,16 +326,7 @@ async fn vpc_configs_exist_only_for_a_nodebalancer_made_in_a_vpc() {
     let (sandbox, client) = common::setup().await;
     let groups = client.nodebalancers();
     let plain = nodebalancer(&client).await;
-    assert!(
-        groups
-            .vpc_configs(plain.id)
-            .await
-            .unwrap()
-            .collect_all()
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(all(groups.vpc_configs(plain.id)).await.is_empty());
     assert_eq!(
         last_line(&sandbox),
         format!(
@@ -422,13 +346,7 @@ async fn vpc_configs_exist_only_for_a_nodebalancer_made_in_a_vpc() {
         last_body(&sandbox),
         json!({"region": "us-east", "vpcs": [{"subnet_id": 770, "ipv4_range": "10.0.0.4/30"}]})
     );
-    let configs = groups
-        .vpc_configs(joined.id)
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let configs = all(groups.vpc_configs(joined.id)).await;
     assert_eq!(configs.len(), 1);
     let config = &configs[0];
     assert_eq!(
@@ -465,13 +383,7 @@ async fn vpc_configs_exist_only_for_a_nodebalancer_made_in_a_vpc() {
         .create(CreateNodeBalancer::in_region("us-east").vpc(770, None))
         .await
         .unwrap();
-    let configs = groups
-        .vpc_configs(picked.id)
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let configs = all(groups.vpc_configs(picked.id)).await;
     assert_eq!(configs[0].ipv4_range.as_deref(), Some("10.100.0.4/30"));
 
     groups.delete(joined.id).await.unwrap();
@@ -505,16 +417,7 @@ async fn a_nodebalancer_joins_only_a_known_subnet_of_its_region() {
         let err = groups.create(request).await.unwrap_err();
         assert_eq!(refusal(&err), (400, Some(field), reason));
     }
-    assert!(
-        groups
-            .list()
-            .await
-            .unwrap()
-            .collect_all()
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(all(groups.list()).await.is_empty());
 }
 
 #[tokio::test]
@@ -525,37 +428,21 @@ async fn regions_say_where_each_plan_and_vpcs_are_available() {
     let us_east = regions.region_availability("us-east").await.unwrap();
     assert_eq!(last_line(&sandbox), "GET /v4/regions/us-east/availability");
     assert!(us_east.iter().all(|a| a.region == "us-east" && a.available));
-    let listed = regions
+    let listed = all(regions
         .availability()
-        .filter(RegionAvailability::REGION.eq("us-east"))
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+        .filter(RegionAvailability::REGION.eq("us-east")))
+    .await;
     assert_eq!(listed, us_east);
 
     // No GPU Linodes in Toronto: its GPU plans are the ones missing.
-    let missing = regions
-        .availability()
-        .filter(
-            RegionAvailability::REGION.eq("ca-central") & RegionAvailability::AVAILABLE.eq(false),
-        )
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let missing = all(regions.availability().filter(
+        RegionAvailability::REGION.eq("ca-central") & RegionAvailability::AVAILABLE.eq(false),
+    ))
+    .await;
     let plans: Vec<&str> = missing.iter().map(|a| a.plan.as_str()).collect();
     assert_eq!(plans, ["g1-gpu-rtx6000-1", "g1-gpu-rtx6000-2"]);
-    let all = regions
-        .availability()
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
-    assert_eq!(all.len(), 25 * us_east.len());
+    let every = all(regions.availability()).await;
+    assert_eq!(every.len(), 25 * us_east.len());
 
     let vpcs = regions.region_vpc_availability("us-east").await.unwrap();
     assert_eq!(
@@ -570,13 +457,7 @@ async fn regions_say_where_each_plan_and_vpcs_are_available() {
         ),
         ("us-east", true, vec![52, 48])
     );
-    let listed = regions
-        .vpc_availability()
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let listed = all(regions.vpc_availability()).await;
     assert_eq!(listed.len(), 25);
     assert_eq!(
         last_line(&sandbox),
@@ -667,14 +548,20 @@ async fn upload_raw(
     (status, answer.json().await.unwrap())
 }
 
+/// A new ticket about nothing in particular.
+async fn open_ticket(client: &Client) -> SupportTicket {
+    client
+        .support()
+        .open_ticket(OpenTicket::new("Boot fails", "It will not boot."))
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_ticket_keeps_the_names_of_its_attachments() {
     let (sandbox, client) = common::setup().await;
     let support = client.support();
-    let ticket = support
-        .open_ticket(OpenTicket::new("Boot fails", "It will not boot."))
-        .await
-        .unwrap();
+    let ticket = open_ticket(&client).await;
     support
         .attach(ticket.id, "boot.txt", b"kernel panic".to_vec())
         .await
@@ -716,10 +603,7 @@ async fn a_ticket_keeps_the_names_of_its_attachments() {
 async fn attachments_too_large_of_the_wrong_type_or_on_a_closed_ticket_are_refused() {
     let (sandbox, client) = common::setup().await;
     let support = client.support();
-    let ticket = support
-        .open_ticket(OpenTicket::new("Boot fails", "It will not boot."))
-        .await
-        .unwrap();
+    let ticket = open_ticket(&client).await;
     let limit = linode::api::support::MAX_ATTACHMENT_BYTES;
     assert_eq!(limit, 5 * 1024 * 1024);
 
@@ -798,14 +682,8 @@ async fn attachments_too_large_of_the_wrong_type_or_on_a_closed_ticket_are_refus
 
 /// `(type, name, target, priority)` of each record of domain `id`, in id order.
 async fn records(client: &Client, id: u64) -> Vec<(String, String, String, u32)> {
-    client
-        .domains()
-        .records(id)
+    all(client.domains().records(id))
         .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap()
         .into_iter()
         .map(|r| {
             (
@@ -951,17 +829,7 @@ async fn imports_and_clones_are_refused_like_creates() {
     assert_eq!(refusal(&err), (404, None, "Not found"));
     let err = domains.zone_file(source.id + 1).await.unwrap_err();
     assert_eq!(refusal(&err), (404, None, "Not found"));
-    assert_eq!(
-        domains
-            .list()
-            .await
-            .unwrap()
-            .collect_all()
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(all(domains.list()).await.len(), 1);
 
     let count = sandbox.requests().len();
     let err = domains.import(" ", "ns1.example.net").await.unwrap_err();
