@@ -178,6 +178,11 @@ async fn trace_output_of_failed_and_retried_requests_does_not_show_the_token() {
         .finish();
     // For this test's thread (a current-thread runtime: the sandbox, the client and the
     // connections all run on it), so other tests of the binary neither slow down nor mix in.
+    // While only one subscriber exists, tracing decides whether a callsite is on from the
+    // default of the thread that first reaches it: another test's thread, without this
+    // subscriber, would turn `linode.request` off for good. A second (no-op) subscriber, alive
+    // for the whole test, makes it ask every live subscriber instead.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let sandbox = sandbox().await;
