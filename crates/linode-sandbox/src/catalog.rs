@@ -597,7 +597,8 @@ fn round(v: f64, digits: i32) -> f64 {
     (v * f).round() / f
 }
 
-fn region_prices(hourly: f64, monthly: f64) -> Vec<Value> {
+/// The region-specific prices of a base price (the regions of `PRICED_REGIONS`).
+pub(crate) fn region_prices(hourly: f64, monthly: f64) -> Vec<Value> {
     PRICED_REGIONS
         .iter()
         .map(|(id, m)| json!({"id": id, "hourly": round(hourly * m, 4), "monthly": round(monthly * m, 2)}))

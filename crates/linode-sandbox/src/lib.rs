@@ -239,6 +239,13 @@ impl Sandbox {
         self.state.rate_limits().clear();
     }
 
+    /// Stores `object` under `id` in the named collection `table` (see `Store::table`), as
+    /// its family's create would: for tests of a family that refers to objects of another
+    /// the sandbox does not create yet (such as the VPC subnets a NodeBalancer joins).
+    pub fn insert_object(&self, table: &'static str, id: u64, object: serde_json::Value) {
+        self.state.store().table_mut(table).insert(id, object);
+    }
+
     /// Forgets the recorded requests.
     pub fn clear_requests(&self) {
         self.state.requests().clear();

@@ -187,13 +187,7 @@ impl Client {
     pub(crate) async fn put_to_url(&self, url: &SecretString, body: bytes::Bytes) -> Result<()> {
         let url = url.expose_secret();
         let shown = url.split(['?', '#']).next().unwrap_or_default().to_owned();
-        let request = Request {
-            method: reqwest::Method::PUT,
-            path: shown,
-            query: Vec::new(),
-            filter: None,
-            body: None,
-        };
+        let request = Request::new(reqwest::Method::PUT, Path::from_encoded(shown));
         let span = tracing::debug_span!("linode.upload", path = %request.path, bytes = body.len());
         async {
             let response = self
@@ -281,8 +275,9 @@ impl Client {
                 builder = builder.header("X-Filter", filter);
             }
             if let Some(body) = &request.body {
+                let content_type = request.content_type.as_deref();
                 builder = builder
-                    .header(CONTENT_TYPE, "application/json")
+                    .header(CONTENT_TYPE, content_type.unwrap_or("application/json"))
                     .body(body.clone());
             }
             let response = builder.send().await.map_err(|e| transport(request, e))?;
@@ -556,8 +551,10 @@ pub struct Request {
     pub query: Vec<(&'static str, String)>,
     /// The `X-Filter` header, as JSON text.
     pub filter: Option<String>,
-    /// The JSON body.
+    /// The body: JSON unless [`content_type`](Self::content_type) says otherwise.
     pub body: Option<Vec<u8>>,
+    /// The body's media type when it is not JSON (a file upload's `multipart/form-data`).
+    pub content_type: Option<String>,
 }
 
 impl fmt::Debug for Request {
@@ -567,6 +564,7 @@ impl fmt::Debug for Request {
             .field("path", &self.path)
             .field("query", &self.query)
             .field("filter", &self.filter)
+            .field("content_type", &self.content_type)
             .field(
                 "body",
                 &self.body.as_ref().map(|b| format!("<{} bytes>", b.len())),
@@ -584,6 +582,7 @@ impl Request {
             query: Vec::new(),
             filter: None,
             body: None,
+            content_type: None,
         }
     }
 
@@ -611,7 +610,15 @@ impl Request {
     pub fn json(mut self, body: &impl Serialize) -> Result<Request> {
         let bytes = serde_json::to_vec(body).map_err(|e| Error::invalid("body", e.to_string()))?;
         self.body = Some(bytes);
+        self.content_type = None;
         Ok(self)
+    }
+
+    /// Sets a body that is not JSON, of media type `content_type`.
+    pub(crate) fn raw_body(mut self, content_type: String, body: Vec<u8>) -> Request {
+        self.body = Some(body);
+        self.content_type = Some(content_type);
+        self
     }
 
     /// Adds a query parameter.

@@ -3,11 +3,17 @@
 //! A master domain needs an SOA email, a slave one the addresses of its masters. Records
 //! belong to their domain: a record id under another domain is 404, and deleting a domain
 //! deletes its records.
+//!
+//! Importing a zone (`POST /domains/import`) creates a master domain (SOA email
+//! `hostmaster@<domain>`) holding the records the sandbox "transfers" from any nameserver:
+//! see [`IMPORTED_RECORDS`]. Cloning a domain creates another with the same settings and a
+//! copy of each record. The zone file is rendered from the domain and its records in BIND
+//! format.
 
 use axum::Router;
 use axum::extract::State;
 use axum::response::Json;
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
 use super::checks::{Checks, is_domain_name, is_email, is_hostname, is_ip, is_ipv4, is_ipv6};
@@ -32,11 +38,32 @@ const SECONDS: [u64; 15] = [
     2419200,
 ];
 
+/// The records every zone transfer yields: type, name, target and priority (`@` is the
+/// zone itself, `{domain}` the imported domain's name).
+pub const IMPORTED_RECORDS: &[(&str, &str, &str, u64)] = &[
+    ("A", "", "192.0.2.10", 0),
+    ("A", "www", "192.0.2.10", 0),
+    ("MX", "", "mail.{domain}", 10),
+    ("TXT", "", "v=spf1 mx -all", 0),
+];
+
+/// Linode's nameservers, listed in every zone file.
+const NAMESERVERS: [&str; 5] = [
+    "ns1.linode.com",
+    "ns2.linode.com",
+    "ns3.linode.com",
+    "ns4.linode.com",
+    "ns5.linode.com",
+];
+
 const RECORD_TYPES: &[&str] = &["A", "AAAA", "NS", "MX", "CNAME", "TXT", "SRV", "PTR", "CAA"];
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/domains", get(list_domains).post(create_domain))
+        .route("/domains/import", post(import_domain))
+        .route("/domains/{id}/clone", post(clone_domain))
+        .route("/domains/{id}/zone-file", get(zone_file))
         .route(
             "/domains/{id}",
             get(get_domain).put(update_domain).delete(delete_domain),
@@ -181,7 +208,18 @@ async fn create_domain(
     checks.require(&body, "domain");
     checks.require(&body, "type");
     checks.finish(())?;
-    let mut domain = json!({
+    let mut domain = blank_domain();
+    apply_domain(&body, &mut domain, &store, None)?;
+    let id = store.next_id("domain", FIRST_DOMAIN_ID);
+    domain["id"] = Value::from(id);
+    store.record(Action::new("domain_create", domain_entity(id, &domain)));
+    store.domains.insert(id, domain.clone());
+    Ok(Json(domain))
+}
+
+/// A new domain before the request's fields apply.
+fn blank_domain() -> Value {
+    json!({
         "id": 0,
         "type": "master",
         "domain": "",
@@ -196,13 +234,193 @@ async fn create_domain(
         "refresh_sec": 0,
         "ttl_sec": 0,
         "tags": [],
-    });
-    apply_domain(&body, &mut domain, &store, None)?;
+    })
+}
+
+/// A request body holding only the `domain` field of `body` (`null` when absent).
+fn name_only(body: &Map<String, Value>) -> Map<String, Value> {
+    let mut only = Map::new();
+    only.insert(
+        "domain".into(),
+        body.get("domain").cloned().unwrap_or(Value::Null),
+    );
+    only
+}
+
+/// Stores `domain` under a fresh id with a copy of each of `records`, recording `action`.
+fn keep_domain(store: &mut Store, mut domain: Value, records: &[Value], action: &str) -> Value {
     let id = store.next_id("domain", FIRST_DOMAIN_ID);
     domain["id"] = Value::from(id);
-    store.record(Action::new("domain_create", domain_entity(id, &domain)));
+    store.record(Action::new(action, domain_entity(id, &domain)));
     store.domains.insert(id, domain.clone());
-    Ok(Json(domain))
+    let ts = now();
+    for record in records {
+        let mut record = record.clone();
+        let record_id = store.next_id("domain_record", FIRST_RECORD_ID);
+        record["id"] = Value::from(record_id);
+        record["created"] = Value::from(ts.as_str());
+        record["updated"] = Value::from(ts.as_str());
+        keep_record(store, id, record_id, &record);
+    }
+    domain
+}
+
+/// Imports a zone from a remote nameserver (see the module's rules).
+async fn import_domain(
+    State(state): State<AppState>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let mut checks = Checks::default();
+    checks.require(&body, "domain");
+    if let Some(server) = checks.required(&body, "remote_nameserver") {
+        if !(is_hostname(&server, false) || is_ip(&server)) {
+            checks.add(
+                "remote_nameserver",
+                "Must be a valid hostname or IP address",
+            );
+        }
+    }
+    checks.finish(())?;
+    let mut domain = blank_domain();
+    if let Some(name) = body.get("domain").and_then(Value::as_str) {
+        domain["soa_email"] = Value::from(format!("hostmaster@{}", name.to_ascii_lowercase()));
+    }
+    apply_domain(&name_only(&body), &mut domain, &store, None)?;
+    let name = domain["domain"].as_str().unwrap_or_default().to_owned();
+    let records: Vec<Value> = IMPORTED_RECORDS
+        .iter()
+        .map(|&(kind, record_name, target, priority)| {
+            let mut record = blank_record();
+            record["type"] = Value::from(kind);
+            record["name"] = Value::from(record_name);
+            record["target"] = Value::from(target.replace("{domain}", &name));
+            record["priority"] = Value::from(priority);
+            record
+        })
+        .collect();
+    Ok(Json(keep_domain(
+        &mut store,
+        domain,
+        &records,
+        "domain_import",
+    )))
+}
+
+/// A new domain named by the body's `domain`, with the settings and records of domain `id`.
+async fn clone_domain(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let mut domain = store
+        .domains
+        .get(id)
+        .cloned()
+        .ok_or_else(ApiError::not_found)?;
+    let mut checks = Checks::default();
+    checks.require(&body, "domain");
+    checks.finish(())?;
+    apply_domain(&name_only(&body), &mut domain, &store, None)?;
+    let records: Vec<Value> = records_of(&store, id).cloned().collect();
+    Ok(Json(keep_domain(
+        &mut store,
+        domain,
+        &records,
+        "domain_create",
+    )))
+}
+
+/// The records of domain `id`, in id order.
+fn records_of(store: &Store, id: u64) -> impl Iterator<Item = &Value> {
+    store
+        .domain_records
+        .values()
+        .filter(move |w| w["domain_id"].as_u64() == Some(id))
+        .map(|w| &w["record"])
+}
+
+async fn zone_file(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    let domain = store.domains.get(id).ok_or_else(ApiError::not_found)?;
+    let records: Vec<&Value> = records_of(&store, id).collect();
+    Ok(Json(json!({"zone_file": zone_lines(id, domain, &records)})))
+}
+
+/// `name` as an absolute DNS name (with its final dot).
+fn absolute(name: &str) -> String {
+    if name.ends_with('.') {
+        name.to_owned()
+    } else {
+        format!("{name}.")
+    }
+}
+
+/// A domain and its records as the lines of a BIND zone file, as the API renders them: a
+/// comment naming the zone, the default TTL, the SOA (serial `2024000000` plus the number of
+/// records), Linode's nameservers, then a line per record. Zero `*_sec` fields stand for the
+/// DNS manager's defaults.
+fn zone_lines(id: u64, domain: &Value, records: &[&Value]) -> Vec<String> {
+    let seconds = |key: &str, default: u64| match domain[key].as_u64() {
+        None | Some(0) => default,
+        Some(s) => s,
+    };
+    let ttl = seconds("ttl_sec", 86400);
+    let name = domain["domain"].as_str().unwrap_or_default();
+    let soa_email = domain["soa_email"].as_str().unwrap_or_default();
+    let mut lines = vec![
+        format!("; {name} [{id}]"),
+        format!("$TTL {ttl}"),
+        format!(
+            "@  IN  SOA  {} {} {} {} {} {} {ttl}",
+            absolute(NAMESERVERS[0]),
+            absolute(&soa_email.replacen('@', ".", 1)),
+            2_024_000_000 + records.len() as u64,
+            seconds("refresh_sec", 14400),
+            seconds("retry_sec", 14400),
+            seconds("expire_sec", 1_209_600),
+        ),
+    ];
+    lines.extend(
+        NAMESERVERS
+            .iter()
+            .map(|ns| format!("@    NS  {}", absolute(ns))),
+    );
+    for record in records {
+        let kind = record["type"].as_str().unwrap_or_default();
+        let target = record["target"].as_str().unwrap_or_default();
+        let number = |key: &str| record[key].as_u64().unwrap_or_default();
+        let data = match kind {
+            "CNAME" | "NS" | "PTR" => absolute(target),
+            "MX" => format!("{} {}", number("priority"), absolute(target)),
+            "SRV" => format!(
+                "{} {} {} {}",
+                number("priority"),
+                number("weight"),
+                number("port"),
+                absolute(target)
+            ),
+            "TXT" => format!("\"{target}\""),
+            "CAA" => format!(
+                "0 {} \"{target}\"",
+                record["tag"].as_str().unwrap_or_default()
+            ),
+            _ => target.to_owned(),
+        };
+        let owner = match record["name"].as_str().unwrap_or_default() {
+            "" => "@",
+            owner => owner,
+        };
+        lines.push(match number("ttl_sec") {
+            0 => format!("{owner}    {kind}  {data}"),
+            ttl => format!("{owner}  {ttl}  {kind}  {data}"),
+        });
+    }
+    lines
 }
 
 async fn update_domain(
@@ -399,15 +617,10 @@ fn keep_record(store: &mut Store, id: u64, record_id: u64, record: &Value) {
     );
 }
 
-async fn create_record(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<u64>,
-    JsonObject(body): JsonObject,
-) -> Result<Json<Value>, ApiError> {
-    let mut store = state.store();
-    let (entity, name) = parent(&store, id)?;
+/// A new record before the request's fields apply.
+fn blank_record() -> Value {
     let ts = now();
-    let mut record = json!({
+    json!({
         "id": 0,
         "type": "A",
         "name": "",
@@ -421,7 +634,17 @@ async fn create_record(
         "tag": null,
         "created": ts,
         "updated": ts,
-    });
+    })
+}
+
+async fn create_record(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let (entity, name) = parent(&store, id)?;
+    let mut record = blank_record();
     apply_record(&body, &mut record, &name, true)?;
     let record_id = store.next_id("domain_record", FIRST_RECORD_ID);
     record["id"] = Value::from(record_id);

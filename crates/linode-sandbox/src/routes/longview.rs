@@ -7,6 +7,7 @@ use axum::routing::get;
 use serde_json::{Value, json};
 
 use super::checks::Checks;
+use super::price_lists::PriceList;
 use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
 use crate::account::random_guid;
 use crate::error::ApiError;
@@ -26,6 +27,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/longview/subscriptions", get(list_subscriptions))
         .route("/longview/subscriptions/{id}", get(get_subscription))
         .route("/longview/plan", get(get_plan).put(update_plan))
+        .route("/longview/types", get(list_types))
 }
 
 /// The Longview Pro plans.
@@ -49,6 +51,18 @@ fn subscriptions() -> &'static [Value] {
         })
         .collect()
     })
+}
+
+/// The Longview Pro price list (the plans' prices, without region-specific ones).
+static LONGVIEW_TYPES: PriceList = PriceList::flat(&[
+    ("longview-3", "Longview Pro 3 pack", 0.03, 20.0, 0),
+    ("longview-10", "Longview Pro 10 pack", 0.06, 40.0, 0),
+    ("longview-40", "Longview Pro 40 pack", 0.15, 100.0, 0),
+    ("longview-100", "Longview Pro 100 pack", 0.3, 200.0, 0),
+]);
+
+async fn list_types(req: ListRequest) -> Result<Json<Value>, ApiError> {
+    LONGVIEW_TYPES.list(&req)
 }
 
 fn subscription(id: &str) -> Option<&'static Value> {

@@ -22,6 +22,7 @@ mod network_transfer;
 mod networking;
 mod nodebalancers;
 mod oauth;
+mod price_lists;
 mod profile;
 mod regions;
 mod stackscripts;

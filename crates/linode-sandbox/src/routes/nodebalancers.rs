@@ -3,19 +3,30 @@
 //! A config's port is unique on its NodeBalancer; `https` needs a certificate and key; a
 //! node's address is the private IPv4 address (and a port) of a Linode in the NodeBalancer's
 //! region. Deleting a NodeBalancer deletes its configs and nodes, deleting a config its nodes.
+//!
+//! Rebuilding a config replaces it and its nodes in one request: the config's settings start
+//! again from the defaults (keeping its port unless one is given), listed nodes with an `id`
+//! are updated, listed nodes without one are created, and the config's other nodes are
+//! deleted; nothing changes unless the whole request is valid.
+//!
+//! A NodeBalancer created with `vpcs` (each a `subnet_id` of a VPC subnet in its region, and
+//! optionally an `ipv4_range`) keeps one VPC config per entry (`/nodebalancers/{id}/vpcs`);
+//! one created without has none. Its statistics are a synthetic, deterministic day of
+//! 5-minute points derived from its id.
 
 use axum::Router;
 use axum::extract::State;
 use axum::response::Json;
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
 use super::checks::{Checks, is_private_v4};
+use super::price_lists::PriceList;
 use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
 use crate::catalog::catalog;
 use crate::error::ApiError;
 use crate::lifecycle::{Action, Entity};
-use crate::store::{Store, now};
+use crate::store::{Store, Table, now};
 
 /// Fields `GET /nodebalancers` may filter and order on.
 const NODEBALANCER_FILTERABLE: &[&str] = &["ipv4", "label", "locks", "region", "tags"];
@@ -27,14 +38,40 @@ pub const FIRST_CONFIG_ID: u64 = 20_000;
 /// First id handed out to a NodeBalancer node.
 pub const FIRST_NODE_ID: u64 = 30_000;
 
+/// First id handed out to a NodeBalancer's VPC config.
+pub const FIRST_VPC_CONFIG_ID: u64 = 40_000;
+
+/// The collection of NodeBalancer VPC configs.
+const VPC_CONFIGS: &str = "nodebalancer_vpcs";
+
 /// What the API shows in place of a stored certificate or key.
 const REDACTED: &str = "<REDACTED>";
+
+/// The NodeBalancer price list.
+static NODEBALANCER_TYPES: PriceList =
+    PriceList::new(&[("nodebalancer", "NodeBalancer", 0.015, 10.0, 0)]);
+
+/// Statistics: one point every 5 minutes over a day.
+const STAT_STEP_MS: u64 = 300_000;
+/// The number of points of each statistics series.
+pub const STAT_POINTS: u64 = 288;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/nodebalancers",
             get(list_nodebalancers).post(create_nodebalancer),
+        )
+        .route("/nodebalancers/types", get(list_types))
+        .route("/nodebalancers/{id}/stats", get(get_stats))
+        .route("/nodebalancers/{id}/vpcs", get(list_vpc_configs))
+        .route(
+            "/nodebalancers/{id}/vpcs/{vpc_config_id}",
+            get(get_vpc_config),
+        )
+        .route(
+            "/nodebalancers/{id}/configs/{config_id}/rebuild",
+            post(rebuild_config),
         )
         .route(
             "/nodebalancers/{id}",
@@ -193,6 +230,12 @@ async fn create_nodebalancer(
         "tags": [],
     });
     apply_nodebalancer(&mut checks, &body, &mut nb, &store, None);
+    let vpcs = read_vpcs(
+        &mut checks,
+        &body,
+        &store,
+        region.as_deref().unwrap_or_default(),
+    );
     checks.finish(())?;
     let configs = read_new_configs(&body, &store, region.as_deref().unwrap_or_default())?;
     let id = store.next_id("nodebalancer", FIRST_NODEBALANCER_ID);
@@ -220,6 +263,16 @@ async fn create_nodebalancer(
             store.nodebalancer_nodes.insert(node_id, node);
         }
         refresh_nodes_status(&mut store, config_id);
+    }
+    for mut vpc in vpcs {
+        let vpc_config_id = store.next_id("nodebalancer_vpc", FIRST_VPC_CONFIG_ID);
+        vpc["id"] = Value::from(vpc_config_id);
+        vpc["nodebalancer_id"] = Value::from(id);
+        if vpc["ipv4_range"].is_null() {
+            let n = vpc_config_id - FIRST_VPC_CONFIG_ID;
+            vpc["ipv4_range"] = Value::from(format!("10.100.{}.{}/30", n / 64, n % 64 * 4));
+        }
+        store.table_mut(VPC_CONFIGS).insert(vpc_config_id, vpc);
     }
     Ok(Json(nb))
 }
@@ -263,11 +316,15 @@ async fn delete_nodebalancer(
     for node in nodes {
         store.nodebalancer_nodes.remove(node);
     }
+    let vpcs = ids_where(store.table(VPC_CONFIGS), belongs);
+    for vpc in vpcs {
+        store.table_mut(VPC_CONFIGS).remove(vpc);
+    }
     store.record(Action::new("nodebalancer_delete", nb_entity(id, &nb)));
     Ok(Json(json!({})))
 }
 
-fn ids_where(table: &crate::store::Table, keep: impl Fn(&Value) -> bool) -> Vec<u64> {
+fn ids_where(table: &Table, keep: impl Fn(&Value) -> bool) -> Vec<u64> {
     table
         .values()
         .filter(|v| keep(v))
@@ -549,20 +606,33 @@ fn apply_config(
     checks.finish(())
 }
 
+/// The items of `table` that belong to NodeBalancer `id`; 404 when there is no such
+/// NodeBalancer.
+fn children<'a>(
+    store: &Store,
+    table: &'a Table,
+    id: u64,
+) -> Result<impl Iterator<Item = &'a Value>, ApiError> {
+    store
+        .nodebalancers
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(table
+        .values()
+        .filter(move |v| v["nodebalancer_id"].as_u64() == Some(id)))
+}
+
 async fn list_configs(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    if store.nodebalancers.get(id).is_none() {
-        return Err(ApiError::not_found());
-    }
-    let configs = store
-        .nodebalancer_configs
-        .values()
-        .filter(|c| c["nodebalancer_id"].as_u64() == Some(id));
-    list_response(configs, &[], &req)
+    list_response(
+        children(&store, &store.nodebalancer_configs, id)?,
+        &[],
+        &req,
+    )
 }
 
 async fn get_config(
@@ -815,6 +885,270 @@ async fn delete_node(
     );
     refresh_nodes_status(&mut store, config_id);
     Ok(Json(json!({})))
+}
+
+async fn list_types(req: ListRequest) -> Result<Json<Value>, ApiError> {
+    NODEBALANCER_TYPES.list(&req)
+}
+
+/// Whether `range` is an IPv4 range in CIDR notation, such as `10.100.5.0/30`.
+fn is_ipv4_cidr(range: &str) -> bool {
+    range.split_once('/').is_some_and(|(ip, bits)| {
+        ip.parse::<std::net::Ipv4Addr>().is_ok() && bits.parse::<u8>().is_ok_and(|b| b <= 32)
+    })
+}
+
+/// Reads the `vpcs` of a NodeBalancer create request: each names a subnet of a VPC of
+/// `region` (VPCs live in the `vpcs` collection, each listing its `subnets`) and may give
+/// an IPv4 range. Answers the VPC configs to store, without their ids.
+fn read_vpcs(
+    checks: &mut Checks,
+    body: &Map<String, Value>,
+    store: &Store,
+    region: &str,
+) -> Vec<Value> {
+    let items = match body.get("vpcs") {
+        None | Some(Value::Null) => return Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            checks.add("vpcs", "vpcs must be an array");
+            return Vec::new();
+        }
+    };
+    let mut configs = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let prefix = format!("vpcs[{i}]");
+        let Value::Object(fields) = item else {
+            checks.add(&prefix, "Each VPC must be an object");
+            continue;
+        };
+        let subnet_field = format!("{prefix}.subnet_id");
+        let Some(subnet_id) = fields.get("subnet_id").and_then(Value::as_u64) else {
+            checks.add(&subnet_field, "subnet_id is required");
+            continue;
+        };
+        let vpc = store.table("vpcs").values().find(|v| {
+            v["subnets"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|s| s["id"].as_u64() == Some(subnet_id)))
+        });
+        let Some(vpc) = vpc else {
+            checks.add(&subnet_field, "Subnet not found");
+            continue;
+        };
+        if vpc["region"] != region {
+            checks.add(
+                &subnet_field,
+                "The subnet is not in the NodeBalancer's region",
+            );
+            continue;
+        }
+        let range = match fields.get("ipv4_range") {
+            None | Some(Value::Null) => Value::Null,
+            Some(Value::String(r)) if is_ipv4_cidr(r) => Value::from(r.as_str()),
+            Some(_) => {
+                checks.add(
+                    &format!("{prefix}.ipv4_range"),
+                    "Must be an IPv4 range in CIDR notation",
+                );
+                continue;
+            }
+        };
+        configs.push(json!({
+            "id": null,
+            "nodebalancer_id": null,
+            "subnet_id": subnet_id,
+            "vpc_id": vpc["id"].clone(),
+            "ipv4_range": range,
+            "ipv6_range": null,
+        }));
+    }
+    configs
+}
+
+async fn list_vpc_configs(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    req: ListRequest,
+) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    list_response(children(&store, store.table(VPC_CONFIGS), id)?, &[], &req)
+}
+
+async fn get_vpc_config(
+    State(state): State<AppState>,
+    ApiPath((id, vpc_config_id)): ApiPath<(u64, u64)>,
+) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    get_response(
+        store
+            .table(VPC_CONFIGS)
+            .get(vpc_config_id)
+            .filter(|v| v["nodebalancer_id"].as_u64() == Some(id)),
+    )
+}
+
+async fn get_stats(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    let nb = store
+        .nodebalancers
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
+    let now_ms = store
+        .clock
+        .wall()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    Ok(Json(stats(
+        id,
+        nb["label"].as_str().unwrap_or_default(),
+        now_ms,
+    )))
+}
+
+/// A day of 5-minute points ending at `now_ms`, each `[unix ms, reading]`: connections
+/// cycle with the id (`(id + i) % 12` at point `i`), inbound traffic is 512 times them and
+/// outbound traffic 128 times.
+fn stats(id: u64, label: &str, now_ms: u64) -> Value {
+    let end = now_ms / STAT_STEP_MS * STAT_STEP_MS;
+    let start = end.saturating_sub((STAT_POINTS - 1) * STAT_STEP_MS);
+    let mut connections = Vec::new();
+    let mut inbound = Vec::new();
+    let mut outbound = Vec::new();
+    for i in 0..STAT_POINTS {
+        let at = start + i * STAT_STEP_MS;
+        let reading = ((id + i) % 12) as f64;
+        connections.push(json!([at, reading]));
+        inbound.push(json!([at, reading * 512.0]));
+        outbound.push(json!([at, reading * 128.0]));
+    }
+    json!({
+        "title": format!("linode.com - {label} ({id}) - day (5 min avg)"),
+        "data": {
+            "connections": connections,
+            "traffic": {"in": inbound, "out": outbound},
+        },
+    })
+}
+
+/// The field errors of `err` as `(field, reason)` pairs.
+fn field_errors(err: ApiError) -> Vec<(String, String)> {
+    err.errors
+        .into_iter()
+        .map(|e| (e.field.unwrap_or_default(), e.reason))
+        .collect()
+}
+
+/// Replaces a config and its nodes (see the module's rules).
+async fn rebuild_config(
+    State(state): State<AppState>,
+    ApiPath((id, config_id)): ApiPath<(u64, u64)>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let (entity, region) = parent(&store, id)?;
+    let old = find_config(&store, id, config_id)?.clone();
+    let items = match body.get("nodes") {
+        Some(Value::Array(items)) => items.clone(),
+        None | Some(Value::Null) => return Err(ApiError::field("nodes", "nodes is required")),
+        Some(_) => return Err(ApiError::field("nodes", "nodes must be an array")),
+    };
+    let mut fields = body.clone();
+    fields.remove("nodes");
+    fields.entry("port").or_insert(old["port"].clone());
+    let mut config = default_config(id);
+    config["id"] = old["id"].clone();
+    let mut errors = apply_config(&fields, &mut config, &store, id)
+        .err()
+        .map(field_errors)
+        .unwrap_or_default();
+    let mut nodes = Vec::new();
+    let mut addresses = std::collections::HashSet::new();
+    let mut listed = std::collections::HashSet::new();
+    for (j, item) in items.iter().enumerate() {
+        let prefix = format!("nodes[{j}]");
+        let Value::Object(node_fields) = item else {
+            errors.push((prefix, "Each node must be an object".to_owned()));
+            continue;
+        };
+        let mut node = match node_fields.get("id") {
+            None | Some(Value::Null) => {
+                let mut checks = Checks::default();
+                checks.require(node_fields, "address");
+                checks.require(node_fields, "label");
+                if let Err(err) = checks.finish(()) {
+                    errors.extend(nested(err, &prefix));
+                    continue;
+                }
+                default_node(id, None)
+            }
+            Some(given) => {
+                let existing = given
+                    .as_u64()
+                    .and_then(|n| store.nodebalancer_nodes.get(n))
+                    .filter(|n| n["config_id"].as_u64() == Some(config_id));
+                match existing {
+                    Some(n) if listed.insert(n["id"].as_u64()) => {
+                        // Out of the config while checked, so its own address is not taken.
+                        let mut n = n.clone();
+                        n["config_id"] = Value::Null;
+                        n
+                    }
+                    Some(_) => {
+                        errors.push((format!("{prefix}.id"), "This node is listed twice".into()));
+                        continue;
+                    }
+                    None => {
+                        errors.push((
+                            format!("{prefix}.id"),
+                            "Node not found on this config".into(),
+                        ));
+                        continue;
+                    }
+                }
+            }
+        };
+        if let Err(err) = apply_node(node_fields, &mut node, &store, &region) {
+            errors.extend(nested(err, &prefix));
+            continue;
+        }
+        if !addresses.insert(node["address"].to_string()) {
+            errors.push((
+                format!("{prefix}.address"),
+                "This address is already a node of this config".to_owned(),
+            ));
+            continue;
+        }
+        node["config_id"] = Value::from(config_id);
+        nodes.push(node);
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::fields(errors));
+    }
+    let dropped = ids_where(&store.nodebalancer_nodes, |n| {
+        n["config_id"].as_u64() == Some(config_id) && !listed.contains(&n["id"].as_u64())
+    });
+    for node in dropped {
+        store.nodebalancer_nodes.remove(node);
+    }
+    for mut node in nodes {
+        let node_id = match node["id"].as_u64() {
+            Some(node_id) => node_id,
+            None => store.next_id("nodebalancer_node", FIRST_NODE_ID),
+        };
+        node["id"] = Value::from(node_id);
+        store.nodebalancer_nodes.insert(node_id, node);
+    }
+    store.nodebalancer_configs.insert(config_id, config);
+    refresh_nodes_status(&mut store, config_id);
+    let config = find_config(&store, id, config_id)?.clone();
+    store.record(
+        Action::new("nodebalancer_config_update", entity).secondary(config_entity(id, &config)),
+    );
+    Ok(Json(config))
 }
 
 #[cfg(test)]

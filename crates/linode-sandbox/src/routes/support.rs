@@ -1,7 +1,14 @@
-//! `/support/tickets`: tickets, their replies, and closing them.
+//! `/support/tickets`: tickets, their replies, their attachments, and closing them.
+//!
+//! An attachment is a `multipart/form-data` upload whose `file` part names a `.gif`, `.jpg`,
+//! `.jpeg`, `.pjpg`, `.pjpeg`, `.tif`, `.tiff`, `.png`, `.pdf` or `.txt` file (the API's
+//! list) of at most [`MAX_ATTACHMENT_BYTES`]; the ticket keeps its name in `attachments`. A
+//! closed ticket takes no replies and no attachments.
 
 use axum::Router;
-use axum::extract::State;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, header};
 use axum::response::Json;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
@@ -15,6 +22,15 @@ use crate::store::{Store, format_time};
 
 /// Fields `GET /support/tickets` may filter and order on.
 const TICKET_FILTERABLE: &[&str] = &["closed", "opened", "opened_by", "status", "updated"];
+
+/// The largest attachment the sandbox takes, in bytes: 5 MB. The API's description names no
+/// limit; this is the one Cloud Manager tells its users.
+pub const MAX_ATTACHMENT_BYTES: usize = 5 * 1024 * 1024;
+
+/// The file extensions the API accepts for an attachment.
+const ATTACHMENT_EXTENSIONS: &[&str] = &[
+    "gif", "jpg", "jpeg", "pjpg", "pjpeg", "tif", "tiff", "png", "pdf", "txt",
+];
 
 /// What a ticket can be about: the body's field, the entity's type, its URL's collection and
 /// its name in messages.
@@ -59,6 +75,12 @@ pub(super) fn routes() -> Router<AppState> {
             get(list_replies).post(create_reply),
         )
         .route("/support/tickets/{id}/close", post(close_ticket))
+        .route(
+            "/support/tickets/{id}/attachments",
+            // Room for the largest file plus the form's framing, so that a file just over
+            // the limit gets the API's field error rather than a bare 413.
+            post(add_attachment).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES + 64 * 1024)),
+        )
 }
 
 fn ticket_entity(ticket: &Value) -> Entity {
@@ -81,6 +103,39 @@ fn regarded(store: &Store, kind: &str, id: u64) -> Option<String> {
             .map(|c| c["label"].as_str().unwrap_or_default().to_owned()),
         _ => store.entity_label(kind, id),
     }
+}
+
+/// Whether ticket `id` is closed; 404 when there is no such ticket.
+fn is_closed(store: &Store, id: u64) -> Result<bool, ApiError> {
+    let ticket = store
+        .account
+        .tickets
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(ticket["status"] == "closed")
+}
+
+/// Applies `change` to ticket `id`, stamps when and by whom it was updated, and records
+/// `action` about it.
+fn update_ticket(
+    store: &mut Store,
+    id: u64,
+    action: &str,
+    change: impl FnOnce(&mut Value),
+) -> Result<(), ApiError> {
+    let now = format_time(store.clock.wall());
+    let username = store.account.profile["username"].clone();
+    let ticket = store
+        .account
+        .tickets
+        .get_mut(id)
+        .ok_or_else(ApiError::not_found)?;
+    change(ticket);
+    ticket["updated"] = Value::from(now);
+    ticket["updated_by"] = username;
+    let ticket = ticket.clone();
+    store.record(Action::new(action, ticket_entity(&ticket)));
+    Ok(())
 }
 
 /// Newest first.
@@ -185,18 +240,13 @@ async fn create_reply(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let status = store
-        .account
-        .tickets
-        .get(id)
-        .ok_or_else(ApiError::not_found)?["status"]
-        .clone();
+    let closed = is_closed(&store, id)?;
     let mut c = Checks::default();
     let description = c.required(&body, "description");
     if let Some(description) = &description {
         c.length("description", description, 1, 65_535);
     }
-    if status == "closed" {
+    if closed {
         c.add("ticket_id", "This ticket is closed");
     }
     let description = c.finish(description.unwrap_or_default())?;
@@ -217,16 +267,9 @@ async fn create_reply(
         .entry(id)
         .or_default()
         .push(reply.clone());
-    let ticket = store
-        .account
-        .tickets
-        .get_mut(id)
-        .ok_or_else(ApiError::not_found)?;
-    ticket["status"] = Value::from("open");
-    ticket["updated"] = Value::from(now);
-    ticket["updated_by"] = username;
-    let ticket = ticket.clone();
-    store.record(Action::new("ticket_update", ticket_entity(&ticket)));
+    update_ticket(&mut store, id, "ticket_update", |ticket| {
+        ticket["status"] = Value::from("open");
+    })?;
     Ok(Json(reply))
 }
 
@@ -256,4 +299,132 @@ async fn close_ticket(
     let ticket = ticket.clone();
     store.record(Action::new("ticket_update", ticket_entity(&ticket)));
     Ok(Json(json!({})))
+}
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + from)
+}
+
+/// A parameter of a header value, such as `boundary` of a content type or `filename` of a
+/// content disposition, unquoted.
+fn header_param<'a>(value: &'a str, name: &str) -> Option<&'a str> {
+    value.split(';').find_map(|part| {
+        let (key, v) = part.trim().split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| v.trim().trim_matches('"'))
+    })
+}
+
+/// The `file` part of a `multipart/form-data` body: its file name and contents. `None`
+/// when the body is not such a form or has no `file` part.
+fn file_part<'a>(content_type: &str, body: &'a [u8]) -> Option<(String, &'a [u8])> {
+    if !content_type
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("multipart/form-data")
+    {
+        return None;
+    }
+    let boundary = header_param(content_type, "boundary")?;
+    let delimiter = format!("--{boundary}").into_bytes();
+    let next_delimiter = [b"\r\n".as_slice(), &delimiter].concat();
+    let mut at = find(body, &delimiter, 0)? + delimiter.len();
+    while body.get(at..)?.starts_with(b"\r\n") {
+        let start = at + 2;
+        let end = find(body, &next_delimiter, start)?;
+        let part = &body[start..end];
+        let headers_end = find(part, b"\r\n\r\n", 0)?;
+        let headers = std::str::from_utf8(&part[..headers_end]).ok()?;
+        let disposition = headers.lines().find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case("content-disposition")
+                .then_some(value)
+        });
+        if let Some(disposition) = disposition {
+            if header_param(disposition, "name") == Some("file") {
+                let filename = header_param(disposition, "filename").unwrap_or_default();
+                // Only the file's own name counts, never a client's directories.
+                let name = filename.rsplit(['/', '\\']).next().unwrap_or_default();
+                return Some((name.to_owned(), &part[headers_end + 4..]));
+            }
+        }
+        at = end + next_delimiter.len();
+    }
+    None
+}
+
+/// Attaches the uploaded `file` to an open ticket.
+async fn add_attachment(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let closed = is_closed(&store, id)?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let mut c = Checks::default();
+    let file = file_part(content_type, &body).filter(|(name, _)| !name.is_empty());
+    match &file {
+        None => c.add("file", "file is required"),
+        Some((name, contents)) => {
+            let extension = name
+                .rsplit_once('.')
+                .map(|(_, ext)| ext.to_ascii_lowercase())
+                .unwrap_or_default();
+            if !ATTACHMENT_EXTENSIONS.contains(&extension.as_str()) {
+                c.add(
+                    "file",
+                    format!(
+                        "File type must be one of .{}",
+                        ATTACHMENT_EXTENSIONS.join(", .")
+                    ),
+                );
+            }
+            if contents.len() > MAX_ATTACHMENT_BYTES {
+                c.add("file", "File size must be 5 MB or less");
+            }
+        }
+    }
+    if closed {
+        c.add("ticket_id", "This ticket is closed");
+    }
+    let name = c.finish(file.map(|(name, _)| name).unwrap_or_default())?;
+    update_ticket(
+        &mut store,
+        id,
+        "ticket_attachment_upload",
+        |ticket| match ticket["attachments"].as_array_mut() {
+            Some(names) => names.push(Value::from(name)),
+            None => ticket["attachments"] = json!([name]),
+        },
+    )?;
+    Ok(Json(json!({})))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_part_of_a_form_is_found() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nno\r\n\
+--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"C:\\\\logs/boot.txt\"\r\n\
+Content-Type: text/plain\r\n\r\nline 1\r\nline 2\r\n--XyZ--\r\n";
+        let (name, contents) =
+            file_part("multipart/form-data; boundary=\"XyZ\"", body).expect("a file part");
+        assert_eq!(name, "boot.txt");
+        assert_eq!(contents, b"line 1\r\nline 2");
+        assert!(file_part("application/json", body).is_none());
+        assert!(file_part("multipart/form-data; boundary=Other", body).is_none());
+    }
 }

@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
 use super::checks::Checks;
+use super::price_lists::PriceList;
 use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
 use crate::catalog::catalog;
 use crate::error::ApiError;
@@ -37,6 +38,7 @@ const MAX_ATTACHED: usize = 8;
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/volumes", get(list_volumes).post(create_volume))
+        .route("/volumes/types", get(list_volume_types))
         .route(
             "/volumes/{id}",
             get(get_volume).put(update_volume).delete(delete_volume),
@@ -46,6 +48,13 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/volumes/{id}/resize", post(resize_volume))
         .route("/volumes/{id}/clone", post(clone_volume))
         .route("/linode/instances/{id}/volumes", get(list_linode_volumes))
+}
+
+/// The Block Storage price list: the price of one GB.
+static VOLUME_TYPES: PriceList = PriceList::new(&[("volume", "Storage Volume", 0.00015, 0.1, 0)]);
+
+async fn list_volume_types(req: ListRequest) -> Result<Json<Value>, ApiError> {
+    VOLUME_TYPES.list(&req)
 }
 
 fn entity(id: u64, label: &str) -> Entity {

@@ -2,11 +2,28 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::{Client, Path, Request};
+use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::model::{ChildId, Resource, api_enum, null_default, timestamp};
+use crate::operation::operations;
 use crate::pagination::ListRequest;
+
+operations! {
+    LIST_DOMAINS = GET "/domains";
+    CREATE_DOMAIN = POST "/domains";
+    IMPORT_DOMAIN = POST "/domains/import";
+    CLONE_DOMAIN = POST "/domains/{domainId}/clone";
+    GET_ZONE_FILE = GET "/domains/{domainId}/zone-file";
+    GET_DOMAIN = GET "/domains/{domainId}";
+    UPDATE_DOMAIN = PUT "/domains/{domainId}";
+    DELETE_DOMAIN = DELETE "/domains/{domainId}";
+    LIST_RECORDS = GET "/domains/{domainId}/records";
+    CREATE_RECORD = POST "/domains/{domainId}/records";
+    GET_RECORD = GET "/domains/{domainId}/records/{recordId}";
+    UPDATE_RECORD = PUT "/domains/{domainId}/records/{recordId}";
+    DELETE_RECORD = DELETE "/domains/{domainId}/records/{recordId}";
+}
 
 api_enum! {
     /// Whether a domain is the authoritative source of its zone or a copy of another server's.
@@ -84,7 +101,7 @@ filterable!(Domain {
 impl Resource for Domain {
     type Id = u64;
     fn path(id: &u64) -> Path {
-        Path::new("/domains").segment(id)
+        GET_DOMAIN.path(&[id])
     }
 }
 
@@ -457,7 +474,7 @@ filterable!(DomainRecord {
 impl Resource for DomainRecord {
     type Id = ChildId;
     fn path(id: &ChildId) -> Path {
-        Domain::path(&id.parent).join("records").segment(id.id)
+        GET_RECORD.path(&[&id.parent, &id.id])
     }
 }
 
@@ -714,6 +731,33 @@ impl RecordUpdate {
     }
 }
 
+#[derive(Serialize)]
+struct ImportBody<'a> {
+    domain: &'a str,
+    remote_nameserver: &'a str,
+}
+
+#[derive(Serialize)]
+struct CloneBody<'a> {
+    domain: &'a str,
+}
+
+/// The zone file of a domain, as the API renders it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ZoneFile {
+    /// Its lines, in BIND format.
+    #[serde(default, deserialize_with = "null_default")]
+    pub zone_file: Vec<String>,
+}
+
+fn check_domain_name(domain: &str) -> Result<()> {
+    if domain.trim().is_empty() {
+        return Err(Error::invalid("domain", "is empty"));
+    }
+    Ok(())
+}
+
 /// Calls under `/domains`.
 #[derive(Debug, Clone, Copy)]
 pub struct DomainsGroup<'c> {
@@ -730,7 +774,7 @@ impl Client {
 impl DomainsGroup<'_> {
     /// Lists your domains.
     pub fn list(&self) -> ListRequest<Domain> {
-        ListRequest::new(self.client, Path::new("/domains"))
+        ListRequest::new(self.client, LIST_DOMAINS.path(&[]))
     }
 
     /// Loads one domain.
@@ -753,7 +797,7 @@ impl DomainsGroup<'_> {
     pub async fn create(&self, request: CreateDomain) -> Result<Domain> {
         request.validate()?;
         self.client
-            .send(Request::post(Path::new("/domains"), &request)?)
+            .send(CREATE_DOMAIN.with_body(&[], &request)?)
             .await
     }
 
@@ -767,20 +811,52 @@ impl DomainsGroup<'_> {
             return Err(Error::invalid("domain", "is empty"));
         }
         self.client
-            .send(Request::put(Domain::path(&id), update)?)
+            .send(UPDATE_DOMAIN.with_body(&[&id], update)?)
             .await
     }
 
     /// Deletes a domain and its records.
     pub async fn delete(&self, id: u64) -> Result<()> {
+        self.client.send_empty(DELETE_DOMAIN.request(&[&id])).await
+    }
+
+    /// Imports the zone `domain` from `remote_nameserver` (a host name or address that allows
+    /// zone transfers to Linode's servers) as a new master domain with its records.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: linode::Client) -> linode::Result<()> {
+    /// let domain = client.domains().import("example.org", "ns1.example.net").await?;
+    /// let zone = client.domains().zone_file(domain.id).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn import(&self, domain: &str, remote_nameserver: &str) -> Result<Domain> {
+        check_domain_name(domain)?;
+        if remote_nameserver.trim().is_empty() {
+            return Err(Error::invalid("remote_nameserver", "is empty"));
+        }
+        let body = ImportBody {
+            domain,
+            remote_nameserver,
+        };
+        self.client.send(IMPORT_DOMAIN.with_body(&[], &body)?).await
+    }
+
+    /// Creates domain `domain` with the settings and a copy of the records of domain `id`.
+    pub async fn clone_domain(&self, id: u64, domain: &str) -> Result<Domain> {
+        check_domain_name(domain)?;
         self.client
-            .send_empty(Request::delete(Domain::path(&id)))
+            .send(CLONE_DOMAIN.with_body(&[&id], &CloneBody { domain })?)
             .await
+    }
+
+    /// The zone file of domain `id`, rendered from the domain and its records.
+    pub async fn zone_file(&self, id: u64) -> Result<ZoneFile> {
+        self.client.send(GET_ZONE_FILE.request(&[&id])).await
     }
 
     /// Lists the records of domain `domain_id`.
     pub fn records(&self, domain_id: u64) -> ListRequest<DomainRecord> {
-        ListRequest::new(self.client, Domain::path(&domain_id).join("records"))
+        ListRequest::new(self.client, LIST_RECORDS.path(&[&domain_id]))
     }
 
     /// Loads record `id` of domain `domain_id`.
@@ -797,8 +873,9 @@ impl DomainsGroup<'_> {
         record: &CreateRecord,
     ) -> Result<DomainRecord> {
         record.validate()?;
-        let path = Domain::path(&domain_id).join("records");
-        self.client.send(Request::post(path, record)?).await
+        self.client
+            .send(CREATE_RECORD.with_body(&[&domain_id], record)?)
+            .await
     }
 
     /// Changes the fields set in `update` of record `id` of domain `domain_id`.
@@ -808,14 +885,16 @@ impl DomainsGroup<'_> {
         id: u64,
         update: &RecordUpdate,
     ) -> Result<DomainRecord> {
-        let path = DomainRecord::path(&ChildId::new(domain_id, id));
-        self.client.send(Request::put(path, update)?).await
+        self.client
+            .send(UPDATE_RECORD.with_body(&[&domain_id, &id], update)?)
+            .await
     }
 
     /// Deletes record `id` of domain `domain_id`.
     pub async fn delete_record(&self, domain_id: u64, id: u64) -> Result<()> {
-        let path = DomainRecord::path(&ChildId::new(domain_id, id));
-        self.client.send_empty(Request::delete(path)).await
+        self.client
+            .send_empty(DELETE_RECORD.request(&[&domain_id, &id]))
+            .await
     }
 }
 

@@ -3,11 +3,26 @@
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
-use crate::client::{Client, Path, Request};
+use crate::api::pricing::PricedType;
+use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::model::{Resource, null_default, timestamp};
+use crate::operation::operations;
 use crate::pagination::ListRequest;
+
+operations! {
+    LIST_LONGVIEW_CLIENTS = GET "/longview/clients";
+    CREATE_LONGVIEW_CLIENT = POST "/longview/clients";
+    GET_LONGVIEW_CLIENT = GET "/longview/clients/{clientId}";
+    UPDATE_LONGVIEW_CLIENT = PUT "/longview/clients/{clientId}";
+    DELETE_LONGVIEW_CLIENT = DELETE "/longview/clients/{clientId}";
+    LIST_LONGVIEW_SUBSCRIPTIONS = GET "/longview/subscriptions";
+    GET_LONGVIEW_SUBSCRIPTION = GET "/longview/subscriptions/{subscriptionId}";
+    GET_LONGVIEW_PLAN = GET "/longview/plan";
+    UPDATE_LONGVIEW_PLAN = PUT "/longview/plan";
+    LIST_LONGVIEW_TYPES = GET "/longview/types";
+}
 
 /// A Longview client: the agent installed on a server to report its metrics.
 ///
@@ -69,7 +84,7 @@ filterable!(LongviewClient {
 impl Resource for LongviewClient {
     type Id = u64;
     fn path(id: &u64) -> Path {
-        Path::new("/longview/clients").segment(id)
+        GET_LONGVIEW_CLIENT.path(&[id])
     }
 }
 
@@ -109,8 +124,30 @@ pub struct LongviewSubscription {
 impl Resource for LongviewSubscription {
     type Id = String;
     fn path(id: &String) -> Path {
-        Path::new("/longview/subscriptions").segment(id)
+        GET_LONGVIEW_SUBSCRIPTION.path(&[id])
     }
+}
+
+/// The account's plan as the API answers it: a Longview Pro plan, or `{}` for Longview Free.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PlanAnswer {
+    Pro(LongviewSubscription),
+    Free {},
+}
+
+impl From<PlanAnswer> for Option<LongviewSubscription> {
+    fn from(answer: PlanAnswer) -> Self {
+        match answer {
+            PlanAnswer::Pro(plan) => Some(plan),
+            PlanAnswer::Free {} => None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct PlanBody<'a> {
+    longview_subscription: Option<&'a str>,
 }
 
 /// Calls under `/longview`.
@@ -142,7 +179,7 @@ fn check_label(label: &str) -> Result<()> {
 impl LongviewGroup<'_> {
     /// Lists the Longview clients.
     pub fn clients(&self) -> ListRequest<LongviewClient> {
-        ListRequest::new(self.client, Path::new("/longview/clients"))
+        ListRequest::new(self.client, LIST_LONGVIEW_CLIENTS.path(&[]))
     }
 
     /// Loads one Longview client.
@@ -157,10 +194,7 @@ impl LongviewGroup<'_> {
             check_label(label)?;
         }
         self.client
-            .send(Request::post(
-                Path::new("/longview/clients"),
-                &LabelBody { label },
-            )?)
+            .send(CREATE_LONGVIEW_CLIENT.with_body(&[], &LabelBody { label })?)
             .await
     }
 
@@ -168,23 +202,58 @@ impl LongviewGroup<'_> {
     pub async fn update_client(&self, id: u64, label: &str) -> Result<LongviewClient> {
         check_label(label)?;
         self.client
-            .send(Request::put(
-                LongviewClient::path(&id),
-                &LabelBody { label: Some(label) },
-            )?)
+            .send(UPDATE_LONGVIEW_CLIENT.with_body(&[&id], &LabelBody { label: Some(label) })?)
             .await
     }
 
     /// Deletes a Longview client.
     pub async fn delete_client(&self, id: u64) -> Result<()> {
         self.client
-            .send_empty(Request::delete(LongviewClient::path(&id)))
+            .send_empty(DELETE_LONGVIEW_CLIENT.request(&[&id]))
             .await
     }
 
     /// Lists the Longview Pro plans.
     pub fn subscriptions(&self) -> ListRequest<LongviewSubscription> {
-        ListRequest::new(self.client, Path::new("/longview/subscriptions"))
+        ListRequest::new(self.client, LIST_LONGVIEW_SUBSCRIPTIONS.path(&[]))
+    }
+
+    /// The Longview price list (`GET /longview/types`).
+    pub fn types(&self) -> ListRequest<PricedType> {
+        ListRequest::new(self.client, LIST_LONGVIEW_TYPES.path(&[]))
+    }
+
+    /// The account's Longview Pro plan, or `None` on Longview Free.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: linode::Client) -> linode::Result<()> {
+    /// client.longview().set_plan(Some("longview-10")).await?;
+    /// let plan = client.longview().plan().await?;
+    /// assert_eq!(plan.map(|p| p.clients_included), Some(10));
+    /// # Ok(()) }
+    /// ```
+    pub async fn plan(&self) -> Result<Option<LongviewSubscription>> {
+        let answer: PlanAnswer = self.client.send(GET_LONGVIEW_PLAN.request(&[])).await?;
+        Ok(answer.into())
+    }
+
+    /// Changes the account's plan to the Longview Pro plan `subscription` (such as
+    /// `longview-10`), or to Longview Free with `None`; answers the plan as it is now.
+    pub async fn set_plan(
+        &self,
+        subscription: Option<&str>,
+    ) -> Result<Option<LongviewSubscription>> {
+        if subscription.is_some_and(|s| s.trim().is_empty()) {
+            return Err(Error::invalid("longview_subscription", "is empty"));
+        }
+        let body = PlanBody {
+            longview_subscription: subscription,
+        };
+        let answer: PlanAnswer = self
+            .client
+            .send(UPDATE_LONGVIEW_PLAN.with_body(&[], &body)?)
+            .await?;
+        Ok(answer.into())
     }
 
     /// Loads one Longview Pro plan, such as `longview-10`.

@@ -6,12 +6,37 @@ use std::fmt;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::api::pricing::PricedType;
 use crate::api::regions::Region;
-use crate::client::{Client, Path, Request};
+use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::model::{ChildId, Ref, Resource, api_enum, null_default, timestamp};
+use crate::operation::operations;
 use crate::pagination::ListRequest;
+
+operations! {
+    LIST_NODEBALANCERS = GET "/nodebalancers";
+    CREATE_NODEBALANCER = POST "/nodebalancers";
+    LIST_NODEBALANCER_TYPES = GET "/nodebalancers/types";
+    GET_NODEBALANCER_STATS = GET "/nodebalancers/{nodeBalancerId}/stats";
+    LIST_VPC_CONFIGS = GET "/nodebalancers/{nodeBalancerId}/vpcs";
+    GET_VPC_CONFIG = GET "/nodebalancers/{nodeBalancerId}/vpcs/{nodeBalancerVpcConfigId}";
+    REBUILD_CONFIG = POST "/nodebalancers/{nodeBalancerId}/configs/{configId}/rebuild";
+    GET_NODEBALANCER = GET "/nodebalancers/{nodeBalancerId}";
+    UPDATE_NODEBALANCER = PUT "/nodebalancers/{nodeBalancerId}";
+    DELETE_NODEBALANCER = DELETE "/nodebalancers/{nodeBalancerId}";
+    LIST_CONFIGS = GET "/nodebalancers/{nodeBalancerId}/configs";
+    CREATE_CONFIG = POST "/nodebalancers/{nodeBalancerId}/configs";
+    GET_CONFIG = GET "/nodebalancers/{nodeBalancerId}/configs/{configId}";
+    UPDATE_CONFIG = PUT "/nodebalancers/{nodeBalancerId}/configs/{configId}";
+    DELETE_CONFIG = DELETE "/nodebalancers/{nodeBalancerId}/configs/{configId}";
+    LIST_NODES = GET "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes";
+    CREATE_NODE = POST "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes";
+    GET_NODE = GET "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes/{nodeId}";
+    UPDATE_NODE = PUT "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes/{nodeId}";
+    DELETE_NODE = DELETE "/nodebalancers/{nodeBalancerId}/configs/{configId}/nodes/{nodeId}";
+}
 
 /// A load balancer in one region, spreading traffic over Linodes of that region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,7 +99,7 @@ filterable!(NodeBalancer {
 impl Resource for NodeBalancer {
     type Id = u64;
     fn path(id: &u64) -> Path {
-        Path::new("/nodebalancers").segment(id)
+        GET_NODEBALANCER.path(&[id])
     }
 }
 
@@ -130,6 +155,16 @@ pub struct CreateNodeBalancer {
     tags: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     configs: Vec<NewConfig>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    vpcs: Vec<NewVpc>,
+}
+
+/// A VPC subnet a new NodeBalancer joins.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct NewVpc {
+    subnet_id: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ipv4_range: Option<String>,
 }
 
 /// A config created with its NodeBalancer, and its nodes.
@@ -149,7 +184,19 @@ impl CreateNodeBalancer {
             client_conn_throttle: None,
             tags: Vec::new(),
             configs: Vec::new(),
+            vpcs: Vec::new(),
         }
+    }
+
+    /// Joins the VPC subnet `subnet_id` (of a VPC in the NodeBalancer's region), taking its
+    /// addresses from `ipv4_range` (CIDR, such as `10.100.5.0/30`) or from a range the API
+    /// picks.
+    pub fn vpc(mut self, subnet_id: u64, ipv4_range: Option<&str>) -> Self {
+        self.vpcs.push(NewVpc {
+            subnet_id,
+            ipv4_range: ipv4_range.map(str::to_owned),
+        });
+        self
     }
 
     /// Adds a config (a port) with its nodes; the API wants at least one node per config.
@@ -186,6 +233,16 @@ impl CreateNodeBalancer {
     fn validate(&self) -> Result<()> {
         if self.region.trim().is_empty() {
             return Err(Error::invalid("region", "is empty"));
+        }
+        if self
+            .vpcs
+            .iter()
+            .any(|v| v.ipv4_range.as_deref().is_some_and(|r| !r.contains('/')))
+        {
+            return Err(Error::invalid(
+                "vpcs.ipv4_range",
+                "must be a range in CIDR notation, such as 10.100.5.0/30",
+            ));
         }
         for config in &self.configs {
             config.settings.validate()?;
@@ -393,9 +450,7 @@ pub struct NodeBalancerConfig {
 impl Resource for NodeBalancerConfig {
     type Id = ChildId;
     fn path(id: &ChildId) -> Path {
-        NodeBalancer::path(&id.parent)
-            .join("configs")
-            .segment(id.id)
+        GET_CONFIG.path(&[&id.parent, &id.id])
     }
 }
 
@@ -693,9 +748,7 @@ impl Resource for NodeBalancerNode {
     type Id = NodeId;
     const VOLATILE: bool = true;
     fn path(id: &NodeId) -> Path {
-        NodeBalancerConfig::path(&ChildId::new(id.nodebalancer_id, id.config_id))
-            .join("nodes")
-            .segment(id.id)
+        GET_NODE.path(&[&id.nodebalancer_id, &id.config_id, &id.id])
     }
 }
 
@@ -771,14 +824,19 @@ impl CreateNode {
     }
 
     fn validate(&self) -> Result<()> {
-        if self.address.parse::<std::net::SocketAddrV4>().is_err() {
-            return Err(Error::invalid(
-                "address",
-                "must be an IPv4 address and a port, such as 192.168.1.2:80",
-            ));
-        }
+        check_address(&self.address)?;
         check_weight(self.weight)
     }
+}
+
+fn check_address(address: &str) -> Result<()> {
+    if address.parse::<std::net::SocketAddrV4>().is_err() {
+        return Err(Error::invalid(
+            "address",
+            "must be an IPv4 address and a port, such as 192.168.1.2:80",
+        ));
+    }
+    Ok(())
 }
 
 fn check_weight(weight: Option<u32>) -> Result<()> {
@@ -825,6 +883,170 @@ impl NodeUpdate {
     }
 }
 
+/// A NodeBalancer's statistics over the last day, in 5-minute points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NodeBalancerStats {
+    /// What the statistics cover, such as `linode.com - balancer12345 (12345) - day (5 min avg)`.
+    #[serde(default, deserialize_with = "null_default")]
+    pub title: String,
+    /// The series.
+    #[serde(default, deserialize_with = "null_default")]
+    pub data: NodeBalancerStatsData,
+}
+
+/// The series of a NodeBalancer's statistics.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NodeBalancerStatsData {
+    /// Connections.
+    #[serde(default, deserialize_with = "null_default")]
+    pub connections: Vec<StatPoint>,
+    /// Traffic.
+    #[serde(default, deserialize_with = "null_default")]
+    pub traffic: NodeBalancerTraffic,
+}
+
+/// A NodeBalancer's traffic series, in bits per second.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NodeBalancerTraffic {
+    /// Inbound.
+    #[serde(default, rename = "in", deserialize_with = "null_default")]
+    pub inbound: Vec<StatPoint>,
+    /// Outbound.
+    #[serde(default, deserialize_with = "null_default")]
+    pub out: Vec<StatPoint>,
+}
+
+/// One point of a statistics series, as the API sends it: `[unix time in ms, reading]`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct StatPoint(pub f64, pub f64);
+
+impl StatPoint {
+    /// When, in milliseconds since the Unix epoch.
+    pub fn time_ms(&self) -> f64 {
+        self.0
+    }
+
+    /// The reading.
+    pub fn value(&self) -> f64 {
+        self.1
+    }
+}
+
+/// A NodeBalancer's place in a VPC subnet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct NodeBalancerVpcConfig {
+    /// The VPC config's id.
+    pub id: u64,
+    /// The NodeBalancer.
+    pub nodebalancer_id: u64,
+    /// The VPC.
+    #[serde(default)]
+    pub vpc_id: Option<u64>,
+    /// The subnet.
+    #[serde(default)]
+    pub subnet_id: Option<u64>,
+    /// The IPv4 range the NodeBalancer uses in the subnet.
+    #[serde(default)]
+    pub ipv4_range: Option<String>,
+    /// The IPv6 range it uses, if any.
+    #[serde(default)]
+    pub ipv6_range: Option<String>,
+}
+
+/// A config rebuilt in one request: its new settings and the complete list of its nodes.
+/// Listed nodes that [keep](RebuildNode::keep) or [update](RebuildNode::update) an id stay;
+/// [new](RebuildNode::new) ones are created; the config's other nodes are deleted.
+///
+/// ```
+/// use linode::api::nodebalancers::{ConfigSettings, CreateNode, NodeUpdate, RebuildConfig, RebuildNode};
+/// let rebuild = RebuildConfig::new(ConfigSettings::new(80))
+///     .node(RebuildNode::keep(30_001))
+///     .node(RebuildNode::update(30_002, NodeUpdate::new().weight(10)))
+///     .node(RebuildNode::new(CreateNode::new("192.168.128.3:80", "web-3")));
+/// ```
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct RebuildConfig {
+    #[serde(flatten)]
+    settings: ConfigSettings,
+    nodes: Vec<RebuildNode>,
+}
+
+impl RebuildConfig {
+    /// A rebuild to `settings`, with no nodes yet (sent as is, it deletes them all).
+    pub fn new(settings: ConfigSettings) -> Self {
+        RebuildConfig {
+            settings,
+            nodes: Vec::new(),
+        }
+    }
+
+    /// Adds a node to the list.
+    pub fn node(mut self, node: RebuildNode) -> Self {
+        self.nodes.push(node);
+        self
+    }
+
+    fn validate(&self) -> Result<()> {
+        self.settings.validate()?;
+        for node in &self.nodes {
+            if node.id.is_none() && (node.fields.address.is_none() || node.fields.label.is_none()) {
+                return Err(Error::invalid(
+                    "nodes",
+                    "a new node needs an address and a label",
+                ));
+            }
+            if let Some(address) = &node.fields.address {
+                check_address(address)?;
+            }
+            check_weight(node.fields.weight)?;
+        }
+        Ok(())
+    }
+}
+
+/// One node of a [`RebuildConfig`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RebuildNode {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<u64>,
+    #[serde(flatten)]
+    fields: NodeUpdate,
+}
+
+impl RebuildNode {
+    /// Keeps node `id` as it is.
+    pub fn keep(id: u64) -> Self {
+        Self::update(id, NodeUpdate::new())
+    }
+
+    /// Keeps node `id`, changing the fields set in `update`.
+    pub fn update(id: u64, update: NodeUpdate) -> Self {
+        RebuildNode {
+            id: Some(id),
+            fields: update,
+        }
+    }
+
+    /// A node to create.
+    pub fn new(node: CreateNode) -> Self {
+        RebuildNode {
+            id: None,
+            fields: NodeUpdate {
+                address: Some(node.address),
+                label: Some(node.label),
+                weight: node.weight,
+                mode: node.mode,
+            },
+        }
+    }
+}
+
 /// Calls under `/nodebalancers`.
 #[derive(Debug, Clone, Copy)]
 pub struct NodeBalancersGroup<'c> {
@@ -841,12 +1063,43 @@ impl Client {
 impl NodeBalancersGroup<'_> {
     /// Lists your NodeBalancers.
     pub fn list(&self) -> ListRequest<NodeBalancer> {
-        ListRequest::new(self.client, Path::new("/nodebalancers"))
+        ListRequest::new(self.client, LIST_NODEBALANCERS.path(&[]))
     }
 
     /// Loads one NodeBalancer.
     pub async fn get(&self, id: u64) -> Result<NodeBalancer> {
         self.client.load::<NodeBalancer>(id).await
+    }
+
+    /// The NodeBalancer price list.
+    pub fn types(&self) -> ListRequest<PricedType> {
+        ListRequest::new(self.client, LIST_NODEBALANCER_TYPES.path(&[]))
+    }
+
+    /// The statistics of NodeBalancer `id` over the last day.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: linode::Client) -> linode::Result<()> {
+    /// let stats = client.nodebalancers().stats(123).await?;
+    /// let peak = stats.data.connections.iter().map(|p| p.value()).fold(0.0, f64::max);
+    /// # Ok(()) }
+    /// ```
+    pub async fn stats(&self, id: u64) -> Result<NodeBalancerStats> {
+        self.client
+            .send(GET_NODEBALANCER_STATS.request(&[&id]))
+            .await
+    }
+
+    /// The VPC configs of NodeBalancer `nodebalancer_id` (none unless it was created in a VPC).
+    pub fn vpc_configs(&self, nodebalancer_id: u64) -> ListRequest<NodeBalancerVpcConfig> {
+        ListRequest::new(self.client, LIST_VPC_CONFIGS.path(&[&nodebalancer_id]))
+    }
+
+    /// Loads VPC config `id` of NodeBalancer `nodebalancer_id`.
+    pub async fn vpc_config(&self, nodebalancer_id: u64, id: u64) -> Result<NodeBalancerVpcConfig> {
+        self.client
+            .send(GET_VPC_CONFIG.request(&[&nodebalancer_id, &id]))
+            .await
     }
 
     /// Creates a NodeBalancer.
@@ -865,7 +1118,7 @@ impl NodeBalancersGroup<'_> {
     pub async fn create(&self, request: CreateNodeBalancer) -> Result<NodeBalancer> {
         request.validate()?;
         self.client
-            .send(Request::post(Path::new("/nodebalancers"), &request)?)
+            .send(CREATE_NODEBALANCER.with_body(&[], &request)?)
             .await
     }
 
@@ -873,23 +1126,20 @@ impl NodeBalancersGroup<'_> {
     pub async fn update(&self, id: u64, update: &NodeBalancerUpdate) -> Result<NodeBalancer> {
         check_throttle(update.client_conn_throttle)?;
         self.client
-            .send(Request::put(NodeBalancer::path(&id), update)?)
+            .send(UPDATE_NODEBALANCER.with_body(&[&id], update)?)
             .await
     }
 
     /// Deletes a NodeBalancer with its configs and nodes.
     pub async fn delete(&self, id: u64) -> Result<()> {
         self.client
-            .send_empty(Request::delete(NodeBalancer::path(&id)))
+            .send_empty(DELETE_NODEBALANCER.request(&[&id]))
             .await
     }
 
     /// Lists the configs of NodeBalancer `nodebalancer_id`.
     pub fn configs(&self, nodebalancer_id: u64) -> ListRequest<NodeBalancerConfig> {
-        ListRequest::new(
-            self.client,
-            NodeBalancer::path(&nodebalancer_id).join("configs"),
-        )
+        ListRequest::new(self.client, LIST_CONFIGS.path(&[&nodebalancer_id]))
     }
 
     /// Loads config `id` of NodeBalancer `nodebalancer_id`.
@@ -906,8 +1156,9 @@ impl NodeBalancersGroup<'_> {
         settings: &ConfigSettings,
     ) -> Result<NodeBalancerConfig> {
         settings.validate()?;
-        let path = NodeBalancer::path(&nodebalancer_id).join("configs");
-        self.client.send(Request::post(path, settings)?).await
+        self.client
+            .send(CREATE_CONFIG.with_body(&[&nodebalancer_id], settings)?)
+            .await
     }
 
     /// Changes the settings set in `settings` of config `id`.
@@ -918,20 +1169,46 @@ impl NodeBalancersGroup<'_> {
         settings: &ConfigSettings,
     ) -> Result<NodeBalancerConfig> {
         settings.validate()?;
-        let path = NodeBalancerConfig::path(&ChildId::new(nodebalancer_id, id));
-        self.client.send(Request::put(path, settings)?).await
+        self.client
+            .send(UPDATE_CONFIG.with_body(&[&nodebalancer_id, &id], settings)?)
+            .await
+    }
+
+    /// Replaces config `id` and its nodes in one request (see [`RebuildConfig`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: linode::Client) -> linode::Result<()> {
+    /// use linode::api::nodebalancers::{ConfigSettings, CreateNode, RebuildConfig, RebuildNode};
+    /// let rebuild = RebuildConfig::new(ConfigSettings::new(80))
+    ///     .node(RebuildNode::new(CreateNode::new("192.168.128.1:80", "web-1")));
+    /// let config = client.nodebalancers().rebuild_config(123, 456, &rebuild).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn rebuild_config(
+        &self,
+        nodebalancer_id: u64,
+        id: u64,
+        rebuild: &RebuildConfig,
+    ) -> Result<NodeBalancerConfig> {
+        rebuild.validate()?;
+        self.client
+            .send(REBUILD_CONFIG.with_body(&[&nodebalancer_id, &id], rebuild)?)
+            .await
     }
 
     /// Deletes config `id` and its nodes.
     pub async fn delete_config(&self, nodebalancer_id: u64, id: u64) -> Result<()> {
-        let path = NodeBalancerConfig::path(&ChildId::new(nodebalancer_id, id));
-        self.client.send_empty(Request::delete(path)).await
+        self.client
+            .send_empty(DELETE_CONFIG.request(&[&nodebalancer_id, &id]))
+            .await
     }
 
     /// Lists the nodes of a config.
     pub fn nodes(&self, nodebalancer_id: u64, config_id: u64) -> ListRequest<NodeBalancerNode> {
-        let path = NodeBalancerConfig::path(&ChildId::new(nodebalancer_id, config_id));
-        ListRequest::new(self.client, path.join("nodes"))
+        ListRequest::new(
+            self.client,
+            LIST_NODES.path(&[&nodebalancer_id, &config_id]),
+        )
     }
 
     /// Loads one node.
@@ -947,9 +1224,8 @@ impl NodeBalancersGroup<'_> {
         node: &CreateNode,
     ) -> Result<NodeBalancerNode> {
         node.validate()?;
-        let path = NodeBalancerConfig::path(&ChildId::new(nodebalancer_id, config_id));
         self.client
-            .send(Request::post(path.join("nodes"), node)?)
+            .send(CREATE_NODE.with_body(&[&nodebalancer_id, &config_id], node)?)
             .await
     }
 
@@ -957,14 +1233,14 @@ impl NodeBalancersGroup<'_> {
     pub async fn update_node(&self, id: NodeId, update: &NodeUpdate) -> Result<NodeBalancerNode> {
         check_weight(update.weight)?;
         self.client
-            .send(Request::put(NodeBalancerNode::path(&id), update)?)
+            .send(UPDATE_NODE.with_body(&[&id.nodebalancer_id, &id.config_id, &id.id], update)?)
             .await
     }
 
     /// Deletes a node.
     pub async fn delete_node(&self, id: NodeId) -> Result<()> {
         self.client
-            .send_empty(Request::delete(NodeBalancerNode::path(&id)))
+            .send_empty(DELETE_NODE.request(&[&id.nodebalancer_id, &id.config_id, &id.id]))
             .await
     }
 }

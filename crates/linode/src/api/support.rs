@@ -3,11 +3,22 @@
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::client::{Client, Path, Request};
+use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::model::{Resource, api_enum, null_default, timestamp};
+use crate::operation::operations;
 use crate::pagination::ListRequest;
+
+operations! {
+    LIST_TICKETS = GET "/support/tickets";
+    OPEN_TICKET = POST "/support/tickets";
+    GET_TICKET = GET "/support/tickets/{ticketId}";
+    CLOSE_TICKET = POST "/support/tickets/{ticketId}/close";
+    LIST_REPLIES = GET "/support/tickets/{ticketId}/replies";
+    ADD_ATTACHMENT = POST "/support/tickets/{ticketId}/attachments";
+    CREATE_REPLY = POST "/support/tickets/{ticketId}/replies";
+}
 
 api_enum! {
     /// Where a ticket stands.
@@ -92,7 +103,7 @@ filterable!(SupportTicket {
 impl Resource for SupportTicket {
     type Id = u64;
     fn path(id: &u64) -> Path {
-        Path::new("/support/tickets").segment(id)
+        GET_TICKET.path(&[id])
     }
 }
 
@@ -212,6 +223,70 @@ impl OpenTicket {
     }
 }
 
+/// The largest attachment accepted, in bytes: 5 MB (the limit Cloud Manager states; the API's
+/// description names none).
+pub const MAX_ATTACHMENT_BYTES: usize = 5 * 1024 * 1024;
+
+/// The file extensions the API accepts for an attachment.
+pub const ATTACHMENT_EXTENSIONS: &[&str] = &[
+    "gif", "jpg", "jpeg", "pjpg", "pjpeg", "tif", "tiff", "png", "pdf", "txt",
+];
+
+/// Checks an attachment before it is sent: a plain file name (no directories, quotes or
+/// control characters) with an accepted extension, and contents within the size limit.
+fn check_attachment(file_name: &str, contents: &[u8]) -> Result<()> {
+    if file_name.trim().is_empty() {
+        return Err(Error::invalid("file", "the file name is empty"));
+    }
+    if file_name
+        .chars()
+        .any(|c| c.is_control() || matches!(c, '/' | '\\' | '"'))
+    {
+        return Err(Error::invalid(
+            "file",
+            "the file name must be a plain name, without directories or quotes",
+        ));
+    }
+    let extension = file_name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .unwrap_or_default();
+    if !ATTACHMENT_EXTENSIONS.contains(&extension.as_str()) {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "the file type must be one of .{}",
+                ATTACHMENT_EXTENSIONS.join(", .")
+            ),
+        ));
+    }
+    if contents.len() > MAX_ATTACHMENT_BYTES {
+        return Err(Error::invalid("file", "the file is larger than 5 MB"));
+    }
+    Ok(())
+}
+
+/// A `multipart/form-data` body holding one file in field `file`: its media type (with the
+/// boundary) and its bytes. The boundary is the first of a fixed sequence that does not occur
+/// in the contents, so the same file always gives the same body.
+fn multipart_file(file_name: &str, contents: &[u8]) -> (String, Vec<u8>) {
+    let boundary = (0u32..)
+        .map(|n| format!("linode-rs-boundary-{n:08x}"))
+        .find(|b| !contents.windows(b.len()).any(|w| w == b.as_bytes()))
+        .unwrap_or_default();
+    let mut body = Vec::with_capacity(contents.len() + 256);
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
+             filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(contents);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
 /// Calls under `/support`.
 #[derive(Debug, Clone, Copy)]
 pub struct SupportGroup<'c> {
@@ -228,7 +303,7 @@ impl Client {
 impl SupportGroup<'_> {
     /// Lists the tickets, newest first.
     pub fn tickets(&self) -> ListRequest<SupportTicket> {
-        ListRequest::new(self.client, Path::new("/support/tickets"))
+        ListRequest::new(self.client, LIST_TICKETS.path(&[]))
     }
 
     /// Loads one ticket.
@@ -240,13 +315,13 @@ impl SupportGroup<'_> {
     pub async fn open_ticket(&self, request: OpenTicket) -> Result<SupportTicket> {
         request.validate()?;
         self.client
-            .send(Request::post(Path::new("/support/tickets"), &request)?)
+            .send(OPEN_TICKET.with_body(&[], &request)?)
             .await
     }
 
     /// Lists the replies of a ticket.
     pub fn replies(&self, ticket_id: u64) -> ListRequest<TicketReply> {
-        ListRequest::new(self.client, SupportTicket::path(&ticket_id).join("replies"))
+        ListRequest::new(self.client, LIST_REPLIES.path(&[&ticket_id]))
     }
 
     /// Replies on a ticket.
@@ -259,20 +334,68 @@ impl SupportGroup<'_> {
             return Err(Error::invalid("description", "is empty"));
         }
         self.client
-            .send(Request::post(
-                SupportTicket::path(&ticket_id).join("replies"),
-                &Body { description },
-            )?)
+            .send(CREATE_REPLY.with_body(&[&ticket_id], &Body { description })?)
+            .await
+    }
+
+    /// Attaches a file to an open ticket: `file_name` is the name the ticket shows (a
+    /// `.gif`, `.jpg`, `.jpeg`, `.pjpg`, `.pjpeg`, `.tif`, `.tiff`, `.png`, `.pdf` or `.txt`
+    /// file), `contents` its bytes, at most [`MAX_ATTACHMENT_BYTES`]. Sent as the API wants
+    /// it, a `multipart/form-data` upload.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: linode::Client) -> linode::Result<()> {
+    /// let log = std::fs::read("/var/log/boot.txt").unwrap_or_default();
+    /// client.support().attach(123, "boot.txt", log).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn attach(
+        &self,
+        ticket_id: u64,
+        file_name: &str,
+        contents: impl Into<Vec<u8>>,
+    ) -> Result<()> {
+        let contents = contents.into();
+        check_attachment(file_name, &contents)?;
+        let (content_type, body) = multipart_file(file_name, &contents);
+        self.client
+            .send_empty(
+                ADD_ATTACHMENT
+                    .request(&[&ticket_id])
+                    .raw_body(content_type, body),
+            )
             .await
     }
 
     /// Closes a ticket (when it is closable).
     pub async fn close_ticket(&self, ticket_id: u64) -> Result<()> {
         self.client
-            .send_empty(Request::new(
-                reqwest::Method::POST,
-                SupportTicket::path(&ticket_id).join("close"),
-            ))
+            .send_empty(CLOSE_TICKET.request(&[&ticket_id]))
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_attachment_is_one_file_field_whose_boundary_avoids_the_contents() {
+        let (content_type, body) = multipart_file("a.txt", b"linode-rs-boundary-00000000 hi");
+        assert_eq!(
+            content_type,
+            "multipart/form-data; boundary=linode-rs-boundary-00000001"
+        );
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            "--linode-rs-boundary-00000001\r\n\
+             Content-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n\
+             linode-rs-boundary-00000000 hi\r\n--linode-rs-boundary-00000001--\r\n"
+        );
+        assert!(check_attachment("a.txt", b"x").is_ok());
+        assert!(check_attachment("../a.txt", b"x").is_err());
+        assert!(check_attachment("a.exe", b"x").is_err());
+        assert!(check_attachment("a.txt", &vec![0; MAX_ATTACHMENT_BYTES + 1]).is_err());
     }
 }

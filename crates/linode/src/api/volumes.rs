@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::linode::Instance;
+use crate::api::pricing::PricedType;
 use crate::api::regions::Region;
 use crate::client::{Client, Path};
 use crate::error::{Error, Result};
@@ -14,6 +15,7 @@ use crate::pagination::ListRequest;
 
 operations! {
     LIST_VOLUMES = GET "/volumes";
+    LIST_VOLUME_TYPES = GET "/volumes/types";
     CREATE_VOLUME = POST "/volumes";
     GET_VOLUME = GET "/volumes/{volumeId}";
     UPDATE_VOLUME = PUT "/volumes/{volumeId}";
@@ -340,6 +342,11 @@ impl VolumesGroup<'_> {
     /// Lists your volumes.
     pub fn list(&self) -> ListRequest<Volume> {
         ListRequest::new(self.client, LIST_VOLUMES.path(&[]))
+    }
+
+    /// The Block Storage price list: the price of one GB, by region.
+    pub fn types(&self) -> ListRequest<PricedType> {
+        ListRequest::new(self.client, LIST_VOLUME_TYPES.path(&[]))
     }
 
     /// Loads one volume.

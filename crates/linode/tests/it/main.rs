@@ -5,6 +5,7 @@ mod account;
 mod client;
 mod common;
 mod domains;
+mod families_ops;
 mod filters;
 mod forward_compat;
 mod images_ops;

@@ -38,8 +38,8 @@ async fn config(client: &Client, nb: u64, port: u16) -> NodeBalancerConfig {
         .unwrap()
 }
 
-/// A running Linode with a private address, and that address.
-async fn backend(client: &Client, region: &str, label: &str) -> (Instance, String) {
+/// A running Linode with a private address, and that address (also used by `families_ops`).
+pub(crate) async fn backend(client: &Client, region: &str, label: &str) -> (Instance, String) {
     let linode = common::create_linode(
         client,
         common::debian_nanode(region).label(label).private_ip(true),
