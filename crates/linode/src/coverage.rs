@@ -17,7 +17,12 @@ use crate::operation::Operation;
 
 /// Every family's declared operations.
 fn client_operations() -> Vec<Operation> {
-    [crate::api::volumes::OPERATIONS].concat()
+    [
+        crate::api::volumes::OPERATIONS,
+        crate::api::networking::OPERATIONS,
+        crate::api::networking::firewalls::OPERATIONS,
+    ]
+    .concat()
 }
 
 struct SpecOperation {
