@@ -152,6 +152,7 @@ async fn delete_instance(
     let mut store = state.store();
     let deleted = store.delete_instance(id).ok_or_else(ApiError::not_found)?;
     store.forget_linode_parts(id, &deleted);
+    super::firewalls::forget_entity(&mut store, "linode", id);
     let label = deleted["label"].as_str().unwrap_or_default();
     store.record(Action::new("linode_delete", Entity::linode(id, label)));
     Ok(Json(json!({})))

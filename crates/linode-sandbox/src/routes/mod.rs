@@ -5,6 +5,7 @@ mod account;
 mod checks;
 mod domains;
 mod events;
+mod firewalls;
 mod images;
 mod linode;
 mod linode_parts;
@@ -101,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .merge(regions::routes())
         .merge(images::routes())
         .merge(networking::routes())
+        .merge(firewalls::routes())
         .merge(migrate::routes())
         .merge(events::routes())
         .merge(volumes::routes())

@@ -262,6 +262,7 @@ async fn delete_nodebalancer(
     for node in nodes {
         store.nodebalancer_nodes.remove(node);
     }
+    super::firewalls::forget_entity(&mut store, "nodebalancer", id);
     store.record(Action::new("nodebalancer_delete", nb_entity(id, &nb)));
     Ok(Json(json!({})))
 }
