@@ -5,6 +5,7 @@ mod account;
 mod client;
 mod common;
 mod domains;
+mod firewalls;
 mod filters;
 mod forward_compat;
 mod instances;

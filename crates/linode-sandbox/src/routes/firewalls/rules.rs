@@ -213,7 +213,7 @@ fn port(text: &str) -> Result<u32, String> {
             "{text:?} is not a port: use a port, a range of ports, or a comma-separated list of both"
         ));
     }
-    if text.starts_with('0') {
+    if text.len() > 1 && text.starts_with('0') {
         return Err(format!("Port {text} must not have leading zeros"));
     }
     match text.parse::<u32>() {
