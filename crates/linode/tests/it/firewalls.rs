@@ -62,7 +62,12 @@ async fn raw(sandbox: &Sandbox, method: &str, path: &str, body: &Value) -> (u16,
 }
 
 /// Checks that the sandbox refuses each body with 400, naming `field` with `reason`.
-async fn assert_refusals(sandbox: &Sandbox, method: &str, path: &str, cases: &[(Value, &str, &str)]) {
+async fn assert_refusals(
+    sandbox: &Sandbox,
+    method: &str,
+    path: &str,
+    cases: &[(Value, &str, &str)],
+) {
     for (body, field, reason) in cases {
         let (status, answer) = raw(sandbox, method, path, body).await;
         assert_eq!(status, 400, "{body}");
@@ -132,7 +137,10 @@ async fn create_sends_typed_rules_and_devices_and_the_sandbox_keeps_version_1() 
     assert_eq!(fw.entities[0].id, web.id);
     assert_eq!(fw.entities[0].kind, DeviceType::Linode);
     assert_eq!(fw.entities[0].label.as_deref(), Some("web-1"));
-    assert_eq!(fw.entities[0].url, format!("/v4/linode/instances/{}", web.id));
+    assert_eq!(
+        fw.entities[0].url,
+        format!("/v4/linode/instances/{}", web.id)
+    );
 
     let stored = sandbox.firewall(fw.id).unwrap();
     assert_eq!(stored["status"], "enabled");
@@ -147,16 +155,25 @@ async fn create_sends_typed_rules_and_devices_and_the_sandbox_keeps_version_1() 
     let mut from_linode = web.firewalls(&client).await.unwrap();
     assert_eq!(
         common::last_line(&sandbox),
-        format!("GET /v4/linode/instances/{}/firewalls?page=1&page_size=100", web.id)
+        format!(
+            "GET /v4/linode/instances/{}/firewalls?page=1&page_size=100",
+            web.id
+        )
     );
     assert_eq!(from_linode.len(), 1);
     assert_eq!(from_linode.first().await.unwrap().unwrap().id, fw.id);
     let mut from_firewall = fw.devices(&client).await.unwrap();
     assert_eq!(
         common::last_line(&sandbox),
-        format!("GET /v4/networking/firewalls/{}/devices?page=1&page_size=100", fw.id)
+        format!(
+            "GET /v4/networking/firewalls/{}/devices?page=1&page_size=100",
+            fw.id
+        )
     );
-    assert_eq!(from_firewall.first().await.unwrap().unwrap().entity.id, web.id);
+    assert_eq!(
+        from_firewall.first().await.unwrap().unwrap().entity.id,
+        web.id
+    );
     assert_eq!(
         event_actions(&sandbox, "firewall"),
         ["firewall_create", "firewall_device_add"]
@@ -235,7 +252,11 @@ async fn update_changes_label_status_and_tags_and_save_sends_them_all() {
     let sent = sandbox.requests().len();
     let mut deleted = FirewallUpdate::new();
     deleted.status = Some(FirewallStatus::Deleted);
-    let err = client.networking().firewalls().update(fw.id, &deleted).await;
+    let err = client
+        .networking()
+        .firewalls()
+        .update(fw.id, &deleted)
+        .await;
     assert_eq!(invalid_field(err.unwrap_err()), "status");
     let err = client
         .networking()
@@ -255,7 +276,11 @@ async fn update_changes_label_status_and_tags_and_save_sends_them_all() {
         .unwrap_err();
     assert_eq!(
         refusal(&err),
-        (400, Some("label"), "Label must be unique among your firewalls")
+        (
+            400,
+            Some("label"),
+            "Label must be unique among your firewalls"
+        )
     );
     assert_refusals(
         &sandbox,
@@ -285,7 +310,11 @@ async fn replacing_rules_makes_a_new_version_kept_in_the_history() {
     let web = FirewallRules::new(RuleAction::Drop, RuleAction::Drop)
         .inbound(
             FirewallRule::accept(Protocol::Tcp)
-                .ports(Ports::list([80u16.into(), 443u16.into(), (8000..=8999).into()]))
+                .ports(Ports::list([
+                    80u16.into(),
+                    443u16.into(),
+                    (8000..=8999).into(),
+                ]))
                 .nets([net("0.0.0.0/0"), net("::/0")]),
         )
         .outbound(
@@ -314,10 +343,7 @@ async fn replacing_rules_makes_a_new_version_kept_in_the_history() {
     assert_eq!(new.version, Some(2));
     assert_ne!(new.fingerprint, fw.rules.fingerprint);
     assert_eq!(sandbox.firewall(fw.id).unwrap()["rules"]["version"], 2);
-    assert_eq!(
-        new.inbound[0].ports.as_ref().unwrap().ranges().len(),
-        3
-    );
+    assert_eq!(new.inbound[0].ports.as_ref().unwrap().ranges().len(), 3);
 
     let versions = group.rule_versions(fw.id).await.unwrap();
     assert_eq!(
@@ -360,7 +386,10 @@ async fn rules_are_refused_before_any_request_naming_the_field() {
     for _ in 0..13 {
         many = many.inbound(any.clone()).outbound(any.clone());
     }
-    assert_eq!(invalid_field(group.set_rules(fw.id, &many).await.unwrap_err()), "rules");
+    assert_eq!(
+        invalid_field(group.set_rules(fw.id, &many).await.unwrap_err()),
+        "rules"
+    );
 
     let v6_in_v4 = FirewallRules::new(RuleAction::Drop, RuleAction::Accept)
         .outbound(FirewallRule::drop(Protocol::Tcp).ipv4([net("2001:db8::/32")]));
@@ -368,22 +397,27 @@ async fn rules_are_refused_before_any_request_naming_the_field() {
         invalid_field(group.set_rules(fw.id, &v6_in_v4).await.unwrap_err()),
         "outbound[0].addresses.ipv4[0]"
     );
-    let no_addresses =
-        FirewallRules::new(RuleAction::Drop, RuleAction::Accept).inbound(FirewallRule::accept(Protocol::Udp));
+    let no_addresses = FirewallRules::new(RuleAction::Drop, RuleAction::Accept)
+        .inbound(FirewallRule::accept(Protocol::Udp));
     assert_eq!(
         invalid_field(group.set_rules(fw.id, &no_addresses).await.unwrap_err()),
         "inbound[0].addresses"
     );
-    let odd_protocol = FirewallRules::new(RuleAction::Drop, RuleAction::Accept).inbound(
-        FirewallRule::accept("SCTP".parse().unwrap()).ipv4([net("0.0.0.0/0")]),
-    );
+    let odd_protocol = FirewallRules::new(RuleAction::Drop, RuleAction::Accept)
+        .inbound(FirewallRule::accept("SCTP".parse().unwrap()).ipv4([net("0.0.0.0/0")]));
     assert_eq!(
         invalid_field(group.set_rules(fw.id, &odd_protocol).await.unwrap_err()),
         "inbound[0].protocol"
     );
     assert_eq!(invalid_field(Ports::parse("080").unwrap_err()), "ports");
-    assert_eq!(invalid_field(Ports::parse("1-2,3-4,5-6,7-8,9-10,11-12,13-14,15-16").unwrap_err()), "ports");
-    assert_eq!(invalid_field(Address::parse("example.org").unwrap_err()), "addresses");
+    assert_eq!(
+        invalid_field(Ports::parse("1-2,3-4,5-6,7-8,9-10,11-12,13-14,15-16").unwrap_err()),
+        "ports"
+    );
+    assert_eq!(
+        invalid_field(Address::parse("example.org").unwrap_err()),
+        "addresses"
+    );
     assert_eq!(sandbox.requests().len(), sent);
     assert_eq!(sandbox.firewall(fw.id).unwrap()["rules"]["version"], 1);
 }
@@ -392,13 +426,16 @@ async fn rules_are_refused_before_any_request_naming_the_field() {
 async fn the_sandbox_refuses_each_rule_with_the_field_and_reason() {
     let (sandbox, _client) = common::setup().await;
     let tcp = |ports: &str| {
-        with_rule(json!({"action": "ACCEPT", "protocol": "TCP", "ports": ports,
-                          "addresses": {"ipv4": ["0.0.0.0/0"]}}))
+        with_rule(
+            json!({"action": "ACCEPT", "protocol": "TCP", "ports": ports,
+                          "addresses": {"ipv4": ["0.0.0.0/0"]}}),
+        )
     };
     let addresses = |addresses: Value| {
         with_rule(json!({"action": "ACCEPT", "protocol": "TCP", "addresses": addresses}))
     };
-    let ping = json!({"action": "ACCEPT", "protocol": "ICMP", "addresses": {"ipv4": ["0.0.0.0/0"]}});
+    let ping =
+        json!({"action": "ACCEPT", "protocol": "ICMP", "addresses": {"ipv4": ["0.0.0.0/0"]}});
     let sixteen = "1-2,3-4,5-6,7-8,9-10,11-12,13-14,15-16";
     assert_refusals(
         &sandbox,
@@ -560,13 +597,19 @@ async fn devices_attach_get_and_detach_and_a_service_has_one_firewall() {
     let loaded = group.device(fw.id, device.id).await.unwrap();
     assert_eq!(
         common::last_line(&sandbox),
-        format!("GET /v4/networking/firewalls/{}/devices/{}", fw.id, device.id)
+        format!(
+            "GET /v4/networking/firewalls/{}/devices/{}",
+            fw.id, device.id
+        )
     );
     assert_eq!(loaded, device);
     let mut of_nb = nb.firewalls(&client).await.unwrap();
     assert_eq!(
         common::last_line(&sandbox),
-        format!("GET /v4/nodebalancers/{}/firewalls?page=1&page_size=100", nb.id)
+        format!(
+            "GET /v4/nodebalancers/{}/firewalls?page=1&page_size=100",
+            nb.id
+        )
     );
     assert_eq!(of_nb.first().await.unwrap().unwrap().id, fw.id);
 
@@ -584,20 +627,30 @@ async fn devices_attach_get_and_detach_and_a_service_has_one_firewall() {
             format!("nodebalancer {} already has a firewall ({})", nb.id, fw.id).as_str()
         )
     );
-    let err = group.attach(other.id, DeviceRef::linode(1)).await.unwrap_err();
+    let err = group
+        .attach(other.id, DeviceRef::linode(1))
+        .await
+        .unwrap_err();
     assert_eq!(refusal(&err), (400, Some("id"), "Linode 1 not found"));
     let err = group
         .attach(other.id, DeviceRef::linode_interface(5))
         .await
         .unwrap_err();
-    assert_eq!(refusal(&err), (400, Some("id"), "Linode interface 5 not found"));
+    assert_eq!(
+        refusal(&err),
+        (400, Some("id"), "Linode interface 5 not found")
+    );
     assert_refusals(
         &sandbox,
         "POST",
         &format!("/v4/networking/firewalls/{}/devices", other.id),
         &[
             (json!({"id": nb.id}), "type", "type is required"),
-            (json!({"id": nb.id, "type": "volume"}), "type", "type must be one of linode, nodebalancer, linode_interface"),
+            (
+                json!({"id": nb.id, "type": "volume"}),
+                "type",
+                "type must be one of linode, nodebalancer, linode_interface",
+            ),
             (json!({"type": "linode"}), "id", "id is required"),
         ],
     )
@@ -676,7 +729,10 @@ async fn a_linode_or_nodebalancer_sets_its_firewalls_from_its_side() {
     let first = create(&client, "first-fw").await;
     let second = create(&client, "second-fw").await;
 
-    let set = group.set_linode_firewalls(web.id, &[first.id]).await.unwrap();
+    let set = group
+        .set_linode_firewalls(web.id, &[first.id])
+        .await
+        .unwrap();
     assert_eq!(
         last_request(&sandbox),
         (
@@ -689,9 +745,15 @@ async fn a_linode_or_nodebalancer_sets_its_firewalls_from_its_side() {
     assert_eq!(set[0].id, first.id);
     assert_eq!(set[0].entities[0].id, web.id);
     // Moving it: the old firewall lets go.
-    group.set_linode_firewalls(web.id, &[second.id]).await.unwrap();
+    group
+        .set_linode_firewalls(web.id, &[second.id])
+        .await
+        .unwrap();
     assert_eq!(sandbox.firewall(first.id).unwrap()["entities"], json!([]));
-    assert_eq!(sandbox.firewall(second.id).unwrap()["entities"][0]["id"], web.id);
+    assert_eq!(
+        sandbox.firewall(second.id).unwrap()["entities"][0]["id"],
+        web.id
+    );
     let mut devices = group.devices(second.id).await.unwrap();
     assert_eq!(devices.first().await.unwrap().unwrap().entity.id, web.id);
 
@@ -704,7 +766,10 @@ async fn a_linode_or_nodebalancer_sets_its_firewalls_from_its_side() {
             Some(json!({}))
         )
     );
-    assert_eq!(event_actions(&sandbox, "firewall_apply"), ["firewall_apply"]);
+    assert_eq!(
+        event_actions(&sandbox, "firewall_apply"),
+        ["firewall_apply"]
+    );
 
     let err = group
         .set_linode_firewalls(web.id, &[first.id, second.id])
@@ -712,14 +777,21 @@ async fn a_linode_or_nodebalancer_sets_its_firewalls_from_its_side() {
         .unwrap_err();
     assert_eq!(
         refusal(&err),
-        (400, Some("firewall_ids"), "A linode can have only one firewall")
+        (
+            400,
+            Some("firewall_ids"),
+            "A linode can have only one firewall"
+        )
     );
     let err = group.set_linode_firewalls(web.id, &[1]).await.unwrap_err();
     assert_eq!(
         refusal(&err),
         (400, Some("firewall_ids[0]"), "Firewall 1 not found")
     );
-    let err = group.set_linode_firewalls(1, &[first.id]).await.unwrap_err();
+    let err = group
+        .set_linode_firewalls(1, &[first.id])
+        .await
+        .unwrap_err();
     assert_eq!(refusal(&err), (404, None, "Not found"));
     let err = group.apply_linode_firewalls(1).await.unwrap_err();
     assert_eq!(refusal(&err), (404, None, "Not found"));
@@ -742,7 +814,10 @@ async fn a_linode_or_nodebalancer_sets_its_firewalls_from_its_side() {
     );
     assert_eq!(set[0].id, first.id);
     let mut listed = group.nodebalancer_firewalls(nb.id).await.unwrap();
-    assert_eq!(listed.first().await.unwrap().unwrap().entities[0].kind, DeviceType::NodeBalancer);
+    assert_eq!(
+        listed.first().await.unwrap().unwrap().entities[0].kind,
+        DeviceType::NodeBalancer
+    );
 }
 
 #[tokio::test]
@@ -771,7 +846,12 @@ async fn settings_name_a_default_firewall_per_kind_which_cannot_be_deleted() {
     assert_eq!(settings.default_firewall_ids.linode, Some(fw.id));
     assert_eq!(settings.default_firewall_ids.nodebalancer, None);
     assert_eq!(
-        group.settings().await.unwrap().default_firewall_ids.vpc_interface,
+        group
+            .settings()
+            .await
+            .unwrap()
+            .default_firewall_ids
+            .vpc_interface,
         Some(fw.id)
     );
 
@@ -795,13 +875,21 @@ async fn settings_name_a_default_firewall_per_kind_which_cannot_be_deleted() {
         .unwrap_err();
     assert_eq!(
         refusal(&err),
-        (400, Some("default_firewall_ids.nodebalancer"), "Firewall 1 not found")
+        (
+            400,
+            Some("default_firewall_ids.nodebalancer"),
+            "Firewall 1 not found"
+        )
     );
     assert_refusals(
         &sandbox,
         "PUT",
         "/v4/networking/firewalls/settings",
-        &[(json!({}), "default_firewall_ids", "default_firewall_ids is required")],
+        &[(
+            json!({}),
+            "default_firewall_ids",
+            "default_firewall_ids is required",
+        )],
     )
     .await;
 }
@@ -810,7 +898,13 @@ async fn settings_name_a_default_firewall_per_kind_which_cannot_be_deleted() {
 async fn templates_are_a_read_only_catalog() {
     let (sandbox, client) = common::setup().await;
     let group = client.networking().firewalls();
-    let all = group.templates().await.unwrap().collect_all().await.unwrap();
+    let all = group
+        .templates()
+        .await
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
     let slugs: Vec<&str> = all.iter().map(|t| t.slug.as_str()).collect();
     assert_eq!(slugs, ["akamai-non-prod", "public", "vpc"]);
     let vpc = group.template("vpc").await.unwrap();
@@ -942,7 +1036,11 @@ async fn rule_sets_are_referenced_expanded_and_kept_while_in_use() {
         "PUT",
         &rs_path,
         &[
-            (json!({"type": "outbound"}), "type", "The type of a Rule Set cannot be changed"),
+            (
+                json!({"type": "outbound"}),
+                "type",
+                "The type of a Rule Set cannot be changed",
+            ),
             (
                 json!({"rules": [{"ruleset": outbound_set.id}]}),
                 "rules[0].ruleset",
@@ -956,13 +1054,23 @@ async fn rule_sets_are_referenced_expanded_and_kept_while_in_use() {
         "POST",
         "/v4/networking/firewalls/rulesets",
         &[
-            (json!({"label": "no-type", "rules": []}), "type", "type is required"),
-            (json!({"label": "bad", "type": "sideways", "rules": []}), "type", "type must be one of inbound, outbound"),
+            (
+                json!({"label": "no-type", "rules": []}),
+                "type",
+                "type is required",
+            ),
+            (
+                json!({"label": "bad", "type": "sideways", "rules": []}),
+                "type",
+                "type must be one of inbound, outbound",
+            ),
         ],
     )
     .await;
     let err = group
-        .create_rule_set(CreateRuleSet::new("nested", RuleSetType::Inbound).rule(FirewallRule::rule_set(set.id)))
+        .create_rule_set(
+            CreateRuleSet::new("nested", RuleSetType::Inbound).rule(FirewallRule::rule_set(set.id)),
+        )
         .await
         .unwrap_err();
     assert_eq!(invalid_field(err), "rules[0].ruleset");
@@ -984,10 +1092,7 @@ async fn rule_sets_are_referenced_expanded_and_kept_while_in_use() {
 
     group.set_rules(fw.id, &base_rules()).await.unwrap();
     group.delete_rule_set(set.id).await.unwrap();
-    assert_eq!(
-        last_request(&sandbox),
-        ("DELETE".to_owned(), rs_path, None)
-    );
+    assert_eq!(last_request(&sandbox), ("DELETE".to_owned(), rs_path, None));
     let err = group.rule_set(set.id).await.unwrap_err();
     assert_eq!(refusal(&err), (404, None, "Not found"));
 }
@@ -997,7 +1102,10 @@ async fn prefix_lists_are_a_read_only_catalog_filterable_by_name() {
     let (sandbox, client) = common::setup().await;
     let group = client.networking().firewalls();
     let all = group.prefix_lists().await.unwrap();
-    assert_eq!(common::last_line(&sandbox), "GET /v4/networking/prefixlists?page=1&page_size=100");
+    assert_eq!(
+        common::last_line(&sandbox),
+        "GET /v4/networking/prefixlists?page=1&page_size=100"
+    );
     assert_eq!(all.len(), 3);
     let mut resolvers = group
         .prefix_lists()

@@ -61,7 +61,12 @@ const DEVICE_FILTERABLE: &[&str] = &["created", "id", "updated"];
 const RULE_SET_FILTERABLE: &[&str] = &["created", "id", "label"];
 const PREFIX_LIST_FILTERABLE: &[&str] = &["name"];
 /// The kinds of default firewall the account settings hold.
-const DEFAULT_KINDS: &[&str] = &["linode", "nodebalancer", "public_interface", "vpc_interface"];
+const DEFAULT_KINDS: &[&str] = &[
+    "linode",
+    "nodebalancer",
+    "public_interface",
+    "vpc_interface",
+];
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -95,7 +100,10 @@ pub(super) fn routes() -> Router<AppState> {
             "/networking/firewalls/{id}/rules",
             get(get_rules).put(update_rules),
         )
-        .route("/networking/firewalls/{id}/rules/expansion", get(get_expansion))
+        .route(
+            "/networking/firewalls/{id}/rules/expansion",
+            get(get_expansion),
+        )
         .route(
             "/networking/firewalls/{id}/devices",
             get(list_devices).post(create_device),
@@ -136,7 +144,10 @@ fn event_entity(id: u64, item: &Value) -> Entity {
 }
 
 fn firewall(store: &Store, id: u64) -> Result<&Value, ApiError> {
-    store.table(FIREWALLS).get(id).ok_or_else(ApiError::not_found)
+    store
+        .table(FIREWALLS)
+        .get(id)
+        .ok_or_else(ApiError::not_found)
 }
 
 /// A firewall label: 3-32 characters of letters, digits, `-`, `_` and `.`, a letter first and
@@ -189,7 +200,10 @@ fn check_rules(
     }
     let mut seen = HashSet::new();
     let mut count = 0;
-    for (key, direction) in [("inbound", Direction::Inbound), ("outbound", Direction::Outbound)] {
+    for (key, direction) in [
+        ("inbound", Direction::Inbound),
+        ("outbound", Direction::Outbound),
+    ] {
         count += check_rule_list(
             errs,
             store,
@@ -202,10 +216,18 @@ fn check_rules(
     if count > MAX_RULES {
         errs.add(
             "rules",
-            format!("A firewall may have up to {MAX_RULES} rules across its inbound and outbound rules"),
+            format!(
+                "A firewall may have up to {MAX_RULES} rules across its inbound and outbound rules"
+            ),
         );
     }
-    let list = |key: &str| rules.get(key).filter(|v| v.is_array()).cloned().unwrap_or(json!([]));
+    let list = |key: &str| {
+        rules
+            .get(key)
+            .filter(|v| v.is_array())
+            .cloned()
+            .unwrap_or(json!([]))
+    };
     json!({
         "inbound": list("inbound"),
         "inbound_policy": rules.get("inbound_policy").cloned().unwrap_or(Value::Null),
@@ -560,7 +582,11 @@ async fn create_device(
     if entity_id.is_none() {
         errs.require(&body, "id");
     }
-    let kind = errs.one_of(&body, "type", &["linode", "nodebalancer", "linode_interface"]);
+    let kind = errs.one_of(
+        &body,
+        "type",
+        &["linode", "nodebalancer", "linode_interface"],
+    );
     if !body.contains_key("type") {
         errs.require(&body, "type");
     }
@@ -684,7 +710,9 @@ async fn update_settings(
         }
     }
     errs.finish(())?;
-    store.table_mut(SETTINGS).insert(SETTINGS_ID, current.clone());
+    store
+        .table_mut(SETTINGS)
+        .insert(SETTINGS_ID, current.clone());
     Ok(Json(current))
 }
 
@@ -693,7 +721,11 @@ async fn list_templates(req: ListRequest) -> Result<Json<Value>, ApiError> {
 }
 
 async fn get_template(ApiPath(slug): ApiPath<String>) -> Result<Json<Value>, ApiError> {
-    get_response(rules::templates().iter().find(|t| t["slug"] == slug.as_str()))
+    get_response(
+        rules::templates()
+            .iter()
+            .find(|t| t["slug"] == slug.as_str()),
+    )
 }
 
 async fn list_prefix_lists(req: ListRequest) -> Result<Json<Value>, ApiError> {
@@ -821,7 +853,10 @@ async fn delete_rule_set(
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    store.table(RULE_SETS).get(id).ok_or_else(ApiError::not_found)?;
+    store
+        .table(RULE_SETS)
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
     let user = store.table(FIREWALLS).values().find(|fw| {
         ["inbound", "outbound"].iter().any(|d| {
             fw["rules"][*d]
@@ -882,12 +917,18 @@ fn set_service_firewalls(
             for (i, v) in list.iter().enumerate() {
                 match v.as_u64() {
                     Some(fw) if store.table(FIREWALLS).get(fw).is_some() => ids.push(fw),
-                    Some(fw) => errs.add(&format!("firewall_ids[{i}]"), format!("Firewall {fw} not found")),
+                    Some(fw) => errs.add(
+                        &format!("firewall_ids[{i}]"),
+                        format!("Firewall {fw} not found"),
+                    ),
                     None => errs.add(&format!("firewall_ids[{i}]"), "Must be a firewall id"),
                 }
             }
             if list.len() > 1 {
-                errs.add("firewall_ids", format!("A {kind} can have only one firewall"));
+                errs.add(
+                    "firewall_ids",
+                    format!("A {kind} can have only one firewall"),
+                );
             }
         }
         Some(_) => errs.add("firewall_ids", "firewall_ids must be an array"),
@@ -927,7 +968,9 @@ async fn apply_linode_firewalls(
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let label = store.entity_label("linode", id).ok_or_else(ApiError::not_found)?;
+    let label = store
+        .entity_label("linode", id)
+        .ok_or_else(ApiError::not_found)?;
     store.record(Action::new("firewall_apply", Entity::linode(id, &label)));
     Ok(Json(json!({})))
 }

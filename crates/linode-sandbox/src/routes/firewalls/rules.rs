@@ -107,10 +107,9 @@ fn check_reference(
         Some(set) if set["type"] != wanted => {
             errs.add(&field, format!("Rule Set {id} is not of type {wanted}"))
         }
-        Some(_) if !seen.insert(id) => errs.add(
-            &field,
-            "A firewall can reference a Rule Set only once",
-        ),
+        Some(_) if !seen.insert(id) => {
+            errs.add(&field, "A firewall can reference a Rule Set only once")
+        }
         Some(_) => {}
     }
 }
@@ -145,9 +144,10 @@ fn check_rule(errs: &mut Checks, at: &str, rule: &Map<String, Value>) {
         let field = format!("{at}.ports");
         match (ports.as_str(), protocol) {
             (None, _) => errs.add(&field, "ports must be a string"),
-            (Some(_), Some(p @ ("ICMP" | "IPENCAP"))) => {
-                errs.add(&field, format!("Ports are not allowed for the {p} protocol"))
-            }
+            (Some(_), Some(p @ ("ICMP" | "IPENCAP"))) => errs.add(
+                &field,
+                format!("Ports are not allowed for the {p} protocol"),
+            ),
             (Some(""), _) => {}
             (Some(ports), _) => {
                 if let Err(reason) = check_ports(ports) {
@@ -158,7 +158,9 @@ fn check_rule(errs: &mut Checks, at: &str, rule: &Map<String, Value>) {
     }
     match text("addresses") {
         None => errs.add(&format!("{at}.addresses"), "addresses is required"),
-        Some(Value::Object(addresses)) => check_addresses(errs, &format!("{at}.addresses"), addresses),
+        Some(Value::Object(addresses)) => {
+            check_addresses(errs, &format!("{at}.addresses"), addresses)
+        }
         Some(_) => errs.add(&format!("{at}.addresses"), "addresses must be an object"),
     }
     for (key, min, max) in [("label", 3, 32), ("description", 1, 100)] {
@@ -245,8 +247,9 @@ fn check_addresses(errs: &mut Checks, at: &str, addresses: &Map<String, Value>) 
         for (j, item) in items.iter().enumerate() {
             let reason = match item.as_str() {
                 None => Some("Must be a string".to_owned()),
-                Some(name) if name.starts_with("pl:") => (!prefix_list_exists(name))
-                    .then(|| format!("Prefix List {name} not found")),
+                Some(name) if name.starts_with("pl:") => {
+                    (!prefix_list_exists(name)).then(|| format!("Prefix List {name} not found"))
+                }
                 Some(cidr) => check_cidr(cidr, family == "ipv4").err(),
             };
             if let Some(reason) = reason {
@@ -306,7 +309,7 @@ pub(super) fn expand(store: &Store, rules: &Value) -> Value {
                     .unwrap_or_default(),
                 None => vec![rule.clone()],
             })
-            .map(|rule| expand_addresses(rule))
+            .map(expand_addresses)
             .collect();
         out[direction] = Value::from(expanded);
     }
@@ -420,13 +423,25 @@ mod tests {
 
     #[test]
     fn ports_follow_the_api_syntax() {
-        for good in ["22", "80,443", "80, 443", "1000-2000", "22-24, 80, 443", "65535"] {
+        for good in [
+            "22",
+            "80,443",
+            "80, 443",
+            "1000-2000",
+            "22-24, 80, 443",
+            "65535",
+        ] {
             assert_eq!(check_ports(good), Ok(()), "{good}");
         }
-        for bad in ["0", "080", "65536", "22-22", "30-20", "a", "22,", "22,  80", "-1"] {
+        for bad in [
+            "0", "080", "65536", "22-22", "30-20", "a", "22,", "22,  80", "-1",
+        ] {
             assert!(check_ports(bad).is_err(), "{bad}");
         }
-        let fifteen = (1..=15).map(|p| p.to_string()).collect::<Vec<_>>().join(",");
+        let fifteen = (1..=15)
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
         assert_eq!(check_ports(&fifteen), Ok(()));
         assert!(check_ports(&format!("{fifteen},16")).is_err());
         assert!(check_ports("1-2,3-4,5-6,7-8,9-10,11-12,13-14,15").is_ok());

@@ -12,11 +12,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::NetworkingGroup;
+use super::rules::check_rules;
 pub use super::rules::{
     Address, FirewallRule, MAX_ADDRESSES, MAX_PORT_PIECES, MAX_RULES, PortRange, Ports, Protocol,
     RuleAction, RuleAddresses,
 };
-use super::rules::check_rules;
 use crate::api::linode::Instance;
 use crate::api::nodebalancers::NodeBalancer;
 use crate::client::{Client, Path};
@@ -162,7 +162,11 @@ impl FirewallRules {
             }
         }
         if self.inbound.len() + self.outbound.len() > MAX_RULES {
-            let field = if prefix.is_empty() { "rules" } else { prefix.trim_end_matches('.') };
+            let field = if prefix.is_empty() {
+                "rules"
+            } else {
+                prefix.trim_end_matches('.')
+            };
             return Err(Error::invalid(
                 field,
                 format!("at most {MAX_RULES} rules, inbound and outbound together"),
@@ -277,7 +281,10 @@ impl Instance {
 impl NodeBalancer {
     /// The firewalls of this NodeBalancer (`GET /nodebalancers/{id}/firewalls`).
     pub fn firewalls(&self, client: &Client) -> ListRequest<Firewall> {
-        client.networking().firewalls().nodebalancer_firewalls(self.id)
+        client
+            .networking()
+            .firewalls()
+            .nodebalancer_firewalls(self.id)
     }
 }
 
@@ -866,7 +873,9 @@ impl FirewallsGroup<'_> {
 
     /// Deletes a firewall, detaching it from its devices.
     pub async fn delete(&self, id: u64) -> Result<()> {
-        self.client.send_empty(DELETE_FIREWALL.request(&[&id])).await
+        self.client
+            .send_empty(DELETE_FIREWALL.request(&[&id]))
+            .await
     }
 
     /// A firewall's rules as they are now.
@@ -936,9 +945,7 @@ impl FirewallsGroup<'_> {
 
     /// The account's firewall settings.
     pub async fn settings(&self) -> Result<FirewallSettings> {
-        self.client
-            .send(GET_FIREWALL_SETTINGS.request(&[]))
-            .await
+        self.client.send(GET_FIREWALL_SETTINGS.request(&[])).await
     }
 
     /// Changes the default firewalls set in `ids` and returns the settings as they are now.
@@ -994,7 +1001,9 @@ impl FirewallsGroup<'_> {
 
     /// Deletes a rule set (the API refuses while a firewall references it).
     pub async fn delete_rule_set(&self, id: u64) -> Result<()> {
-        self.client.send_empty(DELETE_RULE_SET.request(&[&id])).await
+        self.client
+            .send_empty(DELETE_RULE_SET.request(&[&id]))
+            .await
     }
 
     /// Lists the prefix lists.
@@ -1073,7 +1082,10 @@ mod tests {
         let rules = FirewallRules::new(RuleAction::Drop, RuleAction::Accept).inbound(
             FirewallRule::accept(Protocol::Tcp)
                 .ports(Ports::list([22u16.into(), (80..=81).into()]))
-                .nets(["192.0.2.0/24".parse().unwrap(), "2001:db8::/32".parse().unwrap()])
+                .nets([
+                    "192.0.2.0/24".parse().unwrap(),
+                    "2001:db8::/32".parse().unwrap(),
+                ])
                 .label("web-in"),
         );
         let request = CreateFirewall::new("web-fw", rules).linodes([7]);
@@ -1113,9 +1125,14 @@ mod tests {
         for _ in 0..26 {
             many = many.outbound(any.clone());
         }
-        assert_eq!(field(CreateFirewall::new("fw1", many.clone()).validate()), "rules");
+        assert_eq!(
+            field(CreateFirewall::new("fw1", many.clone()).validate()),
+            "rules"
+        );
         assert_eq!(field(many.check("")), "rules");
-        let bad = rules.inbound(any.clone()).inbound(any.ports(Ports::single(1)));
+        let bad = rules
+            .inbound(any.clone())
+            .inbound(any.ports(Ports::single(1)));
         assert_eq!(
             field(CreateFirewall::new("fw1", bad.clone()).validate()),
             "rules.inbound[1].ports"
@@ -1129,9 +1146,6 @@ mod tests {
             ),
             "rules[0].ruleset"
         );
-        assert_eq!(
-            field(FirewallUpdate::new().label("x").validate()),
-            "label"
-        );
+        assert_eq!(field(FirewallUpdate::new().label("x").validate()), "label");
     }
 }

@@ -562,7 +562,10 @@ impl FirewallRule {
         }
         if let Some(description) = &self.description {
             if !(1..=100).contains(&description.chars().count()) {
-                return Err(Error::invalid(at("description"), "must be 1-100 characters"));
+                return Err(Error::invalid(
+                    at("description"),
+                    "must be 1-100 characters",
+                ));
             }
         }
         Ok(())
@@ -586,7 +589,10 @@ mod tests {
         assert_eq!(
             Ports::parse("22-24, 80,443").unwrap().ranges(),
             &[
-                PortRange { first: 22, last: 24 },
+                PortRange {
+                    first: 22,
+                    last: 24
+                },
                 PortRange::from(80),
                 PortRange::from(443)
             ]
@@ -594,7 +600,10 @@ mod tests {
         for bad in ["", "080", "0", "65536", "22-", "a", "22,  80", "80-22"] {
             assert!(Ports::parse(bad).is_err(), "{bad}");
         }
-        let fifteen = (1..=15).map(|p| p.to_string()).collect::<Vec<_>>().join(",");
+        let fifteen = (1..=15)
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
         assert_eq!(Ports::parse(&fifteen).unwrap().pieces(), 15);
         assert!(Ports::parse(&format!("{fifteen},16")).is_err());
         assert_eq!(Ports::range(1000, 2000).as_str(), "1000-2000");
