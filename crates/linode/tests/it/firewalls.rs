@@ -751,6 +751,14 @@ async fn a_linode_or_nodebalancer_sets_its_firewalls_from_its_side() {
         .unwrap();
     assert_eq!(sandbox.firewall(first.id).unwrap()["entities"], json!([]));
     assert_eq!(
+        event_actions(&sandbox, "firewall_device"),
+        [
+            "firewall_device_add",
+            "firewall_device_remove",
+            "firewall_device_add"
+        ]
+    );
+    assert_eq!(
         sandbox.firewall(second.id).unwrap()["entities"][0]["id"],
         web.id
     );

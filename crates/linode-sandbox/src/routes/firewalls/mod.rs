@@ -936,6 +936,13 @@ fn set_service_firewalls(
     errs.finish(())?;
     let current = firewall_of(store, kind, id);
     if current != ids.first().copied() {
+        if let Some(old) = current.and_then(|fw| store.table(FIREWALLS).get(fw).cloned()) {
+            let old_id = old["id"].as_u64().unwrap_or_default();
+            store.record(Action::new(
+                "firewall_device_remove",
+                event_entity(old_id, &old),
+            ));
+        }
         forget_entity(store, kind, id);
         if let Some(fw) = ids.first() {
             if let Ok(entity) = device_entity(store, kind, id) {

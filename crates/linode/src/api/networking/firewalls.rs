@@ -1110,6 +1110,56 @@ mod tests {
     }
 
     #[test]
+    fn answers_with_new_values_unknown_fields_and_nulls_still_decode() {
+        let firewall: Firewall = serde_json::from_value(serde_json::json!({
+            "id": 1, "label": "fw1", "status": "migrating", "tags": null,
+            "created": "2025-01-01T00:00:00", "updated": "2025-01-01T00:00:00",
+            "something_new": {"a": 1},
+            "entities": [{"id": 9, "label": null, "type": "linode_interface",
+                          "url": "/v4/linode/instances/5/interfaces/9",
+                          "parent_entity": {"id": 5, "label": "web", "type": "linode",
+                                            "url": "/v4/linode/instances/5", "parent_entity": null}}],
+            "rules": {
+                "inbound": [
+                    {"action": "ACCEPT", "protocol": "SCTP", "ports": "22, 80",
+                     "addresses": {"ipv4": ["pl::vpcs:<current>", "10.0.0.1"], "ipv6": null}},
+                    {"ruleset": 7},
+                    {"action": "DROP", "protocol": "TCP", "ports": "some day",
+                     "addresses": {"ipv6": ["somewhere"]}}
+                ],
+                "inbound_policy": "DROP", "outbound": null, "outbound_policy": "REJECT",
+                "fingerprint": "997dd135", "version": 3
+            }
+        }))
+        .unwrap();
+        assert_eq!(firewall.status, FirewallStatus::Unknown("migrating".into()));
+        assert!(firewall.tags.is_empty());
+        assert_eq!(firewall.entities[0].kind, DeviceType::LinodeInterface);
+        assert_eq!(firewall.entities[0].parent_entity.as_ref().unwrap().id, 5);
+        let rules = &firewall.rules;
+        assert_eq!(
+            rules.inbound[0].protocol,
+            Some(Protocol::Unknown("SCTP".into()))
+        );
+        assert_eq!(rules.inbound[0].ports.as_ref().unwrap().pieces(), 2);
+        assert_eq!(
+            rules.inbound[0].addresses.as_ref().unwrap().ipv4,
+            Some(vec![
+                Address::prefix_list("pl::vpcs:<current>"),
+                Address::Net("10.0.0.1/32".parse().unwrap())
+            ])
+        );
+        assert_eq!(rules.inbound[1], FirewallRule::rule_set(7));
+        assert_eq!(
+            rules.inbound[2].ports.as_ref().unwrap().as_str(),
+            "some day"
+        );
+        assert_eq!(rules.outbound_policy, RuleAction::Unknown("REJECT".into()));
+        assert!(rules.outbound.is_empty());
+        assert_eq!(rules.version, Some(3));
+    }
+
+    #[test]
     fn labels_rule_counts_and_nested_rules_are_checked() {
         let rules = FirewallRules::new(RuleAction::Drop, RuleAction::Accept);
         assert_eq!(
