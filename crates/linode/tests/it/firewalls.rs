@@ -573,7 +573,7 @@ async fn the_sandbox_refuses_each_rule_with_the_field_and_reason() {
 }
 
 #[tokio::test]
-async fn devices_attach_get_and_detach_and_a_service_has_one_firewall() {
+async fn devices_attach_get_and_detach_and_a_service_has_one_enabled_firewall() {
     let (sandbox, client) = common::setup().await;
     let group = client.networking().firewalls();
     let fw = create(&client, "lb-fw").await;
@@ -613,8 +613,44 @@ async fn devices_attach_get_and_detach_and_a_service_has_one_firewall() {
     );
     assert_eq!(of_nb.first().await.unwrap().unwrap().id, fw.id);
 
-    // A service has one firewall; the entity must exist; there are no Linode interfaces.
+    // A service has one enabled firewall; the entity must exist; there are no Linode
+    // interfaces.
     let other = create(&client, "other-fw").await;
+    let err = group
+        .attach(other.id, DeviceRef::nodebalancer(nb.id))
+        .await
+        .unwrap_err();
+    let taken = format!(
+        "nodebalancer {} already has an enabled firewall ({})",
+        nb.id, fw.id
+    );
+    assert_eq!(refusal(&err), (400, Some("id"), taken.as_str()));
+    // A disabled firewall may join it, but not be enabled while the other is.
+    group
+        .update(other.id, &FirewallUpdate::new().enabled(false))
+        .await
+        .unwrap();
+    let second = group
+        .attach(other.id, DeviceRef::nodebalancer(nb.id))
+        .await
+        .unwrap();
+    let ids: Vec<u64> = nb
+        .firewalls(&client)
+        .await
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap()
+        .iter()
+        .map(|f| f.id)
+        .collect();
+    assert_eq!(ids, [fw.id, other.id]);
+    let err = group
+        .update(other.id, &FirewallUpdate::new().enabled(true))
+        .await
+        .unwrap_err();
+    assert_eq!(refusal(&err), (400, Some("status"), taken.as_str()));
+    assert_eq!(sandbox.firewall(other.id).unwrap()["status"], "disabled");
     let err = group
         .attach(other.id, DeviceRef::nodebalancer(nb.id))
         .await
@@ -624,9 +660,14 @@ async fn devices_attach_get_and_detach_and_a_service_has_one_firewall() {
         (
             400,
             Some("id"),
-            format!("nodebalancer {} already has a firewall ({})", nb.id, fw.id).as_str()
+            format!(
+                "nodebalancer {} is already assigned to this firewall",
+                nb.id
+            )
+            .as_str()
         )
     );
+    group.detach(other.id, second.id).await.unwrap();
     let err = group
         .attach(other.id, DeviceRef::linode(1))
         .await
@@ -672,7 +713,12 @@ async fn devices_attach_get_and_detach_and_a_service_has_one_firewall() {
     assert_eq!(refusal(&err), (404, None, "Not found"));
     assert_eq!(
         event_actions(&sandbox, "firewall_device"),
-        ["firewall_device_add", "firewall_device_remove"]
+        [
+            "firewall_device_add",
+            "firewall_device_add",
+            "firewall_device_remove",
+            "firewall_device_remove"
+        ]
     );
 }
 
@@ -788,7 +834,7 @@ async fn a_linode_or_nodebalancer_sets_its_firewalls_from_its_side() {
         (
             400,
             Some("firewall_ids"),
-            "A linode can have only one firewall"
+            "A linode can have only one enabled firewall"
         )
     );
     let err = group.set_linode_firewalls(web.id, &[1]).await.unwrap_err();
@@ -803,6 +849,19 @@ async fn a_linode_or_nodebalancer_sets_its_firewalls_from_its_side() {
     assert_eq!(refusal(&err), (404, None, "Not found"));
     let err = group.apply_linode_firewalls(1).await.unwrap_err();
     assert_eq!(refusal(&err), (404, None, "Not found"));
+
+    // One enabled and one disabled firewall together.
+    group
+        .update(first.id, &FirewallUpdate::new().enabled(false))
+        .await
+        .unwrap();
+    let both = group
+        .set_linode_firewalls(web.id, &[first.id, second.id])
+        .await
+        .unwrap();
+    let ids: Vec<u64> = both.iter().map(|f| f.id).collect();
+    assert_eq!(ids, [first.id, second.id]);
+    assert_eq!(sandbox.firewall_devices().len(), 2);
 
     group.set_linode_firewalls(web.id, &[]).await.unwrap();
     assert!(sandbox.firewall_devices().is_empty());

@@ -12,8 +12,11 @@
 //!   pieces), addresses as IPv4/IPv6 networks in IP/mask format or prefix lists by name (at most
 //!   255 per rule), at most 25 rules inbound and outbound together (spec 4.189.0). An entry
 //!   `{"ruleset": id}` stands for a rule set of the same direction, once per firewall.
-//! - A Linode or a NodeBalancer (a "service") has at most one firewall; a firewall may be on
-//!   many. Its firewalls are listed from both sides (`devices` and `entities` of the firewall,
+//! - A Linode or a NodeBalancer (a "service") has at most one *enabled* firewall ("Only one
+//!   enabled Firewall can be attached to a particular service at any given time"): attaching
+//!   an enabled firewall to a service that has another, or enabling a firewall one of whose
+//!   services has another, is refused. A firewall may be on many services. Its firewalls are
+//!   listed from both sides (`devices` and `entities` of the firewall,
 //!   `/linode/instances/{id}/firewalls` of the Linode) and always agree.
 //! - Deleting a firewall detaches it from everything; deleting a Linode or a NodeBalancer
 //!   removes it from its firewall ([`forget_entity`], called by their delete routes). A
@@ -257,8 +260,10 @@ fn commit_rules(store: &mut Store, id: u64, mut rules: Value) {
     history.insert(id, entry);
 }
 
-/// The entity of a device of `kind` and `id`, or the reason it cannot have a firewall.
-fn device_entity(store: &Store, kind: &str, id: u64) -> Result<Value, String> {
+/// The entity of a device of `kind` and `id` to attach to firewall `target` (`None`: a new,
+/// enabled one), or the reason it cannot be: it does not exist, it is already on `target`, or
+/// `target` is enabled and the entity already has another enabled firewall.
+fn device_entity(store: &Store, kind: &str, id: u64, target: Option<u64>) -> Result<Value, String> {
     let (label, url) = match kind {
         "linode" => (
             store.entity_label("linode", id),
@@ -278,19 +283,40 @@ fn device_entity(store: &Store, kind: &str, id: u64) -> Result<Value, String> {
         };
         return Err(format!("{what} {id} not found"));
     };
-    if let Some(owner) = firewall_of(store, kind, id) {
-        return Err(format!("{kind} {id} already has a firewall ({owner})"));
+    if target.is_some_and(|fw| firewall_ids_of(store, kind, id).contains(&fw)) {
+        return Err(format!("{kind} {id} is already assigned to this firewall"));
+    }
+    let target_enabled = target.is_none_or(|fw| is_enabled(store, fw));
+    if let Some(other) = enabled_firewall_of(store, kind, id, target).filter(|_| target_enabled) {
+        return Err(format!(
+            "{kind} {id} already has an enabled firewall ({other})"
+        ));
     }
     Ok(json!({"id": id, "label": label, "type": kind, "url": url, "parent_entity": null}))
 }
 
-/// The firewall a service is on, if any.
-fn firewall_of(store: &Store, kind: &str, id: u64) -> Option<u64> {
+/// The firewalls a service is on, in the order they were attached.
+fn firewall_ids_of(store: &Store, kind: &str, id: u64) -> Vec<u64> {
     store
         .table(DEVICES)
         .values()
-        .find(|d| d["entity"]["type"] == kind && d["entity"]["id"].as_u64() == Some(id))
-        .and_then(|d| d["firewall_id"].as_u64())
+        .filter(|d| d["entity"]["type"] == kind && d["entity"]["id"].as_u64() == Some(id))
+        .filter_map(|d| d["firewall_id"].as_u64())
+        .collect()
+}
+
+fn is_enabled(store: &Store, firewall_id: u64) -> bool {
+    store
+        .table(FIREWALLS)
+        .get(firewall_id)
+        .is_some_and(|fw| fw["status"] == "enabled")
+}
+
+/// The enabled firewall of a service other than `except`, if any.
+fn enabled_firewall_of(store: &Store, kind: &str, id: u64, except: Option<u64>) -> Option<u64> {
+    firewall_ids_of(store, kind, id)
+        .into_iter()
+        .find(|fw| Some(*fw) != except && is_enabled(store, *fw))
 }
 
 /// Attaches firewall `firewall_id` to an entity checked by [`device_entity`]; answers the
@@ -417,7 +443,7 @@ async fn create_firewall(
                 Some(Value::Array(ids)) => {
                     for (i, id) in ids.iter().enumerate() {
                         let at = format!("{field}[{i}]");
-                        match id.as_u64().map(|id| device_entity(&store, kind, id)) {
+                        match id.as_u64().map(|id| device_entity(&store, kind, id, None)) {
                             None => errs.add(&at, "Must be an id"),
                             Some(Err(reason)) => errs.add(&at, reason),
                             Some(Ok(_)) if entities.contains(&(kind, id.clone())) => {
@@ -448,7 +474,8 @@ async fn create_firewall(
     commit_rules(&mut store, id, rules);
     store.record(Action::new("firewall_create", event_entity(id, &item)));
     for (kind, entity_id) in entities {
-        if let Ok(entity) = device_entity(&store, kind, entity_id.as_u64().unwrap_or_default()) {
+        let entity_id = entity_id.as_u64().unwrap_or_default();
+        if let Ok(entity) = device_entity(&store, kind, entity_id, Some(id)) {
             attach(&mut store, id, entity);
         }
     }
@@ -468,6 +495,19 @@ async fn update_firewall(
         check_label(&mut errs, &store, label, Some(id));
     }
     let status = errs.one_of(&body, "status", &["enabled", "disabled"]);
+    if status.as_deref() == Some("enabled") && old_status != "enabled" {
+        for device in devices_of(&store, id) {
+            let (kind, entity) = (&device["entity"]["type"], device["entity"]["id"].as_u64());
+            let kind = kind.as_str().unwrap_or_default();
+            let entity = entity.unwrap_or_default();
+            if let Some(other) = enabled_firewall_of(&store, kind, entity, Some(id)) {
+                errs.add(
+                    "status",
+                    format!("{kind} {entity} already has an enabled firewall ({other})"),
+                );
+            }
+        }
+    }
     let tags = errs.tags(&body);
     errs.finish(())?;
     let Some(item) = store.table_mut(FIREWALLS).get_mut(id) else {
@@ -593,7 +633,8 @@ async fn create_device(
     let (Some(entity_id), Some(kind)) = errs.finish((entity_id, kind))? else {
         return Err(ApiError::bad_request("id and type are required"));
     };
-    let entity = device_entity(&store, &kind, entity_id).map_err(|r| ApiError::field("id", r))?;
+    let entity =
+        device_entity(&store, &kind, entity_id, Some(id)).map_err(|r| ApiError::field("id", r))?;
     Ok(Json(attach(&mut store, id, entity)))
 }
 
@@ -874,11 +915,12 @@ async fn delete_rule_set(
     Ok(Json(json!({})))
 }
 
-/// The firewalls a service of `kind` is on (at most one).
+/// The firewalls a service of `kind` is on.
 fn firewalls_of(store: &Store, kind: &str, id: u64) -> Vec<Value> {
-    firewall_of(store, kind, id)
-        .and_then(|fw| store.table(FIREWALLS).get(fw).cloned())
-        .into_iter()
+    let mut ids = firewall_ids_of(store, kind, id);
+    ids.sort_unstable();
+    ids.iter()
+        .filter_map(|fw| store.table(FIREWALLS).get(*fw).cloned())
         .collect()
 }
 
@@ -900,7 +942,8 @@ fn list_service_firewalls(
     list_response(&firewalls_of(store, kind, id), FIREWALL_FILTERABLE, req)
 }
 
-/// `PUT .../firewalls` of a service: `firewall_ids` (at most one) become its firewalls.
+/// `PUT .../firewalls` of a service: `firewall_ids` (at most one enabled) become its
+/// firewalls; it leaves the others.
 fn set_service_firewalls(
     store: &mut Store,
     kind: &str,
@@ -916,6 +959,9 @@ fn set_service_firewalls(
         Some(Value::Array(list)) => {
             for (i, v) in list.iter().enumerate() {
                 match v.as_u64() {
+                    Some(fw) if ids.contains(&fw) => {
+                        errs.add(&format!("firewall_ids[{i}]"), "Listed twice")
+                    }
                     Some(fw) if store.table(FIREWALLS).get(fw).is_some() => ids.push(fw),
                     Some(fw) => errs.add(
                         &format!("firewall_ids[{i}]"),
@@ -924,30 +970,42 @@ fn set_service_firewalls(
                     None => errs.add(&format!("firewall_ids[{i}]"), "Must be a firewall id"),
                 }
             }
-            if list.len() > 1 {
+            if ids.iter().filter(|fw| is_enabled(store, **fw)).count() > 1 {
                 errs.add(
                     "firewall_ids",
-                    format!("A {kind} can have only one firewall"),
+                    format!("A {kind} can have only one enabled firewall"),
                 );
             }
         }
         Some(_) => errs.add("firewall_ids", "firewall_ids must be an array"),
     }
     errs.finish(())?;
-    let current = firewall_of(store, kind, id);
-    if current != ids.first().copied() {
-        if let Some(old) = current.and_then(|fw| store.table(FIREWALLS).get(fw).cloned()) {
-            let old_id = old["id"].as_u64().unwrap_or_default();
-            store.record(Action::new(
-                "firewall_device_remove",
-                event_entity(old_id, &old),
-            ));
-        }
-        forget_entity(store, kind, id);
-        if let Some(fw) = ids.first() {
-            if let Ok(entity) = device_entity(store, kind, id) {
-                attach(store, *fw, entity);
+    // Leave the firewalls not listed first, so the one enabled firewall can change.
+    let leaving: Vec<u64> = store
+        .table(DEVICES)
+        .values()
+        .filter(|d| d["entity"]["type"] == kind && d["entity"]["id"].as_u64() == Some(id))
+        .filter(|d| {
+            !d["firewall_id"]
+                .as_u64()
+                .is_some_and(|fw| ids.contains(&fw))
+        })
+        .filter_map(|d| d["id"].as_u64())
+        .collect();
+    for device in leaving {
+        if let Some(removed) = detach(store, device) {
+            let fw_id = removed["firewall_id"].as_u64().unwrap_or_default();
+            if let Some(fw) = store.table(FIREWALLS).get(fw_id).cloned() {
+                store.record(Action::new(
+                    "firewall_device_remove",
+                    event_entity(fw_id, &fw),
+                ));
             }
+        }
+    }
+    for fw in ids {
+        if let Ok(entity) = device_entity(store, kind, id, Some(fw)) {
+            attach(store, fw, entity);
         }
     }
     list_response(&firewalls_of(store, kind, id), FIREWALL_FILTERABLE, req)

@@ -1021,8 +1021,8 @@ impl FirewallsGroup<'_> {
         ListRequest::new(self.client, LIST_LINODE_FIREWALLS.path(&[&linode_id]))
     }
 
-    /// Makes `firewall_ids` (at most one) the firewalls of a Linode, detaching any other, and
-    /// returns them.
+    /// Makes `firewall_ids` (at most one of them enabled) the firewalls of a Linode, detaching
+    /// any other, and returns them.
     pub async fn set_linode_firewalls(
         &self,
         linode_id: u64,
@@ -1051,7 +1051,8 @@ impl FirewallsGroup<'_> {
         )
     }
 
-    /// Makes `firewall_ids` (at most one) the firewalls of a NodeBalancer and returns them.
+    /// Makes `firewall_ids` (at most one of them enabled) the firewalls of a NodeBalancer,
+    /// detaching any other, and returns them.
     pub async fn set_nodebalancer_firewalls(
         &self,
         nodebalancer_id: u64,
