@@ -345,10 +345,19 @@ async fn replacing_rules_makes_a_new_version_kept_in_the_history() {
     assert_eq!(sandbox.firewall(fw.id).unwrap()["rules"]["version"], 2);
     assert_eq!(new.inbound[0].ports.as_ref().unwrap().ranges().len(), 3);
 
-    let versions = group.rule_versions(fw.id).await.unwrap();
+    let versions = group
+        .rule_versions(fw.id)
+        .await
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(
         common::last_line(&sandbox),
-        format!("GET /v4/networking/firewalls/{}/history", fw.id)
+        format!(
+            "GET /v4/networking/firewalls/{}/history?page=1&page_size=100",
+            fw.id
+        )
     );
     let numbers: Vec<u64> = versions.iter().map(|v| v.rules.version).collect();
     assert_eq!(numbers, [1, 2]);

@@ -927,10 +927,8 @@ impl FirewallsGroup<'_> {
     }
 
     /// The versions of a firewall's rules, oldest first.
-    pub async fn rule_versions(&self, id: u64) -> Result<Vec<FirewallVersion>> {
-        let page: Page<FirewallVersion> =
-            self.client.send(LIST_RULE_VERSIONS.request(&[&id])).await?;
-        Ok(page.data)
+    pub fn rule_versions(&self, id: u64) -> ListRequest<FirewallVersion> {
+        ListRequest::new(self.client, LIST_RULE_VERSIONS.path(&[&id]))
     }
 
     /// One version of a firewall's rules.

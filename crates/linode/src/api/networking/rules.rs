@@ -519,7 +519,9 @@ impl FirewallRule {
             let own = self.action.is_some()
                 || self.protocol.is_some()
                 || self.ports.is_some()
-                || self.addresses.is_some();
+                || self.addresses.is_some()
+                || self.label.is_some()
+                || self.description.is_some();
             if own {
                 return Err(Error::invalid(
                     at("ruleset"),
