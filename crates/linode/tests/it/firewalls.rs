@@ -178,6 +178,16 @@ async fn create_sends_typed_rules_and_devices_and_the_sandbox_keeps_version_1() 
         event_actions(&sandbox, "firewall"),
         ["firewall_create", "firewall_device_add"]
     );
+
+    // A renamed Linode shows its new label on both sides.
+    let mut web = web;
+    web.label = "web-renamed".into();
+    web.save(&client).await.unwrap();
+    let fw = client.networking().firewalls().get(fw.id).await.unwrap();
+    assert_eq!(fw.entities[0].label.as_deref(), Some("web-renamed"));
+    let mut devices = fw.devices(&client).await.unwrap();
+    let device = devices.first().await.unwrap().unwrap();
+    assert_eq!(device.entity.label.as_deref(), Some("web-renamed"));
 }
 
 #[tokio::test]

@@ -17,7 +17,8 @@
 //!   an enabled firewall to a service that has another, or enabling a firewall one of whose
 //!   services has another, is refused. A firewall may be on many services. Its firewalls are
 //!   listed from both sides (`devices` and `entities` of the firewall,
-//!   `/linode/instances/{id}/firewalls` of the Linode) and always agree.
+//!   `/linode/instances/{id}/firewalls` of the Linode) and always agree, with the entities'
+//!   labels as they are now.
 //! - Deleting a firewall detaches it from everything; deleting a Linode or a NodeBalancer
 //!   removes it from its firewall ([`forget_entity`], called by their delete routes). A
 //!   firewall that is an account default (`/settings`) cannot be deleted.
@@ -375,13 +376,40 @@ pub(super) fn forget_entity(store: &mut Store, kind: &str, id: u64) {
     }
 }
 
-/// A stored device as served (without its firewall id).
-fn served_device(device: &Value) -> Value {
+/// An entity with its label as it is now (a Linode or NodeBalancer may have been renamed
+/// since it was attached).
+fn refresh_label(store: &Store, entity: &mut Value) {
+    let kind = entity["type"].as_str().unwrap_or_default().to_owned();
+    let id = entity["id"].as_u64().unwrap_or_default();
+    if let Some(label) = store.entity_label(&kind, id) {
+        entity["label"] = Value::from(label);
+    }
+}
+
+/// A stored device as served: without its firewall id, with its entity's current label.
+fn served_device(store: &Store, device: &Value) -> Value {
     let mut device = device.clone();
     if let Some(map) = device.as_object_mut() {
         map.remove("firewall_id");
     }
+    refresh_label(store, &mut device["entity"]);
     device
+}
+
+/// A stored firewall as served: its entities with their current labels.
+fn served_firewall(store: &Store, item: &Value) -> Value {
+    let mut item = item.clone();
+    if let Some(entities) = item["entities"].as_array_mut() {
+        for entity in entities {
+            refresh_label(store, entity);
+        }
+    }
+    item
+}
+
+/// Firewall `id` as served, or 404.
+fn firewall_response(store: &Store, id: u64) -> Result<Json<Value>, ApiError> {
+    Ok(Json(served_firewall(store, firewall(store, id)?)))
 }
 
 fn devices_of(store: &Store, firewall_id: u64) -> Vec<Value> {
@@ -389,7 +417,7 @@ fn devices_of(store: &Store, firewall_id: u64) -> Vec<Value> {
         .table(DEVICES)
         .values()
         .filter(|d| d["firewall_id"].as_u64() == Some(firewall_id))
-        .map(served_device)
+        .map(|d| served_device(store, d))
         .collect()
 }
 
@@ -398,14 +426,19 @@ async fn list_firewalls(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    list_response(store.table(FIREWALLS).values(), FIREWALL_FILTERABLE, &req)
+    let all: Vec<Value> = store
+        .table(FIREWALLS)
+        .values()
+        .map(|fw| served_firewall(&store, fw))
+        .collect();
+    list_response(&all, FIREWALL_FILTERABLE, &req)
 }
 
 async fn get_firewall(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().table(FIREWALLS).get(id))
+    firewall_response(&state.store(), id)
 }
 
 async fn create_firewall(
@@ -479,7 +512,7 @@ async fn create_firewall(
             attach(&mut store, id, entity);
         }
     }
-    get_response(store.table(FIREWALLS).get(id))
+    firewall_response(&store, id)
 }
 
 async fn update_firewall(
@@ -529,7 +562,7 @@ async fn update_firewall(
         _ => "firewall_update".to_owned(),
     };
     store.record(Action::new(&action, event_entity(id, &item)));
-    Ok(Json(item))
+    Ok(Json(served_firewall(&store, &item)))
 }
 
 async fn delete_firewall(
@@ -648,7 +681,7 @@ async fn get_device(
         .table(DEVICES)
         .get(device)
         .filter(|d| d["firewall_id"].as_u64() == Some(id))
-        .map(|d| Json(served_device(d)))
+        .map(|d| Json(served_device(&store, d)))
         .ok_or_else(ApiError::not_found)
 }
 
@@ -920,7 +953,8 @@ fn firewalls_of(store: &Store, kind: &str, id: u64) -> Vec<Value> {
     let mut ids = firewall_ids_of(store, kind, id);
     ids.sort_unstable();
     ids.iter()
-        .filter_map(|fw| store.table(FIREWALLS).get(*fw).cloned())
+        .filter_map(|fw| store.table(FIREWALLS).get(*fw))
+        .map(|fw| served_firewall(store, fw))
         .collect()
 }
 
