@@ -164,8 +164,10 @@ async fn create_instance(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let (new, extra) = validate_create(&body, &store)?;
+    let firewall = super::firewalls::firewall_for_new(&store, "linode", &body)?;
     let settled = status_on_create(new.image.is_some() || extra.backup_id.is_some(), new.booted);
     let id = store.create_instance(new);
+    super::firewalls::attach_new(&mut store, "linode", id, firewall);
     // Disks and configs: a deployment of the image, the backup's disks, or nothing.
     store.ensure_parts(id);
     if let Some(bid) = extra.backup_id {

@@ -907,7 +907,7 @@ async fn a_linode_or_nodebalancer_sets_its_firewalls_from_its_side() {
 }
 
 #[tokio::test]
-async fn settings_name_a_default_firewall_per_kind_which_cannot_be_deleted() {
+async fn settings_name_the_default_firewall_new_services_get_which_cannot_be_deleted() {
     let (sandbox, client) = common::setup().await;
     let group = client.networking().firewalls();
     let settings = group.settings().await.unwrap();
@@ -940,6 +940,55 @@ async fn settings_name_a_default_firewall_per_kind_which_cannot_be_deleted() {
             .vpc_interface,
         Some(fw.id)
     );
+
+    // A new Linode gets the default firewall, unless its create body names another; a
+    // NodeBalancer has no default here, and takes the one it names.
+    let web = empty_linode(&client, "us-east", "web-1").await;
+    let mut on_web = web.firewalls(&client).await.unwrap();
+    assert_eq!(on_web.first().await.unwrap().unwrap().id, fw.id);
+    let other = create(&client, "other-fw").await;
+    let (status, named) = raw(
+        &sandbox,
+        "POST",
+        "/v4/linode/instances",
+        &json!({"region": "us-east", "type": "g6-nanode-1", "firewall_id": other.id}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let named = named["id"].as_u64().unwrap();
+    let on_named = group.linode_firewalls(named).await.unwrap();
+    assert_eq!(on_named.len(), 1);
+    assert_eq!(
+        sandbox.firewall(other.id).unwrap()["entities"][0]["id"],
+        named
+    );
+    let nb = nodebalancer(&client).await;
+    assert_eq!(nb.firewalls(&client).await.unwrap().len(), 0);
+    let (status, lb) = raw(
+        &sandbox,
+        "POST",
+        "/v4/nodebalancers",
+        &json!({"region": "us-east", "firewall_id": other.id}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        sandbox.firewall(other.id).unwrap()["entities"][1]["id"],
+        lb["id"]
+    );
+    let before = sandbox.instances().len();
+    assert_refusals(
+        &sandbox,
+        "POST",
+        "/v4/linode/instances",
+        &[(
+            json!({"region": "us-east", "type": "g6-nanode-1", "firewall_id": 1}),
+            "firewall_id",
+            "Firewall 1 not found",
+        )],
+    )
+    .await;
+    assert_eq!(sandbox.instances().len(), before);
 
     let err = group.delete(fw.id).await.unwrap_err();
     assert_eq!(

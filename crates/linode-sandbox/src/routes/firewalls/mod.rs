@@ -19,6 +19,9 @@
 //!   listed from both sides (`devices` and `entities` of the firewall,
 //!   `/linode/instances/{id}/firewalls` of the Linode) and always agree, with the entities'
 //!   labels as they are now.
+//! - A new Linode or NodeBalancer gets the firewall its create body names (`firewall_id`), or
+//!   else the account's default firewall for its kind ([`firewall_for_new`], [`attach_new`],
+//!   called by their create routes).
 //! - Deleting a firewall detaches it from everything; deleting a Linode or a NodeBalancer
 //!   removes it from its firewall ([`forget_entity`], called by their delete routes). A
 //!   firewall that is an account default (`/settings`) cannot be deleted.
@@ -294,6 +297,42 @@ fn device_entity(store: &Store, kind: &str, id: u64, target: Option<u64>) -> Res
         ));
     }
     Ok(json!({"id": id, "label": label, "type": kind, "url": url, "parent_entity": null}))
+}
+
+/// The firewall a new Linode or NodeBalancer (`kind`) gets: the `firewall_id` of its create
+/// body, or else the account's default for `kind` (`/settings`). Refuses an unknown
+/// `firewall_id`, so call it before creating anything.
+pub(super) fn firewall_for_new(
+    store: &Store,
+    kind: &str,
+    body: &Map<String, Value>,
+) -> Result<Option<u64>, ApiError> {
+    let exists = |fw: &u64| store.table(FIREWALLS).get(*fw).is_some();
+    match body.get("firewall_id").filter(|v| !v.is_null()) {
+        None => Ok(settings(store)["default_firewall_ids"][kind]
+            .as_u64()
+            .filter(exists)),
+        Some(v) => match v.as_u64() {
+            Some(fw) if exists(&fw) => Ok(Some(fw)),
+            Some(fw) => Err(ApiError::field(
+                "firewall_id",
+                format!("Firewall {fw} not found"),
+            )),
+            None => Err(ApiError::field(
+                "firewall_id",
+                "firewall_id must be an integer",
+            )),
+        },
+    }
+}
+
+/// Attaches a just-created Linode or NodeBalancer to the firewall [`firewall_for_new`] chose.
+pub(super) fn attach_new(store: &mut Store, kind: &str, id: u64, firewall: Option<u64>) {
+    if let Some(fw) = firewall {
+        if let Ok(entity) = device_entity(store, kind, id, Some(fw)) {
+            attach(store, fw, entity);
+        }
+    }
 }
 
 /// The firewalls a service is on, in the order they were attached.
