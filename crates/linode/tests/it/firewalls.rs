@@ -1042,6 +1042,10 @@ async fn templates_are_a_read_only_catalog() {
         .unwrap();
     let slugs: Vec<&str> = all.iter().map(|t| t.slug.as_str()).collect();
     assert_eq!(slugs, ["akamai-non-prod", "public", "vpc"]);
+    assert_eq!(
+        common::last_line(&sandbox),
+        "GET /v4/networking/firewalls/templates?page=1&page_size=100"
+    );
     let vpc = group.template("vpc").await.unwrap();
     assert_eq!(
         common::last_line(&sandbox),
@@ -1098,8 +1102,16 @@ async fn rule_sets_are_referenced_expanded_and_kept_while_in_use() {
         .filter(RuleSet::LABEL.eq("storage-in"))
         .await
         .unwrap();
+    assert_eq!(
+        common::last_filter(&sandbox).as_deref(),
+        Some(r#"{"label":"storage-in"}"#)
+    );
     assert_eq!(listed.first().await.unwrap().unwrap().id, set.id);
     assert_eq!(group.rule_set(set.id).await.unwrap(), set);
+    assert_eq!(
+        common::last_line(&sandbox),
+        format!("GET /v4/networking/firewalls/rulesets/{}", set.id)
+    );
 
     // A firewall references it, once, in its own direction.
     let rules = base_rules().inbound(FirewallRule::rule_set(set.id));
