@@ -458,6 +458,17 @@ impl Sandbox {
     pub fn nodebalancer_node(&self, id: u64) -> Option<serde_json::Value> {
         self.state.store().nodebalancer_nodes.get(id).cloned()
     }
+
+    /// The stored JSON of a firewall.
+    pub fn firewall(&self, id: u64) -> Option<serde_json::Value> {
+        self.state.store().table("firewalls").get(id).cloned()
+    }
+
+    /// The stored firewall devices, each with its `firewall_id`, in id order.
+    pub fn firewall_devices(&self) -> Vec<serde_json::Value> {
+        let store = self.state.store();
+        store.table("firewall_devices").values().cloned().collect()
+    }
 }
 
 impl Drop for Sandbox {

@@ -33,6 +33,8 @@ fn client_operations() -> Vec<Operation> {
         crate::api::maintenance::OPERATIONS,
         crate::api::marketplace::OPERATIONS,
         crate::api::network_transfer::OPERATIONS,
+        crate::api::networking::OPERATIONS,
+        crate::api::networking::firewalls::OPERATIONS,
         crate::api::nodebalancers::OPERATIONS,
         crate::api::profile::OPERATIONS,
         crate::api::regions::OPERATIONS,

@@ -153,6 +153,7 @@ async fn delete_instance(
     super::locks::refuse_locked(&store, "linode", id)?;
     let deleted = store.delete_instance(id).ok_or_else(ApiError::not_found)?;
     store.forget_linode_parts(id, &deleted);
+    super::firewalls::forget_entity(&mut store, "linode", id);
     let label = deleted["label"].as_str().unwrap_or_default();
     store.record(Action::new("linode_delete", Entity::linode(id, label)));
     Ok(Json(json!({})))
@@ -164,8 +165,10 @@ async fn create_instance(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let (new, extra) = validate_create(&body, &store)?;
+    let firewall = super::firewalls::firewall_for_new(&store, "linode", &body)?;
     let settled = status_on_create(new.image.is_some() || extra.backup_id.is_some(), new.booted);
     let id = store.create_instance(new);
+    super::firewalls::attach_new(&mut store, "linode", id, firewall);
     // Disks and configs: a deployment of the image, the backup's disks, or nothing.
     store.ensure_parts(id);
     if let Some(bid) = extra.backup_id {

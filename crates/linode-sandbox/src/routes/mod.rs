@@ -9,6 +9,7 @@ mod domains;
 mod entities;
 mod events;
 mod image_sharegroups;
+mod firewalls;
 mod images;
 mod linode;
 mod linode_ops;
@@ -129,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         .merge(regions::routes())
         .merge(images::routes())
         .merge(networking::routes())
+        .merge(firewalls::routes())
         .merge(migrate::routes())
         .merge(events::routes())
         .merge(volumes::routes())

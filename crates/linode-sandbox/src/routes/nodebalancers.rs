@@ -238,6 +238,7 @@ async fn create_nodebalancer(
     );
     checks.finish(())?;
     let configs = read_new_configs(&body, &store, region.as_deref().unwrap_or_default())?;
+    let firewall = super::firewalls::firewall_for_new(&store, "nodebalancer", &body)?;
     let id = store.next_id("nodebalancer", FIRST_NODEBALANCER_ID);
     let ipv4 = store.alloc_public_ipv4();
     let ipv6 = store.alloc_ipv6();
@@ -250,6 +251,7 @@ async fn create_nodebalancer(
     nb["ipv6"] = Value::from(ipv6.trim_end_matches("/128"));
     store.record(Action::new("nodebalancer_create", nb_entity(id, &nb)));
     store.nodebalancers.insert(id, nb.clone());
+    super::firewalls::attach_new(&mut store, "nodebalancer", id, firewall);
     for (mut config, nodes) in configs {
         let config_id = store.next_id("nodebalancer_config", FIRST_CONFIG_ID);
         config["id"] = Value::from(config_id);
@@ -320,6 +322,7 @@ async fn delete_nodebalancer(
     for vpc in vpcs {
         store.table_mut(VPC_CONFIGS).remove(vpc);
     }
+    super::firewalls::forget_entity(&mut store, "nodebalancer", id);
     store.record(Action::new("nodebalancer_delete", nb_entity(id, &nb)));
     Ok(Json(json!({})))
 }

@@ -7,6 +7,7 @@ mod common;
 mod domains;
 mod families_ops;
 mod filters;
+mod firewalls;
 mod forward_compat;
 mod images_ops;
 mod instances;

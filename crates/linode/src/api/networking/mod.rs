@@ -1,4 +1,8 @@
-//! Networking: `/networking/ips` and `/networking/ipv6/...`.
+//! Networking: `/networking/ips`, `/networking/ipv6/...` and, in [`firewalls`], Cloud
+//! Firewalls with their rule sets, templates and prefix lists.
+
+pub mod firewalls;
+mod rules;
 
 use serde::{Deserialize, Serialize};
 
@@ -7,7 +11,21 @@ use crate::client::{Client, Path, Request};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::model::{Resource, api_enum, null_default};
+use crate::operation::operations;
 use crate::pagination::ListRequest;
+
+operations! {
+    LIST_IPS = GET "/networking/ips";
+    ALLOCATE_IP = POST "/networking/ips";
+    ASSIGN_IPS = POST "/networking/ips/assign";
+    GET_IP = GET "/networking/ips/{address}";
+    UPDATE_IP = PUT "/networking/ips/{address}";
+    LIST_IPV6_POOLS = GET "/networking/ipv6/pools";
+    LIST_IPV6_RANGES = GET "/networking/ipv6/ranges";
+    CREATE_IPV6_RANGE = POST "/networking/ipv6/ranges";
+    GET_IPV6_RANGE = GET "/networking/ipv6/ranges/{range}";
+    DELETE_IPV6_RANGE = DELETE "/networking/ipv6/ranges/{range}";
+}
 
 api_enum! {
     /// The kind of an address.
@@ -58,7 +76,7 @@ pub struct IpAddress {
 impl Resource for IpAddress {
     type Id = String;
     fn path(id: &String) -> Path {
-        Path::new("/networking/ips").segment(id)
+        GET_IP.path(&[id])
     }
 }
 
@@ -183,25 +201,28 @@ impl Client {
     }
 }
 
+/// The body allocating an IPv4 address (to `linode_id` when given).
+fn allocate_body(linode_id: Option<u64>, public: bool) -> Allocate {
+    Allocate {
+        kind: "ipv4",
+        public,
+        linode_id,
+    }
+}
+
+/// A request allocating an IPv4 address at `path` (the Linode family's own path).
 pub(crate) fn allocate_request(
     linode_id: Option<u64>,
     public: bool,
     path: Path,
 ) -> Result<Request> {
-    Request::post(
-        path,
-        &Allocate {
-            kind: "ipv4",
-            public,
-            linode_id,
-        },
-    )
+    Request::post(path, &allocate_body(linode_id, public))
 }
 
 impl NetworkingGroup<'_> {
     /// Lists the addresses of all your instances.
     pub fn ips(&self) -> ListRequest<IpAddress> {
-        ListRequest::new(self.client, Path::new("/networking/ips"))
+        ListRequest::new(self.client, LIST_IPS.path(&[]))
     }
 
     /// Loads one address.
@@ -214,14 +235,15 @@ impl NetworkingGroup<'_> {
         if rdns.is_some_and(|r| r.trim().is_empty()) {
             return Err(Error::invalid("rdns", "is empty"));
         }
-        let path = IpAddress::path(&address.to_owned());
-        self.client.send(Request::put(path, &Rdns { rdns })?).await
+        self.client
+            .send(UPDATE_IP.with_body(&[&address], &Rdns { rdns })?)
+            .await
     }
 
     /// Allocates a new IPv4 address (public, or a private one) for an instance.
     pub async fn allocate_ip(&self, linode_id: u64, public: bool) -> Result<IpAddress> {
-        let request = allocate_request(Some(linode_id), public, Path::new("/networking/ips"))?;
-        self.client.send(request).await
+        let body = allocate_body(Some(linode_id), public);
+        self.client.send(ALLOCATE_IP.with_body(&[], &body)?).await
     }
 
     /// Moves addresses between instances of one region, all or none: every instance must
@@ -243,26 +265,24 @@ impl NetworkingGroup<'_> {
         if assignments.is_empty() {
             return Err(Error::invalid("assignments", "at least one is needed"));
         }
-        let request = Request::post(
-            Path::new("/networking/ips/assign"),
-            &Assign {
-                region,
-                assignments,
-            },
-        )?;
-        self.client.send_empty(request).await
+        let body = Assign {
+            region,
+            assignments,
+        };
+        self.client
+            .send_empty(ASSIGN_IPS.with_body(&[], &body)?)
+            .await
     }
 
     /// Lists your IPv6 ranges.
     pub fn ipv6_ranges(&self) -> ListRequest<Ipv6Range> {
-        ListRequest::new(self.client, Path::new("/networking/ipv6/ranges"))
+        ListRequest::new(self.client, LIST_IPV6_RANGES.path(&[]))
     }
 
     /// Loads one IPv6 range (by its first address, with or without `/prefix`).
     pub async fn ipv6_range(&self, range: &str) -> Result<Ipv6RangeDetails> {
         let range = range.split('/').next().unwrap_or(range);
-        let path = Path::new("/networking/ipv6/ranges").segment(range);
-        self.client.send(Request::get(path)).await
+        self.client.send(GET_IPV6_RANGE.request(&[&range])).await
     }
 
     /// Creates an IPv6 range of `prefix_length` bits (56 or 64) routed to an instance.
@@ -279,25 +299,25 @@ impl NetworkingGroup<'_> {
         if prefix_length != 56 && prefix_length != 64 {
             return Err(Error::invalid("prefix_length", "must be 56 or 64"));
         }
-        let request = Request::post(
-            Path::new("/networking/ipv6/ranges"),
-            &Create {
-                linode_id,
-                prefix_length,
-            },
-        )?;
-        self.client.send(request).await
+        let body = Create {
+            linode_id,
+            prefix_length,
+        };
+        self.client
+            .send(CREATE_IPV6_RANGE.with_body(&[], &body)?)
+            .await
     }
 
     /// Deletes an IPv6 range.
     pub async fn delete_ipv6_range(&self, range: &str) -> Result<()> {
         let range = range.split('/').next().unwrap_or(range);
-        let path = Path::new("/networking/ipv6/ranges").segment(range);
-        self.client.send_empty(Request::delete(path)).await
+        self.client
+            .send_empty(DELETE_IPV6_RANGE.request(&[&range]))
+            .await
     }
 
     /// Lists the IPv6 pools.
     pub fn ipv6_pools(&self) -> ListRequest<Ipv6Range> {
-        ListRequest::new(self.client, Path::new("/networking/ipv6/pools"))
+        ListRequest::new(self.client, LIST_IPV6_POOLS.path(&[]))
     }
 }
