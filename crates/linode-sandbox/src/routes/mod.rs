@@ -13,11 +13,13 @@ mod migrate;
 mod networking;
 mod nodebalancers;
 mod oauth;
+pub(crate) mod placement;
 mod profile;
 mod regions;
 mod stackscripts;
 mod support;
 mod volumes;
+pub(crate) mod vpcs;
 
 use std::any::Any;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -113,6 +115,8 @@ pub fn router(state: AppState) -> Router {
         .merge(profile::routes())
         .merge(longview::routes())
         .merge(support::routes())
+        .merge(vpcs::routes())
+        .merge(placement::routes())
         .route_layer(from_fn(mark_route))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found);
