@@ -21,6 +21,8 @@ fn client_operations() -> Vec<Operation> {
         crate::api::account::OPERATIONS,
         crate::api::profile::OPERATIONS,
         crate::api::volumes::OPERATIONS,
+        crate::api::vpcs::OPERATIONS,
+        crate::api::placement::OPERATIONS,
         crate::events::OPERATIONS,
     ]
     .concat()

@@ -118,6 +118,9 @@ pub struct Instance {
     /// Whether it was deployed with user data.
     #[serde(default, deserialize_with = "null_default")]
     pub has_user_data: bool,
+    /// The placement group it is in, if any.
+    #[serde(default)]
+    pub placement_group: Option<crate::api::placement::InstancePlacementGroup>,
 }
 
 /// The resources of an instance.
