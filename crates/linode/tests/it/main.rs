@@ -19,4 +19,5 @@ mod reliability;
 mod secrets;
 mod support;
 mod volumes;
+mod vpcs_placement;
 mod waiters;
