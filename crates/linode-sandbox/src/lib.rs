@@ -417,7 +417,11 @@ impl Sandbox {
 
     /// The stored JSON of a placement group.
     pub fn placement_group(&self, id: u64) -> Option<serde_json::Value> {
-        self.state.store().table("placement_groups").get(id).cloned()
+        self.state
+            .store()
+            .table("placement_groups")
+            .get(id)
+            .cloned()
     }
 
     /// Puts a Linode in a VPC subnet through a new VPC interface, as a configuration profile

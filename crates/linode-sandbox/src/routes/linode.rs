@@ -391,7 +391,10 @@ fn validate_create(
     if let Some(pg) = errs.object(body, "placement_group") {
         if let Some(gid) = pg.get("id").filter(|v| !v.is_null()) {
             let region = region.as_deref().unwrap_or_default();
-            match gid.as_u64().map(|g| (g, super::placement::check_new_member(store, g, region))) {
+            match gid
+                .as_u64()
+                .map(|g| (g, super::placement::check_new_member(store, g, region)))
+            {
                 Some((g, Ok(()))) => placement_group = Some(g),
                 Some((_, Err(reason))) => errs.add("placement_group.id", reason),
                 None => errs.add("placement_group.id", "Placement group not found"),

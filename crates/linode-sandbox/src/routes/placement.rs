@@ -188,9 +188,7 @@ fn group_of(store: &Store, linode_id: u64) -> Option<u64> {
 /// Reads the `linodes` array of an assign or unassign body.
 fn read_linodes(body: &Map<String, Value>) -> Result<Vec<u64>, ApiError> {
     let ids: Option<Vec<u64>> = match body.get("linodes") {
-        Some(Value::Array(items)) if !items.is_empty() => {
-            items.iter().map(Value::as_u64).collect()
-        }
+        Some(Value::Array(items)) if !items.is_empty() => items.iter().map(Value::as_u64).collect(),
         None | Some(Value::Null) => {
             return Err(ApiError::field("linodes", "linodes is required"));
         }
@@ -212,7 +210,9 @@ fn may_join(store: &Store, group: &Value, members: &[u64], linode_id: u64) -> Re
         ));
     }
     if members.contains(&linode_id) || group_of(store, linode_id).is_some() {
-        return Err(format!("Linode {linode_id} is already in a placement group"));
+        return Err(format!(
+            "Linode {linode_id} is already in a placement group"
+        ));
     }
     let region = group["region"].as_str().unwrap_or_default();
     if let Some(max) = region_limit(region, "maximum_linodes_per_pg") {
@@ -311,7 +311,10 @@ async fn create_group(
                     .filter(|g| g["region"] == r.as_str())
                     .count();
                 if !supported {
-                    checks.add("region", "Placement groups are not available in this region");
+                    checks.add(
+                        "region",
+                        "Placement groups are not available in this region",
+                    );
                 } else if !below_limit(existing, region_limit(r, "maximum_pgs_per_customer")) {
                     checks.add(
                         "region",
@@ -347,7 +350,10 @@ async fn update_group(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let group = store.table(GROUPS).get(id).ok_or_else(ApiError::not_found)?;
+    let group = store
+        .table(GROUPS)
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
     let members = member_ids(group);
     let mut checks = Checks::default();
     let label = read_label(&mut checks, &body, &store, Some(id));
@@ -367,7 +373,10 @@ async fn delete_group(
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let group = store.table(GROUPS).get(id).ok_or_else(ApiError::not_found)?;
+    let group = store
+        .table(GROUPS)
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
     if !member_ids(group).is_empty() {
         return Err(ApiError::bad_request(
             "All Linodes must be unassigned before the placement group can be deleted",
@@ -387,7 +396,10 @@ async fn assign(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let group = store.table(GROUPS).get(id).ok_or_else(ApiError::not_found)?;
+    let group = store
+        .table(GROUPS)
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
     let linodes = read_linodes(&body)?;
     let mut checks = Checks::default();
     let compliant_only = checks.boolean(&body, "compliant_only");
@@ -409,9 +421,7 @@ async fn assign(
     }
     let answer = set_members(&mut store, id, &ids).ok_or_else(ApiError::not_found)?;
     for linode_id in linodes {
-        let label = store
-            .entity_label("linode", linode_id)
-            .unwrap_or_default();
+        let label = store.entity_label("linode", linode_id).unwrap_or_default();
         store.record(
             Action::new("placement_group_assign", entity(&answer))
                 .secondary(Entity::linode(linode_id, &label)),
@@ -426,7 +436,10 @@ async fn unassign(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let group = store.table(GROUPS).get(id).ok_or_else(ApiError::not_found)?;
+    let group = store
+        .table(GROUPS)
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
     let linodes = read_linodes(&body)?;
     let members = member_ids(group);
     if let Some(stranger) = linodes.iter().find(|l| !members.contains(l)) {
@@ -441,9 +454,7 @@ async fn unassign(
         .collect();
     let answer = set_members(&mut store, id, &kept).ok_or_else(ApiError::not_found)?;
     for linode_id in linodes {
-        let label = store
-            .entity_label("linode", linode_id)
-            .unwrap_or_default();
+        let label = store.entity_label("linode", linode_id).unwrap_or_default();
         if let Some(linode) = store.instances.get_mut(linode_id) {
             linode["placement_group"] = Value::Null;
         }

@@ -110,7 +110,9 @@ fn subnets(vpc: &Value) -> &[Value] {
 }
 
 fn find_subnet(vpc: &Value, subnet_id: u64) -> Option<&Value> {
-    subnets(vpc).iter().find(|s| s["id"].as_u64() == Some(subnet_id))
+    subnets(vpc)
+        .iter()
+        .find(|s| s["id"].as_u64() == Some(subnet_id))
 }
 
 fn find_subnet_mut(vpc: &mut Value, subnet_id: u64) -> Option<&mut Value> {
@@ -188,7 +190,10 @@ fn read_subnet(
             None
         }
         Ok(()) if siblings.iter().any(|(l, _)| *l == label) => {
-            checks.add(&field("label"), "Label must be unique among the VPC's subnets");
+            checks.add(
+                &field("label"),
+                "Label must be unique among the VPC's subnets",
+            );
             None
         }
         Ok(()) => Some(label),
@@ -199,10 +204,7 @@ fn read_subnet(
             None
         }
         Ok(net) if siblings.iter().any(|(_, other)| overlaps(other, &net)) => {
-            checks.add(
-                &field("ipv4"),
-                "Must not overlap another subnet of the VPC",
-            );
+            checks.add(&field("ipv4"), "Must not overlap another subnet of the VPC");
             None
         }
         Ok(net) => Some(net),
@@ -280,7 +282,11 @@ async fn create_vpc(
     if let Some(r) = &region {
         match catalog().region(r) {
             None => checks.add("region", "Region not found"),
-            Some(info) if !info["capabilities"].as_array().is_some_and(|c| c.iter().any(|c| c == "VPCs")) => {
+            Some(info)
+                if !info["capabilities"]
+                    .as_array()
+                    .is_some_and(|c| c.iter().any(|c| c == "VPCs")) =>
+            {
                 checks.add("region", "VPCs are not available in this region")
             }
             Some(_) => {}
@@ -295,8 +301,7 @@ async fn create_vpc(
                 let prefix = format!("subnets[{i}].");
                 match item {
                     Value::Object(map) => {
-                        if let Some(subnet) = read_subnet(&mut checks, map, &prefix, &new_subnets)
-                        {
+                        if let Some(subnet) = read_subnet(&mut checks, map, &prefix, &new_subnets) {
                             new_subnets.push(subnet);
                         }
                     }
@@ -388,7 +393,10 @@ async fn delete_vpc(
         .collect();
     store.table_mut(VPCS).remove(id);
     for (sid, slabel) in gone {
-        store.record(Action::new("subnet_delete", subnet_entity(id, sid, &slabel)));
+        store.record(Action::new(
+            "subnet_delete",
+            subnet_entity(id, sid, &slabel),
+        ));
     }
     store.record(Action::new("vpc_delete", vpc_entity(id, &label)));
     Ok(Json(json!({})))
@@ -607,9 +615,10 @@ pub fn attach_linode_to_subnet(
     let gateway = range.hosts().next();
     let address = match ipv4 {
         Some(wanted) => {
-            let ok = wanted.parse().ok().filter(|a| {
-                range.contains(a) && Some(*a) != gateway && *a != range.broadcast()
-            });
+            let ok = wanted
+                .parse()
+                .ok()
+                .filter(|a| range.contains(a) && Some(*a) != gateway && *a != range.broadcast());
             match ok {
                 None => {
                     return Err(ApiError::field(

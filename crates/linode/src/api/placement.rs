@@ -400,12 +400,20 @@ mod tests {
                 "placement_group_type": "anti_affinity:local", "placement_group_policy": "flexible"})
         );
         for bad in ["", "-pg", "pg_", "p g"] {
-            assert!(CreatePlacementGroup::strict(bad, "us-east").validate().is_err(), "{bad}");
+            assert!(
+                CreatePlacementGroup::strict(bad, "us-east")
+                    .validate()
+                    .is_err(),
+                "{bad}"
+            );
         }
         assert!(CreatePlacementGroup::strict("ok", "").validate().is_err());
         assert!(check_linodes(&[]).is_err());
         let json = serde_json::to_value(AssignLinodes::new([1, 2]).compliant_only(true)).unwrap();
-        assert_eq!(json, serde_json::json!({"linodes": [1, 2], "compliant_only": true}));
+        assert_eq!(
+            json,
+            serde_json::json!({"linodes": [1, 2], "compliant_only": true})
+        );
     }
 
     #[test]

@@ -503,7 +503,10 @@ fn check_label(field: &str, label: &str) -> Result<()> {
         ));
     }
     if label.contains("--") {
-        return Err(Error::invalid(field, "must not contain two dashes in a row"));
+        return Err(Error::invalid(
+            field,
+            "must not contain two dashes in a row",
+        ));
     }
     Ok(())
 }
@@ -591,9 +594,7 @@ impl VpcsGroup<'_> {
     /// subnet ranges are checked before anything is sent.
     pub async fn create(&self, request: CreateVpc) -> Result<Vpc> {
         request.validate()?;
-        self.client
-            .send(CREATE_VPC.with_body(&[], &request)?)
-            .await
+        self.client.send(CREATE_VPC.with_body(&[], &request)?).await
     }
 
     /// Changes the fields set in `update` and returns the VPC as it is now.
@@ -611,9 +612,7 @@ impl VpcsGroup<'_> {
 
     /// The ranges subnets come from by default, and those they must avoid.
     pub async fn default_ranges(&self) -> Result<VpcDefaultRanges> {
-        self.client
-            .send(GET_VPC_DEFAULT_RANGES.request(&[]))
-            .await
+        self.client.send(GET_VPC_DEFAULT_RANGES.request(&[])).await
     }
 
     /// The VPC addresses of every Linode in any of your VPCs.
@@ -723,8 +722,14 @@ mod tests {
             );
         }
         let (field, reason) = refused(base().subnet("b", "10.0.5.0/24"));
-        assert_eq!((field.as_str(), reason.as_str()), ("subnets[1].ipv4", "overlaps subnet a"));
-        assert_eq!(refused(base().subnet("a", "10.1.0.0/24")).0, "subnets[1].label");
+        assert_eq!(
+            (field.as_str(), reason.as_str()),
+            ("subnets[1].ipv4", "overlaps subnet a")
+        );
+        assert_eq!(
+            refused(base().subnet("a", "10.1.0.0/24")).0,
+            "subnets[1].label"
+        );
         assert!(base().subnet("b", "172.16.0.0/24").validate().is_ok());
     }
 }

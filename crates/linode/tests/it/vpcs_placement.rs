@@ -88,7 +88,13 @@ async fn a_vpc_is_created_with_its_subnets_in_one_request() {
         common::last_line(&sandbox),
         format!("GET /v4/vpcs/{}", vpc.id)
     );
-    let listed = vpc.subnets(&client).await.unwrap().collect_all().await.unwrap();
+    let listed = vpc
+        .subnets(&client)
+        .await
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(listed, vpc.subnets);
     assert_eq!(
         common::last_line(&sandbox),
@@ -122,22 +128,58 @@ async fn bad_subnet_ranges_are_refused_by_the_client_before_sending() {
     let (sandbox, client) = common::setup().await;
     sandbox.clear_requests();
     let cases = [
-        ("10.0.0.0/16", "10.0.5.0/24", "subnets[1].ipv4", "overlaps subnet a"),
-        ("10.0.0.0/16", "8.8.8.0/24", "subnets[1].ipv4",
-            "must be within a private range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)"),
-        ("10.0.0.0/16", "10.1.0.1/24", "subnets[1].ipv4",
-            "is not in canonical form (did you mean 10.1.0.0/24?)"),
-        ("10.0.0.0/16", "10.1.0.0/30", "subnets[1].ipv4", "prefix length must be from 1 to 29"),
-        ("10.0.0.0/16", "192.168.200.0/24", "subnets[1].ipv4", "must not overlap 192.168.128.0/17"),
-        ("10.0.0.0/16", "nonsense", "subnets[1].ipv4", "`nonsense` is not an IPv4 CIDR block"),
+        (
+            "10.0.0.0/16",
+            "10.0.5.0/24",
+            "subnets[1].ipv4",
+            "overlaps subnet a",
+        ),
+        (
+            "10.0.0.0/16",
+            "8.8.8.0/24",
+            "subnets[1].ipv4",
+            "must be within a private range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)",
+        ),
+        (
+            "10.0.0.0/16",
+            "10.1.0.1/24",
+            "subnets[1].ipv4",
+            "is not in canonical form (did you mean 10.1.0.0/24?)",
+        ),
+        (
+            "10.0.0.0/16",
+            "10.1.0.0/30",
+            "subnets[1].ipv4",
+            "prefix length must be from 1 to 29",
+        ),
+        (
+            "10.0.0.0/16",
+            "192.168.200.0/24",
+            "subnets[1].ipv4",
+            "must not overlap 192.168.128.0/17",
+        ),
+        (
+            "10.0.0.0/16",
+            "nonsense",
+            "subnets[1].ipv4",
+            "`nonsense` is not an IPv4 CIDR block",
+        ),
     ];
     for (first, second, field, reason) in cases {
         let err = client
             .vpcs()
-            .create(CreateVpc::new("v", "us-east").subnet("a", first).subnet("b", second))
+            .create(
+                CreateVpc::new("v", "us-east")
+                    .subnet("a", first)
+                    .subnet("b", second),
+            )
             .await
             .unwrap_err();
-        assert_eq!(invalid(err), (field.to_owned(), reason.to_owned()), "{second}");
+        assert_eq!(
+            invalid(err),
+            (field.to_owned(), reason.to_owned()),
+            "{second}"
+        );
     }
     let err = client
         .vpcs()
@@ -162,24 +204,53 @@ async fn the_sandbox_refuses_bad_ranges_with_the_api_field() {
             "subnets": [{"label": "a", "ipv4": a}, {"label": "b", "ipv4": b}]})
     };
     let cases = [
-        (subnets("10.0.0.0/16", "10.0.5.0/24"), "subnets[1].ipv4",
-            "Must not overlap another subnet of the VPC"),
-        (subnets("10.0.0.0/16", "8.8.8.0/24"), "subnets[1].ipv4",
-            "Must be within a private range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)"),
-        (subnets("10.0.0.1/16", "10.1.0.0/24"), "subnets[0].ipv4",
-            "Must be in canonical form (the network address of the range)"),
-        (subnets("10.0.0.0/16", "10.1.0.0/30"), "subnets[1].ipv4",
-            "Prefix length must be from 1 to 29"),
-        (subnets("10.0.0.0/16", "192.168.128.0/24"), "subnets[1].ipv4",
-            "Must not overlap 192.168.128.0/17"),
-        (subnets("10.0.0.0/16", "10.1.0.0/24").as_object().map(|o| {
-            let mut o = o.clone();
-            o["subnets"][1]["label"] = json!("a");
-            Value::Object(o)
-        }).unwrap(), "subnets[1].label", "Label must be unique among the VPC's subnets"),
-        (json!({"label": "v", "region": "us-east", "subnets": [{"label": "a"}]}),
-            "subnets[0].ipv4", "ipv4 is required"),
-        (json!({"label": "v", "region": "xx-nowhere"}), "region", "Region not found"),
+        (
+            subnets("10.0.0.0/16", "10.0.5.0/24"),
+            "subnets[1].ipv4",
+            "Must not overlap another subnet of the VPC",
+        ),
+        (
+            subnets("10.0.0.0/16", "8.8.8.0/24"),
+            "subnets[1].ipv4",
+            "Must be within a private range (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16)",
+        ),
+        (
+            subnets("10.0.0.1/16", "10.1.0.0/24"),
+            "subnets[0].ipv4",
+            "Must be in canonical form (the network address of the range)",
+        ),
+        (
+            subnets("10.0.0.0/16", "10.1.0.0/30"),
+            "subnets[1].ipv4",
+            "Prefix length must be from 1 to 29",
+        ),
+        (
+            subnets("10.0.0.0/16", "192.168.128.0/24"),
+            "subnets[1].ipv4",
+            "Must not overlap 192.168.128.0/17",
+        ),
+        (
+            subnets("10.0.0.0/16", "10.1.0.0/24")
+                .as_object()
+                .map(|o| {
+                    let mut o = o.clone();
+                    o["subnets"][1]["label"] = json!("a");
+                    Value::Object(o)
+                })
+                .unwrap(),
+            "subnets[1].label",
+            "Label must be unique among the VPC's subnets",
+        ),
+        (
+            json!({"label": "v", "region": "us-east", "subnets": [{"label": "a"}]}),
+            "subnets[0].ipv4",
+            "ipv4 is required",
+        ),
+        (
+            json!({"label": "v", "region": "xx-nowhere"}),
+            "region",
+            "Region not found",
+        ),
         (json!({"region": "us-east"}), "label", "label is required"),
     ];
     for (body, field, reason) in cases {
@@ -200,7 +271,11 @@ async fn the_sandbox_refuses_bad_ranges_with_the_api_field() {
             json!({"label": "more", "ipv4": "10.0.0.0/16"})
         )
         .await,
-        (400, json!("ipv4"), json!("Must not overlap another subnet of the VPC"))
+        (
+            400,
+            json!("ipv4"),
+            json!("Must not overlap another subnet of the VPC")
+        )
     );
     let err = client
         .vpcs()
@@ -209,9 +284,19 @@ async fn the_sandbox_refuses_bad_ranges_with_the_api_field() {
         .unwrap_err();
     assert_eq!(
         refusal(&err),
-        (400, Some("ipv4"), "Must not overlap another subnet of the VPC")
+        (
+            400,
+            Some("ipv4"),
+            "Must not overlap another subnet of the VPC"
+        )
     );
-    assert_eq!(sandbox.vpc(vpc.id).unwrap()["subnets"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        sandbox.vpc(vpc.id).unwrap()["subnets"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -291,7 +376,11 @@ async fn subnets_are_created_relabelled_and_deleted() {
     let err = client.vpcs().update_subnet(id, "web").await.unwrap_err();
     assert_eq!(
         refusal(&err),
-        (400, Some("label"), "Label must be unique among the VPC's subnets")
+        (
+            400,
+            Some("label"),
+            "Label must be unique among the VPC's subnets"
+        )
     );
     let renamed = client.vpcs().update_subnet(id, "database").await.unwrap();
     assert_eq!(
@@ -303,7 +392,11 @@ async fn subnets_are_created_relabelled_and_deleted() {
         )
     );
     assert_eq!(renamed.label, "database");
-    assert_eq!(renamed.ipv4.as_deref(), Some("10.0.2.0/24"), "only the label changes");
+    assert_eq!(
+        renamed.ipv4.as_deref(),
+        Some("10.0.2.0/24"),
+        "only the label changes"
+    );
     let found = client
         .vpcs()
         .subnets(vpc.id)
@@ -320,11 +413,22 @@ async fn subnets_are_created_relabelled_and_deleted() {
         common::last_line(&sandbox),
         format!("DELETE /v4/vpcs/{}/subnets/{}", vpc.id, subnet.id)
     );
-    assert_eq!(sandbox.vpc(vpc.id).unwrap()["subnets"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        sandbox.vpc(vpc.id).unwrap()["subnets"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     assert!(client.vpcs().subnet(id).await.unwrap_err().is_not_found());
     assert_eq!(
         event_actions(&sandbox, "subnet_"),
-        ["subnet_create", "subnet_create", "subnet_update", "subnet_delete"]
+        [
+            "subnet_create",
+            "subnet_create",
+            "subnet_update",
+            "subnet_delete"
+        ]
     );
 }
 
@@ -340,7 +444,10 @@ async fn linodes_in_a_subnet_are_listed_and_keep_it_and_its_vpc_from_deletion() 
     let first = sandbox
         .attach_linode_to_subnet(vpc.id, subnet.id, web.id, None, true)
         .unwrap();
-    assert_eq!(first["address"], "10.0.1.2", "the first host after the gateway");
+    assert_eq!(
+        first["address"], "10.0.1.2",
+        "the first host after the gateway"
+    );
     assert_eq!(first["gateway"], "10.0.1.1");
     assert_eq!(first["nat_1_1"], json!(web.ipv4[0].to_string()));
     let second = sandbox
@@ -351,8 +458,16 @@ async fn linodes_in_a_subnet_are_listed_and_keep_it_and_its_vpc_from_deletion() 
         .attach_linode_to_subnet(vpc.id, subnet.id, far.id, None, false)
         .unwrap_err();
     assert_eq!(
-        (taken.status.as_u16(), taken.errors[0].field.as_deref(), taken.errors[0].reason.as_str()),
-        (400, Some("subnet_id"), "The Linode and the VPC must be in the same region")
+        (
+            taken.status.as_u16(),
+            taken.errors[0].field.as_deref(),
+            taken.errors[0].reason.as_str()
+        ),
+        (
+            400,
+            Some("subnet_id"),
+            "The Linode and the VPC must be in the same region"
+        )
     );
     let outside = sandbox
         .attach_linode_to_subnet(vpc.id, subnet.id, db.id, Some("10.0.2.5"), false)
@@ -373,7 +488,14 @@ async fn linodes_in_a_subnet_are_listed_and_keep_it_and_its_vpc_from_deletion() 
         "web-1"
     );
 
-    let ips = client.vpcs().ips().await.unwrap().collect_all().await.unwrap();
+    let ips = client
+        .vpcs()
+        .ips()
+        .await
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
     let addresses: Vec<Option<&str>> = ips.iter().map(|ip| ip.address.as_deref()).collect();
     assert_eq!(addresses, [Some("10.0.1.2"), Some("10.0.1.20")]);
     assert_eq!(ips[0].vpc_id, vpc.id);
@@ -401,24 +523,45 @@ async fn linodes_in_a_subnet_are_listed_and_keep_it_and_its_vpc_from_deletion() 
     let err = client.vpcs().delete_subnet(id).await.unwrap_err();
     assert_eq!(
         refusal(&err),
-        (400, None, "Cannot delete a subnet while Linodes are assigned to it")
+        (
+            400,
+            None,
+            "Cannot delete a subnet while Linodes are assigned to it"
+        )
     );
     let err = client.vpcs().delete(vpc.id).await.unwrap_err();
     assert_eq!(
         refusal(&err),
-        (400, None, "Cannot delete a VPC while any of its subnets has Linodes assigned")
+        (
+            400,
+            None,
+            "Cannot delete a VPC while any of its subnets has Linodes assigned"
+        )
     );
 
     // Deleting the Linodes takes them out of the subnet; then both can go.
     client.linode().delete_instance(web.id).await.unwrap();
     client.linode().delete_instance(db.id).await.unwrap();
-    assert_eq!(sandbox.vpc(vpc.id).unwrap()["subnets"][0]["linodes"], json!([]));
+    assert_eq!(
+        sandbox.vpc(vpc.id).unwrap()["subnets"][0]["linodes"],
+        json!([])
+    );
     assert_eq!(client.vpcs().ips().await.unwrap().len(), 0);
     client.vpcs().delete(vpc.id).await.unwrap();
-    assert_eq!(common::last_line(&sandbox), format!("DELETE /v4/vpcs/{}", vpc.id));
+    assert_eq!(
+        common::last_line(&sandbox),
+        format!("DELETE /v4/vpcs/{}", vpc.id)
+    );
     assert!(sandbox.vpc(vpc.id).is_none());
     assert!(client.vpcs().get(vpc.id).await.unwrap_err().is_not_found());
-    assert!(client.vpcs().vpc_ips(vpc.id).await.unwrap_err().is_not_found());
+    assert!(
+        client
+            .vpcs()
+            .vpc_ips(vpc.id)
+            .await
+            .unwrap_err()
+            .is_not_found()
+    );
 }
 
 #[tokio::test]
@@ -440,7 +583,11 @@ async fn group(client: &linode::Client, request: CreatePlacementGroup) -> Placem
 #[tokio::test]
 async fn a_placement_group_is_created_listed_and_relabelled() {
     let (sandbox, client) = common::setup().await;
-    let mut pg = group(&client, CreatePlacementGroup::strict("PG_Miami_failover", "us-mia")).await;
+    let mut pg = group(
+        &client,
+        CreatePlacementGroup::strict("PG_Miami_failover", "us-mia"),
+    )
+    .await;
     assert_eq!(
         last_request(&sandbox),
         (
@@ -450,12 +597,19 @@ async fn a_placement_group_is_created_listed_and_relabelled() {
                 "placement_group_type": "anti_affinity:local", "placement_group_policy": "strict"}))
         )
     );
-    assert_eq!(pg.placement_group_type, PlacementGroupType::AntiAffinityLocal);
+    assert_eq!(
+        pg.placement_group_type,
+        PlacementGroupType::AntiAffinityLocal
+    );
     assert_eq!(pg.placement_group_policy, PlacementGroupPolicy::Strict);
     assert!(pg.is_compliant);
     assert!(pg.members.is_empty());
     assert_eq!(sandbox.placement_group(pg.id).unwrap()["region"], "us-mia");
-    group(&client, CreatePlacementGroup::flexible("elsewhere", "eu-west")).await;
+    group(
+        &client,
+        CreatePlacementGroup::flexible("elsewhere", "eu-west"),
+    )
+    .await;
 
     let found = client
         .placement()
@@ -488,7 +642,11 @@ async fn a_placement_group_is_created_listed_and_relabelled() {
         .unwrap_err();
     assert_eq!(
         refusal(&err),
-        (400, Some("label"), "Label must be unique among your placement groups")
+        (
+            400,
+            Some("label"),
+            "Label must be unique among your placement groups"
+        )
     );
     sandbox.clear_requests();
     let err = client
@@ -498,21 +656,34 @@ async fn a_placement_group_is_created_listed_and_relabelled() {
         .unwrap_err();
     assert_eq!(
         invalid(err),
-        ("label".to_owned(), "must begin and end with a letter or digit".to_owned())
+        (
+            "label".to_owned(),
+            "must begin and end with a letter or digit".to_owned()
+        )
     );
     let err = client.placement().assign(pg.id, &[]).await.unwrap_err();
     assert_eq!(invalid(err).0, "linodes");
     assert!(sandbox.requests().is_empty(), "nothing was sent");
 
     let cases = [
-        (json!({"label": "x", "region": "us-east", "placement_group_type": "affinity:local",
-            "placement_group_policy": "strict"}), "placement_group_type",
-            "placement_group_type must be one of anti_affinity:local"),
-        (json!({"label": "x", "region": "us-east", "placement_group_type": "anti_affinity:local",
-            "placement_group_policy": "lenient"}), "placement_group_policy",
-            "placement_group_policy must be one of strict, flexible"),
-        (json!({"label": "x", "placement_group_type": "anti_affinity:local",
-            "placement_group_policy": "strict"}), "region", "region is required"),
+        (
+            json!({"label": "x", "region": "us-east", "placement_group_type": "affinity:local",
+            "placement_group_policy": "strict"}),
+            "placement_group_type",
+            "placement_group_type must be one of anti_affinity:local",
+        ),
+        (
+            json!({"label": "x", "region": "us-east", "placement_group_type": "anti_affinity:local",
+            "placement_group_policy": "lenient"}),
+            "placement_group_policy",
+            "placement_group_policy must be one of strict, flexible",
+        ),
+        (
+            json!({"label": "x", "placement_group_type": "anti_affinity:local",
+            "placement_group_policy": "strict"}),
+            "region",
+            "region is required",
+        ),
     ];
     for (body, field, reason) in cases {
         assert_eq!(
@@ -525,12 +696,20 @@ async fn a_placement_group_is_created_listed_and_relabelled() {
 #[tokio::test]
 async fn members_are_assigned_and_unassigned_and_shown_on_their_instances() {
     let (sandbox, client) = common::setup().await;
-    let pg = group(&client, CreatePlacementGroup::strict("web-spread", "us-east")).await;
+    let pg = group(
+        &client,
+        CreatePlacementGroup::strict("web-spread", "us-east"),
+    )
+    .await;
     let a = empty_linode(&client, "us-east", "web-a").await;
     let b = empty_linode(&client, "us-east", "web-b").await;
     assert_eq!(a.placement_group, None);
 
-    let assigned = client.placement().assign(pg.id, &[a.id, b.id]).await.unwrap();
+    let assigned = client
+        .placement()
+        .assign(pg.id, &[a.id, b.id])
+        .await
+        .unwrap();
     assert_eq!(
         last_request(&sandbox),
         (
@@ -550,13 +729,27 @@ async fn members_are_assigned_and_unassigned_and_shown_on_their_instances() {
         sandbox.placement_group(pg.id).unwrap()["members"],
         json!([{"linode_id": a.id, "is_compliant": true}, {"linode_id": b.id, "is_compliant": true}])
     );
-    let shown = client.linode().instance(a.id).await.unwrap().placement_group.unwrap();
+    let shown = client
+        .linode()
+        .instance(a.id)
+        .await
+        .unwrap()
+        .placement_group
+        .unwrap();
     assert_eq!(shown.id, pg.id);
     assert_eq!(shown.label, "web-spread");
-    assert_eq!(shown.placement_group_policy, Some(PlacementGroupPolicy::Strict));
+    assert_eq!(
+        shown.placement_group_policy,
+        Some(PlacementGroupPolicy::Strict)
+    );
     assert_eq!(shown.group(&client).get().await.unwrap().members.len(), 2);
     assert_eq!(
-        assigned.members[1].linode(&client).get().await.unwrap().label,
+        assigned.members[1]
+            .linode(&client)
+            .get()
+            .await
+            .unwrap()
+            .label,
         "web-b"
     );
 
@@ -570,12 +763,26 @@ async fn members_are_assigned_and_unassigned_and_shown_on_their_instances() {
         )
     );
     assert!(!left.has_member(a.id) && left.has_member(b.id));
-    assert_eq!(sandbox.instance(a.id).unwrap()["placement_group"], Value::Null);
-    assert_eq!(sandbox.instance(b.id).unwrap()["placement_group"]["id"], pg.id);
-    let err = client.placement().unassign(pg.id, &[a.id]).await.unwrap_err();
+    assert_eq!(
+        sandbox.instance(a.id).unwrap()["placement_group"],
+        Value::Null
+    );
+    assert_eq!(
+        sandbox.instance(b.id).unwrap()["placement_group"]["id"],
+        pg.id
+    );
+    let err = client
+        .placement()
+        .unassign(pg.id, &[a.id])
+        .await
+        .unwrap_err();
     assert_eq!(
         refusal(&err),
-        (400, Some("linodes"), format!("Linode {} is not in this placement group", a.id).as_str())
+        (
+            400,
+            Some("linodes"),
+            format!("Linode {} is not in this placement group", a.id).as_str()
+        )
     );
     assert_eq!(
         event_actions(&sandbox, "placement_group_"),
@@ -594,7 +801,11 @@ async fn only_linodes_of_the_region_join_and_the_region_caps_the_members() {
     let pg = group(&client, CreatePlacementGroup::flexible("capped", "us-east")).await;
     let other = group(&client, CreatePlacementGroup::flexible("other", "us-east")).await;
     let far = empty_linode(&client, "eu-west", "far-1").await;
-    let err = client.placement().assign(pg.id, &[far.id]).await.unwrap_err();
+    let err = client
+        .placement()
+        .assign(pg.id, &[far.id])
+        .await
+        .unwrap_err();
     assert_eq!(
         refusal(&err),
         (
@@ -609,10 +820,18 @@ async fn only_linodes_of_the_region_join_and_the_region_caps_the_members() {
     assert_eq!(limits.maximum_linodes_per_pg, Some(5));
     let mut ids = Vec::new();
     for i in 0..6 {
-        ids.push(empty_linode(&client, "us-east", &format!("node-{i}")).await.id);
+        ids.push(
+            empty_linode(&client, "us-east", &format!("node-{i}"))
+                .await
+                .id,
+        );
     }
     client.placement().assign(pg.id, &ids[..5]).await.unwrap();
-    let err = client.placement().assign(pg.id, &ids[5..]).await.unwrap_err();
+    let err = client
+        .placement()
+        .assign(pg.id, &ids[5..])
+        .await
+        .unwrap_err();
     assert_eq!(
         refusal(&err),
         (
@@ -621,7 +840,11 @@ async fn only_linodes_of_the_region_join_and_the_region_caps_the_members() {
             "The placement group is full: at most 5 Linodes per group in this region"
         )
     );
-    let err = client.placement().assign(other.id, &ids[..1]).await.unwrap_err();
+    let err = client
+        .placement()
+        .assign(other.id, &ids[..1])
+        .await
+        .unwrap_err();
     assert_eq!(
         refusal(&err),
         (
@@ -631,17 +854,27 @@ async fn only_linodes_of_the_region_join_and_the_region_caps_the_members() {
         )
     );
     assert_eq!(
-        sandbox.placement_group(pg.id).unwrap()["members"].as_array().unwrap().len(),
+        sandbox.placement_group(pg.id).unwrap()["members"]
+            .as_array()
+            .unwrap()
+            .len(),
         5
     );
-    assert_eq!(sandbox.placement_group(other.id).unwrap()["members"], json!([]));
+    assert_eq!(
+        sandbox.placement_group(other.id).unwrap()["members"],
+        json!([])
+    );
 }
 
 #[tokio::test]
 async fn a_strict_group_refuses_what_breaks_it_and_a_flexible_one_reports_it() {
     let (sandbox, client) = common::setup().await;
     let strict = group(&client, CreatePlacementGroup::strict("strict", "us-east")).await;
-    let flexible = group(&client, CreatePlacementGroup::flexible("flexible", "us-east")).await;
+    let flexible = group(
+        &client,
+        CreatePlacementGroup::flexible("flexible", "us-east"),
+    )
+    .await;
     let a = empty_linode(&client, "us-east", "host-mate-a").await;
     let b = empty_linode(&client, "us-east", "host-mate-b").await;
     let host = sandbox.instance(a.id).unwrap()["host_uuid"]
@@ -650,17 +883,27 @@ async fn a_strict_group_refuses_what_breaks_it_and_a_flexible_one_reports_it() {
         .to_owned();
     sandbox.move_to_host(b.id, &host);
 
-    let err = client.placement().assign(strict.id, &[a.id, b.id]).await.unwrap_err();
+    let err = client
+        .placement()
+        .assign(strict.id, &[a.id, b.id])
+        .await
+        .unwrap_err();
     let reason = format!(
         "Assigning Linode {} would make the placement group non-compliant: it shares a host with another member",
         b.id
     );
     assert_eq!(refusal(&err), (400, None, reason.as_str()));
-    assert_eq!(sandbox.placement_group(strict.id).unwrap()["members"], json!([]));
+    assert_eq!(
+        sandbox.placement_group(strict.id).unwrap()["members"],
+        json!([])
+    );
 
     let err = client
         .placement()
-        .assign_with(flexible.id, &AssignLinodes::new([a.id, b.id]).compliant_only(true))
+        .assign_with(
+            flexible.id,
+            &AssignLinodes::new([a.id, b.id]).compliant_only(true),
+        )
         .await
         .unwrap_err();
     assert_eq!(refusal(&err), (400, None, reason.as_str()));
@@ -669,14 +912,29 @@ async fn a_strict_group_refuses_what_breaks_it_and_a_flexible_one_reports_it() {
         json!({"linodes": [a.id, b.id], "compliant_only": true})
     );
 
-    let pg = client.placement().assign(flexible.id, &[a.id, b.id]).await.unwrap();
+    let pg = client
+        .placement()
+        .assign(flexible.id, &[a.id, b.id])
+        .await
+        .unwrap();
     assert!(!pg.is_compliant);
-    let members: Vec<(u64, bool)> = pg.members.iter().map(|m| (m.linode_id, m.is_compliant)).collect();
+    let members: Vec<(u64, bool)> = pg
+        .members
+        .iter()
+        .map(|m| (m.linode_id, m.is_compliant))
+        .collect();
     assert_eq!(members, [(a.id, true), (b.id, false)]);
-    assert_eq!(sandbox.placement_group(flexible.id).unwrap()["is_compliant"], false);
+    assert_eq!(
+        sandbox.placement_group(flexible.id).unwrap()["is_compliant"],
+        false
+    );
 
     // Taking the offender out makes the group compliant again.
-    let pg = client.placement().unassign(flexible.id, &[b.id]).await.unwrap();
+    let pg = client
+        .placement()
+        .unassign(flexible.id, &[b.id])
+        .await
+        .unwrap();
     assert!(pg.is_compliant);
 }
 
@@ -689,10 +947,17 @@ async fn a_group_with_members_cannot_be_deleted_and_deleting_a_linode_leaves_it(
     let err = client.placement().delete(pg.id).await.unwrap_err();
     assert_eq!(
         refusal(&err),
-        (400, None, "All Linodes must be unassigned before the placement group can be deleted")
+        (
+            400,
+            None,
+            "All Linodes must be unassigned before the placement group can be deleted"
+        )
     );
     client.linode().delete_instance(a.id).await.unwrap();
-    assert_eq!(sandbox.placement_group(pg.id).unwrap()["members"], json!([]));
+    assert_eq!(
+        sandbox.placement_group(pg.id).unwrap()["members"],
+        json!([])
+    );
     let pg = client.placement().get(pg.id).await.unwrap();
     let id = pg.id;
     pg.delete(&client).await.unwrap();
