@@ -88,20 +88,8 @@ fn read_label(
     store: &Store,
     own: Option<u64>,
 ) -> Option<String> {
-    let label = checks.string(body, "label")?;
-    if let Err(reason) = check_label(&label) {
-        checks.add("label", reason);
-        return None;
-    }
-    let taken = store
-        .table(GROUPS)
-        .values()
-        .any(|g| g["label"] == label.as_str() && g["id"].as_u64() != own);
-    if taken {
-        checks.add("label", "Label must be unique among your placement groups");
-        return None;
-    }
-    Some(label)
+    let taken = "Label must be unique among your placement groups";
+    checks.unique_label(body, store.table(GROUPS), own, check_label, taken)
 }
 
 /// A region's limit named `key` in its `placement_group_limits` (`None`: unlimited).
@@ -269,6 +257,16 @@ pub fn forget_linode(store: &mut Store, linode_id: u64) {
     }
 }
 
+/// Records `action` on `group` once for each Linode in `linodes`.
+fn record_each(store: &mut Store, action: &str, group: &Value, linodes: &[u64]) {
+    for &linode_id in linodes {
+        let label = store.entity_label("linode", linode_id).unwrap_or_default();
+        store.record(
+            Action::new(action, entity(group)).secondary(Entity::linode(linode_id, &label)),
+        );
+    }
+}
+
 async fn list_groups(
     State(state): State<AppState>,
     req: ListRequest,
@@ -296,32 +294,19 @@ async fn create_group(
     let kind = checks.one_of(&body, "placement_group_type", &TYPES);
     checks.require(&body, "placement_group_policy");
     let policy = checks.one_of(&body, "placement_group_policy", &POLICIES);
-    checks.require(&body, "region");
-    let region = checks.string(&body, "region");
+    let unavailable = "Placement groups are not available in this region";
+    let region = checks.region_offering(&body, "Placement Group", unavailable);
     if let Some(r) = &region {
-        match catalog().region(r) {
-            None => checks.add("region", "Region not found"),
-            Some(info) => {
-                let supported = info["capabilities"]
-                    .as_array()
-                    .is_some_and(|c| c.iter().any(|c| c == "Placement Group"));
-                let existing = store
-                    .table(GROUPS)
-                    .values()
-                    .filter(|g| g["region"] == r.as_str())
-                    .count();
-                if !supported {
-                    checks.add(
-                        "region",
-                        "Placement groups are not available in this region",
-                    );
-                } else if !below_limit(existing, region_limit(r, "maximum_pgs_per_customer")) {
-                    checks.add(
-                        "region",
-                        "You have reached the maximum number of placement groups in this region",
-                    );
-                }
-            }
+        let existing = store
+            .table(GROUPS)
+            .values()
+            .filter(|g| g["region"] == r.as_str())
+            .count();
+        if !below_limit(existing, region_limit(r, "maximum_pgs_per_customer")) {
+            checks.add(
+                "region",
+                "You have reached the maximum number of placement groups in this region",
+            );
         }
     }
     let fields = checks.finish((label, kind, policy, region))?;
@@ -420,13 +405,7 @@ async fn assign(
         }
     }
     let answer = set_members(&mut store, id, &ids).ok_or_else(ApiError::not_found)?;
-    for linode_id in linodes {
-        let label = store.entity_label("linode", linode_id).unwrap_or_default();
-        store.record(
-            Action::new("placement_group_assign", entity(&answer))
-                .secondary(Entity::linode(linode_id, &label)),
-        );
-    }
+    record_each(&mut store, "placement_group_assign", &answer, &linodes);
     Ok(Json(answer))
 }
 
@@ -453,16 +432,12 @@ async fn unassign(
         .filter(|m| !linodes.contains(m))
         .collect();
     let answer = set_members(&mut store, id, &kept).ok_or_else(ApiError::not_found)?;
-    for linode_id in linodes {
-        let label = store.entity_label("linode", linode_id).unwrap_or_default();
+    for &linode_id in &linodes {
         if let Some(linode) = store.instances.get_mut(linode_id) {
             linode["placement_group"] = Value::Null;
         }
-        store.record(
-            Action::new("placement_group_unassign", entity(&answer))
-                .secondary(Entity::linode(linode_id, &label)),
-        );
     }
+    record_each(&mut store, "placement_group_unassign", &answer, &linodes);
     Ok(Json(answer))
 }
 

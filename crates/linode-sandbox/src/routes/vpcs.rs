@@ -24,7 +24,6 @@ use serde_json::{Map, Value, json};
 
 use super::checks::Checks;
 use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
-use crate::catalog::catalog;
 use crate::error::ApiError;
 use crate::lifecycle::{Action, Entity};
 use crate::store::{Store, now};
@@ -238,20 +237,8 @@ fn read_vpc_label(
     store: &Store,
     own: Option<u64>,
 ) -> Option<String> {
-    let label = checks.string(body, "label")?;
-    if let Err(reason) = check_label(&label) {
-        checks.add("label", reason);
-        return None;
-    }
-    let taken = store
-        .table(VPCS)
-        .values()
-        .any(|v| v["label"] == label.as_str() && v["id"].as_u64() != own);
-    if taken {
-        checks.add("label", "Label must be unique among your VPCs");
-        return None;
-    }
-    Some(label)
+    let taken = "Label must be unique among your VPCs";
+    checks.unique_label(body, store.table(VPCS), own, check_label, taken)
 }
 
 async fn list_vpcs(
@@ -277,21 +264,7 @@ async fn create_vpc(
     let mut checks = Checks::default();
     checks.require(&body, "label");
     let label = read_vpc_label(&mut checks, &body, &store, None);
-    checks.require(&body, "region");
-    let region = checks.string(&body, "region");
-    if let Some(r) = &region {
-        match catalog().region(r) {
-            None => checks.add("region", "Region not found"),
-            Some(info)
-                if !info["capabilities"]
-                    .as_array()
-                    .is_some_and(|c| c.iter().any(|c| c == "VPCs")) =>
-            {
-                checks.add("region", "VPCs are not available in this region")
-            }
-            Some(_) => {}
-        }
-    }
+    let region = checks.region_offering(&body, "VPCs", "VPCs are not available in this region");
     let description = checks.sized(&body, "description", 0, 255);
     let mut new_subnets: Vec<(String, Ipv4Net)> = Vec::new();
     match body.get("subnets") {

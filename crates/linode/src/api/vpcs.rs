@@ -182,16 +182,10 @@ pub struct SubnetInterface {
     pub active: bool,
 }
 
-/// The address of a Linode's VPC interface, as `/vpcs/ips` lists it.
+/// Where a Linode's VPC interface is: what the address lists share.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct VpcIp {
-    /// The interface's address (`None` for a range).
-    #[serde(default)]
-    pub address: Option<String>,
-    /// The interface's routed range (`None` for a single address).
-    #[serde(default)]
-    pub address_range: Option<String>,
+pub struct VpcInterfacePlace {
     /// The VPC.
     pub vpc_id: u64,
     /// The subnet.
@@ -210,6 +204,28 @@ pub struct VpcIp {
     /// Whether the interface is in use (its profile booted).
     #[serde(default, deserialize_with = "null_default")]
     pub active: bool,
+}
+
+impl VpcInterfacePlace {
+    /// The Linode, as a lazy handle (no request).
+    pub fn linode(&self, client: &Client) -> Lazy<Instance> {
+        Lazy::new(client, self.linode_id)
+    }
+}
+
+/// The address of a Linode's VPC interface, as `/vpcs/ips` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VpcIp {
+    /// Where the interface is (VPC, subnet, Linode, ...).
+    #[serde(flatten)]
+    pub place: VpcInterfacePlace,
+    /// The interface's address (`None` for a range).
+    #[serde(default)]
+    pub address: Option<String>,
+    /// The interface's routed range (`None` for a single address).
+    #[serde(default)]
+    pub address_range: Option<String>,
     /// The public address mapped 1:1 to this one, if any.
     #[serde(default)]
     pub nat_1_1: Option<String>,
@@ -224,43 +240,13 @@ pub struct VpcIp {
     pub subnet_mask: Option<String>,
 }
 
-filterable!(VpcIp {
-    ACTIVE: Bool = "active",
-    CONFIG_ID: Number = "config_id",
-    LINODE_ID: Number = "linode_id",
-    REGION: Text = "region",
-    VPC_ID: Number = "vpc_id",
-});
-
-impl VpcIp {
-    /// The Linode, as a lazy handle (no request).
-    pub fn linode(&self, client: &Client) -> Lazy<Instance> {
-        Lazy::new(client, self.linode_id)
-    }
-}
-
 /// The IPv6 side of a Linode's VPC interface, as `/vpcs/ipv6s` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VpcIpv6 {
-    /// The VPC.
-    pub vpc_id: u64,
-    /// The subnet.
-    pub subnet_id: u64,
-    /// The VPC's region.
-    #[serde(default, deserialize_with = "null_default")]
-    pub region: String,
-    /// The Linode.
-    pub linode_id: u64,
-    /// The configuration profile holding the interface.
-    #[serde(default)]
-    pub config_id: Option<u64>,
-    /// The interface.
-    #[serde(default)]
-    pub interface_id: Option<u64>,
-    /// Whether the interface is in use.
-    #[serde(default, deserialize_with = "null_default")]
-    pub active: bool,
+    /// Where the interface is (VPC, subnet, Linode, ...).
+    #[serde(flatten)]
+    pub place: VpcInterfacePlace,
     /// The interface's IPv6 range.
     #[serde(default)]
     pub ipv6_range: Option<String>,
@@ -272,13 +258,19 @@ pub struct VpcIpv6 {
     pub ipv6_addresses: Vec<VpcSlaacAddress>,
 }
 
-filterable!(VpcIpv6 {
-    ACTIVE: Bool = "active",
-    CONFIG_ID: Number = "config_id",
-    LINODE_ID: Number = "linode_id",
-    REGION: Text = "region",
-    VPC_ID: Number = "vpc_id",
-});
+/// The filterable fields both VPC address lists share.
+macro_rules! vpc_address_filters {
+    ($($model:ident),*) => {$(
+        filterable!($model {
+            ACTIVE: Bool = "active",
+            CONFIG_ID: Number = "config_id",
+            LINODE_ID: Number = "linode_id",
+            REGION: Text = "region",
+            VPC_ID: Number = "vpc_id",
+        });
+    )*};
+}
+vpc_address_filters!(VpcIp, VpcIpv6);
 
 /// One SLAAC address of a VPC interface.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

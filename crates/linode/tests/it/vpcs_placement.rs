@@ -498,8 +498,8 @@ async fn linodes_in_a_subnet_are_listed_and_keep_it_and_its_vpc_from_deletion() 
         .unwrap();
     let addresses: Vec<Option<&str>> = ips.iter().map(|ip| ip.address.as_deref()).collect();
     assert_eq!(addresses, [Some("10.0.1.2"), Some("10.0.1.20")]);
-    assert_eq!(ips[0].vpc_id, vpc.id);
-    assert_eq!(ips[0].subnet_id, subnet.id);
+    assert_eq!(ips[0].place.vpc_id, vpc.id);
+    assert_eq!(ips[0].place.subnet_id, subnet.id);
     assert_eq!(ips[0].prefix, Some(24));
     assert_eq!(ips[0].subnet_mask.as_deref(), Some("255.255.255.0"));
     let of_db = vpc
