@@ -303,3 +303,25 @@ pub fn list_response<'a>(
 pub fn get_response(item: Option<&Value>) -> Result<Json<Value>, ApiError> {
     item.cloned().map(Json).ok_or_else(ApiError::not_found)
 }
+
+/// `GET` of a named collection (see [`Store::table`]): the generic list answer over every
+/// object of `name`, filterable on `filterable`. Chain the collection's other methods on it.
+pub(crate) fn list_table(
+    name: &'static str,
+    filterable: &'static [&'static str],
+) -> axum::routing::MethodRouter<AppState> {
+    axum::routing::get(
+        move |State(state): State<AppState>, req: ListRequest| async move {
+            list_response(state.store().table(name).values(), filterable, &req)
+        },
+    )
+}
+
+/// `GET` of one object of a named collection by its integer id, or 404 `Not found`.
+pub(crate) fn get_from_table(name: &'static str) -> axum::routing::MethodRouter<AppState> {
+    axum::routing::get(
+        move |State(state): State<AppState>, ApiPath(id): ApiPath<u64>| async move {
+            get_response(state.store().table(name).get(id))
+        },
+    )
+}

@@ -18,11 +18,11 @@
 use axum::Router;
 use axum::extract::State;
 use axum::response::Json;
-use axum::routing::{get, post};
+use axum::routing::post;
 use serde_json::{Map, Value, json};
 
 use super::checks::Checks;
-use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
+use super::{ApiPath, AppState, JsonObject, get_from_table, list_table};
 use crate::catalog::catalog;
 use crate::error::ApiError;
 use crate::lifecycle::{Action, Entity};
@@ -44,10 +44,15 @@ const POLICIES: [&str; 2] = ["strict", "flexible"];
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/placement/groups", get(list_groups).post(create_group))
+        .route(
+            "/placement/groups",
+            list_table(GROUPS, GROUP_FILTERABLE).post(create_group),
+        )
         .route(
             "/placement/groups/{id}",
-            get(get_group).put(update_group).delete(delete_group),
+            get_from_table(GROUPS)
+                .put(update_group)
+                .delete(delete_group),
         )
         .route("/placement/groups/{id}/assign", post(assign))
         .route("/placement/groups/{id}/unassign", post(unassign))
@@ -265,21 +270,6 @@ fn record_each(store: &mut Store, action: &str, group: &Value, linodes: &[u64]) 
             Action::new(action, entity(group)).secondary(Entity::linode(linode_id, &label)),
         );
     }
-}
-
-async fn list_groups(
-    State(state): State<AppState>,
-    req: ListRequest,
-) -> Result<Json<Value>, ApiError> {
-    let store = state.store();
-    list_response(store.table(GROUPS).values(), GROUP_FILTERABLE, &req)
-}
-
-async fn get_group(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<u64>,
-) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().table(GROUPS).get(id))
 }
 
 async fn create_group(

@@ -23,7 +23,10 @@ use ipnet::Ipv4Net;
 use serde_json::{Map, Value, json};
 
 use super::checks::Checks;
-use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
+use super::{
+    ApiPath, AppState, JsonObject, ListRequest, get_from_table, get_response, list_response,
+    list_table,
+};
 use crate::error::ApiError;
 use crate::lifecycle::{Action, Entity};
 use crate::store::{Store, now};
@@ -66,13 +69,13 @@ const FORBIDDEN_RANGES: [&str; 1] = ["192.168.128.0/17"];
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/vpcs", get(list_vpcs).post(create_vpc))
+        .route("/vpcs", list_table(VPCS, VPC_FILTERABLE).post(create_vpc))
         .route("/vpcs/default-ranges", get(default_ranges))
         .route("/vpcs/ips", get(list_all_ips))
         .route("/vpcs/ipv6s", get(list_all_ipv6s))
         .route(
             "/vpcs/{id}",
-            get(get_vpc).put(update_vpc).delete(delete_vpc),
+            get_from_table(VPCS).put(update_vpc).delete(delete_vpc),
         )
         .route("/vpcs/{id}/ips", get(list_vpc_ips))
         .route("/vpcs/{id}/ipv6s", get(list_vpc_ipv6s))
@@ -239,21 +242,6 @@ fn read_vpc_label(
 ) -> Option<String> {
     let taken = "Label must be unique among your VPCs";
     checks.unique_label(body, store.table(VPCS), own, check_label, taken)
-}
-
-async fn list_vpcs(
-    State(state): State<AppState>,
-    req: ListRequest,
-) -> Result<Json<Value>, ApiError> {
-    let store = state.store();
-    list_response(store.table(VPCS).values(), VPC_FILTERABLE, &req)
-}
-
-async fn get_vpc(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<u64>,
-) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().table(VPCS).get(id))
 }
 
 async fn create_vpc(

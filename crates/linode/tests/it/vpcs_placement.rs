@@ -576,6 +576,11 @@ async fn default_ranges_say_where_subnets_come_from() {
     assert_eq!(ranges.forbidden_ipv4_ranges, ["192.168.128.0/17"]);
 }
 
+/// Assigns Linodes to a group, expecting the API to refuse.
+async fn assign_err(client: &linode::Client, group: u64, linodes: &[u64]) -> Error {
+    client.placement().assign(group, linodes).await.unwrap_err()
+}
+
 async fn group(client: &linode::Client, request: CreatePlacementGroup) -> PlacementGroup {
     client.placement().create(request).await.unwrap()
 }
@@ -801,11 +806,7 @@ async fn only_linodes_of_the_region_join_and_the_region_caps_the_members() {
     let pg = group(&client, CreatePlacementGroup::flexible("capped", "us-east")).await;
     let other = group(&client, CreatePlacementGroup::flexible("other", "us-east")).await;
     let far = empty_linode(&client, "eu-west", "far-1").await;
-    let err = client
-        .placement()
-        .assign(pg.id, &[far.id])
-        .await
-        .unwrap_err();
+    let err = assign_err(&client, pg.id, &[far.id]).await;
     assert_eq!(
         refusal(&err),
         (
@@ -827,11 +828,7 @@ async fn only_linodes_of_the_region_join_and_the_region_caps_the_members() {
         );
     }
     client.placement().assign(pg.id, &ids[..5]).await.unwrap();
-    let err = client
-        .placement()
-        .assign(pg.id, &ids[5..])
-        .await
-        .unwrap_err();
+    let err = assign_err(&client, pg.id, &ids[5..]).await;
     assert_eq!(
         refusal(&err),
         (
@@ -840,11 +837,7 @@ async fn only_linodes_of_the_region_join_and_the_region_caps_the_members() {
             "The placement group is full: at most 5 Linodes per group in this region"
         )
     );
-    let err = client
-        .placement()
-        .assign(other.id, &ids[..1])
-        .await
-        .unwrap_err();
+    let err = assign_err(&client, other.id, &ids[..1]).await;
     assert_eq!(
         refusal(&err),
         (
@@ -883,11 +876,7 @@ async fn a_strict_group_refuses_what_breaks_it_and_a_flexible_one_reports_it() {
         .to_owned();
     sandbox.move_to_host(b.id, &host);
 
-    let err = client
-        .placement()
-        .assign(strict.id, &[a.id, b.id])
-        .await
-        .unwrap_err();
+    let err = assign_err(&client, strict.id, &[a.id, b.id]).await;
     let reason = format!(
         "Assigning Linode {} would make the placement group non-compliant: it shares a host with another member",
         b.id
