@@ -8,6 +8,7 @@
 use crate::common;
 
 use common::{empty_linode, event_actions, last_request, post_raw, refusal};
+use linode::api::linode::Instance;
 use linode::api::placement::{
     AssignLinodes, CreatePlacementGroup, PlacementGroup, PlacementGroupPolicy, PlacementGroupType,
 };
@@ -758,6 +759,29 @@ async fn members_are_assigned_and_unassigned_and_shown_on_their_instances() {
         "web-b"
     );
 
+    let in_group = client
+        .linode()
+        .instances()
+        .filter(Instance::PLACEMENT_GROUP_LABEL.eq("web-spread"))
+        .await
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    let ids: Vec<u64> = in_group.iter().map(|i| i.id).collect();
+    assert_eq!(ids, [a.id, b.id]);
+
+    // A new label shows on the members too.
+    client
+        .placement()
+        .update(pg.id, "web-spread-2")
+        .await
+        .unwrap();
+    assert_eq!(
+        sandbox.instance(b.id).unwrap()["placement_group"]["label"],
+        "web-spread-2"
+    );
+
     let left = client.placement().unassign(pg.id, &[a.id]).await.unwrap();
     assert_eq!(
         last_request(&sandbox),
@@ -795,6 +819,7 @@ async fn members_are_assigned_and_unassigned_and_shown_on_their_instances() {
             "placement_group_create",
             "placement_group_assign",
             "placement_group_assign",
+            "placement_group_update",
             "placement_group_unassign"
         ]
     );
