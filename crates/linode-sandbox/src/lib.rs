@@ -469,6 +469,46 @@ impl Sandbox {
         let store = self.state.store();
         store.table("firewall_devices").values().cloned().collect()
     }
+
+    /// The stored JSON of a VPC (with its subnets).
+    pub fn vpc(&self, id: u64) -> Option<serde_json::Value> {
+        self.state.store().table("vpcs").get(id).cloned()
+    }
+
+    /// The stored JSON of a placement group.
+    pub fn placement_group(&self, id: u64) -> Option<serde_json::Value> {
+        self.state
+            .store()
+            .table("placement_groups")
+            .get(id)
+            .cloned()
+    }
+
+    /// Puts a Linode in a VPC subnet through a new VPC interface, as a configuration profile
+    /// interface of purpose `vpc` would:
+    /// `ipv4` picks the address (the first free one otherwise), `nat_1_1` maps the Linode's
+    /// public address to it. Answers the VPC address, or the API's refusal.
+    pub fn attach_linode_to_subnet(
+        &self,
+        vpc_id: u64,
+        subnet_id: u64,
+        linode_id: u64,
+        ipv4: Option<&str>,
+        nat_1_1: bool,
+    ) -> Result<serde_json::Value, error::ApiError> {
+        let mut store = self.state.store();
+        routes::vpcs::attach_linode_to_subnet(
+            &mut store, vpc_id, subnet_id, linode_id, ipv4, nat_1_1,
+        )
+    }
+
+    /// Moves a Linode to the host `host_uuid`, as a host migration would: two Linodes on one
+    /// host break the anti-affinity of a placement group.
+    pub fn move_to_host(&self, linode_id: u64, host_uuid: &str) {
+        if let Some(linode) = self.state.store().instances.get_mut(linode_id) {
+            linode["host_uuid"] = serde_json::Value::from(host_uuid);
+        }
+    }
 }
 
 impl Drop for Sandbox {

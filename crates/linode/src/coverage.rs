@@ -41,6 +41,8 @@ fn client_operations() -> Vec<Operation> {
         crate::api::support::OPERATIONS,
         crate::api::tags::OPERATIONS,
         crate::api::volumes::OPERATIONS,
+        crate::api::vpcs::OPERATIONS,
+        crate::api::placement::OPERATIONS,
         crate::events::OPERATIONS,
     ]
     .concat()

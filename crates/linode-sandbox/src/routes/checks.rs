@@ -5,7 +5,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use serde_json::{Map, Value};
 
+use crate::catalog::catalog;
 use crate::error::ApiError;
+use crate::store::Table;
 
 /// The field errors found in one request body.
 #[derive(Debug, Default)]
@@ -209,6 +211,54 @@ impl Checks {
         ) {
             self.add(key, format!("{key} must be an array"));
         }
+    }
+
+    /// An optional label of the shape `shape` accepts, unique among the objects of `table`
+    /// (object `own` may keep its own); `taken` is the reason given when another has it.
+    pub(super) fn unique_label(
+        &mut self,
+        body: &Map<String, Value>,
+        table: &Table,
+        own: Option<u64>,
+        shape: fn(&str) -> Result<(), &'static str>,
+        taken: &str,
+    ) -> Option<String> {
+        let label = self.string(body, "label")?;
+        if let Err(reason) = shape(&label) {
+            self.add("label", reason);
+            return None;
+        }
+        let clash = table
+            .values()
+            .any(|v| v["label"] == label.as_str() && v["id"].as_u64() != own);
+        if clash {
+            self.add("label", taken);
+            return None;
+        }
+        Some(label)
+    }
+
+    /// A required `region` of the catalog that offers `capability` (such as `VPCs`);
+    /// `unavailable` is the reason given when it does not.
+    pub(super) fn region_offering(
+        &mut self,
+        body: &Map<String, Value>,
+        capability: &str,
+        unavailable: &str,
+    ) -> Option<String> {
+        let region = self.required(body, "region")?;
+        let Some(info) = catalog().region(&region) else {
+            self.add("region", "Region not found");
+            return None;
+        };
+        let offered = info["capabilities"]
+            .as_array()
+            .is_some_and(|caps| caps.iter().any(|c| c == capability));
+        if !offered {
+            self.add("region", unavailable);
+            return None;
+        }
+        Some(region)
     }
 
     /// An optional display group: at most 50 characters.

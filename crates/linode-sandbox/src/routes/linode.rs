@@ -154,6 +154,8 @@ async fn delete_instance(
     let deleted = store.delete_instance(id).ok_or_else(ApiError::not_found)?;
     store.forget_linode_parts(id, &deleted);
     super::firewalls::forget_entity(&mut store, "linode", id);
+    super::vpcs::forget_linode(&mut store, id);
+    super::placement::forget_linode(&mut store, id);
     let label = deleted["label"].as_str().unwrap_or_default();
     store.record(Action::new("linode_delete", Entity::linode(id, label)));
     Ok(Json(json!({})))
@@ -176,6 +178,9 @@ async fn create_instance(
     }
     if let Some(sid) = extra.stackscript_id {
         super::stackscripts::count_deployment(&mut store, sid);
+    }
+    if let Some(gid) = extra.placement_group {
+        super::placement::join(&mut store, gid, id);
     }
     let label = store
         .instances
@@ -386,9 +391,18 @@ fn validate_create(
             Some(_) => errs.add("metadata.user_data", "user_data must be a string"),
         }
     }
+    let mut placement_group = None;
     if let Some(pg) = errs.object(body, "placement_group") {
-        if pg.get("id").is_some_and(|v| !v.is_null()) {
-            errs.add("placement_group.id", "Placement group not found");
+        if let Some(gid) = pg.get("id").filter(|v| !v.is_null()) {
+            let region = region.as_deref().unwrap_or_default();
+            match gid
+                .as_u64()
+                .map(|g| (g, super::placement::check_new_member(store, g, region)))
+            {
+                Some((g, Ok(()))) => placement_group = Some(g),
+                Some((_, Err(reason))) => errs.add("placement_group.id", reason),
+                None => errs.add("placement_group.id", "Placement group not found"),
+            }
         }
     }
     let disk_encryption = errs.string(body, "disk_encryption");
@@ -401,6 +415,7 @@ fn validate_create(
     let extra = CreateExtra {
         stackscript_id,
         backup_id: backup,
+        placement_group,
     };
     errs.finish((
         NewInstance {
@@ -424,6 +439,7 @@ fn validate_create(
 struct CreateExtra {
     stackscript_id: Option<u64>,
     backup_id: Option<u64>,
+    placement_group: Option<u64>,
 }
 
 /// The mutable fields of an instance found in a PUT body.

@@ -24,12 +24,14 @@ mod networking;
 mod nodebalancers;
 mod oauth;
 mod price_lists;
+pub(crate) mod placement;
 mod profile;
 mod regions;
 mod stackscripts;
 mod support;
 mod tags;
 mod volumes;
+pub(crate) mod vpcs;
 
 pub(crate) use image_sharegroups::snapshot as image_sharing_snapshot;
 
@@ -147,6 +149,8 @@ pub fn router(state: AppState) -> Router {
         .merge(network_transfer::routes())
         .merge(entities::routes())
         .merge(marketplace::routes())
+        .merge(vpcs::routes())
+        .merge(placement::routes())
         .route_layer(from_fn(mark_route))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found);
@@ -335,4 +339,26 @@ pub fn list_response<'a>(
 /// The generic single-object answer: the object, or 404 `Not found`.
 pub fn get_response(item: Option<&Value>) -> Result<Json<Value>, ApiError> {
     item.cloned().map(Json).ok_or_else(ApiError::not_found)
+}
+
+/// `GET` of a named collection (see [`Store::table`]): the generic list answer over every
+/// object of `name`, filterable on `filterable`. Chain the collection's other methods on it.
+pub(crate) fn list_table(
+    name: &'static str,
+    filterable: &'static [&'static str],
+) -> axum::routing::MethodRouter<AppState> {
+    axum::routing::get(
+        move |State(state): State<AppState>, req: ListRequest| async move {
+            list_response(state.store().table(name).values(), filterable, &req)
+        },
+    )
+}
+
+/// `GET` of one object of a named collection by its integer id, or 404 `Not found`.
+pub(crate) fn get_from_table(name: &'static str) -> axum::routing::MethodRouter<AppState> {
+    axum::routing::get(
+        move |State(state): State<AppState>, ApiPath(id): ApiPath<u64>| async move {
+            get_response(state.store().table(name).get(id))
+        },
+    )
 }

@@ -151,6 +151,9 @@ pub struct Instance {
     /// The kinds of resource locks set on it (see [`crate::api::locks`]).
     #[serde(default, deserialize_with = "null_default")]
     pub locks: Vec<crate::api::locks::LockType>,
+    /// The placement group it is in, if any.
+    #[serde(default)]
+    pub placement_group: Option<crate::api::placement::InstancePlacementGroup>,
 }
 
 /// The resources of an instance.

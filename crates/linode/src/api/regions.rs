@@ -42,6 +42,9 @@ pub struct Region {
     /// The region's DNS resolvers.
     #[serde(default)]
     pub resolvers: Option<Resolvers>,
+    /// The region's caps on placement groups.
+    #[serde(default)]
+    pub placement_group_limits: Option<crate::api::placement::PlacementGroupLimits>,
 }
 
 /// DNS resolvers of a region, as comma-separated address lists.

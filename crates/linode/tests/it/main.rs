@@ -24,4 +24,5 @@ mod secrets;
 mod small_families;
 mod support;
 mod volumes;
+mod vpcs_placement;
 mod waiters;
