@@ -261,7 +261,9 @@ impl Store {
         event.insert("seen".into(), Value::from(false));
         event.insert("read".into(), Value::from(false));
         event.insert("username".into(), Value::from("sandbox-user"));
-        event.insert("message".into(), Value::Null);
+        // The API sends "" rather than null when there is no message or detail.
+        event.insert("message".into(), Value::from(""));
+        event.insert("details".into(), Value::Null);
         self.events.insert(id, Value::Object(event));
         self.lifecycle.jobs.push(Job {
             event_id: id,

@@ -378,11 +378,24 @@ impl Store {
         } else {
             obj([("day", Value::Null), ("window", Value::Null)])
         };
-        let site_type = catalog()
-            .region(&new.region)
+        let region = catalog().region(&new.region);
+        let site_type = region
             .and_then(|r| r["site_type"].as_str())
             .unwrap_or("core")
             .to_owned();
+        // What the instance can use follows from its region's offer, as on the API.
+        let offers = |cap: &str| {
+            region.is_some_and(|r| {
+                r["capabilities"]
+                    .as_array()
+                    .is_some_and(|caps| caps.iter().any(|c| c == cap))
+            })
+        };
+        let capabilities: Vec<Value> = ["Block Storage Encryption", "Maintenance Policy"]
+            .into_iter()
+            .filter(|cap| offers(cap))
+            .map(Value::from)
+            .collect();
         let ts = now();
         let status = status_on_create(new.image.is_some(), new.booted);
         let specs = obj([
@@ -391,6 +404,7 @@ impl Store {
             ("vcpus", Value::from(vcpus)),
             ("gpus", Value::from(num("gpus"))),
             ("transfer", Value::from(num("transfer"))),
+            ("accelerated_devices", Value::from(num("accelerated_devices"))),
         ]);
         let alerts = obj([
             ("cpu", Value::from(90 * vcpus.max(1))),
@@ -398,6 +412,8 @@ impl Store {
             ("network_out", Value::from(10)),
             ("transfer_quota", Value::from(80)),
             ("io", Value::from(10000)),
+            ("system_alerts", Value::Array(Vec::new())),
+            ("user_alerts", Value::Array(Vec::new())),
         ]);
         let backups = obj([
             ("enabled", Value::from(new.backups_enabled)),
@@ -436,8 +452,10 @@ impl Store {
             ("placement_group", Value::Null),
             ("disk_encryption", Value::from(new.disk_encryption)),
             ("lke_cluster_id", Value::Null),
-            ("capabilities", Value::Array(Vec::new())),
+            ("capabilities", Value::Array(capabilities)),
             ("interface_generation", Value::from("legacy_config")),
+            ("locks", Value::Array(Vec::new())),
+            ("maintenance_policy", Value::from("linode/migrate")),
         ]);
         self.instance_labels.insert(label);
         self.instances.insert(id, item);

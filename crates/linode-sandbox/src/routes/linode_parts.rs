@@ -776,6 +776,7 @@ async fn update_config(
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     apply_config(&body, &mut store, id, &mut config, false)?;
+    config["updated"] = Value::from(now());
     Part::Configs
         .of(&mut store, id)?
         .insert(config_id, config.clone());

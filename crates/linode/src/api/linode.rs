@@ -12,7 +12,7 @@ mod stackscripts;
 pub use parts::{
     AvailableBackups, Backup, BackupDisk, BackupStatus, BackupType, Config, ConfigDevice,
     ConfigHelpers, ConfigUpdate, CreateDisk, Disk, DiskStatus, DiskUpdate, Filesystem, InstanceIps,
-    InstanceIpv4, InstanceIpv6, SnapshotBackups,
+    InstanceIpv4, InstanceIpv6, SnapshotBackups, VpcIp,
 };
 pub use stackscripts::{CreateStackScript, StackScript, StackScriptUpdate, UserDefinedField};
 
@@ -24,7 +24,11 @@ use crate::client::{Client, Path, Request};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::lazy::Lazy;
-use crate::model::{ChildId, Ref, Resource, api_enum, null_default, timestamp};
+use crate::model::{
+    ChildId, Encryption, LockType, MaintenancePolicy, Ref, Resource, api_enum, null_default,
+    timestamp,
+};
+use crate::api::regions::SiteType;
 use crate::pagination::ListRequest;
 
 api_enum! {
@@ -118,6 +122,60 @@ pub struct Instance {
     /// Whether it was deployed with user data.
     #[serde(default, deserialize_with = "null_default")]
     pub has_user_data: bool,
+    /// What it can use, such as `Block Storage Encryption`.
+    #[serde(default, deserialize_with = "null_default")]
+    pub capabilities: Vec<String>,
+    /// Whether its disks are encrypted.
+    #[serde(default)]
+    pub disk_encryption: Option<Encryption>,
+    /// How its network interfaces are declared: in configuration profiles or on the Linode.
+    #[serde(default)]
+    pub interface_generation: Option<InterfaceGeneration>,
+    /// The Kubernetes cluster it is a node of, if any.
+    #[serde(default)]
+    pub lke_cluster_id: Option<u64>,
+    /// Locks that refuse some operations on it.
+    #[serde(default, deserialize_with = "null_default")]
+    pub locks: Vec<LockType>,
+    /// What happens to it during host maintenance.
+    #[serde(default)]
+    pub maintenance_policy: Option<MaintenancePolicy>,
+    /// The placement group it is in, if any.
+    #[serde(default)]
+    pub placement_group: Option<InstancePlacementGroup>,
+    /// Whether its region is a core or a distributed site.
+    #[serde(default)]
+    pub site_type: Option<SiteType>,
+}
+
+api_enum! {
+    /// How a Linode's network interfaces are declared.
+    pub enum InterfaceGeneration {
+        /// In its configuration profiles.
+        LegacyConfig = "legacy_config",
+        /// On the Linode itself (`/linode/instances/{id}/interfaces`).
+        Linode = "linode",
+    }
+}
+
+/// The placement group of an instance, as its answer summarises it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct InstancePlacementGroup {
+    /// The group's id.
+    pub id: u64,
+    /// Its label.
+    #[serde(default, deserialize_with = "null_default")]
+    pub label: String,
+    /// Its type, such as `anti_affinity:local`.
+    #[serde(default)]
+    pub placement_group_type: Option<String>,
+    /// Its policy, `strict` or `flexible`.
+    #[serde(default)]
+    pub placement_group_policy: Option<String>,
+    /// The group the instance is moving to, during a migration.
+    #[serde(default)]
+    pub migrating_to: Option<u64>,
 }
 
 /// The resources of an instance.
@@ -139,6 +197,9 @@ pub struct InstanceSpecs {
     /// Monthly network transfer in GB.
     #[serde(default, deserialize_with = "null_default")]
     pub transfer: u64,
+    /// Accelerator devices (VPUs).
+    #[serde(default, deserialize_with = "null_default")]
+    pub accelerated_devices: u32,
 }
 
 /// Alert thresholds of an instance; `0` turns an alert off.
@@ -160,6 +221,20 @@ pub struct InstanceAlerts {
     /// Disk operations per second.
     #[serde(default, deserialize_with = "null_default")]
     pub io: u32,
+    /// The ids of the system alert definitions applied to it (not sent when empty).
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub system_alerts: Vec<u64>,
+    /// The ids of the user alert definitions applied to it (not sent when empty).
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub user_alerts: Vec<u64>,
 }
 
 /// Backup service status of an instance.
@@ -818,6 +893,50 @@ pub struct LinodeType {
     /// The type that replaces it, if it is being retired.
     #[serde(default)]
     pub successor: Option<String>,
+    /// Accelerator devices (VPUs).
+    #[serde(default, deserialize_with = "null_default")]
+    pub accelerated_devices: u32,
+    /// Prices in regions that differ from [`price`](LinodeType::price).
+    #[serde(default, deserialize_with = "null_default")]
+    pub region_prices: Vec<RegionPrice>,
+    /// Services added to an instance of this type, and their prices.
+    #[serde(default, deserialize_with = "null_default")]
+    pub addons: TypeAddons,
+}
+
+/// A price that applies in one region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RegionPrice {
+    /// The region.
+    pub id: String,
+    /// Per hour.
+    #[serde(default, deserialize_with = "null_default")]
+    pub hourly: f64,
+    /// Per month.
+    #[serde(default, deserialize_with = "null_default")]
+    pub monthly: f64,
+}
+
+/// The services that can be added to an instance of a type.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TypeAddons {
+    /// The backup service.
+    #[serde(default)]
+    pub backups: Option<AddonPrice>,
+}
+
+/// The price of an add-on service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AddonPrice {
+    /// Its base price.
+    #[serde(default)]
+    pub price: Option<Price>,
+    /// Prices in regions that differ from the base price.
+    #[serde(default, deserialize_with = "null_default")]
+    pub region_prices: Vec<RegionPrice>,
 }
 
 /// A price in US dollars.
@@ -875,6 +994,9 @@ pub struct Kernel {
     /// Whether it is deprecated.
     #[serde(default, deserialize_with = "null_default")]
     pub deprecated: bool,
+    /// When it was built.
+    #[serde(default, with = "timestamp::option")]
+    pub built: Option<timestamp::Timestamp>,
 }
 
 filterable!(Kernel {
