@@ -36,6 +36,15 @@ impl Catalog {
         find(&self.regions, id)
     }
 
+    /// Whether region `id` exists and lists `capability` (`Block Storage Encryption`, ...).
+    pub fn region_offers(&self, id: &str, capability: &str) -> bool {
+        self.region(id).is_some_and(|r| {
+            r["capabilities"]
+                .as_array()
+                .is_some_and(|caps| caps.iter().any(|c| c == capability))
+        })
+    }
+
     /// A Linode type by id.
     pub fn linode_type(&self, id: &str) -> Option<&Value> {
         find(&self.types, id)
@@ -901,6 +910,7 @@ fn images() -> Vec<Value> {
                     "capabilities": capabilities,
                     "tags": [],
                     "regions": [],
+                    "image_sharing": null,
                 })
             },
         )

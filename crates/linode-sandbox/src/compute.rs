@@ -272,6 +272,14 @@ impl Store {
                 "ready",
             ),
         );
+        // Its disks are encrypted when the instance is.
+        let encryption = self
+            .instances
+            .get(linode_id)
+            .map_or(Value::from("disabled"), |i| i["disk_encryption"].clone());
+        for (_, disk) in disks.iter_mut() {
+            disk["disk_encryption"] = encryption.clone();
+        }
         let mut configs = Table::default();
         configs.insert(
             config_id,

@@ -384,13 +384,7 @@ impl Store {
             .unwrap_or("core")
             .to_owned();
         // What the instance can use follows from its region's offer, as on the API.
-        let offers = |cap: &str| {
-            region.is_some_and(|r| {
-                r["capabilities"]
-                    .as_array()
-                    .is_some_and(|caps| caps.iter().any(|c| c == cap))
-            })
-        };
+        let offers = |cap: &str| catalog().region_offers(&new.region, cap);
         let capabilities: Vec<Value> = ["Block Storage Encryption", "Maintenance Policy"]
             .into_iter()
             .filter(|cap| offers(cap))

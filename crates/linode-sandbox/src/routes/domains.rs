@@ -196,6 +196,9 @@ async fn create_domain(
         "refresh_sec": 0,
         "ttl_sec": 0,
         "tags": [],
+        "created": now(),
+        "updated": now(),
+        "errors": [],
     });
     apply_domain(&body, &mut domain, &store, None)?;
     let id = store.next_id("domain", FIRST_DOMAIN_ID);

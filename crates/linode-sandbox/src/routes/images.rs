@@ -124,7 +124,8 @@ async fn create_image(
     let image = json!({
         "id": id,
         "label": label,
-        "description": description,
+        // The API answers "" rather than null when no description was given.
+        "description": description.unwrap_or_default(),
         "created": ts,
         "updated": ts,
         "created_by": USERNAME,
@@ -141,6 +142,7 @@ async fn create_image(
         "capabilities": if cloud_init { json!(["cloud-init"]) } else { json!([]) },
         "tags": tags.unwrap_or_default(),
         "regions": [{"region": region, "status": "pending"}],
+        "image_sharing": null,
     });
     store.compute.images.insert(number, image.clone());
     store.record(

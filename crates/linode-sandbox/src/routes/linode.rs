@@ -305,18 +305,7 @@ fn validate_create(
     let mut errs = Checks::default();
     let cat = catalog();
 
-    let region = match body.get("region") {
-        None | Some(Value::Null) => {
-            errs.add("region", "region is required");
-            None
-        }
-        _ => errs.string(body, "region"),
-    };
-    if let Some(r) = &region {
-        if cat.region(r).is_none() {
-            errs.add("region", "Region not found");
-        }
-    }
+    // The API reports the plan before the region, in its own words.
     let type_id = match body.get("type") {
         None | Some(Value::Null) => {
             errs.add("type", "type is required");
@@ -326,7 +315,19 @@ fn validate_create(
     };
     if let Some(t) = &type_id {
         if cat.linode_type(t).is_none() {
-            errs.add("type", "Type not found");
+            errs.add("type", "A valid plan type by that ID was not found");
+        }
+    }
+    let region = match body.get("region") {
+        None | Some(Value::Null) => {
+            errs.add("region", "region is required");
+            None
+        }
+        _ => errs.string(body, "region"),
+    };
+    if let Some(r) = &region {
+        if cat.region(r).is_none() {
+            errs.add("region", "region is not valid");
         }
     }
     let image = errs.string(body, "image");
@@ -337,9 +338,15 @@ fn validate_create(
     }
     let label = errs.instance_label(body, store, None);
     let pass_given = body.get("root_pass").is_some_and(|v| !v.is_null());
+    let keys_given = ["authorized_keys", "authorized_users"]
+        .iter()
+        .any(|k| body.get(*k).and_then(Value::as_array).is_some_and(|a| !a.is_empty()));
     let root_pass = errs.string(body, "root_pass");
     match &root_pass {
-        None if image.is_some() && !pass_given => errs.add("root_pass", "root_pass is required"),
+        // SSH keys or users give access to an image as well as a password does.
+        None if image.is_some() && !pass_given && !keys_given => {
+            errs.add("root_pass", "root_pass is required")
+        }
         Some(p) if !strong_password(p) => {
             errs.add("root_pass", "Password does not meet strength requirement")
         }
@@ -393,6 +400,13 @@ fn validate_create(
             errs.add("disk_encryption", "Must be enabled or disabled");
         }
     }
+    // Encrypted by default where the region offers it, as on the API.
+    let disk_encryption = disk_encryption.unwrap_or_else(|| {
+        let offered = region
+            .as_deref()
+            .is_some_and(|r| cat.region_offers(r, "Disk Encryption"));
+        if offered { "enabled" } else { "disabled" }.to_owned()
+    });
     let has_image = image.is_some() || backup.is_some();
     let extra = CreateExtra {
         stackscript_id,
@@ -410,7 +424,7 @@ fn validate_create(
             private_ip: private_ip.unwrap_or(false),
             backups_enabled: backups_enabled.unwrap_or(false),
             has_user_data,
-            disk_encryption: disk_encryption.unwrap_or_else(|| "disabled".to_owned()),
+            disk_encryption,
         },
         extra,
     ))

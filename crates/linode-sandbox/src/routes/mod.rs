@@ -182,7 +182,7 @@ async fn envelope_errors(req: Request, next: Next) -> Response {
     }
     let reason = match status {
         StatusCode::NOT_FOUND => "Not found",
-        StatusCode::METHOD_NOT_ALLOWED => "Method not allowed",
+        StatusCode::METHOD_NOT_ALLOWED => "Method Not Allowed",
         StatusCode::PAYLOAD_TOO_LARGE => "Request body too large",
         other => other.canonical_reason().unwrap_or("Request failed"),
     };

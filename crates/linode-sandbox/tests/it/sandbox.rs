@@ -242,11 +242,11 @@ async fn not_found_and_method_not_allowed() {
         .await;
     assert_eq!((s, b), (404, err("Not found")));
     let (s, b) = api.send(api.call(Method::DELETE, "/v4/regions")).await;
-    assert_eq!((s, b), (405, err("Method not allowed")));
+    assert_eq!((s, b), (405, err("Method Not Allowed")));
     let (s, b) = api
         .send(api.call(Method::PATCH, "/v4beta/linode/instances"))
         .await;
-    assert_eq!((s, b), (405, err("Method not allowed")));
+    assert_eq!((s, b), (405, err("Method Not Allowed")));
 }
 
 #[tokio::test]
@@ -671,7 +671,7 @@ async fn create_instance_validation() {
         (
             with("region", json!("mars-1")),
             "region",
-            "Region not found",
+            "region is not valid",
         ),
         (
             with("region", json!(5)),
@@ -679,7 +679,11 @@ async fn create_instance_validation() {
             "region must be a string",
         ),
         (with("type", Value::Null), "type", "type is required"),
-        (with("type", json!("g0-huge")), "type", "Type not found"),
+        (
+            with("type", json!("g0-huge")),
+            "type",
+            "A valid plan type by that ID was not found",
+        ),
         (
             with("image", json!("linode/nope")),
             "image",

@@ -67,6 +67,33 @@ pub struct Image {
     /// Tags.
     #[serde(default, deserialize_with = "null_default")]
     pub tags: Vec<String>,
+    /// When it was last changed.
+    #[serde(default, with = "timestamp::option")]
+    pub updated: Option<timestamp::Timestamp>,
+    /// Whether it was shared with this account by another one.
+    #[serde(default, deserialize_with = "null_default")]
+    pub is_shared: bool,
+    /// Size in MB of all its copies across regions.
+    #[serde(default, deserialize_with = "null_default")]
+    pub total_size: u64,
+    /// The regions it is kept in, and the state of each copy.
+    #[serde(default, deserialize_with = "null_default")]
+    pub regions: Vec<ImageRegion>,
+    /// How it is shared through share groups, as the API sends it (its shape is still
+    /// evolving, so it is kept as sent).
+    #[serde(default)]
+    pub image_sharing: Option<serde_json::Value>,
+}
+
+/// A copy of an image in one region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ImageRegion {
+    /// The region.
+    pub region: String,
+    /// The state of the copy (`available`, `pending`, `replicating`, ...).
+    #[serde(default)]
+    pub status: Option<String>,
 }
 
 filterable!(Image {

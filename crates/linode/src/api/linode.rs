@@ -480,6 +480,8 @@ pub struct CreateInstance {
     private_ip: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     backups_enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disk_encryption: Option<Encryption>,
 }
 
 fn expose<S: Serializer>(secret: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -490,8 +492,8 @@ fn expose<S: Serializer>(secret: &Option<SecretString>, s: S) -> Result<S::Ok, S
 }
 
 impl CreateInstance {
-    /// An instance deployed from `image` (booted once created). Unless you give a root password,
-    /// a strong one is generated and returned by
+    /// An instance deployed from `image` (booted once created). Unless you give a root password
+    /// or SSH keys (or users), a strong password is generated and returned by
     /// [`create_instance`](LinodeGroup::create_instance).
     pub fn from_image(
         region: impl Into<String>,
@@ -593,6 +595,13 @@ impl CreateInstance {
         self
     }
 
+    /// Whether to encrypt its disks (in regions offering Disk Encryption, where the API
+    /// encrypts them unless told otherwise).
+    pub fn disk_encryption(mut self, encryption: Encryption) -> Self {
+        self.disk_encryption = Some(encryption);
+        self
+    }
+
     fn validate(&self) -> Result<()> {
         if self.region.trim().is_empty() {
             return Err(Error::invalid("region", "is empty"));
@@ -623,17 +632,21 @@ pub(crate) struct RootAccess {
     root_pass: Option<SecretString>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     authorized_keys: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authorized_users: Vec<String>,
     #[serde(skip)]
     authorized_key_files: Vec<PathBuf>,
 }
 
 impl RootAccess {
     /// Before the request: reads the key files into the keys and, when an image is deployed
-    /// without a root password, generates one. Returns the root password, if any.
-    fn prepare(&mut self, deploys_image: bool) -> Result<Option<SecretString>> {
+    /// without a root password, generates one, unless `keys_suffice` and SSH keys or users
+    /// already give access (as instance creation allows). Returns the root password, if any.
+    fn prepare(&mut self, deploys_image: bool, keys_suffice: bool) -> Result<Option<SecretString>> {
         let keys = read_key_files(&self.authorized_key_files)?;
         self.authorized_keys.extend(keys);
-        if deploys_image && self.root_pass.is_none() {
+        let has_keys = !self.authorized_keys.is_empty() || !self.authorized_users.is_empty();
+        if deploys_image && self.root_pass.is_none() && !(keys_suffice && has_keys) {
             self.root_pass = Some(generate_root_password()?);
         }
         Ok(self.root_pass.clone())
@@ -657,6 +670,17 @@ macro_rules! root_access_setters {
             self.access
                 .authorized_keys
                 .extend(keys.into_iter().map(Into::into));
+            self
+        }
+
+        /// Adds the SSH keys of these users of the account (their profile keys) for root.
+        pub fn authorized_users<S: Into<String>>(
+            mut self,
+            users: impl IntoIterator<Item = S>,
+        ) -> Self {
+            self.access
+                .authorized_users
+                .extend(users.into_iter().map(Into::into));
             self
         }
 
@@ -1039,11 +1063,12 @@ impl LinodeGroup<'_> {
         self.client.load::<Instance>(id).await
     }
 
-    /// Creates an instance. When it is deployed from an image without a root password, a
-    /// strong one is generated from the OS random source and returned.
+    /// Creates an instance. When it is deployed from an image with neither a root password
+    /// nor SSH keys or users, a strong password is generated from the OS random source and
+    /// returned.
     pub async fn create_instance(&self, mut request: CreateInstance) -> Result<NewInstance> {
         request.validate()?;
-        let root_pass = request.access.prepare(request.image.is_some())?;
+        let root_pass = request.access.prepare(request.image.is_some(), true)?;
         let http = Request::post(Path::new("/linode/instances"), &request)?;
         let instance = self.client.send(http).await?;
         Ok(NewInstance {
@@ -1107,7 +1132,7 @@ impl LinodeGroup<'_> {
         if request.image.trim().is_empty() {
             return Err(Error::invalid("image", "is empty"));
         }
-        let root_pass = request.access.prepare(true)?;
+        let root_pass = request.access.prepare(true, false)?;
         let instance = self
             .client
             .send(Request::post(Self::action(id, "rebuild"), &request)?)
@@ -1160,7 +1185,7 @@ impl LinodeGroup<'_> {
         if request.size == 0 {
             return Err(Error::invalid("size", "must be at least 1 MB"));
         }
-        let root_pass = request.access.prepare(request.image.is_some())?;
+        let root_pass = request.access.prepare(request.image.is_some(), false)?;
         let disk = self
             .client
             .send(Request::post(Self::action(id, "disks"), &request)?)
