@@ -277,6 +277,16 @@ pub(crate) fn loose_bool_option<'de, D: Deserializer<'de>>(
     }
 }
 
+/// Decodes a secret the API shows once and redacts afterwards (`<REDACTED>`): a redacted,
+/// empty or `null` value is `None`.
+pub(crate) fn unredacted_secret<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<secrecy::SecretString>, D::Error> {
+    Ok(Option::<String>::deserialize(deserializer)?
+        .filter(|text| !text.is_empty() && text != "<REDACTED>")
+        .map(secrecy::SecretString::from))
+}
+
 /// The API's timestamps: `2018-01-01T00:01:01`, in UTC without a zone. Offsets and fractions, if
 /// the API ever sends them, are accepted and normalised to UTC.
 pub mod timestamp {

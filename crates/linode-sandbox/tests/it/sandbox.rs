@@ -579,11 +579,11 @@ async fn create_instance_full_object() {
     assert_eq!(b["hypervisor"], "kvm");
     assert_eq!(
         b["specs"],
-        json!({"disk": 81920, "memory": 4096, "vcpus": 2, "gpus": 0, "transfer": 4000})
+        json!({"disk": 81920, "memory": 4096, "vcpus": 2, "gpus": 0, "transfer": 4000, "accelerated_devices": 0})
     );
     assert_eq!(
         b["alerts"],
-        json!({"cpu": 180, "network_in": 10, "network_out": 10, "transfer_quota": 80, "io": 10000})
+        json!({"cpu": 180, "network_in": 10, "network_out": 10, "transfer_quota": 80, "io": 10000, "system_alerts": [], "user_alerts": []})
     );
     assert_eq!(b["backups"]["enabled"], false);
     assert_eq!(
@@ -815,15 +815,31 @@ async fn create_instance_validation() {
         let (s, b) = api.post("/v4/linode/instances", body.clone()).await;
         assert_eq!((s, b), (400, field_err(field, reason)), "{body}");
     }
-    // Several problems are reported together.
+    // Several problems are reported together, the plan first as on the API.
     let (s, b) = api.post("/v4/linode/instances", json!({})).await;
     assert_eq!(s, 400);
     assert_eq!(
         b,
         json!({"errors": [
-            {"field": "region", "reason": "region is required"},
             {"field": "type", "reason": "type is required"},
+            {"field": "region", "reason": "region is required"},
         ]})
+    );
+    let (s, b) = api
+        .post(
+            "/v4/linode/instances",
+            json!({"region": "mars-1", "type": "g0-huge", "image": "linode/debian12", "root_pass": "aComplex@Password1"}),
+        )
+        .await;
+    assert_eq!(
+        (s, b),
+        (
+            400,
+            json!({"errors": [
+                {"field": "type", "reason": "A valid plan type by that ID was not found"},
+                {"field": "region", "reason": "region is not valid"},
+            ]})
+        )
     );
     assert_eq!(api.sb.instance_count(), 0);
     // Label uniqueness.
@@ -886,7 +902,7 @@ async fn update_and_delete_instance() {
     assert_eq!(b["tags"], json!(["a-tag", "b-tag"]));
     assert_eq!(
         b["alerts"],
-        json!({"cpu": 150, "network_in": 10, "network_out": 10, "transfer_quota": 80, "io": 10000})
+        json!({"cpu": 150, "network_in": 10, "network_out": 10, "transfer_quota": 80, "io": 10000, "system_alerts": [], "user_alerts": []})
     );
     assert_eq!(
         b["backups"]["schedule"],

@@ -367,11 +367,11 @@ models! {
         enums ["type", "status"], required ["id", "type", "status", "available"];
     instance_ips_are_forward_compatible: InstanceIps =>
         |w| w.object(&format!("/linode/instances/{}/ips", w.linode)).await,
-        enums [], required ["ipv6.link_local.address", "ipv6.link_local.public", "ipv6.link_local.type", "ipv6.slaac.address", "ipv6.slaac.public", "ipv6.slaac.type"];
+        enums [], required ["ipv6.link_local.address", "ipv6.link_local.public", "ipv6.link_local.type", "ipv6.link_local.assigned_entity.id", "ipv6.slaac.address", "ipv6.slaac.public", "ipv6.slaac.type", "ipv6.slaac.assigned_entity.id"];
     stackscripts_are_forward_compatible: StackScript => |w| w.list("/linode/stackscripts").await,
         enums [], required ["id", "deployments_active", "deployments_total", "is_public", "mine"];
     ips_are_forward_compatible: IpAddress => |w| w.list("/networking/ips").await,
-        enums ["type"], required ["address", "public", "type"];
+        enums ["type"], required ["address", "public", "type", "assigned_entity.id"];
     ipv6_ranges_are_forward_compatible: Ipv6Range => |w| w.list("/networking/ipv6/ranges").await,
         enums [], required ["range", "prefix"];
     ipv6_range_details_are_forward_compatible: Ipv6RangeDetails =>
