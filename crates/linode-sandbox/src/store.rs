@@ -398,7 +398,10 @@ impl Store {
             ("vcpus", Value::from(vcpus)),
             ("gpus", Value::from(num("gpus"))),
             ("transfer", Value::from(num("transfer"))),
-            ("accelerated_devices", Value::from(num("accelerated_devices"))),
+            (
+                "accelerated_devices",
+                Value::from(num("accelerated_devices")),
+            ),
         ]);
         let alerts = obj([
             ("cpu", Value::from(90 * vcpus.max(1))),

@@ -258,12 +258,14 @@ where
 /// Decodes a flag the API sends as a boolean in some answers and as a number (`0`, `1`) or a
 /// string in others; `null` is `false`.
 pub(crate) fn loose_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
-    Ok(match Option::<serde_json::Value>::deserialize(deserializer)? {
-        Some(serde_json::Value::Bool(flag)) => flag,
-        Some(serde_json::Value::Number(n)) => n.as_f64().is_some_and(|n| n != 0.0),
-        Some(serde_json::Value::String(text)) => matches!(text.as_str(), "true" | "1" | "yes"),
-        _ => false,
-    })
+    Ok(
+        match Option::<serde_json::Value>::deserialize(deserializer)? {
+            Some(serde_json::Value::Bool(flag)) => flag,
+            Some(serde_json::Value::Number(n)) => n.as_f64().is_some_and(|n| n != 0.0),
+            Some(serde_json::Value::String(text)) => matches!(text.as_str(), "true" | "1" | "yes"),
+            _ => false,
+        },
+    )
 }
 
 /// Like [`loose_bool`], for a flag that may be absent: `null` stays `None`.
@@ -273,7 +275,9 @@ pub(crate) fn loose_bool_option<'de, D: Deserializer<'de>>(
     let value = Option::<serde_json::Value>::deserialize(deserializer)?;
     match value {
         None | Some(serde_json::Value::Null) => Ok(None),
-        Some(other) => loose_bool(other).map(Some).map_err(serde::de::Error::custom),
+        Some(other) => loose_bool(other)
+            .map(Some)
+            .map_err(serde::de::Error::custom),
     }
 }
 

@@ -1,7 +1,5 @@
 //! `/linode/instances`, `/linode/types` and `/linode/kernels`.
 
-use std::time::Duration;
-
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -16,7 +14,7 @@ use super::{
 use crate::catalog::catalog;
 use crate::compute::image_deployable;
 use crate::error::ApiError;
-use crate::lifecycle::{Action, Entity};
+use crate::lifecycle::{Action, Entity, durations};
 use crate::pagination::PageParams;
 use crate::store::{NewInstance, Store, now, status_on_create};
 use crate::xfilter::Cond;
@@ -182,7 +180,7 @@ async fn create_instance(
     store.set_instance_status(id, "provisioning");
     let entity = Entity::linode(id, &label);
     let create = Action::new("linode_create", entity.clone())
-        .lasting(Duration::from_secs(20))
+        .lasting(durations::CREATE)
         .on_fail(move |s| s.set_instance_status(id, "offline"))
         .on_finish(move |s| {
             if settled != "running" {
@@ -192,7 +190,7 @@ async fn create_instance(
             s.set_instance_status(id, "booting");
             s.record(
                 Action::new("linode_boot", entity)
-                    .lasting(Duration::from_secs(10))
+                    .lasting(durations::BOOT)
                     .on_finish(move |s| s.set_instance_status(id, "running"))
                     .on_fail(move |s| s.set_instance_status(id, "offline")),
             );
@@ -338,9 +336,11 @@ fn validate_create(
     }
     let label = errs.instance_label(body, store, None);
     let pass_given = body.get("root_pass").is_some_and(|v| !v.is_null());
-    let keys_given = ["authorized_keys", "authorized_users"]
-        .iter()
-        .any(|k| body.get(*k).and_then(Value::as_array).is_some_and(|a| !a.is_empty()));
+    let keys_given = ["authorized_keys", "authorized_users"].iter().any(|k| {
+        body.get(*k)
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty())
+    });
     let root_pass = errs.string(body, "root_pass");
     match &root_pass {
         // SSH keys or users give access to an image as well as a password does.

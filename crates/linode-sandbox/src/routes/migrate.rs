@@ -1,7 +1,5 @@
 //! `POST /linode/instances/{id}/migrate`: moving a Linode to another region.
 
-use std::time::Duration;
-
 use axum::Router;
 use axum::extract::State;
 use axum::response::Json;
@@ -13,7 +11,7 @@ use super::linode_parts::{instance, not_busy, settled, start_instance_action};
 use super::{ApiPath, AppState, JsonObject};
 use crate::catalog::catalog;
 use crate::error::ApiError;
-use crate::lifecycle::{Action, Entity};
+use crate::lifecycle::{Action, Entity, durations};
 use crate::store::Store;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -59,7 +57,7 @@ async fn migrate(
     let region = checks.finish(region)?.unwrap_or_default();
     let back_to = settled(&status);
     let action = Action::new("linode_migrate_datacenter", Entity::linode(id, &label))
-        .lasting(Duration::from_secs(60))
+        .lasting(durations::MIGRATE)
         .on_finish(move |s| finish(s, id, &region, back_to));
     start_instance_action(&mut store, id, "migrating", action, back_to);
     Ok(Json(json!({})))

@@ -163,17 +163,20 @@ pub(super) fn linode_ips(store: &Store, id: u64) -> Value {
     let slaac_json = slaac(item).map_or(Value::Null, |a| address_json(store, a, item));
     let link_local = slaac(item).map_or(Value::Null, |a| {
         let host = a.split("::").nth(1).unwrap_or("1");
-        with_owner(json!({
-            "address": format!("fe80::{host}"),
-            "gateway": "fe80::1",
-            "subnet_mask": "ffff:ffff:ffff:ffff::",
-            "prefix": 64,
-            "type": "ipv6",
-            "public": false,
-            "rdns": null,
-            "linode_id": id,
-            "region": item["region"],
-        }), item)
+        with_owner(
+            json!({
+                "address": format!("fe80::{host}"),
+                "gateway": "fe80::1",
+                "subnet_mask": "ffff:ffff:ffff:ffff::",
+                "prefix": 64,
+                "type": "ipv6",
+                "public": false,
+                "rdns": null,
+                "linode_id": id,
+                "region": item["region"],
+            }),
+            item,
+        )
     });
     let global: Vec<Value> = store
         .compute

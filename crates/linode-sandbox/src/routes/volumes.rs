@@ -247,7 +247,9 @@ async fn create_volume(
         (Some(e), _) if e != "enabled" && e != "disabled" => {
             checks.add("encryption", "Must be enabled or disabled")
         }
-        (Some(e), Some(r)) if e == "enabled" && !catalog().region_offers(r, "Block Storage Encryption") => {
+        (Some(e), Some(r))
+            if e == "enabled" && !catalog().region_offers(r, "Block Storage Encryption") =>
+        {
             checks.add(
                 "encryption",
                 "Block Storage Encryption is not available in this region",

@@ -349,7 +349,7 @@ async fn catalog_shapes() {
         .await;
     assert_eq!(b["data"][0]["id"], "linode/ubuntu24.04");
     let (_, b) = api.get_f("/v4/regions", r#"{"country":"jp"}"#).await;
-    assert_eq!(b["results"], 2);
+    assert_eq!(b["results"], 3);
     let (s, b) = api.get_f("/v4/regions", r#"{"label":"Tokyo"}"#).await;
     assert_eq!((s, b), (400, err("Cannot filter on label")));
     let (_, b) = api
@@ -593,8 +593,13 @@ async fn create_instance_full_object() {
     assert_eq!(b["watchdog_enabled"], true);
     assert_eq!(b["has_user_data"], false);
     assert_eq!(b["placement_group"], Value::Null);
-    assert_eq!(b["disk_encryption"], "disabled");
+    // Encrypted by default where the region offers Disk Encryption, as on the API.
+    assert_eq!(b["disk_encryption"], "enabled");
     assert_eq!(b["site_type"], "core");
+    assert_eq!(
+        b["capabilities"],
+        json!(["Block Storage Encryption", "Maintenance Policy"])
+    );
     assert_eq!(b["ipv4"].as_array().unwrap().len(), 1);
     assert!(
         b["ipv6"]

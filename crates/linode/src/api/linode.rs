@@ -20,6 +20,7 @@ use crate::api::networking::{IpAddress, allocate_request};
 
 use crate::api::images::Image;
 use crate::api::regions::Region;
+use crate::api::regions::SiteType;
 use crate::client::{Client, Path, Request};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
@@ -28,7 +29,6 @@ use crate::model::{
     ChildId, Encryption, LockType, MaintenancePolicy, Ref, Resource, api_enum, null_default,
     timestamp,
 };
-use crate::api::regions::SiteType;
 use crate::pagination::ListRequest;
 
 api_enum! {
