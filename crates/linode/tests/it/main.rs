@@ -9,6 +9,7 @@ mod filters;
 mod forward_compat;
 mod instances;
 mod linode_family;
+mod live_shapes;
 mod load;
 mod longview;
 mod nodebalancers;
