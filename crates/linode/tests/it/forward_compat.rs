@@ -12,10 +12,11 @@ use linode::api::account::{
     Payment, Transfer, User,
 };
 use linode::api::domains::{CreateDomain, CreateRecord, Domain, DomainRecord};
-use linode::api::images::Image;
+use linode::api::images::{CreateImage, Image, ImageRegion};
 use linode::api::linode::{
-    AvailableBackups, Backup, Config, ConfigDevice, ConfigUpdate, CreateDisk, CreateInstance,
-    CreateStackScript, Disk, Instance, InstanceIps, Kernel, LinodeType, StackScript,
+    AddonPrice, AvailableBackups, Backup, Config, ConfigDevice, ConfigUpdate, CreateDisk,
+    CreateInstance, CreateStackScript, Disk, Instance, InstanceIps, InstancePlacementGroup, Kernel,
+    LinodeType, RegionPrice, StackScript, VpcIp,
 };
 use linode::api::longview::{LongviewClient, LongviewSubscription};
 use linode::api::networking::{IpAddress, Ipv6Range, Ipv6RangeDetails};
@@ -26,10 +27,10 @@ use linode::api::nodebalancers::{
 use linode::api::profile::{
     AuthorizedApp, CreateSshKey, CreateToken, PersonalAccessToken, Profile, SshKey,
 };
-use linode::api::regions::Region;
+use linode::api::regions::{Region, RegionMonitors};
 use linode::api::support::{OpenTicket, Regarding, SupportTicket, TicketReply};
 use linode::api::volumes::{CreateVolume, Volume};
-use linode::events::Event;
+use linode::events::{Event, EventEntity};
 use linode::login::LoginClient;
 use linode::{Client, ExposeSecret, Path, Request};
 use linode_sandbox::Sandbox;
@@ -208,6 +209,11 @@ async fn world() -> World {
                 .kernel("linode/grub2")
                 .device("sdb", ConfigDevice::disk(disk.id)),
         )
+        .await
+        .unwrap();
+    client
+        .images()
+        .create(&CreateImage::from_disk(disk.id))
         .await
         .unwrap();
     linode.allocate_ip(id, false).await.unwrap();
@@ -427,6 +433,42 @@ models! {
     longview_subscriptions_are_forward_compatible: LongviewSubscription =>
         |w| w.list("/longview/subscriptions").await,
         enums [], required ["id"];
+    instance_placement_groups_are_forward_compatible: InstancePlacementGroup => |_w| vec![json!({
+            "id": 528, "label": "pg-web", "placement_group_type": "anti_affinity:local",
+            "placement_group_policy": "strict", "migrating_to": null
+        })],
+        enums [], required ["id"];
+    vpc_ips_are_forward_compatible: VpcIp => |_w| vec![
+            json!({"address": "10.0.0.2", "address_range": null, "vpc_id": 123, "subnet_id": 456,
+                   "region": "us-ord", "linode_id": 71234567, "config_id": 789, "interface_id": 1011,
+                   "active": true, "nat_1_1": "172.105.1.2", "gateway": "10.0.0.1", "prefix": 24,
+                   "subnet_mask": "255.255.255.0"}),
+            json!({"ipv6_range": "2600:3c11:e000:1::/64", "ipv6_is_public": false,
+                   "ipv6_addresses": [{"slaac_address": "2600:3c11:e000:1::2"}], "vpc_id": 123,
+                   "subnet_id": 456, "region": "us-ord", "linode_id": 71234567, "config_id": null,
+                   "interface_id": 1011, "active": true}),
+        ],
+        enums [], required [];
+    entity_refs_are_forward_compatible: EventEntity => |_w| vec![
+            json!({"id": 11, "label": "prod", "type": "lkecluster", "url": "/v4/lke/clusters/11"}),
+        ],
+        enums [], required ["id"];
+    region_monitors_are_forward_compatible: RegionMonitors =>
+        |w| w.list("/regions").await.iter().map(|r| r["monitors"].clone()).collect(),
+        enums [], required [];
+    region_prices_are_forward_compatible: RegionPrice =>
+        |w| w.list("/linode/types").await.iter()
+            .flat_map(|t| t["region_prices"].as_array().cloned().unwrap_or_default())
+            .collect(),
+        enums [], required ["id"];
+    addon_prices_are_forward_compatible: AddonPrice =>
+        |w| w.list("/linode/types").await.iter().map(|t| t["addons"]["backups"].clone()).collect(),
+        enums [], required [];
+    image_regions_are_forward_compatible: ImageRegion =>
+        |w| w.list("/images").await.iter()
+            .flat_map(|i| i["regions"].as_array().cloned().unwrap_or_default())
+            .collect(),
+        enums [], required ["region"];
     tickets_are_forward_compatible: SupportTicket => |w| w.list("/support/tickets").await,
         enums ["status"], required ["id", "opened", "updated", "status", "entity.id", "entity.type"];
     ticket_replies_are_forward_compatible: TicketReply =>
