@@ -21,6 +21,7 @@ use linode::api::regions::{Region, SiteType};
 use linode::api::volumes::{CreateVolume, Volume};
 use linode::events::{Event, EventStatus, TimeRemaining};
 use linode::{Encryption, ExposeSecret, LockType, MaintenancePolicy, Path, Request};
+use linode_sandbox::Sandbox;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -343,18 +344,22 @@ async fn disk_encryption_is_honoured_and_reported() {
             .all(|d| d["disk_encryption"] == "enabled")
     );
 
-    let (status, answer) = common::post_raw(
+    assert_create_refused(
         &sandbox,
-        "/v4/linode/instances",
-        &json!({"region": "us-east", "type": "g6-nanode-1", "disk_encryption": "sometimes"}),
+        json!({"region": "us-east", "type": "g6-nanode-1", "disk_encryption": "sometimes"}),
+        "disk_encryption",
+        "Must be enabled or disabled",
     )
     .await;
+}
+
+/// POSTs `body` as a new instance and checks that the sandbox answers exactly one error.
+async fn assert_create_refused(sandbox: &Sandbox, body: Value, field: &str, reason: &str) {
+    let (status, answer) = common::post_raw(sandbox, "/v4/linode/instances", &body).await;
     assert_eq!(
         (status, answer),
-        (
-            400,
-            json!({"errors": [{"field": "disk_encryption", "reason": "Must be enabled or disabled"}]})
-        )
+        (400, json!({"errors": [{"field": field, "reason": reason}]})),
+        "{body}"
     );
 }
 
@@ -397,20 +402,14 @@ async fn an_image_deployed_with_ssh_keys_needs_no_root_password() {
     );
 
     // The sandbox refuses an image with no way in.
-    let (status, answer) = common::post_raw(
+    assert_create_refused(
         &sandbox,
-        "/v4/linode/instances",
-        &json!({"region": "us-east", "type": "g6-nanode-1", "image": "linode/debian12",
+        json!({"region": "us-east", "type": "g6-nanode-1", "image": "linode/debian12",
                 "authorized_keys": []}),
+        "root_pass",
+        "root_pass is required",
     )
     .await;
-    assert_eq!(
-        (status, answer),
-        (
-            400,
-            json!({"errors": [{"field": "root_pass", "reason": "root_pass is required"}]})
-        )
-    );
 }
 
 #[tokio::test]
@@ -513,15 +512,12 @@ async fn the_sandbox_sends_ip_ownership_and_vpc_lists() {
     assert_eq!(raw["ipv4"]["vpc"], json!([]));
     assert_eq!(raw["ipv6"]["vpc"], json!([]));
     assert_eq!(raw["ipv6"]["slaac"]["tags"], json!([]));
-    let listed: IpAddress = client
-        .send(Request::get(Path::new(&format!(
-            "/networking/ips/{}",
-            public.address
-        ))))
-        .await
-        .unwrap();
+    let listed: IpAddress = client.networking().ip(&public.address).await.unwrap();
     assert_eq!(listed.assigned_entity, public.assigned_entity);
-    drop(sandbox);
+    assert_eq!(
+        sandbox.instance(linode.id).unwrap()["ipv4"][0],
+        public.address
+    );
 }
 
 #[test]
