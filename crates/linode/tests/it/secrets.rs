@@ -179,6 +179,9 @@ async fn trace_output_of_failed_and_retried_requests_does_not_show_the_token() {
     // For this test's thread (a current-thread runtime: the sandbox, the client and the
     // connections all run on it), so other tests of the binary neither slow down nor mix in.
     let _guard = tracing::subscriber::set_default(subscriber);
+    // Callsites first reached by tests running at the same time on threads without a
+    // subscriber may have cached "never"; recompute them now that this one is in place.
+    tracing::callsite::rebuild_interest_cache();
 
     let sandbox = sandbox().await;
     sandbox.inject(FaultRule::new(Method::GET, "/regions/us-east", Fault::Status(502)).times(2));
