@@ -67,6 +67,10 @@ fn finish(store: &mut Store, id: u64, region: &str, back_to: &str) {
     let address = store.alloc_public_ipv4();
     if let Some(item) = store.instances.get_mut(id) {
         item["region"] = Value::from(region);
+        // What it can use follows it to its new region.
+        let (site_type, capabilities) = crate::store::region_traits(region);
+        item["site_type"] = site_type;
+        item["capabilities"] = capabilities;
         if let Some(public) = item["ipv4"].as_array_mut().and_then(|ips| ips.first_mut()) {
             *public = Value::from(address);
         }

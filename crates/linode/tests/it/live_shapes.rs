@@ -310,6 +310,16 @@ async fn the_sandbox_sends_every_key_of_a_live_instance() {
     assert_eq!(created.locks, []);
     assert_eq!(created.site_type, Some(SiteType::Core));
     assert_eq!(created.maintenance_policy, Some(MaintenancePolicy::Migrate));
+
+    // They follow the instance to a region that offers less.
+    client
+        .linode()
+        .migrate(created.id, "ca-central")
+        .await
+        .unwrap();
+    let moved = client.linode().instance(created.id).await.unwrap();
+    assert_eq!(moved.region.id(), "ca-central");
+    assert_eq!(moved.capabilities, ["Maintenance Policy"]);
 }
 
 #[tokio::test]
