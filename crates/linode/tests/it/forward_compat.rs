@@ -351,14 +351,15 @@ macro_rules! models {
 
 models! {
     instances_are_forward_compatible: Instance => |w| w.list("/linode/instances").await,
-        enums ["status"], required ["id", "label", "region", "type", "status", "created", "updated"];
-    regions_are_forward_compatible: Region => |w| w.list("/regions").await, enums [], required ["id"];
+        enums ["status", "disk_encryption", "interface_generation", "maintenance_policy", "site_type"],
+        required ["id", "label", "region", "type", "status", "created", "updated"];
+    regions_are_forward_compatible: Region => |w| w.list("/regions").await, enums ["site_type"], required ["id"];
     types_are_forward_compatible: LinodeType => |w| w.list("/linode/types").await,
         enums ["class"], required ["id", "class"];
     kernels_are_forward_compatible: Kernel => |w| w.list("/linode/kernels").await, enums [], required ["id"];
     images_are_forward_compatible: Image => |w| w.list("/images").await, enums ["status"], required ["id", "status"];
     disks_are_forward_compatible: Disk => |w| w.list(&format!("/linode/instances/{}/disks", w.linode)).await,
-        enums ["status", "filesystem"], required ["id", "filesystem", "size", "status"];
+        enums ["status", "filesystem", "disk_encryption"], required ["id", "filesystem", "size", "status"];
     configs_are_forward_compatible: Config => |w| w.list(&format!("/linode/instances/{}/configs", w.linode)).await,
         enums [], required ["id"];
     available_backups_are_forward_compatible: AvailableBackups =>
@@ -386,14 +387,14 @@ models! {
     ipv6_pools_are_forward_compatible: Ipv6Range => |w| w.list("/networking/ipv6/pools").await,
         enums [], required ["range", "prefix"];
     volumes_are_forward_compatible: Volume => |w| w.list("/volumes").await,
-        enums ["status"], required ["id", "label", "region", "size", "status", "created", "updated"];
+        enums ["status", "encryption"], required ["id", "label", "region", "size", "status", "created", "updated"];
     domains_are_forward_compatible: Domain => |w| w.list("/domains").await,
         enums ["type", "status"], required ["id", "domain", "type", "status"];
     domain_records_are_forward_compatible: DomainRecord =>
         |w| w.list(&format!("/domains/{}/records", w.domain)).await,
         enums ["type"], required ["id", "type"];
     nodebalancers_are_forward_compatible: NodeBalancer => |w| w.list("/nodebalancers").await,
-        enums [], required ["id", "label", "region", "ipv4", "created", "updated"];
+        enums ["type", "frontend_address_type"], required ["id", "label", "region", "ipv4", "created", "updated"];
     nodebalancer_configs_are_forward_compatible: NodeBalancerConfig =>
         |w| w.list(&format!("/nodebalancers/{}/configs", w.nodebalancer)).await,
         enums ["protocol", "algorithm", "stickiness", "check", "proxy_protocol", "cipher_suite"],
@@ -404,7 +405,7 @@ models! {
     accounts_are_forward_compatible: Account => |w| w.object("/account").await,
         enums [], required [];
     account_settings_are_forward_compatible: AccountSettings => |w| w.object("/account/settings").await,
-        enums ["object_storage"], required [];
+        enums ["object_storage", "interfaces_for_new_linodes", "maintenance_policy"], required [];
     transfers_are_forward_compatible: Transfer => |w| w.object("/account/transfer").await,
         enums [], required [];
     invoices_are_forward_compatible: Invoice => |w| w.list("/account/invoices").await,
@@ -421,7 +422,7 @@ models! {
     events_are_forward_compatible: Event => |w| w.list("/account/events").await,
         enums ["status"], required ["id", "action", "created", "status", "entity.id", "secondary_entity.id"];
     profiles_are_forward_compatible: Profile => |w| w.object("/profile").await,
-        enums ["lish_auth_method"], required ["uid", "username"];
+        enums ["lish_auth_method", "user_type"], required ["uid", "username"];
     tokens_are_forward_compatible: PersonalAccessToken => |w| w.list("/profile/tokens").await,
         enums [], required ["id", "created"];
     apps_are_forward_compatible: AuthorizedApp => |w| w.list("/profile/apps").await,

@@ -332,8 +332,21 @@ async fn disk_encryption_is_honoured_and_reported() {
     .await;
     assert_eq!(common::last_body(&sandbox)["disk_encryption"], "disabled");
     assert_eq!(plain.disk_encryption, Some(Encryption::Disabled));
-    let disks = client.linode().disks(plain.id).send().await.unwrap();
+    let disks = client
+        .linode()
+        .disks(plain.id)
+        .send()
+        .await
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(disks.len(), 2);
+    assert!(
+        disks
+            .iter()
+            .all(|d| d.disk_encryption == Some(Encryption::Disabled))
+    );
     assert!(
         sandbox
             .disks(plain.id)

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::networking::{IpAddress, Ipv6Range};
 use crate::client::Path;
 use crate::filter::filterable;
-use crate::model::{ChildId, Resource, api_enum, null_default, timestamp};
+use crate::model::{ChildId, Encryption, Resource, api_enum, null_default, timestamp};
 
 fn instance_path(linode: u64) -> Path {
     Path::new("/linode/instances").segment(linode)
@@ -63,9 +63,9 @@ pub struct Disk {
     /// When it was last changed.
     #[serde(default, with = "timestamp::option")]
     pub updated: Option<timestamp::Timestamp>,
-    /// `enabled` or `disabled`, when the API says.
+    /// Whether it is encrypted at rest, when the API says.
     #[serde(default)]
-    pub disk_encryption: Option<String>,
+    pub disk_encryption: Option<Encryption>,
 }
 
 filterable!(Disk {
