@@ -25,6 +25,11 @@ use linode_sandbox::Sandbox;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
+/// Every item of a list, all pages loaded.
+async fn all<T: DeserializeOwned + Send + 'static>(list: linode::ListRequest<T>) -> Vec<T> {
+    list.send().await.unwrap().collect_all().await.unwrap()
+}
+
 fn decode<T: DeserializeOwned>(value: Value) -> T {
     serde_json::from_value(value).unwrap_or_else(|e| panic!("decodes: {e}"))
 }
@@ -99,15 +104,7 @@ async fn events_through_the_sandbox_carry_message_and_details() {
     assert_eq!(create["message"], "");
     assert_eq!(create.get("details"), Some(&Value::Null));
     assert_eq!(create.get("rate"), Some(&Value::Null));
-    let events = client
-        .account()
-        .events()
-        .send()
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let events = all(client.account().events()).await;
     assert!(events.iter().any(|e| e.action == "linode_create"));
 }
 
@@ -332,15 +329,7 @@ async fn disk_encryption_is_honoured_and_reported() {
     .await;
     assert_eq!(common::last_body(&sandbox)["disk_encryption"], "disabled");
     assert_eq!(plain.disk_encryption, Some(Encryption::Disabled));
-    let disks = client
-        .linode()
-        .disks(plain.id)
-        .send()
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let disks = all(client.linode().disks(plain.id)).await;
     assert_eq!(disks.len(), 2);
     assert!(
         disks
@@ -831,15 +820,7 @@ async fn the_sandbox_sends_account_settings_oauth_and_profile_keys_and_lists_the
 #[tokio::test]
 async fn code_choosing_a_region_or_plan_by_capability_finds_one() {
     let (_sandbox, client) = common::setup().await;
-    let regions = client
-        .regions()
-        .list()
-        .send()
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let regions = all(client.regions().list()).await;
     for capability in [
         "Linodes",
         "NodeBalancers",
@@ -872,15 +853,7 @@ async fn code_choosing_a_region_or_plan_by_capability_finds_one() {
     );
     assert!(regions.iter().all(|r| r.placement_group_limits.is_some()));
 
-    let types = client
-        .linode()
-        .types()
-        .send()
-        .await
-        .unwrap()
-        .collect_all()
-        .await
-        .unwrap();
+    let types = all(client.linode().types()).await;
     for class in [
         TypeClass::Nanode,
         TypeClass::Standard,
