@@ -329,7 +329,9 @@ impl Default for AccountState {
                 "longview_subscription": null,
                 "network_helper": true,
                 "backups_enabled": false,
-                "object_storage": "disabled"
+                "object_storage": "disabled",
+                "interfaces_for_new_linodes": "legacy_config_default_but_linode_allowed",
+                "maintenance_policy": "linode/migrate"
             }),
             profile: json!({
                 "uid": 2_241_000,
@@ -348,7 +350,8 @@ impl Default for AccountState {
                 "authorized_keys": null,
                 "two_factor_auth": false,
                 "restricted": false,
-                "authentication_type": "password"
+                "authentication_type": "password",
+                "user_type": "default"
             }),
             invoices: Table::default(),
             invoice_items: BTreeMap::new(),
@@ -392,6 +395,26 @@ impl AccountState {
     pub fn next_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
+    }
+
+    /// Lists the sandbox's main token among the personal access tokens, as the API lists the
+    /// token in use (label `sandbox`, every scope, no expiry); answers its id. The main token
+    /// keeps authenticating even if this entry is deleted.
+    pub fn list_main_token(&mut self, token: &str, created: SystemTime) -> u64 {
+        let id = self.next_id();
+        let prefix: String = token.chars().take(16).collect();
+        self.personal_tokens.insert(
+            id,
+            json!({
+                "id": id,
+                "scopes": "*",
+                "created": format_time(created),
+                "label": "sandbox",
+                "token": prefix,
+                "expiry": null
+            }),
+        );
+        id
     }
 
     /// Three monthly invoices with their items, and the payments that settled them.

@@ -36,6 +36,15 @@ impl Catalog {
         find(&self.regions, id)
     }
 
+    /// Whether region `id` exists and lists `capability` (`Block Storage Encryption`, ...).
+    pub fn region_offers(&self, id: &str, capability: &str) -> bool {
+        self.region(id).is_some_and(|r| {
+            r["capabilities"]
+                .as_array()
+                .is_some_and(|caps| caps.iter().any(|c| c == capability))
+        })
+    }
+
     /// A Linode type by id.
     pub fn linode_type(&self, id: &str) -> Option<&Value> {
         find(&self.types, id)
@@ -61,6 +70,7 @@ impl Catalog {
     }
 }
 
+/// What every core region offers, as the live API lists it.
 const BASE_CAPS: &[&str] = &[
     "Linodes",
     "Backups",
@@ -72,7 +82,12 @@ const BASE_CAPS: &[&str] = &[
     "Block Storage Migrations",
     "Managed Databases",
     "Placement Group",
+    "Disk Encryption",
+    "Linode Interfaces",
+    "Maintenance Policy",
+    "StackScripts",
 ];
+/// What only some core regions offer: a region's bitmask picks among these.
 const EXTRA_CAPS: &[&str] = &[
     "Object Storage",
     "GPU Linodes",
@@ -80,7 +95,7 @@ const EXTRA_CAPS: &[&str] = &[
     "Premium Plans",
     "VPCs",
     "Block Storage Encryption",
-    "LA Disk Encryption",
+    "Kubernetes Enterprise",
 ];
 
 // (id, label, country, extra capabilities bitmask over EXTRA_CAPS)
@@ -89,62 +104,110 @@ const REGIONS: &[(&str, &str, &str, u8)] = &[
     ("ca-central", "Toronto, CA", "ca", 0b0011100),
     ("ap-southeast", "Sydney, AU", "au", 0b0011100),
     ("us-iad", "Washington, DC", "us", 0b1111101),
-    ("us-ord", "Chicago, IL", "us", 0b1111101),
+    ("us-ord", "Chicago, IL", "us", 0b1111111),
     ("fr-par", "Paris, FR", "fr", 0b1111101),
-    ("us-sea", "Seattle, WA", "us", 0b1111101),
+    ("us-sea", "Seattle, WA", "us", 0b1111111),
     ("br-gru", "Sao Paulo, BR", "br", 0b1111101),
     ("nl-ams", "Amsterdam, NL", "nl", 0b1111101),
     ("se-sto", "Stockholm, SE", "se", 0b1111101),
     ("es-mad", "Madrid, ES", "es", 0b1111101),
-    ("in-maa", "Chennai, IN", "in", 0b1111101),
-    ("jp-osa", "Osaka, JP", "jp", 0b1111101),
+    ("in-maa", "Chennai, IN", "in", 0b1111111),
+    ("jp-osa", "Osaka, JP", "jp", 0b1111111),
     ("it-mil", "Milan, IT", "it", 0b1111101),
     ("us-mia", "Miami, FL", "us", 0b1111101),
     ("id-cgk", "Jakarta, ID", "id", 0b1111101),
     ("us-lax", "Los Angeles, CA", "us", 0b1111101),
-    ("us-central", "Dallas, TX", "us", 0b0011100),
-    ("us-west", "Fremont, CA", "us", 0b0011100),
-    ("us-southeast", "Atlanta, GA", "us", 0b0011111),
-    ("us-east", "Newark, NJ", "us", 0b0011111),
-    ("eu-west", "London, UK", "gb", 0b0011100),
-    ("ap-south", "Singapore, SG", "sg", 0b0011111),
-    ("eu-central", "Frankfurt, DE", "de", 0b0011111),
-    ("ap-northeast", "Tokyo, JP", "jp", 0b0011100),
+    ("gb-lon", "London 2, UK", "gb", 0b1111101),
+    ("au-mel", "Melbourne, AU", "au", 0b1111101),
+    ("in-bom-2", "Mumbai 2, IN", "in", 0b1111101),
+    ("de-fra-2", "Frankfurt 2, DE", "de", 0b1111111),
+    ("sg-sin-2", "Singapore 2, SG", "sg", 0b1111101),
+    ("jp-tyo-3", "Tokyo 3, JP", "jp", 0b1111101),
+    ("us-central", "Dallas, TX", "us", 0b0111100),
+    ("us-west", "Fremont, CA", "us", 0b0111100),
+    ("us-southeast", "Atlanta, GA", "us", 0b0111111),
+    ("us-east", "Newark, NJ", "us", 0b0111111),
+    ("eu-west", "London, UK", "gb", 0b0111100),
+    ("ap-south", "Singapore, SG", "sg", 0b0111111),
+    ("eu-central", "Frankfurt, DE", "de", 0b0111111),
+    ("ap-northeast", "Tokyo, JP", "jp", 0b0111100),
 ];
 
+/// Distributed sites: few services, their own plans.
+const DISTRIBUTED_REGIONS: &[(&str, &str, &str)] = &[
+    ("us-den-edge-1", "Denver, CO", "us"),
+    ("de-ham-edge-1", "Hamburg, DE", "de"),
+    ("fr-mrs-edge-1", "Marseille, FR", "fr"),
+];
+const DISTRIBUTED_CAPS: &[&str] = &[
+    "Linodes",
+    "Cloud Firewall",
+    "Distributed Plans",
+    "Disk Encryption",
+    "Vlans",
+];
+
+/// A `Region` object.
+fn region_json(
+    i: usize,
+    id: &str,
+    label: &str,
+    country: &str,
+    site_type: &str,
+    mut caps: Vec<&str>,
+) -> Value {
+    caps.sort_unstable();
+    let ipv4 = (1..=10)
+        .map(|k| format!("203.0.113.{}", (i * 10 + k) % 250 + 1))
+        .collect::<Vec<_>>()
+        .join(",");
+    let ipv6 = (1..=10)
+        .map(|k| format!("2001:db8:{:x}::{k}", i + 1))
+        .collect::<Vec<_>>()
+        .join(",");
+    let core = site_type == "core";
+    json!({
+        "id": id,
+        "label": label,
+        "country": country,
+        "capabilities": caps,
+        "status": "ok",
+        "resolvers": {"ipv4": ipv4, "ipv6": ipv6},
+        "placement_group_limits": {
+            "maximum_pgs_per_customer": null,
+            "maximum_linodes_per_pg": if core { 5 } else { 1 },
+        },
+        "site_type": site_type,
+        "monitors": {
+            "alerts": if core { json!(["Linodes", "Managed Databases"]) } else { json!([]) },
+            "metrics": if core { json!(["Linodes", "Managed Databases", "NodeBalancers"]) } else { json!([]) },
+        },
+    })
+}
+
 fn regions() -> Vec<Value> {
-    REGIONS
-        .iter()
-        .enumerate()
-        .map(|(i, (id, label, country, extra))| {
-            let mut caps: Vec<&str> = BASE_CAPS.to_vec();
-            for (bit, cap) in EXTRA_CAPS.iter().enumerate() {
-                if extra & (1 << bit) != 0 {
-                    caps.push(cap);
-                }
+    let core = REGIONS.iter().map(|(id, label, country, extra)| {
+        let mut caps: Vec<&str> = BASE_CAPS.to_vec();
+        for (bit, cap) in EXTRA_CAPS.iter().enumerate() {
+            if extra & (1 << bit) != 0 {
+                caps.push(cap);
             }
-            caps.sort_unstable();
-            let ipv4 = (1..=10)
-                .map(|k| format!("203.0.113.{}", (i * 10 + k) % 250 + 1))
-                .collect::<Vec<_>>()
-                .join(",");
-            let ipv6 = (1..=10)
-                .map(|k| format!("2001:db8:{:x}::{k}", i + 1))
-                .collect::<Vec<_>>()
-                .join(",");
-            json!({
-                "id": id,
-                "label": label,
-                "country": country,
-                "capabilities": caps,
-                "status": "ok",
-                "resolvers": {"ipv4": ipv4, "ipv6": ipv6},
-                "placement_group_limits": {
-                    "maximum_pgs_per_customer": null,
-                    "maximum_linodes_per_pg": 5,
-                },
-                "site_type": "core",
-            })
+        }
+        (*id, *label, *country, "core", caps)
+    });
+    let distributed = DISTRIBUTED_REGIONS.iter().map(|(id, label, country)| {
+        (
+            *id,
+            *label,
+            *country,
+            "distributed",
+            DISTRIBUTED_CAPS.to_vec(),
+        )
+    });
+    core.chain(distributed)
+        .enumerate()
+        .map(|(i, (id, label, country, site_type, caps))| {
+            region_json(i, id, label, country, site_type, caps)
         })
         .collect()
 }
@@ -587,6 +650,126 @@ const TYPES: &[TypeRow] = &[
         80.0,
         2,
     ),
+    (
+        "g7-premium-8",
+        "Premium 16GB",
+        "premium",
+        327680,
+        16384,
+        8,
+        6000,
+        6000,
+        0.258,
+        172.0,
+        0.03,
+        20.0,
+        0,
+    ),
+    (
+        "g7-premium-16",
+        "Premium 32GB",
+        "premium",
+        655360,
+        32768,
+        16,
+        7000,
+        7000,
+        0.516,
+        344.0,
+        0.06,
+        40.0,
+        0,
+    ),
+    (
+        "g2-gpu-rtx4000a1-s",
+        "RTX4000 Ada x1 Small",
+        "gpu",
+        512000,
+        16384,
+        4,
+        16000,
+        10000,
+        0.52,
+        350.0,
+        0.0375,
+        25.0,
+        1,
+    ),
+    (
+        "g2-gpu-rtx4000a1-m",
+        "RTX4000 Ada x1 Medium",
+        "gpu",
+        512000,
+        32768,
+        8,
+        16000,
+        10000,
+        0.67,
+        446.0,
+        0.0375,
+        25.0,
+        1,
+    ),
+    (
+        "g2-gpu-rtx4000a2-s",
+        "RTX4000 Ada x2 Small",
+        "gpu",
+        1024000,
+        32768,
+        8,
+        32000,
+        10000,
+        1.04,
+        700.0,
+        0.075,
+        50.0,
+        2,
+    ),
+    (
+        "g1-accelerated-netint-vpu-t1u1-s",
+        "Netint Quadra T1U x1 Small",
+        "accelerated",
+        51200,
+        16384,
+        8,
+        1000,
+        1000,
+        0.42,
+        280.0,
+        0.006,
+        4.0,
+        0,
+    ),
+    (
+        "g1-accelerated-netint-vpu-t1u1-m",
+        "Netint Quadra T1U x1 Medium",
+        "accelerated",
+        102400,
+        32768,
+        16,
+        2000,
+        2000,
+        0.63,
+        420.0,
+        0.012,
+        8.0,
+        0,
+    ),
+    (
+        "g1-accelerated-netint-vpu-t1u2-s",
+        "Netint Quadra T1U x2 Small",
+        "accelerated",
+        102400,
+        32768,
+        16,
+        2000,
+        2000,
+        0.84,
+        560.0,
+        0.012,
+        8.0,
+        0,
+    ),
 ];
 
 /// Regions whose prices differ from the base price, with their multiplier.
@@ -603,6 +786,15 @@ pub(crate) fn region_prices(hourly: f64, monthly: f64) -> Vec<Value> {
         .iter()
         .map(|(id, m)| json!({"id": id, "hourly": round(hourly * m, 4), "monthly": round(monthly * m, 2)}))
         .collect()
+}
+
+/// The accelerator cards (VPUs) of a type: the `u<N>` of accelerated plans such as
+/// `g1-accelerated-netint-vpu-t1u2-s`, none for other plans.
+fn accelerated_devices(id: &str) -> u64 {
+    id.strip_prefix("g1-accelerated-netint-vpu-t1u")
+        .and_then(|rest| rest.split('-').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 fn types() -> Vec<Value> {
@@ -632,7 +824,7 @@ fn types() -> Vec<Value> {
                     "memory": memory,
                     "vcpus": vcpus,
                     "gpus": gpus,
-                    "accelerated_devices": 0,
+                    "accelerated_devices": accelerated_devices(id),
                     "transfer": transfer,
                     "network_out": net,
                     "price": {"hourly": hourly, "monthly": monthly},
@@ -902,6 +1094,7 @@ fn images() -> Vec<Value> {
                     "capabilities": capabilities,
                     "tags": [],
                     "regions": [],
+                    "image_sharing": null,
                 })
             },
         )

@@ -162,6 +162,7 @@ pub fn disk_json(id: u64, label: &str, size: u64, filesystem: &str, status: &str
 
 /// A `LinodeConfig` object booting `devices` (`sda`, `sdb`, ... to disk ids).
 pub fn config_json(id: u64, label: &str, devices: &[(&str, u64)], memory_limit: u64) -> Value {
+    let ts = now();
     let mut map = Map::new();
     for slot in ["sda", "sdb", "sdc", "sdd", "sde", "sdf", "sdg", "sdh"] {
         let device = devices.iter().find(|(s, _)| *s == slot).map_or(
@@ -188,6 +189,9 @@ pub fn config_json(id: u64, label: &str, devices: &[(&str, u64)], memory_limit: 
             "devtmpfs_automount": true,
         },
         "interfaces": [],
+        "initrd": null,
+        "created": ts,
+        "updated": ts,
     })
 }
 
@@ -299,6 +303,14 @@ impl Store {
                 "ready",
             ),
         );
+        // Its disks are encrypted when the instance is.
+        let encryption = self
+            .instances
+            .get(linode_id)
+            .map_or(Value::from("disabled"), |i| i["disk_encryption"].clone());
+        for (_, disk) in disks.iter_mut() {
+            disk["disk_encryption"] = encryption.clone();
+        }
         let mut configs = Table::default();
         configs.insert(
             config_id,
@@ -449,7 +461,7 @@ fn public_stackscripts() -> Vec<Value> {
             ],
             json!([
                 {"name": "gh_username", "label": "GitHub username", "example": "linode"},
-                {"name": "shell", "label": "Login shell", "oneOf": "bash,zsh", "default": "bash"},
+                {"name": "shell", "label": "Login shell", "oneof": "bash,zsh", "default": "bash"},
             ]),
             48210,
         ),
@@ -460,7 +472,7 @@ fn public_stackscripts() -> Vec<Value> {
             &["linode/ubuntu22.04", "linode/debian12"],
             json!([
                 {"name": "soa_email_address", "label": "Admin email", "example": "admin@example.com"},
-                {"name": "webserver_stack", "label": "Web stack", "oneOf": "LAMP,LEMP", "default": "LAMP"},
+                {"name": "webserver_stack", "label": "Web stack", "oneof": "LAMP,LEMP", "default": "LAMP"},
             ]),
             91832,
         ),

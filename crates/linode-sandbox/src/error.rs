@@ -82,7 +82,7 @@ impl ApiError {
 
     /// 405 for a known path called with an unsupported method.
     pub fn method_not_allowed() -> Self {
-        Self::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
+        Self::new(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed")
     }
 
     /// 400 for a request body that is not a JSON object.

@@ -124,9 +124,13 @@ impl SandboxBuilder {
     pub async fn start(self) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
+        let token = self.token.unwrap_or_else(random_token);
+        let mut store = Store::with_clock(lifecycle::Clock::with_speed(self.speed));
+        let wall = store.clock.wall();
+        store.account.list_main_token(&token, wall);
         let state: AppState = Arc::new(Shared {
-            store: Mutex::new(Store::with_clock(lifecycle::Clock::with_speed(self.speed))),
-            token: self.token.unwrap_or_else(random_token),
+            store: Mutex::new(store),
+            token,
             requests: Mutex::new(record::RequestLog::with_limit(self.record_limit)),
             faults: Mutex::default(),
             rate_limits: Mutex::default(),

@@ -16,6 +16,29 @@ use serde_json::{Map, Value};
 
 use crate::store::{Store, format_time};
 
+/// How long actions on an instance last at speed 1: about as long as on the real platform,
+/// so that a client re-reading every 15 seconds sees the intermediate statuses.
+pub mod durations {
+    use std::time::Duration;
+
+    /// Creation (`provisioning`).
+    pub const CREATE: Duration = Duration::from_secs(60);
+    /// Boot (`booting`).
+    pub const BOOT: Duration = Duration::from_secs(40);
+    /// Reboot (`rebooting`).
+    pub const REBOOT: Duration = Duration::from_secs(60);
+    /// Shutdown (`shutting_down`).
+    pub const SHUTDOWN: Duration = Duration::from_secs(30);
+    /// Rebuild (`rebuilding`).
+    pub const REBUILD: Duration = Duration::from_secs(120);
+    /// Resize (`resizing`).
+    pub const RESIZE: Duration = Duration::from_secs(300);
+    /// Migration to another region (`migrating`).
+    pub const MIGRATE: Duration = Duration::from_secs(600);
+    /// Restore of a backup (`restoring`).
+    pub const RESTORE: Duration = Duration::from_secs(180);
+}
+
 /// The sandbox's notion of time.
 #[derive(Debug, Clone)]
 pub struct Clock {
@@ -271,7 +294,9 @@ impl Store {
         event.insert("seen".into(), Value::from(false));
         event.insert("read".into(), Value::from(false));
         event.insert("username".into(), Value::from("sandbox-user"));
-        event.insert("message".into(), Value::Null);
+        // The API sends "" rather than null when there is no message or detail.
+        event.insert("message".into(), Value::from(""));
+        event.insert("details".into(), Value::Null);
         self.events.insert(id, Value::Object(event));
         self.lifecycle.jobs.push(Job {
             event_id: id,

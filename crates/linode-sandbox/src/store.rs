@@ -240,6 +240,21 @@ impl Default for Store {
     }
 }
 
+/// What an instance in `region` reports of it: its `site_type`, and the `capabilities` it
+/// has there (what the region offers of the features an instance can use, as on the API).
+pub fn region_traits(region: &str) -> (Value, Value) {
+    let site_type = catalog()
+        .region(region)
+        .and_then(|r| r["site_type"].as_str())
+        .unwrap_or("core");
+    let capabilities: Vec<Value> = ["Block Storage Encryption", "Maintenance Policy"]
+        .into_iter()
+        .filter(|cap| catalog().region_offers(region, cap))
+        .map(Value::from)
+        .collect();
+    (Value::from(site_type), Value::Array(capabilities))
+}
+
 fn obj<const N: usize>(fields: [(&str, Value); N]) -> Value {
     Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
@@ -378,11 +393,7 @@ impl Store {
         } else {
             obj([("day", Value::Null), ("window", Value::Null)])
         };
-        let site_type = catalog()
-            .region(&new.region)
-            .and_then(|r| r["site_type"].as_str())
-            .unwrap_or("core")
-            .to_owned();
+        let (site_type, capabilities) = region_traits(&new.region);
         let ts = now();
         let status = status_on_create(new.image.is_some(), new.booted);
         let specs = obj([
@@ -391,6 +402,10 @@ impl Store {
             ("vcpus", Value::from(vcpus)),
             ("gpus", Value::from(num("gpus"))),
             ("transfer", Value::from(num("transfer"))),
+            (
+                "accelerated_devices",
+                Value::from(num("accelerated_devices")),
+            ),
         ]);
         let alerts = obj([
             ("cpu", Value::from(90 * vcpus.max(1))),
@@ -398,6 +413,8 @@ impl Store {
             ("network_out", Value::from(10)),
             ("transfer_quota", Value::from(80)),
             ("io", Value::from(10000)),
+            ("system_alerts", Value::Array(Vec::new())),
+            ("user_alerts", Value::Array(Vec::new())),
         ]);
         let backups = obj([
             ("enabled", Value::from(new.backups_enabled)),
@@ -424,7 +441,7 @@ impl Store {
             ("ipv6", Value::from(ipv6)),
             ("image", new.image.map_or(Value::Null, Value::from)),
             ("region", Value::from(new.region)),
-            ("site_type", Value::from(site_type)),
+            ("site_type", site_type),
             ("specs", specs),
             ("alerts", alerts),
             ("backups", backups),
@@ -436,9 +453,10 @@ impl Store {
             ("placement_group", Value::Null),
             ("disk_encryption", Value::from(new.disk_encryption)),
             ("lke_cluster_id", Value::Null),
-            ("capabilities", Value::Array(Vec::new())),
+            ("capabilities", capabilities),
             ("interface_generation", Value::from("legacy_config")),
             ("locks", Value::Array(Vec::new())),
+            ("maintenance_policy", Value::from("linode/migrate")),
         ]);
         self.instance_labels.insert(label);
         self.instances.insert(id, item);

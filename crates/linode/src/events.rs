@@ -89,6 +89,17 @@ impl fmt::Display for EntityId {
     }
 }
 
+/// An event's estimated time left: a duration text such as `"0:0:20"` in progress, a number
+/// (`0`) on some finished events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TimeRemaining {
+    /// As text, `hours:minutes:seconds`.
+    Text(String),
+    /// As a number of seconds.
+    Seconds(serde_json::Number),
+}
+
 /// What an event is about.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -131,9 +142,9 @@ pub struct Event {
     /// How long it took, in seconds, once over.
     #[serde(default)]
     pub duration: Option<f64>,
-    /// Estimated time left, for some migrations.
+    /// Estimated time left, for some migrations (`"0:0:20"`); finished events may carry `0`.
     #[serde(default)]
-    pub time_remaining: Option<String>,
+    pub time_remaining: Option<TimeRemaining>,
     /// Whether it was marked seen.
     #[serde(default, deserialize_with = "null_default")]
     pub seen: bool,
@@ -143,9 +154,16 @@ pub struct Event {
     /// Who caused it.
     #[serde(default)]
     pub username: Option<String>,
-    /// A message, for some actions.
+    /// A message, for some actions (`""` when there is none).
     #[serde(default)]
     pub message: Option<String>,
+    /// The rate of completion, for some migrations and resizes.
+    #[serde(default)]
+    pub rate: Option<String>,
+    /// More about the event, for some actions. Its shape is not documented, so it is kept as
+    /// the API sent it.
+    #[serde(default)]
+    pub details: Option<serde_json::Value>,
 }
 
 filterable!(Event {

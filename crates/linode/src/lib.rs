@@ -67,7 +67,7 @@ pub use client::{
 pub use config::{ENV_API_URL, ENV_API_VERSION, ENV_CA, ENV_CLI_CONFIG, ENV_TOKEN};
 pub use error::{Error, FieldError, Result};
 pub use lazy::Lazy;
-pub use model::{ChildId, Ref, Resource, timestamp};
+pub use model::{ChildId, Encryption, LockType, MaintenancePolicy, Ref, Resource, timestamp};
 pub use pagination::{ListRequest, PaginatedList};
 pub use retry::RetryPolicy;
 pub use secrecy::{ExposeSecret, SecretString};

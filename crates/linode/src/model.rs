@@ -193,6 +193,36 @@ macro_rules! api_enum {
 }
 pub(crate) use api_enum;
 
+api_enum! {
+    /// A lock on an object, which refuses some operations until removed.
+    pub enum LockType {
+        /// The object itself can't be deleted; its sub-resources can.
+        CannotDelete = "cannot_delete",
+        /// Neither the object nor its sub-resources (disks, configs, ...) can be deleted.
+        CannotDeleteWithSubresources = "cannot_delete_with_subresources",
+    }
+}
+
+api_enum! {
+    /// Whether the data of a disk or volume is encrypted at rest.
+    pub enum Encryption {
+        /// Encrypted.
+        Enabled = "enabled",
+        /// Not encrypted.
+        Disabled = "disabled",
+    }
+}
+
+api_enum! {
+    /// What happens to a Linode during host maintenance.
+    pub enum MaintenancePolicy {
+        /// Live-migrated to another host.
+        Migrate = "linode/migrate",
+        /// Powered off, then on again.
+        PowerOffOn = "linode/power_off_on",
+    }
+}
+
 /// Hands a JSON string to `f` without copying it when the input allows, and turns `f`'s error
 /// into a decoding error.
 pub(crate) fn with_str<'de, D, R>(
@@ -223,6 +253,42 @@ where
     T: Default + Deserialize<'de>,
 {
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+/// Decodes a flag the API sends as a boolean in some answers and as a number (`0`, `1`) or a
+/// string in others; `null` is `false`.
+pub(crate) fn loose_bool<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    Ok(
+        match Option::<serde_json::Value>::deserialize(deserializer)? {
+            Some(serde_json::Value::Bool(flag)) => flag,
+            Some(serde_json::Value::Number(n)) => n.as_f64().is_some_and(|n| n != 0.0),
+            Some(serde_json::Value::String(text)) => matches!(text.as_str(), "true" | "1" | "yes"),
+            _ => false,
+        },
+    )
+}
+
+/// Like [`loose_bool`], for a flag that may be absent: `null` stays `None`.
+pub(crate) fn loose_bool_option<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<bool>, D::Error> {
+    let value = Option::<serde_json::Value>::deserialize(deserializer)?;
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(other) => loose_bool(other)
+            .map(Some)
+            .map_err(serde::de::Error::custom),
+    }
+}
+
+/// Decodes a secret the API shows once and redacts afterwards (`<REDACTED>`): a redacted,
+/// empty or `null` value is `None`.
+pub(crate) fn unredacted_secret<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<secrecy::SecretString>, D::Error> {
+    Ok(Option::<String>::deserialize(deserializer)?
+        .filter(|text| !text.is_empty() && text != "<REDACTED>")
+        .map(secrecy::SecretString::from))
 }
 
 /// The API's timestamps: `2018-01-01T00:01:01`, in UTC without a zone. Offsets and fractions, if

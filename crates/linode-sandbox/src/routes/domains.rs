@@ -234,6 +234,9 @@ fn blank_domain() -> Value {
         "refresh_sec": 0,
         "ttl_sec": 0,
         "tags": [],
+        "created": now(),
+        "updated": now(),
+        "errors": [],
     })
 }
 

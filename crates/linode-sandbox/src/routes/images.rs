@@ -191,7 +191,8 @@ fn private_image_json(
     json!({
         "id": id,
         "label": label,
-        "description": new.description,
+        // The API answers "" rather than null when no description was given.
+        "description": new.description.unwrap_or_default(),
         "created": ts,
         "updated": ts,
         "created_by": USERNAME,

@@ -1,7 +1,5 @@
 //! `/linode/instances`, `/linode/types` and `/linode/kernels`.
 
-use std::time::Duration;
-
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -16,7 +14,7 @@ use super::{
 use crate::catalog::catalog;
 use crate::compute::image_deployable;
 use crate::error::ApiError;
-use crate::lifecycle::{Action, Entity};
+use crate::lifecycle::{Action, Entity, durations};
 use crate::pagination::PageParams;
 use crate::store::{NewInstance, Store, now, status_on_create};
 use crate::xfilter::Cond;
@@ -191,7 +189,7 @@ async fn create_instance(
     store.set_instance_status(id, "provisioning");
     let entity = Entity::linode(id, &label);
     let create = Action::new("linode_create", entity.clone())
-        .lasting(Duration::from_secs(20))
+        .lasting(durations::CREATE)
         .on_fail(move |s| s.set_instance_status(id, "offline"))
         .on_finish(move |s| {
             if settled != "running" {
@@ -201,7 +199,7 @@ async fn create_instance(
             s.set_instance_status(id, "booting");
             s.record(
                 Action::new("linode_boot", entity)
-                    .lasting(Duration::from_secs(10))
+                    .lasting(durations::BOOT)
                     .on_finish(move |s| s.set_instance_status(id, "running"))
                     .on_fail(move |s| s.set_instance_status(id, "offline")),
             );
@@ -314,18 +312,7 @@ fn validate_create(
     let mut errs = Checks::default();
     let cat = catalog();
 
-    let region = match body.get("region") {
-        None | Some(Value::Null) => {
-            errs.add("region", "region is required");
-            None
-        }
-        _ => errs.string(body, "region"),
-    };
-    if let Some(r) = &region {
-        if cat.region(r).is_none() {
-            errs.add("region", "Region not found");
-        }
-    }
+    // The API reports the plan before the region, in its own words.
     let type_id = match body.get("type") {
         None | Some(Value::Null) => {
             errs.add("type", "type is required");
@@ -335,7 +322,19 @@ fn validate_create(
     };
     if let Some(t) = &type_id {
         if cat.linode_type(t).is_none() {
-            errs.add("type", "Type not found");
+            errs.add("type", "A valid plan type by that ID was not found");
+        }
+    }
+    let region = match body.get("region") {
+        None | Some(Value::Null) => {
+            errs.add("region", "region is required");
+            None
+        }
+        _ => errs.string(body, "region"),
+    };
+    if let Some(r) = &region {
+        if cat.region(r).is_none() {
+            errs.add("region", "region is not valid");
         }
     }
     let image = errs.string(body, "image");
@@ -346,9 +345,17 @@ fn validate_create(
     }
     let label = errs.instance_label(body, store, None);
     let pass_given = body.get("root_pass").is_some_and(|v| !v.is_null());
+    let keys_given = ["authorized_keys", "authorized_users"].iter().any(|k| {
+        body.get(*k)
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty())
+    });
     let root_pass = errs.string(body, "root_pass");
     match &root_pass {
-        None if image.is_some() && !pass_given => errs.add("root_pass", "root_pass is required"),
+        // SSH keys or users give access to an image as well as a password does.
+        None if image.is_some() && !pass_given && !keys_given => {
+            errs.add("root_pass", "root_pass is required")
+        }
         Some(p) if !strong_password(p) => {
             errs.add("root_pass", "Password does not meet strength requirement")
         }
@@ -411,6 +418,13 @@ fn validate_create(
             errs.add("disk_encryption", "Must be enabled or disabled");
         }
     }
+    // Encrypted by default where the region offers it, as on the API.
+    let disk_encryption = disk_encryption.unwrap_or_else(|| {
+        let offered = region
+            .as_deref()
+            .is_some_and(|r| cat.region_offers(r, "Disk Encryption"));
+        if offered { "enabled" } else { "disabled" }.to_owned()
+    });
     let has_image = image.is_some() || backup.is_some();
     let extra = CreateExtra {
         stackscript_id,
@@ -429,7 +443,7 @@ fn validate_create(
             private_ip: private_ip.unwrap_or(false),
             backups_enabled: backups_enabled.unwrap_or(false),
             has_user_data,
-            disk_encryption: disk_encryption.unwrap_or_else(|| "disabled".to_owned()),
+            disk_encryption,
         },
         extra,
     ))

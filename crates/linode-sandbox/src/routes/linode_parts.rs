@@ -17,7 +17,7 @@ use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_respo
 use crate::catalog::catalog;
 use crate::compute::{config_json, disk_json, image_deployable, type_disk};
 use crate::error::ApiError;
-use crate::lifecycle::{Action, Entity};
+use crate::lifecycle::{Action, Entity, durations};
 use crate::store::{Store, Table, now};
 
 /// Fields `GET /linode/instances/{id}/disks` may filter and order on.
@@ -218,33 +218,33 @@ struct Power {
     action: &'static str,
     during: &'static str,
     after: &'static str,
-    seconds: u64,
+    lasts: Duration,
 }
 
 const BOOT: Power = Power {
     action: "linode_boot",
     during: "booting",
     after: "running",
-    seconds: 10,
+    lasts: durations::BOOT,
 };
 const REBOOT: Power = Power {
     action: "linode_reboot",
     during: "rebooting",
     after: "running",
-    seconds: 15,
+    lasts: durations::REBOOT,
 };
 const SHUTDOWN: Power = Power {
     action: "linode_shutdown",
     during: "shutting_down",
     after: "offline",
-    seconds: 10,
+    lasts: durations::SHUTDOWN,
 };
 
 /// Starts a power action (back to `before` on failure).
 fn transition(store: &mut Store, id: u64, label: &str, power: Power, before: String) {
     let after = power.after;
     let action = Action::new(power.action, Entity::linode(id, label))
-        .lasting(Duration::from_secs(power.seconds))
+        .lasting(power.lasts)
         .on_finish(move |s| s.set_instance_status(id, after));
     start_instance_action(store, id, power.during, action, before);
 }
@@ -360,7 +360,7 @@ async fn rebuild(
     );
     let action = Action::new("linode_rebuild", Entity::linode(id, &label))
         .secondary(image_entity)
-        .lasting(Duration::from_secs(60))
+        .lasting(durations::REBUILD)
         .on_finish(move |s| s.set_instance_status(id, after));
     start_instance_action(&mut store, id, "rebuilding", action, "offline");
     get_response(store.instances.get(id))
@@ -407,7 +407,7 @@ async fn resize(
     let new_type = errs.finish(new_type)?.unwrap_or_default();
     let back_to = settled(&status);
     let action = Action::new("linode_resize", Entity::linode(id, &label))
-        .lasting(Duration::from_secs(120))
+        .lasting(durations::RESIZE)
         .on_finish(move |s| finish_resize(s, id, &new_type, auto_disk, back_to));
     start_instance_action(&mut store, id, "resizing", action, back_to);
     Ok(Json(json!({})))
@@ -784,6 +784,7 @@ async fn update_config(
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     apply_config(&body, &mut store, id, &mut config, false)?;
+    config["updated"] = Value::from(now());
     Part::Configs
         .of(&mut store, id)?
         .insert(config_id, config.clone());
@@ -1065,7 +1066,7 @@ async fn restore_backup(
     }
     store.restore_backup_into(backup_id, target);
     let action = Action::new("backups_restore", Entity::linode(target, &target_label))
-        .lasting(Duration::from_secs(60))
+        .lasting(durations::RESTORE)
         .on_finish(move |s| s.set_instance_status(target, "offline"));
     start_instance_action(&mut store, target, "restoring", action, "offline");
     Ok(Json(json!({})))

@@ -145,7 +145,10 @@ async fn create_client(
     });
     store.account.longview_clients.insert(id, client.clone());
     store.record(Action::new("longviewclient_create", client_entity(&client)));
-    Ok(Json(client))
+    // The API answers a creation with the apps as 0/1, and reads with booleans.
+    let mut answer = client;
+    answer["apps"] = json!({"apache": 0, "nginx": 0, "mysql": 0});
+    Ok(Json(answer))
 }
 
 async fn update_client(

@@ -1,7 +1,5 @@
 //! `POST /linode/instances/{id}/migrate`: moving a Linode to another region.
 
-use std::time::Duration;
-
 use axum::Router;
 use axum::extract::State;
 use axum::response::Json;
@@ -13,7 +11,7 @@ use super::linode_parts::{instance, not_busy, settled, start_instance_action};
 use super::{ApiPath, AppState, JsonObject};
 use crate::catalog::catalog;
 use crate::error::ApiError;
-use crate::lifecycle::{Action, Entity};
+use crate::lifecycle::{Action, Entity, durations};
 use crate::store::Store;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -59,7 +57,7 @@ async fn migrate(
     let region = checks.finish(region)?.unwrap_or_default();
     let back_to = settled(&status);
     let action = Action::new("linode_migrate_datacenter", Entity::linode(id, &label))
-        .lasting(Duration::from_secs(60))
+        .lasting(durations::MIGRATE)
         .on_finish(move |s| finish(s, id, &region, back_to));
     start_instance_action(&mut store, id, "migrating", action, back_to);
     Ok(Json(json!({})))
@@ -69,6 +67,10 @@ fn finish(store: &mut Store, id: u64, region: &str, back_to: &str) {
     let address = store.alloc_public_ipv4();
     if let Some(item) = store.instances.get_mut(id) {
         item["region"] = Value::from(region);
+        // What it can use follows it to its new region.
+        let (site_type, capabilities) = crate::store::region_traits(region);
+        item["site_type"] = site_type;
+        item["capabilities"] = capabilities;
         if let Some(public) = item["ipv4"].as_array_mut().and_then(|ips| ips.first_mut()) {
             *public = Value::from(address);
         }

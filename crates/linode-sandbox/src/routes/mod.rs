@@ -8,8 +8,8 @@ mod control;
 mod domains;
 mod entities;
 mod events;
-mod image_sharegroups;
 mod firewalls;
+mod image_sharegroups;
 mod images;
 mod linode;
 mod linode_ops;
@@ -23,8 +23,8 @@ mod network_transfer;
 mod networking;
 mod nodebalancers;
 mod oauth;
-mod price_lists;
 pub(crate) mod placement;
+mod price_lists;
 mod profile;
 mod regions;
 mod stackscripts;
@@ -240,7 +240,7 @@ async fn envelope_errors(req: Request, next: Next) -> Response {
     }
     let reason = match status {
         StatusCode::NOT_FOUND => "Not found",
-        StatusCode::METHOD_NOT_ALLOWED => "Method not allowed",
+        StatusCode::METHOD_NOT_ALLOWED => "Method Not Allowed",
         StatusCode::PAYLOAD_TOO_LARGE => "Request body too large",
         other => other.canonical_reason().unwrap_or("Request failed"),
     };

@@ -53,6 +53,11 @@ fn slaac(item: &Value) -> Option<&str> {
 
 /// An `IPAddress` object for one of an instance's addresses.
 fn address_json(store: &Store, address: &str, item: &Value) -> Value {
+    with_owner(address_fields(store, address, item), item)
+}
+
+/// The fields of an address that depend on its kind.
+fn address_fields(store: &Store, address: &str, item: &Value) -> Value {
     let linode_id = item["id"].clone();
     let region = item["region"].clone();
     let rdns = |default: Value| match store.compute.rdns.get(address) {
@@ -109,6 +114,26 @@ fn address_json(store: &Store, address: &str, item: &Value) -> Value {
     })
 }
 
+/// Adds what every `IPAddress` object has: who it is assigned to, whether it is reserved, its
+/// tags and its VPC fields.
+fn with_owner(mut address: Value, item: &Value) -> Value {
+    let id = item["id"].as_u64().unwrap_or_default();
+    let owner = json!({
+        "id": id,
+        "label": item["label"],
+        "type": "linode",
+        "url": format!("/v4/linode/instances/{id}"),
+    });
+    if let Some(map) = address.as_object_mut() {
+        map.insert("assigned_entity".into(), owner);
+        map.insert("reserved".into(), Value::from(false));
+        map.insert("tags".into(), json!([]));
+        map.entry("vpc_nat_1_1").or_insert(Value::Null);
+        map.entry("interface_id").or_insert(Value::Null);
+    }
+    address
+}
+
 /// The `IPAddress` object of any address of the account, or `None`.
 pub(super) fn ip_json(store: &Store, address: &str) -> Option<Value> {
     store.instances.values().find_map(|item| {
@@ -138,17 +163,20 @@ pub(super) fn linode_ips(store: &Store, id: u64) -> Value {
     let slaac_json = slaac(item).map_or(Value::Null, |a| address_json(store, a, item));
     let link_local = slaac(item).map_or(Value::Null, |a| {
         let host = a.split("::").nth(1).unwrap_or("1");
-        json!({
-            "address": format!("fe80::{host}"),
-            "gateway": "fe80::1",
-            "subnet_mask": "ffff:ffff:ffff:ffff::",
-            "prefix": 64,
-            "type": "ipv6",
-            "public": false,
-            "rdns": null,
-            "linode_id": id,
-            "region": item["region"],
-        })
+        with_owner(
+            json!({
+                "address": format!("fe80::{host}"),
+                "gateway": "fe80::1",
+                "subnet_mask": "ffff:ffff:ffff:ffff::",
+                "prefix": 64,
+                "type": "ipv6",
+                "public": false,
+                "rdns": null,
+                "linode_id": id,
+                "region": item["region"],
+            }),
+            item,
+        )
     });
     let global: Vec<Value> = store
         .compute
@@ -169,6 +197,7 @@ pub(super) fn linode_ips(store: &Store, id: u64) -> Value {
             "slaac": slaac_json,
             "link_local": link_local,
             "global": global,
+            "vpc": [],
         },
     })
 }

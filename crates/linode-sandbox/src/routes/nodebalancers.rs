@@ -226,8 +226,14 @@ async fn create_nodebalancer(
         "created": ts,
         "updated": ts,
         "client_conn_throttle": 0,
+        "client_udp_sess_throttle": 0,
         "transfer": {"total": 0.0, "out": 0.0, "in": 0.0},
         "tags": [],
+        "type": "common",
+        "frontend_address_type": "public",
+        "frontend_vpc_subnet_id": null,
+        "lke_cluster": null,
+        "locks": [],
     });
     apply_nodebalancer(&mut checks, &body, &mut nb, &store, None);
     let vpcs = read_vpcs(
@@ -381,6 +387,8 @@ fn default_config(nb_id: u64) -> Value {
         "ssl_cert": null,
         "ssl_key": null,
         "nodes_status": {"up": 0, "down": 0},
+        "udp_check_port": 80,
+        "udp_session_timeout": 16,
     })
 }
 
@@ -395,6 +403,7 @@ fn default_node(nb_id: u64, config_id: Option<u64>) -> Value {
         "mode": "accept",
         "config_id": config_id,
         "nodebalancer_id": nb_id,
+        "vpc_config_id": null,
     })
 }
 

@@ -80,8 +80,9 @@ pub(super) fn parse_udfs(script: &str) -> Vec<Value> {
             let name = attrs[..eq].trim();
             let after = &attrs[eq + 2..];
             let Some(close) = after.find('"') else { break };
+            // Scripts write `oneOf`/`manyOf`; the API answers them in lower case.
             if ["name", "label", "example", "default", "oneOf", "manyOf"].contains(&name) {
-                field.insert(name.to_owned(), Value::from(&after[..close]));
+                field.insert(name.to_ascii_lowercase(), Value::from(&after[..close]));
             }
             attrs = &after[close + 1..];
         }
@@ -318,7 +319,7 @@ mod tests {
             udfs,
             vec![
                 json!({"name": "db_pass", "label": "Database password"}),
-                json!({"name": "shell", "label": "Shell", "oneOf": "bash,zsh", "default": "bash"}),
+                json!({"name": "shell", "label": "Shell", "oneof": "bash,zsh", "default": "bash"}),
             ]
         );
         assert!(parse_udfs("#!/bin/sh\n<UDF broken").is_empty());

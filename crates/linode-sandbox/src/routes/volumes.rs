@@ -177,6 +177,8 @@ fn volume_json(
         "tags": tags,
         "hardware_type": "nvme",
         "encryption": "disabled",
+        "io_ready": true,
+        "locks": [],
     })
 }
 
@@ -249,13 +251,28 @@ async fn create_volume(
             .map(str::to_owned),
         (_, region) => region,
     };
+    let encryption = checks.string(&body, "encryption");
+    match (&encryption, &region) {
+        (Some(e), _) if e != "enabled" && e != "disabled" => {
+            checks.add("encryption", "Must be enabled or disabled")
+        }
+        (Some(e), Some(r))
+            if e == "enabled" && !catalog().region_offers(r, "Block Storage Encryption") =>
+        {
+            checks.add(
+                "encryption",
+                "Block Storage Encryption is not available in this region",
+            )
+        }
+        _ => {}
+    }
     let (label, region) = checks.finish((label, region))?;
     let (Some(label), Some(region)) = (label, region) else {
         return Err(ApiError::field("region", "region is required"));
     };
     let id = store.next_id("volume", FIRST_VOLUME_ID);
     let size = size.unwrap_or(DEFAULT_SIZE);
-    let item = volume_json(
+    let mut item = volume_json(
         id,
         &label,
         size,
@@ -263,6 +280,7 @@ async fn create_volume(
         linode.clone(),
         tags.unwrap_or_default(),
     );
+    item["encryption"] = Value::from(encryption.unwrap_or_else(|| "disabled".to_owned()));
     store.volumes.insert(id, item);
     let mut create = Action::new("volume_create", entity(id, &label))
         .lasting(Duration::from_secs(10))

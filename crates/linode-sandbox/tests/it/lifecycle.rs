@@ -73,13 +73,14 @@ async fn a_created_linode_provisions_boots_and_runs_with_events_tracking_progres
         (json!(false), json!(false))
     );
 
-    sb.advance(Duration::from_secs(10));
+    // Provisioning lasts a minute, booting 40 s, as on the real platform.
+    sb.advance(Duration::from_secs(30));
     let events = get(&sb, "/account/events").await;
     assert_eq!(pick(&events, "linode_create")["status"], "started");
     assert_eq!(pick(&events, "linode_create")["percent_complete"], 50);
     assert_eq!(get(&sb, &path).await["status"], "provisioning");
 
-    sb.advance(Duration::from_secs(10));
+    sb.advance(Duration::from_secs(30));
     assert_eq!(get(&sb, &path).await["status"], "booting");
     let events = get(&sb, "/account/events").await;
     assert_eq!(pick(&events, "linode_create")["status"], "finished");
@@ -87,11 +88,13 @@ async fn a_created_linode_provisions_boots_and_runs_with_events_tracking_progres
     assert_eq!(events["data"][0]["action"], "linode_boot", "newest first");
     assert_eq!(pick(&events, "linode_boot")["status"], "scheduled");
 
-    sb.advance(Duration::from_secs(10));
+    sb.advance(Duration::from_secs(20));
+    assert_eq!(get(&sb, &path).await["status"], "booting");
+    sb.advance(Duration::from_secs(20));
     assert_eq!(get(&sb, &path).await["status"], "running");
     let boot = pick(&get(&sb, "/account/events").await, "linode_boot").clone();
     assert_eq!(boot["status"], "finished");
-    assert!(boot["duration"].as_f64().unwrap() >= 10.0);
+    assert!(boot["duration"].as_f64().unwrap() >= 40.0);
 }
 
 #[tokio::test]
@@ -99,7 +102,7 @@ async fn an_injected_failure_ends_the_event_failed_and_the_linode_offline() {
     let sb = Sandbox::builder().speed(1.0).start().await.unwrap();
     sb.fail_next("linode_boot", 1);
     let id = create(&sb, "doomed").await;
-    sb.advance(Duration::from_secs(40));
+    sb.advance(Duration::from_secs(100));
     assert_eq!(
         get(&sb, &format!("/linode/instances/{id}")).await["status"],
         "offline"
@@ -110,7 +113,7 @@ async fn an_injected_failure_ends_the_event_failed_and_the_linode_offline() {
 
     // Only the next one fails.
     let other = create(&sb, "fine").await;
-    sb.advance(Duration::from_secs(40));
+    sb.advance(Duration::from_secs(100));
     assert_eq!(
         get(&sb, &format!("/linode/instances/{other}")).await["status"],
         "running"

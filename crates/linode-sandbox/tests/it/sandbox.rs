@@ -242,11 +242,11 @@ async fn not_found_and_method_not_allowed() {
         .await;
     assert_eq!((s, b), (404, err("Not found")));
     let (s, b) = api.send(api.call(Method::DELETE, "/v4/regions")).await;
-    assert_eq!((s, b), (405, err("Method not allowed")));
+    assert_eq!((s, b), (405, err("Method Not Allowed")));
     let (s, b) = api
         .send(api.call(Method::PATCH, "/v4beta/linode/instances"))
         .await;
-    assert_eq!((s, b), (405, err("Method not allowed")));
+    assert_eq!((s, b), (405, err("Method Not Allowed")));
 }
 
 #[tokio::test]
@@ -349,7 +349,7 @@ async fn catalog_shapes() {
         .await;
     assert_eq!(b["data"][0]["id"], "linode/ubuntu24.04");
     let (_, b) = api.get_f("/v4/regions", r#"{"country":"jp"}"#).await;
-    assert_eq!(b["results"], 2);
+    assert_eq!(b["results"], 3);
     let (s, b) = api.get_f("/v4/regions", r#"{"label":"Tokyo"}"#).await;
     assert_eq!((s, b), (400, err("Cannot filter on label")));
     let (_, b) = api
@@ -579,11 +579,11 @@ async fn create_instance_full_object() {
     assert_eq!(b["hypervisor"], "kvm");
     assert_eq!(
         b["specs"],
-        json!({"disk": 81920, "memory": 4096, "vcpus": 2, "gpus": 0, "transfer": 4000})
+        json!({"disk": 81920, "memory": 4096, "vcpus": 2, "gpus": 0, "transfer": 4000, "accelerated_devices": 0})
     );
     assert_eq!(
         b["alerts"],
-        json!({"cpu": 180, "network_in": 10, "network_out": 10, "transfer_quota": 80, "io": 10000})
+        json!({"cpu": 180, "network_in": 10, "network_out": 10, "transfer_quota": 80, "io": 10000, "system_alerts": [], "user_alerts": []})
     );
     assert_eq!(b["backups"]["enabled"], false);
     assert_eq!(
@@ -593,8 +593,13 @@ async fn create_instance_full_object() {
     assert_eq!(b["watchdog_enabled"], true);
     assert_eq!(b["has_user_data"], false);
     assert_eq!(b["placement_group"], Value::Null);
-    assert_eq!(b["disk_encryption"], "disabled");
+    // Encrypted by default where the region offers Disk Encryption, as on the API.
+    assert_eq!(b["disk_encryption"], "enabled");
     assert_eq!(b["site_type"], "core");
+    assert_eq!(
+        b["capabilities"],
+        json!(["Block Storage Encryption", "Maintenance Policy"])
+    );
     assert_eq!(b["ipv4"].as_array().unwrap().len(), 1);
     assert!(
         b["ipv6"]
@@ -671,7 +676,7 @@ async fn create_instance_validation() {
         (
             with("region", json!("mars-1")),
             "region",
-            "Region not found",
+            "region is not valid",
         ),
         (
             with("region", json!(5)),
@@ -679,7 +684,11 @@ async fn create_instance_validation() {
             "region must be a string",
         ),
         (with("type", Value::Null), "type", "type is required"),
-        (with("type", json!("g0-huge")), "type", "Type not found"),
+        (
+            with("type", json!("g0-huge")),
+            "type",
+            "A valid plan type by that ID was not found",
+        ),
         (
             with("image", json!("linode/nope")),
             "image",
@@ -811,15 +820,31 @@ async fn create_instance_validation() {
         let (s, b) = api.post("/v4/linode/instances", body.clone()).await;
         assert_eq!((s, b), (400, field_err(field, reason)), "{body}");
     }
-    // Several problems are reported together.
+    // Several problems are reported together, the plan first as on the API.
     let (s, b) = api.post("/v4/linode/instances", json!({})).await;
     assert_eq!(s, 400);
     assert_eq!(
         b,
         json!({"errors": [
-            {"field": "region", "reason": "region is required"},
             {"field": "type", "reason": "type is required"},
+            {"field": "region", "reason": "region is required"},
         ]})
+    );
+    let (s, b) = api
+        .post(
+            "/v4/linode/instances",
+            json!({"region": "mars-1", "type": "g0-huge", "image": "linode/debian12", "root_pass": "aComplex@Password1"}),
+        )
+        .await;
+    assert_eq!(
+        (s, b),
+        (
+            400,
+            json!({"errors": [
+                {"field": "type", "reason": "A valid plan type by that ID was not found"},
+                {"field": "region", "reason": "region is not valid"},
+            ]})
+        )
     );
     assert_eq!(api.sb.instance_count(), 0);
     // Label uniqueness.
@@ -882,7 +907,7 @@ async fn update_and_delete_instance() {
     assert_eq!(b["tags"], json!(["a-tag", "b-tag"]));
     assert_eq!(
         b["alerts"],
-        json!({"cpu": 150, "network_in": 10, "network_out": 10, "transfer_quota": 80, "io": 10000})
+        json!({"cpu": 150, "network_in": 10, "network_out": 10, "transfer_quota": 80, "io": 10000, "system_alerts": [], "user_alerts": []})
     );
     assert_eq!(
         b["backups"]["schedule"],

@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
-use crate::model::{Resource, api_enum, null_default, timestamp};
+use crate::model::{MaintenancePolicy, Resource, api_enum, null_default, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -247,6 +247,26 @@ pub struct AccountSettings {
     /// Object Storage status.
     #[serde(default)]
     pub object_storage: Option<ObjectStorageStatus>,
+    /// Which network interfaces new Linodes get.
+    #[serde(default)]
+    pub interfaces_for_new_linodes: Option<InterfacesForNewLinodes>,
+    /// What happens to Linodes during host maintenance, unless set on the Linode.
+    #[serde(default)]
+    pub maintenance_policy: Option<MaintenancePolicy>,
+}
+
+api_enum! {
+    /// Which network interfaces new Linodes of the account get.
+    pub enum InterfacesForNewLinodes {
+        /// Only interfaces in configuration profiles.
+        LegacyConfigOnly = "legacy_config_only",
+        /// Configuration profile interfaces unless Linode interfaces are asked for.
+        LegacyConfigDefaultButLinodeAllowed = "legacy_config_default_but_linode_allowed",
+        /// Linode interfaces unless configuration profile interfaces are asked for.
+        LinodeDefaultButLegacyConfigAllowed = "linode_default_but_legacy_config_allowed",
+        /// Only Linode interfaces.
+        LinodeOnly = "linode_only",
+    }
 }
 
 impl AccountSettings {
@@ -445,8 +465,10 @@ api_enum! {
 }
 
 /// An application registered to log users in with OAuth. Its secret is shown only when it is
-/// created or reset (see [`NewOAuthClient`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// created or reset (see [`NewOAuthClient`]); other answers redact it.
+///
+/// Its secret is left out when it is serialized and when clients are compared.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct OAuthClient {
     /// The client's id, the `client_id` of the OAuth flow.
@@ -463,6 +485,34 @@ pub struct OAuthClient {
     /// Where its thumbnail is served, if it has one.
     #[serde(default)]
     pub thumbnail_url: Option<String>,
+    /// Its secret, when the answer shows it (`None` when the API redacts it, as it does
+    /// everywhere but at creation and reset).
+    #[serde(
+        default,
+        skip_serializing,
+        deserialize_with = "crate::model::unredacted_secret"
+    )]
+    pub secret: Option<SecretString>,
+}
+
+impl PartialEq for OAuthClient {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            &self.id,
+            &self.label,
+            &self.redirect_uri,
+            self.public,
+            &self.status,
+            &self.thumbnail_url,
+        ) == (
+            &other.id,
+            &other.label,
+            &other.redirect_uri,
+            other.public,
+            &other.status,
+            &other.thumbnail_url,
+        )
+    }
 }
 
 filterable!(OAuthClient {
@@ -521,7 +571,8 @@ impl<'de> Deserialize<'de> for NewOAuthClient {
             client: OAuthClient,
             secret: String,
         }
-        let with = WithSecret::deserialize(d)?;
+        let mut with = WithSecret::deserialize(d)?;
+        with.client.secret = Some(SecretString::from(with.secret.clone()));
         Ok(NewOAuthClient {
             client: with.client,
             secret: SecretString::from(with.secret),

@@ -90,6 +90,15 @@ pub struct Domain {
     /// Its tags (mutable).
     #[serde(default, deserialize_with = "null_default")]
     pub tags: Vec<String>,
+    /// When it was created.
+    #[serde(default, with = "timestamp::option")]
+    pub created: Option<timestamp::Timestamp>,
+    /// When it was last changed.
+    #[serde(default, with = "timestamp::option")]
+    pub updated: Option<timestamp::Timestamp>,
+    /// Problems found in the zone, as the API sends them (their shape is not documented).
+    #[serde(default)]
+    pub errors: Option<serde_json::Value>,
 }
 
 filterable!(Domain {

@@ -64,8 +64,9 @@ api_enum! {
 pub struct ImageRegion {
     /// The region's id, such as `us-east`.
     pub region: String,
-    /// Where the image stands there.
-    pub status: ImageRegionStatus,
+    /// Where the image stands there (`None` if the API sends none).
+    #[serde(default)]
+    pub status: Option<ImageRegionStatus>,
 }
 
 /// What `is_shared` says: a flag on your own images, `"none"` on images shared with you.

@@ -17,7 +17,7 @@ pub use actions::{
 pub use parts::{
     AvailableBackups, Backup, BackupDisk, BackupStatus, BackupType, Config, ConfigDevice,
     ConfigHelpers, ConfigUpdate, CreateDisk, Disk, DiskStatus, DiskUpdate, Filesystem, InstanceIps,
-    InstanceIpv4, InstanceIpv6, SnapshotBackups,
+    InstanceIpv4, InstanceIpv6, SnapshotBackups, VpcIp,
 };
 pub use stackscripts::{CreateStackScript, StackScript, StackScriptUpdate, UserDefinedField};
 
@@ -25,11 +25,15 @@ use crate::api::networking::{IpAddress, allocate_request};
 
 use crate::api::images::Image;
 use crate::api::regions::Region;
+use crate::api::regions::SiteType;
 use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::lazy::Lazy;
-use crate::model::{ChildId, Ref, Resource, api_enum, null_default, timestamp};
+use crate::model::{
+    ChildId, Encryption, LockType, MaintenancePolicy, Ref, Resource, api_enum, null_default,
+    timestamp,
+};
 use crate::operation::{Operation, operations};
 use crate::pagination::ListRequest;
 use parts::{
@@ -148,12 +152,40 @@ pub struct Instance {
     /// Whether it was deployed with user data.
     #[serde(default, deserialize_with = "null_default")]
     pub has_user_data: bool,
-    /// The kinds of resource locks set on it (see [`crate::api::locks`]).
+    /// What it can use, such as `Block Storage Encryption`.
     #[serde(default, deserialize_with = "null_default")]
-    pub locks: Vec<crate::api::locks::LockType>,
+    pub capabilities: Vec<String>,
+    /// Whether its disks are encrypted.
+    #[serde(default)]
+    pub disk_encryption: Option<Encryption>,
+    /// How its network interfaces are declared: in configuration profiles or on the Linode.
+    #[serde(default)]
+    pub interface_generation: Option<InterfaceGeneration>,
+    /// The Kubernetes cluster it is a node of, if any.
+    #[serde(default)]
+    pub lke_cluster_id: Option<u64>,
+    /// Locks that refuse some operations on it.
+    #[serde(default, deserialize_with = "null_default")]
+    pub locks: Vec<LockType>,
+    /// What happens to it during host maintenance.
+    #[serde(default)]
+    pub maintenance_policy: Option<MaintenancePolicy>,
     /// The placement group it is in, if any.
     #[serde(default)]
     pub placement_group: Option<crate::api::placement::InstancePlacementGroup>,
+    /// Whether its region is a core or a distributed site.
+    #[serde(default)]
+    pub site_type: Option<SiteType>,
+}
+
+api_enum! {
+    /// How a Linode's network interfaces are declared.
+    pub enum InterfaceGeneration {
+        /// In its configuration profiles.
+        LegacyConfig = "legacy_config",
+        /// On the Linode itself (`/linode/instances/{id}/interfaces`).
+        Linode = "linode",
+    }
 }
 
 /// The resources of an instance.
@@ -175,6 +207,9 @@ pub struct InstanceSpecs {
     /// Monthly network transfer in GB.
     #[serde(default, deserialize_with = "null_default")]
     pub transfer: u64,
+    /// Accelerator devices (VPUs).
+    #[serde(default, deserialize_with = "null_default")]
+    pub accelerated_devices: u32,
 }
 
 /// Alert thresholds of an instance; `0` turns an alert off.
@@ -196,6 +231,20 @@ pub struct InstanceAlerts {
     /// Disk operations per second.
     #[serde(default, deserialize_with = "null_default")]
     pub io: u32,
+    /// The ids of the system alert definitions applied to it (not sent when empty).
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub system_alerts: Vec<u64>,
+    /// The ids of the user alert definitions applied to it (not sent when empty).
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub user_alerts: Vec<u64>,
 }
 
 /// Backup service status of an instance.
@@ -441,6 +490,8 @@ pub struct CreateInstance {
     private_ip: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     backups_enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disk_encryption: Option<Encryption>,
 }
 
 fn expose<S: Serializer>(secret: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -451,8 +502,8 @@ fn expose<S: Serializer>(secret: &Option<SecretString>, s: S) -> Result<S::Ok, S
 }
 
 impl CreateInstance {
-    /// An instance deployed from `image` (booted once created). Unless you give a root password,
-    /// a strong one is generated and returned by
+    /// An instance deployed from `image` (booted once created). Unless you give a root password
+    /// or SSH keys (or users), a strong password is generated and returned by
     /// [`create_instance`](LinodeGroup::create_instance).
     pub fn from_image(
         region: impl Into<String>,
@@ -554,6 +605,13 @@ impl CreateInstance {
         self
     }
 
+    /// Whether to encrypt its disks (in regions offering Disk Encryption, where the API
+    /// encrypts them unless told otherwise).
+    pub fn disk_encryption(mut self, encryption: Encryption) -> Self {
+        self.disk_encryption = Some(encryption);
+        self
+    }
+
     fn validate(&self) -> Result<()> {
         if self.region.trim().is_empty() {
             return Err(Error::invalid("region", "is empty"));
@@ -584,17 +642,21 @@ pub(crate) struct RootAccess {
     root_pass: Option<SecretString>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     authorized_keys: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    authorized_users: Vec<String>,
     #[serde(skip)]
     authorized_key_files: Vec<PathBuf>,
 }
 
 impl RootAccess {
     /// Before the request: reads the key files into the keys and, when an image is deployed
-    /// without a root password, generates one. Returns the root password, if any.
-    fn prepare(&mut self, deploys_image: bool) -> Result<Option<SecretString>> {
+    /// without a root password, generates one, unless `keys_suffice` and SSH keys or users
+    /// already give access (as instance creation allows). Returns the root password, if any.
+    fn prepare(&mut self, deploys_image: bool, keys_suffice: bool) -> Result<Option<SecretString>> {
         let keys = read_key_files(&self.authorized_key_files)?;
         self.authorized_keys.extend(keys);
-        if deploys_image && self.root_pass.is_none() {
+        let has_keys = !self.authorized_keys.is_empty() || !self.authorized_users.is_empty();
+        if deploys_image && self.root_pass.is_none() && !(keys_suffice && has_keys) {
             self.root_pass = Some(generate_root_password()?);
         }
         Ok(self.root_pass.clone())
@@ -618,6 +680,17 @@ macro_rules! root_access_setters {
             self.access
                 .authorized_keys
                 .extend(keys.into_iter().map(Into::into));
+            self
+        }
+
+        /// Adds the SSH keys of these users of the account (their profile keys) for root.
+        pub fn authorized_users<S: Into<String>>(
+            mut self,
+            users: impl IntoIterator<Item = S>,
+        ) -> Self {
+            self.access
+                .authorized_users
+                .extend(users.into_iter().map(Into::into));
             self
         }
 
@@ -854,6 +927,50 @@ pub struct LinodeType {
     /// The type that replaces it, if it is being retired.
     #[serde(default)]
     pub successor: Option<String>,
+    /// Accelerator devices (VPUs).
+    #[serde(default, deserialize_with = "null_default")]
+    pub accelerated_devices: u32,
+    /// Prices in regions that differ from [`price`](LinodeType::price).
+    #[serde(default, deserialize_with = "null_default")]
+    pub region_prices: Vec<RegionPrice>,
+    /// Services added to an instance of this type, and their prices.
+    #[serde(default, deserialize_with = "null_default")]
+    pub addons: TypeAddons,
+}
+
+/// A price that applies in one region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RegionPrice {
+    /// The region.
+    pub id: String,
+    /// Per hour.
+    #[serde(default, deserialize_with = "null_default")]
+    pub hourly: f64,
+    /// Per month.
+    #[serde(default, deserialize_with = "null_default")]
+    pub monthly: f64,
+}
+
+/// The services that can be added to an instance of a type.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TypeAddons {
+    /// The backup service.
+    #[serde(default)]
+    pub backups: Option<AddonPrice>,
+}
+
+/// The price of an add-on service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AddonPrice {
+    /// Its base price.
+    #[serde(default)]
+    pub price: Option<Price>,
+    /// Prices in regions that differ from the base price.
+    #[serde(default, deserialize_with = "null_default")]
+    pub region_prices: Vec<RegionPrice>,
 }
 
 /// A price in US dollars.
@@ -911,6 +1028,9 @@ pub struct Kernel {
     /// Whether it is deprecated.
     #[serde(default, deserialize_with = "null_default")]
     pub deprecated: bool,
+    /// When it was built.
+    #[serde(default, with = "timestamp::option")]
+    pub built: Option<timestamp::Timestamp>,
 }
 
 filterable!(Kernel {
@@ -953,11 +1073,12 @@ impl LinodeGroup<'_> {
         self.client.load::<Instance>(id).await
     }
 
-    /// Creates an instance. When it is deployed from an image without a root password, a
-    /// strong one is generated from the OS random source and returned.
+    /// Creates an instance. When it is deployed from an image with neither a root password
+    /// nor SSH keys or users, a strong password is generated from the OS random source and
+    /// returned.
     pub async fn create_instance(&self, mut request: CreateInstance) -> Result<NewInstance> {
         request.validate()?;
-        let root_pass = request.access.prepare(request.image.is_some())?;
+        let root_pass = request.access.prepare(request.image.is_some(), true)?;
         let http = CREATE_INSTANCE.with_body(&[], &request)?;
         let instance = self.client.send(http).await?;
         Ok(NewInstance {
@@ -1022,7 +1143,7 @@ impl LinodeGroup<'_> {
         if request.image.trim().is_empty() {
             return Err(Error::invalid("image", "is empty"));
         }
-        let root_pass = request.access.prepare(true)?;
+        let root_pass = request.access.prepare(true, false)?;
         let instance = self
             .client
             .send(REBUILD_INSTANCE.with_body(&[&id], &request)?)
@@ -1075,7 +1196,7 @@ impl LinodeGroup<'_> {
         if request.size == 0 {
             return Err(Error::invalid("size", "must be at least 1 MB"));
         }
-        let root_pass = request.access.prepare(request.image.is_some())?;
+        let root_pass = request.access.prepare(request.image.is_some(), false)?;
         let disk = self
             .client
             .send(CREATE_DISK.with_body(&[&id], &request)?)

@@ -17,15 +17,8 @@ operations! {
     DELETE_LOCK = DELETE "/locks/{resourceLockId}";
 }
 
-api_enum! {
-    /// What a lock forbids.
-    pub enum LockType {
-        /// The object itself can't be deleted; its sub-resources can.
-        CannotDelete = "cannot_delete",
-        /// Neither the object nor its sub-resources (disks, configs, ...) can be deleted.
-        CannotDeleteWithSubresources = "cannot_delete_with_subresources",
-    }
-}
+/// What a lock forbids (shared with the `locks` field of the objects it protects).
+pub use crate::model::LockType;
 
 api_enum! {
     /// The kinds of objects a lock can protect.

@@ -7,7 +7,7 @@ use crate::api::pricing::PricedType;
 use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
-use crate::model::{Resource, null_default, timestamp};
+use crate::model::{Resource, loose_bool, null_default, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -62,18 +62,19 @@ fn secret<'de, D: serde::Deserializer<'de>>(d: D) -> Result<SecretString, D::Err
     ))
 }
 
-/// Applications a Longview agent watches.
+/// Applications a Longview agent watches. The API answers booleans to reads and `0`/`1` to a
+/// creation: both are accepted.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LongviewApps {
     /// Apache.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "loose_bool")]
     pub apache: bool,
     /// nginx.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "loose_bool")]
     pub nginx: bool,
     /// MySQL.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "loose_bool")]
     pub mysql: bool,
 }
 

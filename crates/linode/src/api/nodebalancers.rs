@@ -11,7 +11,7 @@ use crate::api::regions::Region;
 use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
-use crate::model::{ChildId, Ref, Resource, api_enum, null_default, timestamp};
+use crate::model::{ChildId, LockType, Ref, Resource, api_enum, null_default, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -71,6 +71,44 @@ pub struct NodeBalancer {
     /// When it was last changed.
     #[serde(with = "timestamp")]
     pub updated: timestamp::Timestamp,
+    /// UDP sessions per second allowed from one client; 0 means no limit.
+    #[serde(default, deserialize_with = "null_default")]
+    pub client_udp_sess_throttle: u32,
+    /// Whether its front end faces the internet or a VPC.
+    #[serde(default)]
+    pub frontend_address_type: Option<FrontendAddressType>,
+    /// The VPC subnet of its front end, when it faces a VPC.
+    #[serde(default)]
+    pub frontend_vpc_subnet_id: Option<u64>,
+    /// Locks that refuse some operations on it.
+    #[serde(default, deserialize_with = "null_default")]
+    pub locks: Vec<LockType>,
+    /// Its tier.
+    #[serde(default, rename = "type")]
+    pub kind: Option<NodeBalancerType>,
+    /// The Kubernetes cluster that made it, if any.
+    #[serde(default)]
+    pub lke_cluster: Option<crate::events::EventEntity>,
+}
+
+api_enum! {
+    /// The tier of a NodeBalancer.
+    pub enum NodeBalancerType {
+        /// Shared infrastructure.
+        Common = "common",
+        /// Dedicated resources.
+        Premium = "premium",
+    }
+}
+
+api_enum! {
+    /// Where a NodeBalancer's front end listens.
+    pub enum FrontendAddressType {
+        /// On a public address.
+        Public = "public",
+        /// In a VPC subnet.
+        Vpc = "vpc",
+    }
 }
 
 /// A NodeBalancer's transfer this month, in MB.
@@ -445,6 +483,12 @@ pub struct NodeBalancerConfig {
     /// How many nodes are up and down.
     #[serde(default, deserialize_with = "null_default")]
     pub nodes_status: NodesStatus,
+    /// The port UDP health checks use.
+    #[serde(default)]
+    pub udp_check_port: Option<u16>,
+    /// Seconds an idle UDP session is kept.
+    #[serde(default)]
+    pub udp_session_timeout: Option<u32>,
 }
 
 impl Resource for NodeBalancerConfig {
@@ -742,6 +786,9 @@ pub struct NodeBalancerNode {
     pub weight: u32,
     /// How it takes traffic (mutable).
     pub mode: NodeMode,
+    /// The VPC configuration of the NodeBalancer the node is reached through, if any.
+    #[serde(default)]
+    pub vpc_config_id: Option<u64>,
 }
 
 impl Resource for NodeBalancerNode {

@@ -83,6 +83,23 @@ pub struct Profile {
     /// The referral program.
     #[serde(default)]
     pub referrals: Option<Referrals>,
+    /// The kind of user: of an ordinary account, or of a parent or child account.
+    #[serde(default)]
+    pub user_type: Option<UserType>,
+}
+
+api_enum! {
+    /// The kind of a user, for parent and child accounts.
+    pub enum UserType {
+        /// A user of an ordinary account.
+        Default = "default",
+        /// A user of a parent account.
+        Parent = "parent",
+        /// A user of a child account.
+        Child = "child",
+        /// A parent account's user acting on a child account.
+        Proxy = "proxy",
+    }
 }
 
 /// The user's referral code and its results.

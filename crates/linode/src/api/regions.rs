@@ -5,9 +5,19 @@ use serde::{Deserialize, Serialize};
 use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
-use crate::model::{Resource, null_default};
+use crate::model::{Resource, api_enum, null_default};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
+
+api_enum! {
+    /// The kind of site a region is.
+    pub enum SiteType {
+        /// A core data centre.
+        Core = "core",
+        /// A distributed (edge) site, with fewer services.
+        Distributed = "distributed",
+    }
+}
 
 operations! {
     LIST_REGIONS = GET "/regions";
@@ -36,15 +46,30 @@ pub struct Region {
     /// `ok` or `outage`.
     #[serde(default, deserialize_with = "null_default")]
     pub status: String,
-    /// `core` or `edge`.
+    /// A core data centre or a distributed site.
     #[serde(default)]
-    pub site_type: Option<String>,
+    pub site_type: Option<SiteType>,
     /// The region's DNS resolvers.
     #[serde(default)]
     pub resolvers: Option<Resolvers>,
-    /// The region's caps on placement groups.
+    /// The monitoring services offered there.
+    #[serde(default, deserialize_with = "null_default")]
+    pub monitors: RegionMonitors,
+    /// How many placement groups, and Linodes in each, the region allows.
     #[serde(default)]
     pub placement_group_limits: Option<crate::api::placement::PlacementGroupLimits>,
+}
+
+/// The monitoring services of a region, by service type (`linode`, `dbaas`, ...).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RegionMonitors {
+    /// Services with alerts.
+    #[serde(default, deserialize_with = "null_default")]
+    pub alerts: Vec<String>,
+    /// Services with metrics.
+    #[serde(default, deserialize_with = "null_default")]
+    pub metrics: Vec<String>,
 }
 
 /// DNS resolvers of a region, as comma-separated address lists.

@@ -9,7 +9,7 @@ use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::lazy::Lazy;
-use crate::model::{Ref, Resource, api_enum, null_default, timestamp};
+use crate::model::{Encryption, LockType, Ref, Resource, api_enum, null_default, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -83,6 +83,15 @@ pub struct Volume {
     /// When it was last changed.
     #[serde(with = "timestamp")]
     pub updated: timestamp::Timestamp,
+    /// Whether its data is encrypted at rest.
+    #[serde(default)]
+    pub encryption: Option<Encryption>,
+    /// Whether it can take I/O (false while it is being attached or moved).
+    #[serde(default, deserialize_with = "null_default")]
+    pub io_ready: bool,
+    /// Locks that refuse some operations on it.
+    #[serde(default, deserialize_with = "null_default")]
+    pub locks: Vec<LockType>,
 }
 
 filterable!(Volume {
@@ -192,9 +201,17 @@ pub struct CreateVolume {
     config_id: Option<u64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tags: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encryption: Option<Encryption>,
 }
 
 impl CreateVolume {
+    /// Whether to encrypt the volume at rest (in regions offering Block Storage Encryption).
+    pub fn encryption(mut self, encryption: Encryption) -> Self {
+        self.encryption = Some(encryption);
+        self
+    }
+
     /// A detached volume in `region`.
     pub fn in_region(label: impl Into<String>, region: impl Into<String>) -> Self {
         CreateVolume {
@@ -219,6 +236,7 @@ impl CreateVolume {
             linode_id: None,
             config_id: None,
             tags: Vec::new(),
+            encryption: None,
         }
     }
 

@@ -12,10 +12,11 @@ use linode::api::account::{
     Payment, Transfer, User,
 };
 use linode::api::domains::{CreateDomain, CreateRecord, Domain, DomainRecord};
-use linode::api::images::Image;
+use linode::api::images::{CreateImage, Image, ImageRegion};
 use linode::api::linode::{
-    AvailableBackups, Backup, Config, ConfigDevice, ConfigUpdate, CreateDisk, CreateInstance,
-    CreateStackScript, Disk, Instance, InstanceIps, Kernel, LinodeType, StackScript,
+    AddonPrice, AvailableBackups, Backup, Config, ConfigDevice, ConfigUpdate, CreateDisk,
+    CreateInstance, CreateStackScript, Disk, Instance, InstanceIps, Kernel, LinodeType,
+    RegionPrice, StackScript, VpcIp,
 };
 use linode::api::longview::{LongviewClient, LongviewSubscription};
 use linode::api::networking::{IpAddress, Ipv6Range, Ipv6RangeDetails};
@@ -23,13 +24,14 @@ use linode::api::nodebalancers::{
     ConfigSettings, CreateNode, CreateNodeBalancer, NodeBalancer, NodeBalancerConfig,
     NodeBalancerNode,
 };
+use linode::api::placement::InstancePlacementGroup;
 use linode::api::profile::{
     AuthorizedApp, CreateSshKey, CreateToken, PersonalAccessToken, Profile, SshKey,
 };
-use linode::api::regions::Region;
+use linode::api::regions::{Region, RegionMonitors};
 use linode::api::support::{OpenTicket, Regarding, SupportTicket, TicketReply};
 use linode::api::volumes::{CreateVolume, Volume};
-use linode::events::Event;
+use linode::events::{Event, EventEntity};
 use linode::login::LoginClient;
 use linode::{Client, ExposeSecret, Path, Request};
 use linode_sandbox::Sandbox;
@@ -210,6 +212,11 @@ async fn world() -> World {
         )
         .await
         .unwrap();
+    client
+        .images()
+        .create(&CreateImage::from_disk(disk.id))
+        .await
+        .unwrap();
     linode.allocate_ip(id, false).await.unwrap();
     let range = client.networking().create_ipv6_range(id, 64).await.unwrap();
     linode
@@ -345,14 +352,15 @@ macro_rules! models {
 
 models! {
     instances_are_forward_compatible: Instance => |w| w.list("/linode/instances").await,
-        enums ["status"], required ["id", "label", "region", "type", "status", "created", "updated"];
-    regions_are_forward_compatible: Region => |w| w.list("/regions").await, enums [], required ["id"];
+        enums ["status", "disk_encryption", "interface_generation", "maintenance_policy", "site_type"],
+        required ["id", "label", "region", "type", "status", "created", "updated"];
+    regions_are_forward_compatible: Region => |w| w.list("/regions").await, enums ["site_type"], required ["id"];
     types_are_forward_compatible: LinodeType => |w| w.list("/linode/types").await,
         enums ["class"], required ["id", "class"];
     kernels_are_forward_compatible: Kernel => |w| w.list("/linode/kernels").await, enums [], required ["id"];
     images_are_forward_compatible: Image => |w| w.list("/images").await, enums ["status"], required ["id", "status"];
     disks_are_forward_compatible: Disk => |w| w.list(&format!("/linode/instances/{}/disks", w.linode)).await,
-        enums ["status", "filesystem"], required ["id", "filesystem", "size", "status"];
+        enums ["status", "filesystem", "disk_encryption"], required ["id", "filesystem", "size", "status"];
     configs_are_forward_compatible: Config => |w| w.list(&format!("/linode/instances/{}/configs", w.linode)).await,
         enums [], required ["id"];
     available_backups_are_forward_compatible: AvailableBackups =>
@@ -367,11 +375,11 @@ models! {
         enums ["type", "status"], required ["id", "type", "status", "available"];
     instance_ips_are_forward_compatible: InstanceIps =>
         |w| w.object(&format!("/linode/instances/{}/ips", w.linode)).await,
-        enums [], required ["ipv6.link_local.address", "ipv6.link_local.public", "ipv6.link_local.type", "ipv6.slaac.address", "ipv6.slaac.public", "ipv6.slaac.type"];
+        enums [], required ["ipv6.link_local.address", "ipv6.link_local.public", "ipv6.link_local.type", "ipv6.link_local.assigned_entity.id", "ipv6.slaac.address", "ipv6.slaac.public", "ipv6.slaac.type", "ipv6.slaac.assigned_entity.id"];
     stackscripts_are_forward_compatible: StackScript => |w| w.list("/linode/stackscripts").await,
         enums [], required ["id", "deployments_active", "deployments_total", "is_public", "mine"];
     ips_are_forward_compatible: IpAddress => |w| w.list("/networking/ips").await,
-        enums ["type"], required ["address", "public", "type"];
+        enums ["type"], required ["address", "public", "type", "assigned_entity.id"];
     ipv6_ranges_are_forward_compatible: Ipv6Range => |w| w.list("/networking/ipv6/ranges").await,
         enums [], required ["range", "prefix"];
     ipv6_range_details_are_forward_compatible: Ipv6RangeDetails =>
@@ -380,14 +388,14 @@ models! {
     ipv6_pools_are_forward_compatible: Ipv6Range => |w| w.list("/networking/ipv6/pools").await,
         enums [], required ["range", "prefix"];
     volumes_are_forward_compatible: Volume => |w| w.list("/volumes").await,
-        enums ["status"], required ["id", "label", "region", "size", "status", "created", "updated"];
+        enums ["status", "encryption"], required ["id", "label", "region", "size", "status", "created", "updated"];
     domains_are_forward_compatible: Domain => |w| w.list("/domains").await,
         enums ["type", "status"], required ["id", "domain", "type", "status"];
     domain_records_are_forward_compatible: DomainRecord =>
         |w| w.list(&format!("/domains/{}/records", w.domain)).await,
         enums ["type"], required ["id", "type"];
     nodebalancers_are_forward_compatible: NodeBalancer => |w| w.list("/nodebalancers").await,
-        enums [], required ["id", "label", "region", "ipv4", "created", "updated"];
+        enums ["type", "frontend_address_type"], required ["id", "label", "region", "ipv4", "created", "updated"];
     nodebalancer_configs_are_forward_compatible: NodeBalancerConfig =>
         |w| w.list(&format!("/nodebalancers/{}/configs", w.nodebalancer)).await,
         enums ["protocol", "algorithm", "stickiness", "check", "proxy_protocol", "cipher_suite"],
@@ -398,7 +406,7 @@ models! {
     accounts_are_forward_compatible: Account => |w| w.object("/account").await,
         enums [], required [];
     account_settings_are_forward_compatible: AccountSettings => |w| w.object("/account/settings").await,
-        enums ["object_storage"], required [];
+        enums ["object_storage", "interfaces_for_new_linodes", "maintenance_policy"], required [];
     transfers_are_forward_compatible: Transfer => |w| w.object("/account/transfer").await,
         enums [], required [];
     invoices_are_forward_compatible: Invoice => |w| w.list("/account/invoices").await,
@@ -415,7 +423,7 @@ models! {
     events_are_forward_compatible: Event => |w| w.list("/account/events").await,
         enums ["status"], required ["id", "action", "created", "status", "entity.id", "secondary_entity.id"];
     profiles_are_forward_compatible: Profile => |w| w.object("/profile").await,
-        enums ["lish_auth_method"], required ["uid", "username"];
+        enums ["lish_auth_method", "user_type"], required ["uid", "username"];
     tokens_are_forward_compatible: PersonalAccessToken => |w| w.list("/profile/tokens").await,
         enums [], required ["id", "created"];
     apps_are_forward_compatible: AuthorizedApp => |w| w.list("/profile/apps").await,
@@ -427,6 +435,42 @@ models! {
     longview_subscriptions_are_forward_compatible: LongviewSubscription =>
         |w| w.list("/longview/subscriptions").await,
         enums [], required ["id"];
+    instance_placement_groups_are_forward_compatible: InstancePlacementGroup => |_w| vec![json!({
+            "id": 528, "label": "pg-web", "placement_group_type": "anti_affinity:local",
+            "placement_group_policy": "strict", "migrating_to": null
+        })],
+        enums [], required ["id"];
+    vpc_ips_are_forward_compatible: VpcIp => |_w| vec![
+            json!({"address": "10.0.0.2", "address_range": null, "vpc_id": 123, "subnet_id": 456,
+                   "region": "us-ord", "linode_id": 71234567, "config_id": 789, "interface_id": 1011,
+                   "active": true, "nat_1_1": "172.105.1.2", "gateway": "10.0.0.1", "prefix": 24,
+                   "subnet_mask": "255.255.255.0"}),
+            json!({"ipv6_range": "2600:3c11:e000:1::/64", "ipv6_is_public": false,
+                   "ipv6_addresses": [{"slaac_address": "2600:3c11:e000:1::2"}], "vpc_id": 123,
+                   "subnet_id": 456, "region": "us-ord", "linode_id": 71234567, "config_id": null,
+                   "interface_id": 1011, "active": true}),
+        ],
+        enums [], required [];
+    entity_refs_are_forward_compatible: EventEntity => |_w| vec![
+            json!({"id": 11, "label": "prod", "type": "lkecluster", "url": "/v4/lke/clusters/11"}),
+        ],
+        enums [], required ["id"];
+    region_monitors_are_forward_compatible: RegionMonitors =>
+        |w| w.list("/regions").await.iter().map(|r| r["monitors"].clone()).collect(),
+        enums [], required [];
+    region_prices_are_forward_compatible: RegionPrice =>
+        |w| w.list("/linode/types").await.iter()
+            .flat_map(|t| t["region_prices"].as_array().cloned().unwrap_or_default())
+            .collect(),
+        enums [], required ["id"];
+    addon_prices_are_forward_compatible: AddonPrice =>
+        |w| w.list("/linode/types").await.iter().map(|t| t["addons"]["backups"].clone()).collect(),
+        enums [], required [];
+    image_regions_are_forward_compatible: ImageRegion =>
+        |w| w.list("/images").await.iter()
+            .flat_map(|i| i["regions"].as_array().cloned().unwrap_or_default())
+            .collect(),
+        enums [], required ["region"];
     tickets_are_forward_compatible: SupportTicket => |w| w.list("/support/tickets").await,
         enums ["status"], required ["id", "opened", "updated", "status", "entity.id", "entity.type"];
     ticket_replies_are_forward_compatible: TicketReply =>

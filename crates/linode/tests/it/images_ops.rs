@@ -126,7 +126,7 @@ async fn an_upload_is_pending_until_its_data_is_put_to_upload_to_without_the_tok
     assert_eq!(image.capabilities, ["cloud-init"]);
     assert_eq!(image.regions.len(), 1);
     assert_eq!(image.regions[0].region, "us-east");
-    assert_eq!(image.regions[0].status, ImageRegionStatus::Pending);
+    assert_eq!(image.regions[0].status, Some(ImageRegionStatus::Pending));
     assert_eq!(image.size, 0);
     assert_eq!(image.is_shared, Some(IsShared::Flag(false)));
     let number = image.id.strip_prefix("private/").unwrap();
@@ -180,7 +180,7 @@ async fn upload_in_one_step_creates_sends_and_reloads() {
     assert_eq!(image.status, ImageStatus::Available);
     assert_eq!(image.size, 3);
     assert_eq!(image.regions[0].region, "eu-central");
-    assert_eq!(image.regions[0].status, ImageRegionStatus::Available);
+    assert_eq!(image.regions[0].status, Some(ImageRegionStatus::Available));
 }
 
 #[tokio::test]
@@ -304,7 +304,7 @@ async fn replication_adds_listed_regions_and_removes_the_others() {
     let states: Vec<(&str, ImageRegionStatus)> = answer
         .regions
         .iter()
-        .map(|r| (r.region.as_str(), r.status.clone()))
+        .map(|r| (r.region.as_str(), r.status.clone().unwrap()))
         .collect();
     assert_eq!(
         states,
@@ -326,7 +326,10 @@ async fn replication_adds_listed_regions_and_removes_the_others() {
         .replicate(&image.id, ["eu-central"])
         .await
         .unwrap();
-    assert_eq!(answer.regions[0].status, ImageRegionStatus::PendingDeletion);
+    assert_eq!(
+        answer.regions[0].status,
+        Some(ImageRegionStatus::PendingDeletion)
+    );
     let stored = sandbox.private_image(&image.id).unwrap();
     assert_eq!(
         stored["regions"],

@@ -165,7 +165,7 @@ async fn power_actions_move_through_their_states_and_refuse_what_makes_no_sense(
     // Booting a Linode that is being created is refused.
     let err = client.linode().boot(linode.id).await.unwrap_err();
     assert_eq!(err.status(), Some(400));
-    sandbox.advance(std::time::Duration::from_secs(60));
+    sandbox.advance(std::time::Duration::from_secs(100));
     assert_eq!(status(), "running");
 
     linode.shutdown(&client).await.unwrap();
@@ -174,7 +174,10 @@ async fn power_actions_move_through_their_states_and_refuse_what_makes_no_sense(
         format!("POST /v4/linode/instances/{}/shutdown", linode.id)
     );
     assert_eq!(status(), "shutting_down");
-    sandbox.advance(std::time::Duration::from_secs(10));
+    // Still shutting down 15 s later: a client re-reading every 15 s sees it.
+    sandbox.advance(std::time::Duration::from_secs(15));
+    assert_eq!(status(), "shutting_down");
+    sandbox.advance(std::time::Duration::from_secs(15));
     assert_eq!(status(), "offline");
     assert_eq!(
         client
@@ -194,10 +197,13 @@ async fn power_actions_move_through_their_states_and_refuse_what_makes_no_sense(
         .unwrap();
     assert_eq!(last_body(&sandbox), json!({"config_id": config}));
     assert_eq!(status(), "booting");
-    sandbox.advance(std::time::Duration::from_secs(10));
+    sandbox.advance(std::time::Duration::from_secs(40));
     linode.reboot(&client).await.unwrap();
     assert_eq!(status(), "rebooting");
-    sandbox.advance(std::time::Duration::from_secs(15));
+    // A reboot lasts a minute, not a 15-second blip.
+    sandbox.advance(std::time::Duration::from_secs(30));
+    assert_eq!(status(), "rebooting");
+    sandbox.advance(std::time::Duration::from_secs(30));
     assert_eq!(status(), "running");
     assert_eq!(
         event_actions(&sandbox, ""),

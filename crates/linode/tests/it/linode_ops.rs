@@ -492,7 +492,7 @@ async fn rescue_boots_with_the_linodes_own_disks_and_volumes() {
         .await
         .unwrap();
     let other = empty_linode(&client, "us-east", "other").await;
-    sandbox.advance(Duration::from_secs(60));
+    sandbox.settle();
     assert_eq!(sandbox.instance(linode.id).unwrap()["status"], "running");
     let foreign = disk(&client, other.id, CreateDisk::new(100).label("x")).await;
 
@@ -585,7 +585,7 @@ async fn rescue_boots_with_the_linodes_own_disks_and_volumes() {
         .await
         .unwrap_err();
     assert_refused(err, None, "Linode busy: it is shutting_down");
-    sandbox.advance(Duration::from_secs(20));
+    sandbox.settle();
     client
         .linode()
         .rescue(linode.id, &RescueDevices::new())

@@ -13,6 +13,7 @@ mod images_ops;
 mod instances;
 mod linode_family;
 mod linode_ops;
+mod live_shapes;
 mod load;
 mod longview;
 mod nodebalancers;

@@ -108,9 +108,12 @@ async fn a_token_is_shown_once_and_works_with_exactly_its_scopes_until_revoked()
             .allows(&ScopeFamily::Linodes, &Access::ReadWrite)
     );
 
-    // Lists show only a prefix.
-    let listed = client.profile().tokens().await.unwrap();
-    assert_eq!(listed.len(), 1);
+    // Lists show only a prefix; the token in use is listed too.
+    let mut listed = client.profile().tokens().await.unwrap();
+    assert_eq!(listed.len(), 2);
+    let in_use = listed.first().await.unwrap().unwrap();
+    assert_eq!(in_use.label, "sandbox");
+    assert_eq!(in_use.token_prefix.as_deref(), Some(&sandbox.token()[..16]));
     let mut record = client.profile().token(created.token.id).await.unwrap();
     assert_eq!(record.token_prefix.as_deref(), Some(&secret[..16]));
     let kept = sandbox.with_account(|a| a.personal_tokens.get(created.token.id).cloned().unwrap());
@@ -171,7 +174,9 @@ async fn a_token_is_shown_once_and_works_with_exactly_its_scopes_until_revoked()
     let err = limited.linode().instances().await.unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert_eq!(err.field_errors()[0].reason, "Invalid Token");
-    assert!(sandbox.with_account(|a| a.personal_tokens.is_empty() && a.tokens.is_empty()));
+    assert!(sandbox.with_account(|a| {
+        a.personal_tokens.get(created.token.id).is_none() && a.tokens.is_empty()
+    }));
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::networking::{IpAddress, Ipv6Range};
 use crate::client::Path;
 use crate::filter::filterable;
-use crate::model::{ChildId, Resource, api_enum, null_default, timestamp};
+use crate::model::{ChildId, Encryption, Resource, api_enum, null_default, timestamp};
 use crate::operation::operations;
 
 operations! {
@@ -80,9 +80,9 @@ pub struct Disk {
     /// When it was last changed.
     #[serde(default, with = "timestamp::option")]
     pub updated: Option<timestamp::Timestamp>,
-    /// `enabled` or `disabled`, when the API says.
+    /// Whether it is encrypted at rest, when the API says.
     #[serde(default)]
-    pub disk_encryption: Option<String>,
+    pub disk_encryption: Option<Encryption>,
 }
 
 filterable!(Disk {
@@ -258,6 +258,15 @@ pub struct Config {
     /// Network interfaces, as the API sends them.
     #[serde(default, deserialize_with = "null_default")]
     pub interfaces: Vec<serde_json::Value>,
+    /// The initial ramdisk disk it boots with, if any.
+    #[serde(default)]
+    pub initrd: Option<u64>,
+    /// When it was created.
+    #[serde(default, with = "timestamp::option")]
+    pub created: Option<timestamp::Timestamp>,
+    /// When it was last changed.
+    #[serde(default, with = "timestamp::option")]
+    pub updated: Option<timestamp::Timestamp>,
 }
 
 filterable!(Config {
@@ -513,6 +522,9 @@ pub struct InstanceIpv4 {
     /// Reserved addresses.
     #[serde(default, deserialize_with = "null_default")]
     pub reserved: Vec<IpAddress>,
+    /// Addresses in VPC subnets.
+    #[serde(default, deserialize_with = "null_default")]
+    pub vpc: Vec<VpcIp>,
 }
 
 /// IPv6 addresses of an instance.
@@ -528,4 +540,62 @@ pub struct InstanceIpv6 {
     /// Ranges routed to it.
     #[serde(default, deserialize_with = "null_default")]
     pub global: Vec<Ipv6Range>,
+    /// Ranges in VPC subnets.
+    #[serde(default, deserialize_with = "null_default")]
+    pub vpc: Vec<VpcIp>,
+}
+
+/// An address or range of an instance in a VPC subnet. Every field may be missing: IPv4 and
+/// IPv6 entries fill different ones.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VpcIp {
+    /// The IPv4 address.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// The IPv4 range routed to the interface.
+    #[serde(default)]
+    pub address_range: Option<String>,
+    /// The IPv6 range.
+    #[serde(default)]
+    pub ipv6_range: Option<String>,
+    /// Whether the IPv6 range is public.
+    #[serde(default)]
+    pub ipv6_is_public: Option<bool>,
+    /// The IPv6 addresses, as the API sends them.
+    #[serde(default, deserialize_with = "null_default")]
+    pub ipv6_addresses: Vec<serde_json::Value>,
+    /// The VPC.
+    #[serde(default)]
+    pub vpc_id: Option<u64>,
+    /// The subnet.
+    #[serde(default)]
+    pub subnet_id: Option<u64>,
+    /// The region.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The instance.
+    #[serde(default)]
+    pub linode_id: Option<u64>,
+    /// The configuration profile of the interface (legacy interfaces).
+    #[serde(default)]
+    pub config_id: Option<u64>,
+    /// The interface.
+    #[serde(default)]
+    pub interface_id: Option<u64>,
+    /// Whether the interface is up.
+    #[serde(default, deserialize_with = "null_default")]
+    pub active: bool,
+    /// The public address translated 1:1 to it, if any.
+    #[serde(default)]
+    pub nat_1_1: Option<String>,
+    /// The gateway.
+    #[serde(default)]
+    pub gateway: Option<String>,
+    /// The prefix length.
+    #[serde(default)]
+    pub prefix: Option<u32>,
+    /// The subnet mask.
+    #[serde(default)]
+    pub subnet_mask: Option<String>,
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::Path;
 use crate::error::{Error, Result};
 use crate::filter::filterable;
-use crate::model::{Resource, null_default, timestamp};
+use crate::model::{Resource, loose_bool_option, null_default, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -32,18 +32,26 @@ pub struct UserDefinedField {
     /// The value used when none is given; a field without one is required.
     #[serde(default)]
     pub default: Option<String>,
-    /// Allowed values, comma separated (pick one).
-    #[serde(default, rename = "oneOf")]
+    /// Allowed values, comma separated (pick one). The API spells it `oneof`; the spec's
+    /// `oneOf` is accepted too.
+    #[serde(default, rename = "oneof", alias = "oneOf")]
     pub one_of: Option<String>,
-    /// Allowed values, comma separated (pick several).
-    #[serde(default, rename = "manyOf")]
+    /// Allowed values, comma separated (pick several); `manyof` in answers.
+    #[serde(default, rename = "manyof", alias = "manyOf")]
     pub many_of: Option<String>,
+    /// Whether the field must be given, when the API says so explicitly.
+    #[serde(default, deserialize_with = "loose_bool_option")]
+    pub required: Option<bool>,
+    /// A heading the field is grouped under in forms.
+    #[serde(default)]
+    pub header: Option<String>,
 }
 
 impl UserDefinedField {
-    /// Whether a value must be given when deploying.
+    /// Whether a value must be given when deploying: what the API says, else whether the field
+    /// has no default.
     pub fn is_required(&self) -> bool {
-        self.default.is_none()
+        self.required.unwrap_or(self.default.is_none())
     }
 }
 
@@ -92,6 +100,15 @@ pub struct StackScript {
     /// What it asks for when deployed.
     #[serde(default, deserialize_with = "null_default")]
     pub user_defined_fields: Vec<UserDefinedField>,
+    /// The URL of its logo (Marketplace apps), `""` when none.
+    #[serde(default, deserialize_with = "null_default")]
+    pub logo_url: String,
+    /// Its position in listings (Marketplace apps).
+    #[serde(default, deserialize_with = "null_default")]
+    pub ordinal: u64,
+    /// The Gravatar id of its author.
+    #[serde(default, deserialize_with = "null_default")]
+    pub user_gravatar_id: String,
 }
 
 filterable!(StackScript {

@@ -71,6 +71,15 @@ pub struct IpAddress {
     /// The region it is in.
     #[serde(default)]
     pub region: Option<String>,
+    /// Whether it is reserved: kept by the account when its owner goes.
+    #[serde(default, deserialize_with = "null_default")]
+    pub reserved: bool,
+    /// Its tags (reserved addresses).
+    #[serde(default, deserialize_with = "null_default")]
+    pub tags: Vec<String>,
+    /// The object it is assigned to (a Linode, a NodeBalancer, ...), if any.
+    #[serde(default)]
+    pub assigned_entity: Option<crate::events::EventEntity>,
 }
 
 impl Resource for IpAddress {
