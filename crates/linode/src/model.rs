@@ -193,6 +193,55 @@ macro_rules! api_enum {
 }
 pub(crate) use api_enum;
 
+/// Setters for the optional fields of a request struct, so that a request reads as
+/// `VpcUpdate::new().label("web").tags(["prod"])`: each setter stores `Some(value)` and
+/// returns the struct. A field is written `name: into T` (the setter takes anything
+/// `Into<T>`), `name: value T` (it takes a `T`), `name: list T` (the field is an
+/// `Option<Vec<T>>`; the setter takes any iterator of items `Into<T>`, such as `&str`s for
+/// `String`s) or `name: items T` (the same, of items that are exactly `T`, so that `[]` and
+/// integer literals need no annotation).
+macro_rules! setters {
+    ($ty:ty { $( $(#[$doc:meta])* $field:ident : $kind:ident $t:ty ),* $(,)? }) => {
+        impl $ty {
+            $( $crate::model::setters!(@one $(#[$doc])* $field $kind $t); )*
+        }
+    };
+    (@one $(#[$doc:meta])* $field:ident into $t:ty) => {
+        $(#[$doc])*
+        pub fn $field(mut self, value: impl Into<$t>) -> Self {
+            self.$field = Some(value.into());
+            self
+        }
+    };
+    (@one $(#[$doc:meta])* $field:ident value $t:ty) => {
+        $(#[$doc])*
+        pub fn $field(mut self, value: $t) -> Self {
+            self.$field = Some(value);
+            self
+        }
+    };
+    (@one $(#[$doc:meta])* $field:ident list $t:ty) => {
+        $(#[$doc])*
+        pub fn $field<I>(mut self, items: I) -> Self
+        where
+            I: IntoIterator,
+            I::Item: Into<$t>,
+        {
+            self.$field = Some(items.into_iter().map(Into::into).collect());
+            self
+        }
+    };
+    (@one $(#[$doc:meta])* $field:ident items $t:ty) => {
+        $(#[$doc])*
+        pub fn $field(mut self, items: impl IntoIterator<Item = $t>) -> Self {
+            self.$field = Some(items.into_iter().collect());
+            self
+        }
+    };
+}
+
+pub(crate) use setters;
+
 api_enum! {
     /// A lock on an object, which refuses some operations until removed.
     pub enum LockType {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
-use crate::model::{ChildId, Resource, api_enum, null_default, timestamp};
+use crate::model::{ChildId, Resource, api_enum, null_default, setters, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -234,45 +234,9 @@ impl CreateDomain {
         }
     }
 
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// Sets the status (default `active`).
-    pub fn status(mut self, status: DomainStatus) -> Self {
-        self.status = Some(status);
-        self
-    }
-
     /// Sets the addresses allowed to transfer the zone.
     pub fn axfr_ips<S: Into<String>>(mut self, ips: impl IntoIterator<Item = S>) -> Self {
         self.axfr_ips = ips.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// Sets the default time to live of the records.
-    pub fn ttl_sec(mut self, seconds: u32) -> Self {
-        self.ttl_sec = Some(seconds);
-        self
-    }
-
-    /// Sets the refresh interval.
-    pub fn refresh_sec(mut self, seconds: u32) -> Self {
-        self.refresh_sec = Some(seconds);
-        self
-    }
-
-    /// Sets the retry interval.
-    pub fn retry_sec(mut self, seconds: u32) -> Self {
-        self.retry_sec = Some(seconds);
-        self
-    }
-
-    /// Sets the expiry.
-    pub fn expire_sec(mut self, seconds: u32) -> Self {
-        self.expire_sec = Some(seconds);
         self
     }
 
@@ -299,6 +263,23 @@ impl CreateDomain {
             )),
             _ => Ok(()),
         }
+    }
+}
+
+setters! {
+    CreateDomain {
+        /// Sets the description.
+        description: into String,
+        /// Sets the status (default `active`).
+        status: value DomainStatus,
+        /// Sets the default time to live of the records.
+        ttl_sec: value u32,
+        /// Sets the refresh interval.
+        refresh_sec: value u32,
+        /// Sets the retry interval.
+        retry_sec: value u32,
+        /// Sets the expiry.
+        expire_sec: value u32,
     }
 }
 
@@ -349,47 +330,24 @@ impl DomainUpdate {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
-    /// Sets the type (a master needs an SOA email, a slave its masters).
-    pub fn domain_type(mut self, domain_type: DomainType) -> Self {
-        self.domain_type = Some(domain_type);
-        self
-    }
-
-    /// Sets the masters (slave domains).
-    pub fn master_ips<S: Into<String>>(mut self, ips: impl IntoIterator<Item = S>) -> Self {
-        self.master_ips = Some(ips.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Sets the SOA email.
-    pub fn soa_email(mut self, email: impl Into<String>) -> Self {
-        self.soa_email = Some(email.into());
-        self
-    }
-
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// Sets the status.
-    pub fn status(mut self, status: DomainStatus) -> Self {
-        self.status = Some(status);
-        self
-    }
-
-    /// Sets the default time to live.
-    pub fn ttl_sec(mut self, seconds: u32) -> Self {
-        self.ttl_sec = Some(seconds);
-        self
-    }
-
-    /// Replaces the tags.
-    pub fn tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
-        self
+setters! {
+    DomainUpdate {
+        /// Sets the type (a master needs an SOA email, a slave its masters).
+        domain_type: value DomainType,
+        /// Sets the masters (slave domains).
+        master_ips: list String,
+        /// Sets the description.
+        description: into String,
+        /// Sets the status.
+        status: value DomainStatus,
+        /// Sets the default time to live.
+        ttl_sec: value u32,
+        /// Replaces the tags.
+        tags: list String,
+        /// Sets the SOA email.
+        soa_email: into String,
     }
 }
 
@@ -635,30 +593,6 @@ impl CreateRecord {
         record
     }
 
-    /// Sets the name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets the priority (MX, SRV).
-    pub fn priority(mut self, priority: u32) -> Self {
-        self.priority = Some(priority);
-        self
-    }
-
-    /// Sets the weight (SRV).
-    pub fn weight(mut self, weight: u32) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-
-    /// Sets the time to live.
-    pub fn ttl_sec(mut self, seconds: u32) -> Self {
-        self.ttl_sec = Some(seconds);
-        self
-    }
-
     fn validate(&self) -> Result<()> {
         if self.target.trim().is_empty() {
             return Err(Error::invalid("target", "is empty"));
@@ -673,6 +607,19 @@ impl CreateRecord {
             return Err(Error::invalid("weight", "must be from 0 to 65535"));
         }
         Ok(())
+    }
+}
+
+setters! {
+    CreateRecord {
+        /// Sets the name.
+        name: into String,
+        /// Sets the priority (MX, SRV).
+        priority: value u32,
+        /// Sets the weight (SRV).
+        weight: value u32,
+        /// Sets the time to live.
+        ttl_sec: value u32,
     }
 }
 
@@ -714,29 +661,18 @@ impl RecordUpdate {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
-    /// Sets the name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets the target.
-    pub fn target(mut self, target: impl Into<String>) -> Self {
-        self.target = Some(target.into());
-        self
-    }
-
-    /// Sets the priority.
-    pub fn priority(mut self, priority: u32) -> Self {
-        self.priority = Some(priority);
-        self
-    }
-
-    /// Sets the time to live.
-    pub fn ttl_sec(mut self, seconds: u32) -> Self {
-        self.ttl_sec = Some(seconds);
-        self
+setters! {
+    RecordUpdate {
+        /// Sets the name.
+        name: into String,
+        /// Sets the target.
+        target: into String,
+        /// Sets the time to live.
+        ttl_sec: value u32,
+        /// Sets the priority.
+        priority: value u32,
     }
 }
 

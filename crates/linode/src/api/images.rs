@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
-use crate::model::{Resource, api_enum, null_default, timestamp};
+use crate::model::{Resource, api_enum, null_default, setters, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -245,22 +245,19 @@ impl CreateImage {
         }
     }
 
-    /// Sets the label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
     /// Sets the tags.
     pub fn tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
         self.tags = tags.into_iter().map(Into::into).collect();
         self
+    }
+}
+
+setters! {
+    CreateImage {
+        /// Sets the label.
+        label: into String,
+        /// Sets the description.
+        description: into String,
     }
 }
 
@@ -310,18 +307,6 @@ impl CreateImageUpload {
         }
     }
 
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// Marks the image as supporting cloud-init.
-    pub fn cloud_init(mut self, cloud_init: bool) -> Self {
-        self.cloud_init = Some(cloud_init);
-        self
-    }
-
     /// Sets the tags.
     pub fn tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
         self.tags = tags.into_iter().map(Into::into).collect();
@@ -336,6 +321,15 @@ impl CreateImageUpload {
             return Err(Error::invalid("region", "is empty"));
         }
         Ok(())
+    }
+}
+
+setters! {
+    CreateImageUpload {
+        /// Sets the description.
+        description: into String,
+        /// Marks the image as supporting cloud-init.
+        cloud_init: value bool,
     }
 }
 

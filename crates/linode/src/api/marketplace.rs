@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::model::setters;
 use crate::operation::operations;
 
 operations! {
@@ -87,24 +88,6 @@ impl MarketplaceContact {
         self
     }
 
-    /// The company you work for.
-    pub fn company_name(mut self, company: impl Into<String>) -> Self {
-        self.company_name = Some(company.into());
-        self
-    }
-
-    /// Anything to add (at most [`MAX_COMMENTS_LENGTH`] characters).
-    pub fn comments(mut self, comments: impl Into<String>) -> Self {
-        self.comments = Some(comments.into());
-        self
-    }
-
-    /// The e-mail address of your Akamai account executive.
-    pub fn account_executive_email(mut self, email: impl Into<String>) -> Self {
-        self.account_executive_email = Some(email.into());
-        self
-    }
-
     /// Further addresses to reach you at (at most [`MAX_ADDITIONAL_EMAILS`]).
     pub fn additional_emails<S: Into<String>>(
         mut self,
@@ -179,6 +162,17 @@ impl MarketplaceContact {
             check_email("account_executive_email", email)?;
         }
         Ok(())
+    }
+}
+
+setters! {
+    MarketplaceContact {
+        /// The company you work for.
+        company_name: into String,
+        /// Anything to add (at most [`MAX_COMMENTS_LENGTH`] characters).
+        comments: into String,
+        /// The e-mail address of your Akamai account executive.
+        account_executive_email: into String,
     }
 }
 

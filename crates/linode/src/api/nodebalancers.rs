@@ -11,7 +11,7 @@ use crate::api::regions::Region;
 use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
-use crate::model::{ChildId, LockType, Ref, Resource, api_enum, null_default, timestamp};
+use crate::model::{ChildId, LockType, Ref, Resource, api_enum, null_default, setters, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -250,18 +250,6 @@ impl CreateNodeBalancer {
         self
     }
 
-    /// Sets the label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets the connection throttle (0 to 20 per second; 0 turns it off).
-    pub fn client_conn_throttle(mut self, per_second: u32) -> Self {
-        self.client_conn_throttle = Some(per_second);
-        self
-    }
-
     /// Sets the tags.
     pub fn tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
         self.tags = tags.into_iter().map(Into::into).collect();
@@ -289,6 +277,15 @@ impl CreateNodeBalancer {
             }
         }
         check_throttle(self.client_conn_throttle)
+    }
+}
+
+setters! {
+    CreateNodeBalancer {
+        /// Sets the label.
+        label: into String,
+        /// Sets the connection throttle (0 to 20 per second; 0 turns it off).
+        client_conn_throttle: value u32,
     }
 }
 
@@ -322,23 +319,16 @@ impl NodeBalancerUpdate {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
-    /// Sets the label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets the connection throttle.
-    pub fn client_conn_throttle(mut self, per_second: u32) -> Self {
-        self.client_conn_throttle = Some(per_second);
-        self
-    }
-
-    /// Replaces the tags.
-    pub fn tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
-        self
+setters! {
+    NodeBalancerUpdate {
+        /// Sets the label.
+        label: into String,
+        /// Sets the connection throttle.
+        client_conn_throttle: value u32,
+        /// Replaces the tags.
+        tags: list String,
     }
 }
 
@@ -640,53 +630,11 @@ impl ConfigSettings {
         self
     }
 
-    /// Sets the protocol.
-    pub fn protocol(mut self, protocol: Protocol) -> Self {
-        self.protocol = Some(protocol);
-        self
-    }
-
-    /// Sets the algorithm.
-    pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
-        self.algorithm = Some(algorithm);
-        self
-    }
-
-    /// Sets the stickiness.
-    pub fn stickiness(mut self, stickiness: Stickiness) -> Self {
-        self.stickiness = Some(stickiness);
-        self
-    }
-
-    /// Sets the health check.
-    pub fn check(mut self, check: HealthCheck) -> Self {
-        self.check = Some(check);
-        self
-    }
-
     /// Sets the health check's interval, timeout and attempts.
     pub fn check_timing(mut self, interval: u32, timeout: u32, attempts: u32) -> Self {
         self.check_interval = Some(interval);
         self.check_timeout = Some(timeout);
         self.check_attempts = Some(attempts);
-        self
-    }
-
-    /// Sets the path HTTP checks request.
-    pub fn check_path(mut self, path: impl Into<String>) -> Self {
-        self.check_path = Some(path.into());
-        self
-    }
-
-    /// Sets the text an `http_body` check expects.
-    pub fn check_body(mut self, body: impl Into<String>) -> Self {
-        self.check_body = Some(body.into());
-        self
-    }
-
-    /// Sets the proxy protocol.
-    pub fn proxy_protocol(mut self, proxy: ProxyProtocol) -> Self {
-        self.proxy_protocol = Some(proxy);
         self
     }
 
@@ -703,6 +651,25 @@ impl ConfigSettings {
             ));
         }
         Ok(())
+    }
+}
+
+setters! {
+    ConfigSettings {
+        /// Sets the protocol.
+        protocol: value Protocol,
+        /// Sets the algorithm.
+        algorithm: value Algorithm,
+        /// Sets the stickiness.
+        stickiness: value Stickiness,
+        /// Sets the health check.
+        check: value HealthCheck,
+        /// Sets the proxy protocol.
+        proxy_protocol: value ProxyProtocol,
+        /// Sets the text an `http_body` check expects.
+        check_body: into String,
+        /// Sets the path HTTP checks request.
+        check_path: into String,
     }
 }
 
@@ -858,21 +825,18 @@ impl CreateNode {
         }
     }
 
-    /// Sets the weight (1 to 255).
-    pub fn weight(mut self, weight: u32) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-
-    /// Sets the mode.
-    pub fn mode(mut self, mode: NodeMode) -> Self {
-        self.mode = Some(mode);
-        self
-    }
-
     fn validate(&self) -> Result<()> {
         check_address(&self.address)?;
         check_weight(self.weight)
+    }
+}
+
+setters! {
+    CreateNode {
+        /// Sets the weight (1 to 255).
+        weight: value u32,
+        /// Sets the mode.
+        mode: value NodeMode,
     }
 }
 
@@ -916,17 +880,14 @@ impl NodeUpdate {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
-    /// Sets the weight.
-    pub fn weight(mut self, weight: u32) -> Self {
-        self.weight = Some(weight);
-        self
-    }
-
-    /// Sets the mode.
-    pub fn mode(mut self, mode: NodeMode) -> Self {
-        self.mode = Some(mode);
-        self
+setters! {
+    NodeUpdate {
+        /// Sets the weight.
+        weight: value u32,
+        /// Sets the mode.
+        mode: value NodeMode,
     }
 }
 

@@ -13,7 +13,7 @@ use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::lazy::Lazy;
-use crate::model::{Ref, Resource, api_enum, null_default};
+use crate::model::{Ref, Resource, api_enum, null_default, setters};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -280,11 +280,12 @@ impl AssignLinodes {
             compliant_only: None,
         }
     }
+}
 
-    /// `true` makes even a flexible group refuse an assignment that would break it.
-    pub fn compliant_only(mut self, only: bool) -> Self {
-        self.compliant_only = Some(only);
-        self
+setters! {
+    AssignLinodes {
+        /// `true` makes even a flexible group refuse an assignment that would break it.
+        compliant_only: value bool,
     }
 }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
-use crate::model::{Resource, api_enum, null_default, timestamp};
+use crate::model::{Resource, api_enum, null_default, setters, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -206,12 +206,6 @@ impl OpenTicket {
         }
     }
 
-    /// The object the ticket is about (replacing any set before).
-    pub fn regarding(mut self, regarding: Regarding) -> Self {
-        self.regarding = Some(regarding);
-        self
-    }
-
     fn validate(&self) -> Result<()> {
         if !(1..=64).contains(&self.summary.chars().count()) {
             return Err(Error::invalid("summary", "must be 1-64 characters"));
@@ -220,6 +214,13 @@ impl OpenTicket {
             return Err(Error::invalid("description", "is empty"));
         }
         Ok(())
+    }
+}
+
+setters! {
+    OpenTicket {
+        /// The object the ticket is about (replacing any set before).
+        regarding: value Regarding,
     }
 }
 

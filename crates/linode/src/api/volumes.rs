@@ -9,7 +9,9 @@ use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::lazy::Lazy;
-use crate::model::{Encryption, LockType, Ref, Resource, api_enum, null_default, timestamp};
+use crate::model::{
+    Encryption, LockType, Ref, Resource, api_enum, null_default, setters, timestamp,
+};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -166,17 +168,14 @@ impl VolumeUpdate {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
-    /// Sets the label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Replaces the tags.
-    pub fn tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
-        self
+setters! {
+    VolumeUpdate {
+        /// Sets the label.
+        label: into String,
+        /// Replaces the tags.
+        tags: list String,
     }
 }
 
@@ -206,12 +205,6 @@ pub struct CreateVolume {
 }
 
 impl CreateVolume {
-    /// Whether to encrypt the volume at rest (in regions offering Block Storage Encryption).
-    pub fn encryption(mut self, encryption: Encryption) -> Self {
-        self.encryption = Some(encryption);
-        self
-    }
-
     /// A detached volume in `region`.
     pub fn in_region(label: impl Into<String>, region: impl Into<String>) -> Self {
         CreateVolume {
@@ -246,12 +239,6 @@ impl CreateVolume {
         self
     }
 
-    /// For a volume attached at creation: the Linode config to add it to.
-    pub fn config_id(mut self, config_id: u64) -> Self {
-        self.config_id = Some(config_id);
-        self
-    }
-
     /// Sets the tags.
     pub fn tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
         self.tags = tags.into_iter().map(Into::into).collect();
@@ -271,6 +258,15 @@ impl CreateVolume {
             ));
         }
         Ok(())
+    }
+}
+
+setters! {
+    CreateVolume {
+        /// Whether to encrypt the volume at rest (in regions offering Block Storage Encryption).
+        encryption: value Encryption,
+        /// For a volume attached at creation: the Linode config to add it to.
+        config_id: value u64,
     }
 }
 
@@ -319,17 +315,14 @@ impl AttachVolume {
             persist_across_boots: None,
         }
     }
+}
 
-    /// Adds the volume to this config of the Linode (default: its last booted one).
-    pub fn config_id(mut self, config_id: u64) -> Self {
-        self.config_id = Some(config_id);
-        self
-    }
-
-    /// `false` attaches without adding the volume to a config (the Linode must be running).
-    pub fn persist_across_boots(mut self, persist: bool) -> Self {
-        self.persist_across_boots = Some(persist);
-        self
+setters! {
+    AttachVolume {
+        /// Adds the volume to this config of the Linode (default: its last booted one).
+        config_id: value u64,
+        /// `false` attaches without adding the volume to a config (the Linode must be running).
+        persist_across_boots: value bool,
     }
 }
 

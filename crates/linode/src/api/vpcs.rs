@@ -16,7 +16,7 @@ use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::lazy::Lazy;
-use crate::model::{ChildId, Ref, Resource, null_default, timestamp};
+use crate::model::{ChildId, Ref, Resource, null_default, setters, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -347,18 +347,6 @@ impl VpcUpdate {
         Self::default()
     }
 
-    /// Sets the label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
     fn validate(&self) -> Result<()> {
         if let Some(label) = &self.label {
             check_label("label", label)?;
@@ -367,6 +355,15 @@ impl VpcUpdate {
             check_description(description)?;
         }
         Ok(())
+    }
+}
+
+setters! {
+    VpcUpdate {
+        /// Sets the label.
+        label: into String,
+        /// Sets the description.
+        description: into String,
     }
 }
 
@@ -432,12 +429,6 @@ impl CreateVpc {
         }
     }
 
-    /// Sets the description (at most 255 characters).
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
     /// Adds a subnet labelled `label` over the IPv4 range `ipv4` (CIDR form).
     pub fn subnet(mut self, label: impl Into<String>, ipv4: impl fmt::Display) -> Self {
         self.subnets.push(CreateSubnet::new(label, ipv4));
@@ -472,6 +463,13 @@ impl CreateVpc {
             seen.push((subnet.label.as_str(), range));
         }
         Ok(())
+    }
+}
+
+setters! {
+    CreateVpc {
+        /// Sets the description (at most 255 characters).
+        description: into String,
     }
 }
 

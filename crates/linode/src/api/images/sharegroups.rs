@@ -26,7 +26,7 @@ use super::{Image, ImagesGroup};
 use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
-use crate::model::{Resource, api_enum, null_default, timestamp};
+use crate::model::{Resource, api_enum, null_default, setters, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -252,17 +252,14 @@ impl ShareImage {
             description: None,
         }
     }
+}
 
-    /// The label members see.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// The description members see.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
+setters! {
+    ShareImage {
+        /// The label members see.
+        label: into String,
+        /// The description members see.
+        description: into String,
     }
 }
 
@@ -316,16 +313,17 @@ impl CreateShareGroup {
         }
     }
 
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
     /// Sets the images to share.
     pub fn images(mut self, images: impl IntoIterator<Item = ShareImage>) -> Self {
         self.images = images.into_iter().collect();
         self
+    }
+}
+
+setters! {
+    CreateShareGroup {
+        /// Sets the description.
+        description: into String,
     }
 }
 
@@ -348,20 +346,17 @@ impl ShareDetails {
         Self::default()
     }
 
-    /// Sets the label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
     fn validate(&self) -> Result<()> {
         self.label.as_deref().map_or(Ok(()), check_label)
+    }
+}
+
+setters! {
+    ShareDetails {
+        /// Sets the label.
+        label: into String,
+        /// Sets the description.
+        description: into String,
     }
 }
 

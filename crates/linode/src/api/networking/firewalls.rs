@@ -22,7 +22,7 @@ use crate::api::nodebalancers::NodeBalancer;
 use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
-use crate::model::{Resource, api_enum, null_default, timestamp};
+use crate::model::{Resource, api_enum, null_default, setters, timestamp};
 use crate::operation::operations;
 use crate::pagination::{ListRequest, Page};
 
@@ -471,12 +471,6 @@ impl FirewallUpdate {
         Self::default()
     }
 
-    /// Sets the label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
     /// Enables (`true`) or disables the firewall.
     pub fn enabled(mut self, enabled: bool) -> Self {
         self.status = Some(if enabled {
@@ -484,12 +478,6 @@ impl FirewallUpdate {
         } else {
             FirewallStatus::Disabled
         });
-        self
-    }
-
-    /// Replaces the tags.
-    pub fn tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
         self
     }
 
@@ -504,6 +492,15 @@ impl FirewallUpdate {
                 format!("must be enabled or disabled, not {other}"),
             )),
         }
+    }
+}
+
+setters! {
+    FirewallUpdate {
+        /// Sets the label.
+        label: into String,
+        /// Replaces the tags.
+        tags: list String,
     }
 }
 
@@ -553,29 +550,18 @@ impl DefaultFirewallIds {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
-    /// Sets the default firewall of new Linodes.
-    pub fn linode(mut self, id: u64) -> Self {
-        self.linode = Some(id);
-        self
-    }
-
-    /// Sets the default firewall of new NodeBalancers.
-    pub fn nodebalancer(mut self, id: u64) -> Self {
-        self.nodebalancer = Some(id);
-        self
-    }
-
-    /// Sets the default firewall of new public interfaces.
-    pub fn public_interface(mut self, id: u64) -> Self {
-        self.public_interface = Some(id);
-        self
-    }
-
-    /// Sets the default firewall of new VPC interfaces.
-    pub fn vpc_interface(mut self, id: u64) -> Self {
-        self.vpc_interface = Some(id);
-        self
+setters! {
+    DefaultFirewallIds {
+        /// Sets the default firewall of new Linodes.
+        linode: value u64,
+        /// Sets the default firewall of new NodeBalancers.
+        nodebalancer: value u64,
+        /// Sets the default firewall of new public interfaces.
+        public_interface: value u64,
+        /// Sets the default firewall of new VPC interfaces.
+        vpc_interface: value u64,
     }
 }
 
@@ -675,12 +661,6 @@ impl CreateRuleSet {
         }
     }
 
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
     /// Appends a rule.
     pub fn rule(mut self, rule: FirewallRule) -> Self {
         self.rules.push(rule);
@@ -693,6 +673,13 @@ impl CreateRuleSet {
             return Err(Error::invalid("type", format!("{v:?} is unknown")));
         }
         check_rule_set_rules(&self.rules)
+    }
+}
+
+setters! {
+    CreateRuleSet {
+        /// Sets the description.
+        description: into String,
     }
 }
 
@@ -727,29 +714,22 @@ impl RuleSetUpdate {
         Self::default()
     }
 
-    /// Sets the label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// Replaces the rules.
-    pub fn rules(mut self, rules: impl IntoIterator<Item = FirewallRule>) -> Self {
-        self.rules = Some(rules.into_iter().collect());
-        self
-    }
-
     fn validate(&self) -> Result<()> {
         if let Some(label) = &self.label {
             check_label(label)?;
         }
         self.rules.as_deref().map_or(Ok(()), check_rule_set_rules)
+    }
+}
+
+setters! {
+    RuleSetUpdate {
+        /// Sets the label.
+        label: into String,
+        /// Sets the description.
+        description: into String,
+        /// Replaces the rules.
+        rules: items FirewallRule,
     }
 }
 
