@@ -18,7 +18,9 @@ pub const USERNAME: &str = "sandbox-user";
 pub const OAUTH_TOKEN_LIFETIME: u64 = 7200;
 
 /// An access level of a scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Level {
     /// `read_only`: GET requests.
     ReadOnly,
@@ -27,7 +29,7 @@ pub enum Level {
 }
 
 /// What a token may do: everything (`*`) or a list of `family:level` scopes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Grant {
     /// `*`.
     All,
@@ -181,7 +183,7 @@ pub fn required_scope(method: &str, rest: &str) -> Option<(&'static [&'static st
 }
 
 /// Who a bearer token belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TokenOwner {
     /// A personal access token (its id in `/profile/tokens`).
     Personal(u64),
@@ -197,7 +199,7 @@ pub enum TokenOwner {
 }
 
 /// A token the sandbox accepts besides its main one.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct IssuedToken {
     /// What it may do.
     pub grant: Grant,
@@ -208,7 +210,7 @@ pub struct IssuedToken {
 }
 
 /// An authorization code waiting to be exchanged.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PendingCode {
     /// The client it was issued for.
     pub client_id: String,
@@ -217,7 +219,7 @@ pub struct PendingCode {
 }
 
 /// A refresh token and what it renews.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RefreshGrant {
     /// The client it was issued to.
     pub client_id: String,
@@ -230,7 +232,7 @@ pub struct RefreshGrant {
 }
 
 /// The account-level state of one sandbox.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct AccountState {
     /// `GET /account`.
     pub account: Value,

@@ -32,7 +32,7 @@ pub const FIRST_STACKSCRIPT_ID: u64 = 1_200_000;
 pub const FIRST_IMAGE_ID: u64 = 25_000_000;
 
 /// The Linode family's extra state, kept in [`Store::compute`].
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Compute {
     /// Disks per Linode id (absent: not materialized yet).
     pub disks: HashMap<u64, Table>,

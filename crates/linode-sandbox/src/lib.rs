@@ -282,6 +282,17 @@ impl Sandbox {
         store.tick();
     }
 
+    /// The whole state as one JSON document (as `GET /sandbox/state`).
+    pub fn export_state(&self) -> serde_json::Value {
+        self.state.store().export()
+    }
+
+    /// Replaces the whole state with a document from [`Sandbox::export_state`] (as
+    /// `PUT /sandbox/state`); a document that is not one changes nothing and says why.
+    pub fn import_state(&self, document: &serde_json::Value) -> Result<(), String> {
+        self.state.store().import(document)
+    }
+
     /// Finishes every action in progress now (as `POST /sandbox/settle`); returns how many.
     pub fn settle(&self) -> usize {
         self.state.store().settle()

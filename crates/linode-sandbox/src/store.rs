@@ -1,5 +1,6 @@
 //! The sandbox's mutable state: every collection of resources, id and address allocation.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 use std::time::SystemTime;
@@ -10,6 +11,9 @@ use time::macros::format_description;
 
 use crate::catalog::catalog;
 use crate::lifecycle::{Clock, Lifecycle};
+
+/// The `format` of a state document ([`Store::export`]).
+pub const STATE_FORMAT: &str = "linode-sandbox/state/v1";
 
 /// First id handed out to a Linode instance.
 pub const FIRST_INSTANCE_ID: u64 = 40_000_000;
@@ -64,6 +68,25 @@ impl Entry {
             serde_json::to_vec(&self.value)
                 .expect("a JSON value always serialises")
                 .into_boxed_slice()
+        })
+    }
+}
+
+impl serde::Serialize for Table {
+    /// As a map from id to object.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.items.iter().map(|(id, e)| (id, &e.value)))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Table {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let items = BTreeMap::<u64, Value>::deserialize(deserializer)?;
+        Ok(Table {
+            items: items
+                .into_iter()
+                .map(|(id, value)| (id, Entry::new(value)))
+                .collect(),
         })
     }
 }
@@ -168,17 +191,24 @@ pub fn status_on_create(has_image: bool, booted: bool) -> &'static str {
 }
 
 /// All state of one sandbox.
-#[derive(Debug)]
+///
+/// Everything but the clock and the actions in progress is plain data: the whole state is one
+/// JSON document ([`Store::export`], [`Store::import`]) with no per-family code, and the indexes
+/// (the set of instance labels) are derived from the collections and rebuilt on import.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Store {
     /// The sandbox's time, which drives actions in progress.
+    #[serde(skip)]
     pub clock: Clock,
     /// Actions in progress and injected failures.
+    #[serde(skip)]
     pub lifecycle: Lifecycle,
     /// The event log (`Event` objects as served).
     pub events: Table,
     next_event_id: u64,
     /// Linode instances (`Linode` objects as served).
     pub instances: Table,
+    #[serde(skip)]
     instance_labels: HashSet<String>,
     next_instance_id: u64,
     next_public_ip: u64,
@@ -201,10 +231,10 @@ pub struct Store {
     /// NodeBalancer nodes (`NodeBalancerNode` objects as served).
     pub nodebalancer_nodes: Table,
     /// The next id of each kind handed out by [`Store::next_id`].
-    next_ids: std::collections::HashMap<&'static str, u64>,
+    next_ids: BTreeMap<Cow<'static, str>, u64>,
     /// Named collections of JSON objects by id (see [`Store::table`]): where every family
     /// added since keeps its state, so that whole-state operations need no per-family code.
-    tables: BTreeMap<&'static str, Table>,
+    tables: BTreeMap<Cow<'static, str>, Table>,
 
     /// The account, its user, billing, OAuth clients, tokens, Longview and support.
     pub account: crate::account::AccountState,
@@ -232,7 +262,7 @@ impl Default for Store {
             nodebalancers: Table::default(),
             nodebalancer_configs: Table::default(),
             nodebalancer_nodes: Table::default(),
-            next_ids: std::collections::HashMap::new(),
+            next_ids: BTreeMap::new(),
             tables: BTreeMap::new(),
 
             account: crate::account::AccountState::default(),
@@ -285,10 +315,41 @@ impl Store {
     /// A fresh id of kind `kind` (`"volume"`, `"domain"`, ...): ids start at `first` and are
     /// never handed out twice, even after a deletion.
     pub fn next_id(&mut self, kind: &'static str, first: u64) -> u64 {
-        let next = self.next_ids.entry(kind).or_insert(first);
+        let next = self.next_ids.entry(Cow::Borrowed(kind)).or_insert(first);
         let id = *next;
         *next += 1;
         id
+    }
+
+    /// The whole state as one JSON document, after every action in progress has finished
+    /// (actions are code, not data). [`Store::import`] reads it back.
+    pub fn export(&mut self) -> Value {
+        self.settle();
+        serde_json::json!({
+            "format": STATE_FORMAT,
+            "state": serde_json::to_value(&*self).unwrap_or(Value::Null),
+        })
+    }
+
+    /// Replaces the state with a document made by [`Store::export`], keeping the clock; a
+    /// document that is not one changes nothing and says why.
+    pub fn import(&mut self, document: &Value) -> Result<(), String> {
+        if document.get("format") != Some(&Value::from(STATE_FORMAT)) {
+            return Err(format!("format: must be {STATE_FORMAT:?}"));
+        }
+        let state = document
+            .get("state")
+            .ok_or_else(|| "state: is required".to_owned())?;
+        let mut store = serde_path_to_error::deserialize::<_, Store>(state)
+            .map_err(|e| format!("state.{}: {}", e.path(), e.inner()))?;
+        store.clock = self.clock.clone();
+        store.instance_labels = store
+            .instances
+            .values()
+            .filter_map(|i| i["label"].as_str().map(str::to_owned))
+            .collect();
+        *self = store;
+        Ok(())
     }
 
     /// The collection named `name` (`"firewalls"`, `"vpcs"`, ...); empty when nothing was
@@ -302,7 +363,7 @@ impl Store {
 
     /// The collection named `name`, mutable (created on first use).
     pub fn table_mut(&mut self, name: &'static str) -> &mut Table {
-        self.tables.entry(name).or_default()
+        self.tables.entry(Cow::Borrowed(name)).or_default()
     }
 
     /// Whether an entity of `kind` (`linode`, `domain`, `nodebalancer`, `volume`, ...) with

@@ -7,6 +7,7 @@
 //! | --- | --- |
 //! | `GET /sandbox/health` | `{"status": "ok", "version": ..}`, without a token |
 //! | `POST /sandbox/reset` | the state as it was at start |
+//! | `GET`, `PUT /sandbox/state` | the whole state as one JSON document; `PUT` replaces it |
 //! | `GET`, `POST`, `DELETE /sandbox/faults`, `DELETE /sandbox/faults/{id}` | fault rules |
 //! | `PUT /sandbox/rate-limits` | `{"enabled": bool}` or `{"limits": [..]}` |
 //! | `GET`, `DELETE /sandbox/requests` | the request log (`?since=N`: after sequence number N) |
@@ -36,6 +37,7 @@ use crate::store::Store;
 pub(super) fn routes(state: AppState) -> Router<AppState> {
     let guarded = Router::new()
         .route("/sandbox/reset", post(reset))
+        .route("/sandbox/state", get(export_state).put(import_state))
         .route(
             "/sandbox/faults",
             get(list_faults).post(add_fault).delete(clear_faults),
@@ -79,6 +81,28 @@ async fn reset(State(state): State<AppState>) -> Json<Value> {
         store.seed_instances(state.start.seed_instances);
     }
     Json(json!({}))
+}
+
+/// Every collection of every family, and the counters: see [`Store::export`].
+async fn export_state(State(state): State<AppState>) -> Json<Value> {
+    Json(state.store().export())
+}
+
+/// Replaces the whole state with a document from `GET /sandbox/state`; anything else is a
+/// 400 naming what is wrong, and changes nothing.
+async fn import_state(
+    State(state): State<AppState>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let document = Value::Object(body);
+    let mut store = state.store();
+    store.import(&document).map_err(|reason| {
+        let (field, reason) = reason
+            .split_once(": ")
+            .unwrap_or(("state", reason.as_str()));
+        ApiError::field(field, reason)
+    })?;
+    Ok(Json(json!({})))
 }
 
 async fn list_faults(State(state): State<AppState>) -> Json<Value> {

@@ -392,3 +392,120 @@ async fn tokens_act_as_a_user_with_the_scopes_asked_for() {
     assert_eq!(status, 400);
     assert_eq!(body["errors"][0]["field"], "scopes");
 }
+
+#[tokio::test]
+async fn the_whole_state_is_one_document_that_can_be_put_back() {
+    let c = Control::start(Sandbox::builder().seed_instances(2)).await;
+    let (_, volume) = c
+        .call(
+            Method::POST,
+            "/v4/volumes",
+            Some(json!({"label": "data", "region": "us-east", "tags": ["keep"]})),
+        )
+        .await;
+    let (_, domain) = c
+        .call(
+            Method::POST,
+            "/v4/domains",
+            Some(json!({"domain": "example.org", "type": "master", "soa_email": "a@example.org"})),
+        )
+        .await;
+    c.call(
+        Method::POST,
+        &format!("/v4/domains/{}/records", domain["id"]),
+        Some(json!({"type": "A", "name": "www", "target": "192.0.2.10"})),
+    )
+    .await;
+    let (_, firewall) = c
+        .call(
+            Method::POST,
+            "/v4/networking/firewalls",
+            Some(json!({"label": "edge", "rules": {"inbound_policy": "DROP", "outbound_policy": "ACCEPT"}})),
+        )
+        .await;
+    let (status, saved) = c.call(Method::GET, "/sandbox/state", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(saved["format"], "linode-sandbox/state/v1");
+
+    // Change everything, then put the document back: the API answers as before.
+    c.call(Method::POST, "/sandbox/reset", None).await;
+    let (_, volumes) = c.call(Method::GET, "/v4/volumes", None).await;
+    assert_eq!(volumes["results"], 0);
+    let (status, body) = c
+        .call(Method::PUT, "/sandbox/state", Some(saved.clone()))
+        .await;
+    assert_eq!((status.as_u16(), body), (200, json!({})));
+    let (_, again) = c.call(Method::GET, "/sandbox/state", None).await;
+    assert_eq!(
+        again, saved,
+        "a GET right after a PUT returns the same document"
+    );
+    let (_, got) = c
+        .call(Method::GET, &format!("/v4/volumes/{}", volume["id"]), None)
+        .await;
+    assert_eq!(got, volume);
+    let (_, records) = c
+        .call(
+            Method::GET,
+            &format!("/v4/domains/{}/records", domain["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(records["data"][0]["target"], "192.0.2.10");
+    let (_, got) = c
+        .call(
+            Method::GET,
+            &format!("/v4/networking/firewalls/{}", firewall["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(got["label"], "edge");
+    let (_, list) = c.call(Method::GET, "/v4/linode/instances", None).await;
+    assert_eq!(list["results"], 2);
+    // Ids go on where they were, and the label index came back with the instances.
+    let (_, next) = c
+        .call(
+            Method::POST,
+            "/v4/volumes",
+            Some(json!({"label": "next", "region": "us-east"})),
+        )
+        .await;
+    assert_eq!(next["id"], volume["id"].as_u64().unwrap() + 1);
+    let label = list["data"][0]["label"].as_str().unwrap();
+    let (status, body) = c
+        .call(
+            Method::POST,
+            "/v4/linode/instances",
+            Some(json!({"region": "us-east", "type": "g6-nanode-1", "label": label})),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+}
+
+#[tokio::test]
+async fn a_document_that_is_not_a_state_is_refused_and_changes_nothing() {
+    let c = Control::start(Sandbox::builder().seed_instances(1)).await;
+    let (_, before) = c.call(Method::GET, "/sandbox/state", None).await;
+    let (status, body) = c
+        .call(
+            Method::PUT,
+            "/sandbox/state",
+            Some(json!({"instances": []})),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["errors"][0]["field"], "format");
+    let mut broken = before.clone();
+    broken["state"]["instances"] = json!({"1": "not an object", "x": {}});
+    let (status, body) = c.call(Method::PUT, "/sandbox/state", Some(broken)).await;
+    assert_eq!(status, 400);
+    assert!(
+        body["errors"][0]["field"]
+            .as_str()
+            .unwrap()
+            .starts_with("state.instances"),
+        "{body}"
+    );
+    let (_, after) = c.call(Method::GET, "/sandbox/state", None).await;
+    assert_eq!(after, before);
+}
