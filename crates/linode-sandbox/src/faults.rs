@@ -56,6 +56,19 @@ pub enum Fault {
     Delay(Duration),
     /// Run the request, send its headers and half of its body, then drop the connection.
     CloseMidResponse,
+    /// `400 Linode busy.`, without running the request (the API's answer while another
+    /// action holds the Linode).
+    Busy,
+    /// A proxy's HTML `400 Bad Request` page, without running the request.
+    HtmlBadRequest,
+    /// `500` with nonsense hints (`Retry-After: -1`, `X-RateLimit-Reset: -1`), without running
+    /// the request.
+    NonsenseHints,
+    /// `429` whose `Retry-After` is an HTTP date two seconds ahead, without running the request.
+    RetryAfterDate,
+    /// Run the request; a successful JSON answer gets `warnings` and a `Retry-After: 30` that
+    /// a client must not wait for.
+    Warnings,
 }
 
 impl Fault {
@@ -63,7 +76,7 @@ impl Fault {
     pub fn runs_request(&self) -> bool {
         matches!(
             self,
-            Fault::TruncatedBody | Fault::Delay(_) | Fault::CloseMidResponse
+            Fault::TruncatedBody | Fault::Delay(_) | Fault::CloseMidResponse | Fault::Warnings
         )
     }
 }
@@ -79,6 +92,11 @@ impl FromStr for Fault {
             "maintenance" => return Ok(Fault::Maintenance),
             "truncate" => return Ok(Fault::TruncatedBody),
             "close" => return Ok(Fault::CloseMidResponse),
+            "busy" => return Ok(Fault::Busy),
+            "html400" => return Ok(Fault::HtmlBadRequest),
+            "nonsense-hints" => return Ok(Fault::NonsenseHints),
+            "retry-after-date" => return Ok(Fault::RetryAfterDate),
+            "warnings" => return Ok(Fault::Warnings),
             _ => {}
         }
         if let Some(delay) = s.strip_prefix("slow=") {
@@ -89,14 +107,14 @@ impl FromStr for Fault {
         match s.parse::<u16>() {
             Ok(status @ 400..=599) => Ok(Fault::Status(status)),
             _ => Err(format!(
-                "unknown fault {s:?} (a status 400..599, html502, maintenance, truncate, close or slow=DURATION)"
+                "unknown fault {s:?} (a status 400..599, html502, html400, maintenance, busy, nonsense-hints, retry-after-date, warnings, truncate, close or slow=DURATION)"
             )),
         }
     }
 }
 
-/// Parses `250ms`, `2s` or `1m`.
-pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
+/// Parses `250ms`, `2s` or `1m` (and `0s`).
+pub fn parse_duration(text: &str) -> Option<Duration> {
     let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit())?);
     let n: u64 = number.parse().ok()?;
     match unit {
@@ -256,6 +274,11 @@ impl fmt::Display for Fault {
             Fault::Maintenance => f.write_str("maintenance"),
             Fault::TruncatedBody => f.write_str("truncate"),
             Fault::CloseMidResponse => f.write_str("close"),
+            Fault::Busy => f.write_str("busy"),
+            Fault::HtmlBadRequest => f.write_str("html400"),
+            Fault::NonsenseHints => f.write_str("nonsense-hints"),
+            Fault::RetryAfterDate => f.write_str("retry-after-date"),
+            Fault::Warnings => f.write_str("warnings"),
             Fault::Delay(delay) => write!(f, "slow={}ms", delay.as_millis()),
         }
     }
@@ -336,6 +359,52 @@ async fn apply(fault: Fault, req: Request, next: Next) -> Response {
     match fault {
         Fault::Status(status) => status_answer(status),
         Fault::HtmlBadGateway => html_bad_gateway(),
+        Fault::HtmlBadRequest => (
+            StatusCode::BAD_REQUEST,
+            [(header::CONTENT_TYPE, "text/html")],
+            "<html>\r\n<head><title>400 Bad Request</title></head>\r\n<body>\r\n\
+             <center><h1>400 Bad Request</h1></center>\r\n<hr><center>proxy</center>\r\n</body>\r\n</html>\r\n",
+        )
+            .into_response(),
+        Fault::Busy => ApiError::new(StatusCode::BAD_REQUEST, "Linode busy.").into_response(),
+        Fault::NonsenseHints => {
+            let mut res = ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+                .into_response();
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("-1"));
+            res.headers_mut()
+                .insert("x-ratelimit-reset", HeaderValue::from_static("-1"));
+            res
+        }
+        Fault::RetryAfterDate => {
+            let mut res =
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests").into_response();
+            let at = std::time::SystemTime::now() + Duration::from_secs(2);
+            if let Ok(value) = HeaderValue::from_str(&http_date(at)) {
+                res.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            res
+        }
+        Fault::Warnings => {
+            let (mut parts, body) = next.run(req).await.into_parts();
+            let Ok(bytes) = to_bytes(body, MAX_RESPONSE).await else {
+                return ApiError::new(StatusCode::BAD_GATEWAY, "Bad Gateway").into_response();
+            };
+            let mut value: serde_json::Value = match serde_json::from_slice(&bytes) {
+                Ok(v @ serde_json::Value::Object(_)) if parts.status.is_success() => v,
+                _ => return Response::from_parts(parts, Body::from(bytes)),
+            };
+            value["warnings"] = serde_json::json!([{
+                "title": "Sandbox warning",
+                "details": "Injected by the sandbox's `warnings` fault.",
+            }]);
+            let body = serde_json::to_vec(&value).unwrap_or_default();
+            parts.headers.remove(header::CONTENT_LENGTH);
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+            Response::from_parts(parts, Body::from(body))
+        }
         Fault::Maintenance => {
             let mut res = ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -402,6 +471,16 @@ fn status_answer(status: u16) -> Response {
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
     }
     res
+}
+
+/// An HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`).
+fn http_date(at: std::time::SystemTime) -> String {
+    let fmt = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::OffsetDateTime::from(at)
+        .format(&fmt)
+        .unwrap_or_default()
 }
 
 fn html_bad_gateway() -> Response {

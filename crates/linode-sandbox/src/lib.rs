@@ -27,6 +27,7 @@ pub mod faults;
 pub mod lifecycle;
 pub mod pagination;
 pub mod ratelimit;
+pub mod realism;
 mod record;
 mod routes;
 pub mod store;
@@ -280,6 +281,14 @@ impl Sandbox {
         let mut store = self.state.store();
         store.clock.advance(step);
         store.tick();
+    }
+
+    /// Sets the realism switches: how long a new object answers 404 by id, and how long an
+    /// action's event stays out of `/account/events` (both zero by default).
+    pub fn set_lags(&self, create_lag: std::time::Duration, event_lag: std::time::Duration) {
+        let mut store = self.state.store();
+        store.realism.create_lag = create_lag;
+        store.realism.event_lag = event_lag;
     }
 
     /// The whole state as one JSON document (as `GET /sandbox/state`).

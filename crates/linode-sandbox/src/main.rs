@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use linode_sandbox::{FaultRule, Sandbox};
@@ -42,6 +43,14 @@ struct Args {
     #[arg(long, env = "LINODE_SANDBOX_SPEED", default_value_t = 1.0, value_parser = parse_speed)]
     speed: f64,
 
+    /// Read-after-create lag: a new object answers 404 by id for this long (e.g. 2s).
+    #[arg(long, env = "LINODE_SANDBOX_CREATE_LAG", value_parser = parse_lag, default_value = "0s")]
+    create_lag: Duration,
+
+    /// Event lag: an action's event shows in /account/events only this long after (e.g. 5s).
+    #[arg(long, env = "LINODE_SANDBOX_EVENT_LAG", value_parser = parse_lag, default_value = "0s")]
+    event_lag: Duration,
+
     /// Apply the API's published rate limits (429 with Retry-After).
     #[arg(long, env = "LINODE_SANDBOX_RATE_LIMITS")]
     rate_limits: bool,
@@ -72,6 +81,11 @@ fn parse_speed(v: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("not a number >= 0: {v}"))
 }
 
+fn parse_lag(v: &str) -> Result<Duration, String> {
+    linode_sandbox::faults::parse_duration(v)
+        .ok_or_else(|| format!("not a duration like 2s or 250ms: {v}"))
+}
+
 fn parse_fault(v: &str) -> Result<FaultRule, String> {
     v.parse()
 }
@@ -94,6 +108,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    sandbox.set_lags(args.create_lag, args.event_lag);
     if args.rate_limits {
         sandbox.enable_published_rate_limits();
     }

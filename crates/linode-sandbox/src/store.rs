@@ -203,6 +203,9 @@ pub struct Store {
     /// Actions in progress and injected failures.
     #[serde(skip)]
     pub lifecycle: Lifecycle,
+    /// Realism switches (lags), off by default.
+    #[serde(skip)]
+    pub realism: crate::realism::Realism,
     /// The event log (`Event` objects as served).
     pub events: Table,
     next_event_id: u64,
@@ -245,6 +248,7 @@ impl Default for Store {
         Store {
             clock: Clock::default(),
             lifecycle: Lifecycle::default(),
+            realism: crate::realism::Realism::default(),
             events: Table::default(),
             next_event_id: FIRST_EVENT_ID,
             instances: Table::default(),
@@ -343,6 +347,7 @@ impl Store {
         let mut store = serde_path_to_error::deserialize::<_, Store>(state)
             .map_err(|e| format!("state.{}: {}", e.path(), e.inner()))?;
         store.clock = self.clock.clone();
+        store.realism = self.realism.clone();
         store.instance_labels = store
             .instances
             .values()

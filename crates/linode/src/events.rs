@@ -582,6 +582,8 @@ impl ImagesGroup<'_> {
 impl Client {
     /// Waits until the object `id` satisfies `ready`, reloading it as the [`Wait`] says.
     /// `what` names the state awaited, for the timeout error; `state` describes what was seen.
+    /// A 404 is not the end: right after a create the API may not show the object yet, so it
+    /// is looked for again until the deadline.
     ///
     /// ```no_run
     /// # async fn demo(client: linode::Client) -> linode::Result<()> {
@@ -603,12 +605,14 @@ impl Client {
         state: impl Fn(&T) -> String,
     ) -> Result<T> {
         wait.poll(what, || async {
-            let current = self.load::<T>(id.clone()).await?;
-            Ok(if ready(&current) {
-                Probe::Ready(current)
-            } else {
-                Probe::Pending(state(&current))
-            })
+            match self.load::<T>(id.clone()).await {
+                Ok(current) if ready(&current) => Ok(Probe::Ready(current)),
+                Ok(current) => Ok(Probe::Pending(state(&current))),
+                // A new object may answer 404 for a moment after its create: it is looked for
+                // again until the deadline, whose error then says it was never found.
+                Err(e) if e.is_not_found() => Ok(Probe::Pending("not found".to_owned())),
+                Err(e) => Err(e),
+            }
         })
         .await
     }

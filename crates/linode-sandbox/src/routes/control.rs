@@ -12,6 +12,7 @@
 //! | `PUT /sandbox/rate-limits` | `{"enabled": bool}` or `{"limits": [..]}` |
 //! | `GET`, `DELETE /sandbox/requests` | the request log (`?since=N`: after sequence number N) |
 //! | `POST /sandbox/settle` | every action in progress finishes now |
+//! | `GET`, `PUT /sandbox/realism` | `{"create_lag_ms", "event_lag_ms"}`: see [`crate::realism`] |
 //! | `PUT /sandbox/speed` | `{"speed": f}`: the scale of action durations from now on |
 //! | `POST /sandbox/tokens` | `{"username", "scopes"}`: a token acting as that user |
 
@@ -49,6 +50,7 @@ pub(super) fn routes(state: AppState) -> Router<AppState> {
             get(list_requests).delete(clear_requests),
         )
         .route("/sandbox/settle", post(settle))
+        .route("/sandbox/realism", get(get_realism).put(set_realism))
         .route("/sandbox/speed", put(set_speed))
         .route("/sandbox/tokens", post(create_token))
         .route_layer(from_fn_with_state(state, require_sandbox_token));
@@ -247,6 +249,35 @@ async fn clear_requests(State(state): State<AppState>) -> Json<Value> {
 async fn settle(State(state): State<AppState>) -> Json<Value> {
     let finished = state.store().settle();
     Json(json!({ "finished": finished }))
+}
+
+async fn get_realism(State(state): State<AppState>) -> Json<Value> {
+    let store = state.store();
+    Json(json!({
+        "create_lag_ms": store.realism.create_lag.as_millis() as u64,
+        "event_lag_ms": store.realism.event_lag.as_millis() as u64,
+    }))
+}
+
+/// Sets the lags given (in milliseconds); the others stay as they are.
+async fn set_realism(
+    State(state): State<AppState>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let mut checks = Checks::default();
+    let create = checks.unsigned(&body, "create_lag_ms");
+    let event = checks.unsigned(&body, "event_lag_ms");
+    checks.finish(())?;
+    {
+        let mut store = state.store();
+        if let Some(ms) = create {
+            store.realism.create_lag = Duration::from_millis(ms);
+        }
+        if let Some(ms) = event {
+            store.realism.event_lag = Duration::from_millis(ms);
+        }
+    }
+    Ok(get_realism(State(state)).await)
 }
 
 async fn set_speed(

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::{ApiPath, AppState, ListRequest, get_response, list_response};
 use crate::error::ApiError;
+use crate::store::{Store, format_time};
 
 /// Fields `GET /account/events` may filter and order on.
 const EVENT_FILTERABLE: &[&str] = &[
@@ -37,7 +38,13 @@ async fn list_events(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    let newest_first: Vec<&Value> = store.events.values().rev().collect();
+    let shown = shown_since(&store);
+    let newest_first: Vec<&Value> = store
+        .events
+        .values()
+        .rev()
+        .filter(|e| is_shown(e, shown.as_deref()))
+        .collect();
     list_response(newest_first, EVENT_FILTERABLE, &req)
 }
 
@@ -45,7 +52,24 @@ async fn get_event(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().events.get(id))
+    let store = state.store();
+    let shown = shown_since(&store);
+    get_response(
+        store
+            .events
+            .get(id)
+            .filter(|e| is_shown(e, shown.as_deref())),
+    )
+}
+
+/// With an event lag, the newest `created` time still shown (the API's format sorts as text).
+fn shown_since(store: &Store) -> Option<String> {
+    let lag = store.realism.event_lag;
+    (!lag.is_zero()).then(|| format_time(store.clock.wall() - lag))
+}
+
+fn is_shown(event: &Value, shown: Option<&str>) -> bool {
+    shown.is_none_or(|latest| event["created"].as_str().is_some_and(|c| c <= latest))
 }
 
 /// Marks the event and every earlier one as seen.

@@ -160,6 +160,7 @@ pub fn router(state: AppState) -> Router {
         .merge(oauth::routes())
         .merge(images::upload_routes())
         .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), crate::realism::lag))
         .layer(from_fn_with_state(state.clone(), advance_clock))
         .layer(from_fn_with_state(state.clone(), auth::require_auth))
         .layer(from_fn(envelope_errors))

@@ -509,3 +509,53 @@ async fn a_document_that_is_not_a_state_is_refused_and_changes_nothing() {
     let (_, after) = c.call(Method::GET, "/sandbox/state", None).await;
     assert_eq!(after, before);
 }
+
+#[tokio::test]
+async fn realism_lags_are_set_over_http() {
+    let c = Control::start(Sandbox::builder()).await;
+    let (status, body) = c
+        .call(
+            Method::PUT,
+            "/sandbox/realism",
+            Some(json!({"create_lag_ms": 60_000})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body, json!({"create_lag_ms": 60_000, "event_lag_ms": 0}));
+    let (_, volume) = c
+        .call(
+            Method::POST,
+            "/v4/volumes",
+            Some(json!({"label": "late", "region": "us-east"})),
+        )
+        .await;
+    let path = format!("/v4/volumes/{}", volume["id"]);
+    let (status, body) = c.call(Method::GET, &path, None).await;
+    assert_eq!(status, 404);
+    assert_eq!(body, json!({"errors": [{"reason": "Not found"}]}));
+    // The list shows it; only the read by id lags.
+    let (_, list) = c.call(Method::GET, "/v4/volumes", None).await;
+    assert_eq!(list["results"], 1);
+    c.call(
+        Method::PUT,
+        "/sandbox/realism",
+        Some(json!({"create_lag_ms": 0, "event_lag_ms": 60_000})),
+    )
+    .await;
+    let (status, _) = c.call(Method::GET, &path, None).await;
+    assert_eq!(status, 200);
+    let (_, events) = c.call(Method::GET, "/v4/account/events", None).await;
+    assert_eq!(
+        events["results"], 0,
+        "the volume_create event is not shown yet"
+    );
+    let (status, body) = c
+        .call(
+            Method::PUT,
+            "/sandbox/realism",
+            Some(json!({"event_lag_ms": -1})),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["errors"][0]["field"], "event_lag_ms");
+}
