@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use linode_sandbox::{FaultRule, Sandbox};
+use linode_sandbox::{FaultRule, RateLimit, Sandbox};
 
 /// Serves a local emulator of the Linode API v4 under /v4 and /v4beta.
 ///
@@ -55,11 +55,18 @@ struct Args {
     #[arg(long, env = "LINODE_SANDBOX_RATE_LIMITS")]
     rate_limits: bool,
 
+    /// Apply the rate limits of this JSON file instead of the published ones (the format of
+    /// crates/linode-sandbox/data/rate_limits.json).
+    #[arg(long, env = "LINODE_SANDBOX_RATE_LIMITS_FILE", value_name = "PATH", value_parser = parse_limits)]
+    rate_limits_file: Option<RateLimitFile>,
+
     /// Inject a fault (repeatable): 'METHOD PATH FAULT [xN] [every=N]'. METHOD is GET, POST,
     /// ... or * for any; PATH is without /v4, * matches one segment and a final ** any rest;
-    /// FAULT is a status 400..599 (error envelope; 429 has Retry-After), html502 (a proxy's
-    /// HTML page), maintenance (503 with X-Maintenance-Mode), truncate (JSON cut in half),
-    /// close (connection dropped mid-response) or slow=2s (answer late); xN applies to the
+    /// FAULT is a status 400..599 (error envelope; 429 has Retry-After), html502 or html400 (a
+    /// proxy's HTML page), maintenance (503 with X-Maintenance-Mode), busy (400 Linode busy.),
+    /// nonsense-hints (500 with negative hints), retry-after-date (429 with an HTTP date),
+    /// warnings (a success with warnings), truncate (JSON cut in half), close (connection
+    /// dropped mid-response) or slow=2s (answer late); xN applies to the
     /// next N matching requests only, every=N to every N-th. In the environment, several
     /// rules are separated by ';'. Example: --fault 'GET /linode/instances 502 x3'
     #[arg(long, env = "LINODE_SANDBOX_FAULT", value_delimiter = ';', value_name = "RULE",
@@ -79,6 +86,19 @@ fn parse_speed(v: &str) -> Result<f64, String> {
         .ok()
         .filter(|f| f.is_finite() && *f >= 0.0)
         .ok_or_else(|| format!("not a number >= 0: {v}"))
+}
+
+/// The limits read from a `--rate-limits-file`.
+#[derive(Debug, Clone)]
+struct RateLimitFile(Vec<RateLimit>);
+
+fn parse_limits(path: &str) -> Result<RateLimitFile, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let table: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{path} is not JSON: {e}"))?;
+    RateLimit::table(&table)
+        .map(RateLimitFile)
+        .map_err(|(field, reason)| format!("{path}: {field}: {reason}"))
 }
 
 fn parse_lag(v: &str) -> Result<Duration, String> {
@@ -109,7 +129,11 @@ async fn main() -> ExitCode {
         }
     };
     sandbox.set_lags(args.create_lag, args.event_lag);
-    if args.rate_limits {
+    if let Some(RateLimitFile(limits)) = args.rate_limits_file {
+        for limit in limits {
+            sandbox.set_rate_limit(limit);
+        }
+    } else if args.rate_limits {
         sandbox.enable_published_rate_limits();
     }
     for rule in args.fault {
@@ -163,6 +187,50 @@ mod tests {
             (3, 0.0, true)
         );
         assert_eq!(args.fault.len(), 2);
+    }
+
+    #[test]
+    fn a_rate_limit_file_is_read_or_refused_with_the_field() {
+        let dir = std::env::temp_dir().join(format!("sandbox-limits-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let good = dir.join("good.json");
+        std::fs::write(
+            &good,
+            r#"{"limits": [{"method": "GET", "path": "/regions", "limit": 5, "window_seconds": 1}]}"#,
+        )
+        .unwrap();
+        let args = parse(&["--rate-limits-file", good.to_str().unwrap()]).unwrap();
+        assert_eq!(args.rate_limits_file.unwrap().0.len(), 1);
+        let bad = dir.join("bad.json");
+        std::fs::write(
+            &bad,
+            r#"{"limits": [{"path": "/regions", "limit": 0, "window_seconds": 1}]}"#,
+        )
+        .unwrap();
+        let err = parse(&["--rate-limits-file", bad.to_str().unwrap()])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("limits[0].limit: Must be a whole number above 0"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_published_limits_are_the_current_ones() {
+        let limits = RateLimit::published();
+        assert!(limits.contains(&RateLimit::any_method(
+            "*",
+            1600,
+            std::time::Duration::from_secs(60)
+        )));
+        assert!(limits.contains(&RateLimit::new(
+            linode_sandbox::Method::POST,
+            "/linode/instances",
+            20,
+            std::time::Duration::from_secs(15)
+        )));
     }
 
     #[test]

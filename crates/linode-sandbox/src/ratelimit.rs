@@ -54,39 +54,54 @@ impl RateLimit {
         }
     }
 
-    /// The limits the API publishes (2024): 800 requests per 2 minutes in all; Linode creation
-    /// 10 per 30 s; the image list 20 per minute; other paginated lists 200 per minute; other
-    /// single-object operations 400 per minute.
+    /// The limits the API publishes today (`data/rate_limits.json`): 1,600 requests per
+    /// minute in all; paginated lists 200 per minute; Linode creation 20 per 15 s; the image
+    /// list 20 per minute; stats 50 per minute.
     pub fn published() -> Vec<RateLimit> {
-        let minute = Duration::from_secs(60);
-        let mut limits = vec![
-            RateLimit::any_method("*", 800, Duration::from_secs(120)),
-            RateLimit::new(
-                Method::POST,
-                "/linode/instances",
-                10,
-                Duration::from_secs(30),
-            ),
-            RateLimit::new(Method::GET, "/images", 20, minute),
-        ];
-        for list in [
-            "/linode/instances",
-            "/linode/types",
-            "/linode/kernels",
-            "/regions",
-        ] {
-            limits.push(RateLimit::new(Method::GET, list, 200, minute));
+        const PUBLISHED: &str = include_str!("../data/rate_limits.json");
+        let table: serde_json::Value =
+            serde_json::from_str(PUBLISHED).expect("data/rate_limits.json is JSON");
+        RateLimit::table(&table).expect("data/rate_limits.json is a table of limits")
+    }
+
+    /// Reads `{"limits": [{"method", "path", "limit", "window_seconds"}, ...]}` (the format of
+    /// `data/rate_limits.json`, `--rate-limits-file` and `PUT /sandbox/rate-limits`); an error
+    /// names the field at fault, such as `limits[2].limit`, and why.
+    pub fn table(table: &serde_json::Value) -> Result<Vec<RateLimit>, (String, String)> {
+        let items = table["limits"]
+            .as_array()
+            .ok_or_else(|| ("limits".to_owned(), "Must be an array of limits".to_owned()))?;
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| RateLimit::entry(i, item))
+            .collect()
+    }
+
+    fn entry(i: usize, item: &serde_json::Value) -> Result<RateLimit, (String, String)> {
+        let fail = |name: &str, reason: &str| (format!("limits[{i}].{name}"), reason.to_owned());
+        let path = item["path"]
+            .as_str()
+            .filter(|p| p.starts_with('/') || *p == "*")
+            .ok_or_else(|| fail("path", "Must be a path starting with /"))?;
+        let limit = item["limit"]
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|n| *n > 0)
+            .ok_or_else(|| fail("limit", "Must be a whole number above 0"))?;
+        let window = item["window_seconds"]
+            .as_f64()
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .ok_or_else(|| fail("window_seconds", "Must be a number above 0"))?;
+        let window = Duration::from_secs_f64(window);
+        match item["method"].as_str().unwrap_or("*") {
+            "*" => Ok(RateLimit::any_method(path, limit, window)),
+            method => {
+                let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+                    .map_err(|_| fail("method", "Not an HTTP method"))?;
+                Ok(RateLimit::new(method, path, limit, window))
+            }
         }
-        for one in [
-            "/linode/instances/*",
-            "/linode/types/*",
-            "/linode/kernels/**",
-            "/regions/*",
-            "/images/**",
-        ] {
-            limits.push(RateLimit::any_method(one, 400, minute));
-        }
-        limits
     }
 
     fn matches(&self, method: &Method, path: &str) -> bool {
@@ -273,10 +288,14 @@ mod tests {
         let d = limiter
             .check(&Method::POST, "/linode/instances", now)
             .unwrap();
-        assert_eq!((d.limit, d.remaining), (10, 9));
+        assert_eq!((d.limit, d.remaining), (20, 19));
         let d = limiter.check(&Method::GET, "/images", now).unwrap();
         assert_eq!((d.limit, d.remaining), (20, 19));
+        let d = limiter
+            .check(&Method::GET, "/linode/instances/1/stats", now)
+            .unwrap();
+        assert_eq!((d.limit, d.remaining), (50, 49));
         let d = limiter.check(&Method::GET, "/account", now).unwrap();
-        assert_eq!((d.limit, d.remaining), (800, 797));
+        assert_eq!((d.limit, d.remaining), (1600, 1596));
     }
 }

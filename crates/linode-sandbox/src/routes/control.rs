@@ -173,10 +173,9 @@ async fn set_rate_limits(
     match (body.get("enabled"), body.get("limits")) {
         (Some(Value::Bool(true)), None) => limits = RateLimit::published(),
         (Some(Value::Bool(false)), None) => {}
-        (None, Some(Value::Array(items))) => {
-            for (i, item) in items.iter().enumerate() {
-                limits.push(rate_limit(i, item)?);
-            }
+        (None, Some(Value::Array(_))) => {
+            limits = RateLimit::table(&Value::Object(body.clone()))
+                .map_err(|(field, reason)| ApiError::field(field, reason))?;
         }
         _ => {
             return Err(ApiError::bad_request(
@@ -191,32 +190,6 @@ async fn set_rate_limits(
         limiter.set(limit);
     }
     Ok(Json(json!({ "limits": count })))
-}
-
-fn rate_limit(i: usize, item: &Value) -> Result<RateLimit, ApiError> {
-    let field = |name: &str| format!("limits[{i}].{name}");
-    let path = item["path"]
-        .as_str()
-        .filter(|p| p.starts_with('/') || *p == "*")
-        .ok_or_else(|| ApiError::field(field("path"), "Must be a path starting with /"))?;
-    let limit = item["limit"]
-        .as_u64()
-        .and_then(|n| u32::try_from(n).ok())
-        .filter(|n| *n > 0)
-        .ok_or_else(|| ApiError::field(field("limit"), "Must be a whole number above 0"))?;
-    let window = item["window_seconds"]
-        .as_f64()
-        .filter(|s| s.is_finite() && *s > 0.0)
-        .ok_or_else(|| ApiError::field(field("window_seconds"), "Must be a number above 0"))?;
-    let window = Duration::from_secs_f64(window);
-    match item["method"].as_str().unwrap_or("*") {
-        "*" => Ok(RateLimit::any_method(path, limit, window)),
-        method => {
-            let method = axum::http::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
-                .map_err(|_| ApiError::field(field("method"), "Not an HTTP method"))?;
-            Ok(RateLimit::new(method, path, limit, window))
-        }
-    }
 }
 
 async fn list_requests(
