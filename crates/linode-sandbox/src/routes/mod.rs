@@ -17,6 +17,7 @@ mod linode_parts;
 mod locks;
 mod longview;
 mod maintenance;
+mod managed;
 mod marketplace;
 mod migrate;
 mod network_transfer;
@@ -34,6 +35,7 @@ mod volumes;
 pub(crate) mod vpcs;
 
 pub(crate) use image_sharegroups::snapshot as image_sharing_snapshot;
+pub(crate) use profile::sent_phone_code;
 
 use std::any::Any;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -140,6 +142,7 @@ pub fn router(state: AppState) -> Router {
         .merge(nodebalancers::routes())
         .merge(account::routes())
         .merge(profile::routes())
+        .merge(managed::routes())
         .merge(longview::routes())
         .merge(support::routes())
         .merge(tags::routes())

@@ -45,7 +45,10 @@ operations! {
 fn check_name(field: &str, value: &str, min: usize, max: usize, extra: &str) -> Result<()> {
     let len = value.chars().count();
     if !(min..=max).contains(&len) {
-        return Err(Error::invalid(field, &format!("must be {min}-{max} characters")));
+        return Err(Error::invalid(
+            field,
+            &format!("must be {min}-{max} characters"),
+        ));
     }
     if !value
         .chars()

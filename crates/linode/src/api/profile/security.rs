@@ -404,7 +404,10 @@ impl ProfileGroup<'_> {
     /// letters, such as `US`).
     pub async fn send_phone_code(&self, iso_code: &str, phone_number: &str) -> Result<()> {
         if iso_code.len() != 2 || !iso_code.bytes().all(|b| b.is_ascii_alphabetic()) {
-            return Err(Error::invalid("iso_code", "must be a two-letter country code"));
+            return Err(Error::invalid(
+                "iso_code",
+                "must be a two-letter country code",
+            ));
         }
         let digits = phone_number.bytes().filter(u8::is_ascii_digit).count();
         if !(4..=15).contains(&digits)
