@@ -20,6 +20,7 @@ mod nodebalancers;
 mod oauth;
 mod pagination;
 mod profile;
+mod profile_managed;
 mod reliability;
 mod secrets;
 mod small_families;
