@@ -47,7 +47,7 @@ fn check_name(field: &str, value: &str, min: usize, max: usize, extra: &str) -> 
     if !(min..=max).contains(&len) {
         return Err(Error::invalid(
             field,
-            &format!("must be {min}-{max} characters"),
+            format!("must be {min}-{max} characters"),
         ));
     }
     if !value
@@ -56,7 +56,7 @@ fn check_name(field: &str, value: &str, min: usize, max: usize, extra: &str) -> 
     {
         return Err(Error::invalid(
             field,
-            &format!("may only hold letters, digits and {extra:?}"),
+            format!("may only hold letters, digits and {extra:?}"),
         ));
     }
     Ok(())
@@ -67,7 +67,7 @@ fn check_len(field: &str, value: Option<&str>, min: usize, max: usize) -> Result
     match value {
         Some(v) if !(min..=max).contains(&v.chars().count()) => Err(Error::invalid(
             field,
-            &format!("must be {min}-{max} characters"),
+            format!("must be {min}-{max} characters"),
         )),
         _ => Ok(()),
     }

@@ -347,7 +347,7 @@ impl ProfileGroup<'_> {
         for (i, (id, response)) in answers.iter().enumerate() {
             if answers[..i].iter().any(|(other, _)| other == id) {
                 return Err(Error::invalid(
-                    &format!("security_questions[{i}].question_id"),
+                    format!("security_questions[{i}].question_id"),
                     "is answered twice",
                 ));
             }
