@@ -28,7 +28,8 @@ use serde_json::{Map, Value, json};
 
 use super::checks::Checks;
 use super::{
-    ApiPath, AppState, JsonObject, ListRequest, get_from_table, list_response, list_table,
+    ApiPath, AppState, JsonObject, ListRequest, delete_from_table, get_from_table, list_response,
+    list_table,
 };
 use crate::catalog::catalog;
 use crate::error::ApiError;
@@ -59,7 +60,7 @@ pub(super) fn routes() -> Router<AppState> {
             "/managed/contacts/{id}",
             get_from_table(CONTACTS)
                 .put(update_contact)
-                .delete(delete_contact),
+                .merge(delete_from_table(CONTACTS)),
         )
         .route(
             "/managed/credentials",
@@ -87,7 +88,7 @@ pub(super) fn routes() -> Router<AppState> {
             "/managed/services/{id}",
             get_from_table(SERVICES)
                 .put(update_service)
-                .delete(delete_service),
+                .merge(delete_from_table(SERVICES)),
         )
         .route("/managed/services/{id}/enable", post(enable_service))
         .route("/managed/services/{id}/disable", post(disable_service))
@@ -209,18 +210,6 @@ async fn update_contact(
     }
     contact["updated"] = Value::from(stamp);
     Ok(Json(contact.clone()))
-}
-
-async fn delete_contact(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<u64>,
-) -> Result<Json<Value>, ApiError> {
-    state
-        .store()
-        .table_mut(CONTACTS)
-        .remove(id)
-        .ok_or_else(ApiError::not_found)?;
-    Ok(Json(json!({})))
 }
 
 // Credentials --------------------------------------------------------------------------------
@@ -539,18 +528,6 @@ async fn update_service(
     }
     service["updated"] = Value::from(stamp);
     Ok(Json(service.clone()))
-}
-
-async fn delete_service(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<u64>,
-) -> Result<Json<Value>, ApiError> {
-    state
-        .store()
-        .table_mut(SERVICES)
-        .remove(id)
-        .ok_or_else(ApiError::not_found)?;
-    Ok(Json(json!({})))
 }
 
 fn set_status(state: &AppState, id: u64, status: &str) -> Result<Json<Value>, ApiError> {

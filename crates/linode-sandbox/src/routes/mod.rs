@@ -357,6 +357,22 @@ pub(crate) fn list_table(
     )
 }
 
+/// `DELETE` of one object of a named collection by its integer id (answering `{}`), or 404
+/// `Not found`: for collections whose objects nothing else refers to. Merge it into the
+/// object's other methods.
+pub(crate) fn delete_from_table(name: &'static str) -> axum::routing::MethodRouter<AppState> {
+    axum::routing::delete(
+        move |State(state): State<AppState>, ApiPath(id): ApiPath<u64>| async move {
+            state
+                .store()
+                .table_mut(name)
+                .remove(id)
+                .map(|_| Json(serde_json::json!({})))
+                .ok_or_else(ApiError::not_found)
+        },
+    )
+}
+
 /// `GET` of one object of a named collection by its integer id, or 404 `Not found`.
 pub(crate) fn get_from_table(name: &'static str) -> axum::routing::MethodRouter<AppState> {
     axum::routing::get(

@@ -458,33 +458,14 @@ async fn managed_contacts_are_created_changed_and_deleted() {
     assert_eq!(refusal(&m.contact(contact.id).await.unwrap_err()).0, 404);
 
     // Refused before sending.
-    assert_eq!(
-        invalid(
-            m.create_contact(&ContactRequest::new().email("a@b.c"))
-                .await
-                .unwrap_err()
-        )
-        .0,
-        "name"
-    );
-    assert_eq!(
-        invalid(
-            m.create_contact(&ContactRequest::new().name("J!").email("a@b.c"))
-                .await
-                .unwrap_err()
-        )
-        .0,
-        "name"
-    );
-    assert_eq!(
-        invalid(
-            m.create_contact(&ContactRequest::new().name("Jo").email("nope"))
-                .await
-                .unwrap_err()
-        )
-        .0,
-        "email"
-    );
+    for (request, field) in [
+        (ContactRequest::new().email("a@b.c"), "name"),
+        (ContactRequest::new().name("J!").email("a@b.c"), "name"),
+        (ContactRequest::new().name("Jo").email("nope"), "email"),
+    ] {
+        let err = m.create_contact(&request).await.unwrap_err();
+        assert_eq!(invalid(err).0, field, "{request:?}");
+    }
     // Refused by the sandbox.
     for (body, field) in [
         (json!({"email": "a@example.org"}), "name"),

@@ -28,7 +28,7 @@ use serde_json::{Map, Value, json};
 use totp_rs::{Algorithm, Secret, TOTP};
 
 use super::super::checks::Checks;
-use super::super::{ApiPath, AppState, JsonObject, get_from_table, list_table};
+use super::super::{AppState, JsonObject, delete_from_table, get_from_table, list_table};
 use crate::account::random_hex;
 use crate::error::ApiError;
 use crate::store::{Store, format_time};
@@ -99,7 +99,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/profile/devices", list_table(DEVICES, &[]))
         .route(
             "/profile/devices/{id}",
-            get_from_table(DEVICES).delete(delete_device),
+            get_from_table(DEVICES).merge(delete_from_table(DEVICES)),
         )
 }
 
@@ -435,19 +435,5 @@ async fn delete_phone_number(State(state): State<AppState>) -> Result<Json<Value
         return Err(ApiError::bad_request("No verified phone number to delete."));
     }
     store.account.profile["verified_phone_number"] = Value::Null;
-    Ok(Json(json!({})))
-}
-
-// Trusted devices ----------------------------------------------------------------------------
-
-async fn delete_device(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<u64>,
-) -> Result<Json<Value>, ApiError> {
-    state
-        .store()
-        .table_mut(DEVICES)
-        .remove(id)
-        .ok_or_else(ApiError::not_found)?;
     Ok(Json(json!({})))
 }
