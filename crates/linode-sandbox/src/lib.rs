@@ -251,6 +251,20 @@ impl Sandbox {
         self.state.store().table_mut(table).insert(id, object);
     }
 
+    /// The verification code the sandbox last "sent" by SMS to the profile's phone number
+    /// (`POST /profile/phone-number`), while it is still valid.
+    pub fn sent_phone_code(&self) -> Option<String> {
+        routes::sent_phone_code(&self.state.store())
+    }
+
+    /// Makes the profile a restricted user with `grants` (shaped as the API's grants), as
+    /// `GET /profile/grants` shows them.
+    pub fn restrict_profile(&self, grants: serde_json::Value) {
+        let mut store = self.state.store();
+        store.account.profile["restricted"] = serde_json::Value::Bool(true);
+        store.table_mut("profile_grants").insert(1, grants);
+    }
+
     /// Forgets the recorded requests.
     pub fn clear_requests(&self) {
         self.state.requests().clear();

@@ -174,6 +174,19 @@ impl Client {
         })
     }
 
+    /// Sends a request whose answer may be `204 No Content` (nothing to say, such as the grants
+    /// of an unrestricted user): `None` then, the decoded answer otherwise.
+    pub(crate) async fn send_optional<T: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<Option<T>> {
+        let response = self.execute(&request).await?;
+        if response.status == 204 || response.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        decode(&request, response.status, &response.body).map(Some)
+    }
+
     /// Sends a request whose successful answer carries nothing (the API's `{}`), and drops
     /// that answer.
     pub(crate) async fn send_empty(&self, request: Request) -> Result<()> {

@@ -37,6 +37,8 @@ fn client_operations() -> Vec<Operation> {
         crate::api::networking::firewalls::OPERATIONS,
         crate::api::nodebalancers::OPERATIONS,
         crate::api::profile::OPERATIONS,
+        crate::api::profile::security::OPERATIONS,
+        crate::api::managed::OPERATIONS,
         crate::api::regions::OPERATIONS,
         crate::api::support::OPERATIONS,
         crate::api::tags::OPERATIONS,

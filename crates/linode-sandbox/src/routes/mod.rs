@@ -17,6 +17,7 @@ mod linode_parts;
 mod locks;
 mod longview;
 mod maintenance;
+mod managed;
 mod marketplace;
 mod migrate;
 mod network_transfer;
@@ -34,6 +35,7 @@ mod volumes;
 pub(crate) mod vpcs;
 
 pub(crate) use image_sharegroups::snapshot as image_sharing_snapshot;
+pub(crate) use profile::sent_phone_code;
 
 use std::any::Any;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -140,6 +142,7 @@ pub fn router(state: AppState) -> Router {
         .merge(nodebalancers::routes())
         .merge(account::routes())
         .merge(profile::routes())
+        .merge(managed::routes())
         .merge(longview::routes())
         .merge(support::routes())
         .merge(tags::routes())
@@ -351,6 +354,22 @@ pub(crate) fn list_table(
     axum::routing::get(
         move |State(state): State<AppState>, req: ListRequest| async move {
             list_response(state.store().table(name).values(), filterable, &req)
+        },
+    )
+}
+
+/// `DELETE` of one object of a named collection by its integer id (answering `{}`), or 404
+/// `Not found`: for collections whose objects nothing else refers to. Merge it into the
+/// object's other methods.
+pub(crate) fn delete_from_table(name: &'static str) -> axum::routing::MethodRouter<AppState> {
+    axum::routing::delete(
+        move |State(state): State<AppState>, ApiPath(id): ApiPath<u64>| async move {
+            state
+                .store()
+                .table_mut(name)
+                .remove(id)
+                .map(|_| Json(serde_json::json!({})))
+                .ok_or_else(ApiError::not_found)
         },
     )
 }

@@ -10,6 +10,7 @@ pub mod linode;
 pub mod locks;
 pub mod longview;
 pub mod maintenance;
+pub mod managed;
 pub mod marketplace;
 pub mod network_transfer;
 pub mod networking;

@@ -21,6 +21,7 @@ mod oauth;
 mod pagination;
 mod profile;
 mod realism;
+mod profile_managed;
 mod reliability;
 mod secrets;
 mod small_families;

@@ -1,4 +1,9 @@
-//! `/profile`: the acting user, personal access tokens, authorized OAuth apps and SSH keys.
+//! `/profile`: the acting user, personal access tokens, authorized OAuth apps and SSH keys;
+//! [`security`] keeps grants, preferences and the login safeguards.
+
+mod security;
+
+pub(crate) use security::sent_phone_code;
 
 use std::time::SystemTime;
 
@@ -43,6 +48,7 @@ pub(super) fn routes() -> Router<AppState> {
             "/profile/sshkeys/{id}",
             get(get_key).put(update_key).delete(delete_key),
         )
+        .merge(security::routes())
 }
 
 fn profile_entity(profile: &Value) -> Entity {

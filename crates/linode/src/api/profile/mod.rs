@@ -1,5 +1,7 @@
 //! The acting user: `/profile`, its personal access tokens, the OAuth apps it authorized and
-//! its SSH keys.
+//! its SSH keys; [`security`] holds grants, preferences and the login safeguards.
+
+pub mod security;
 
 use secrecy::SecretString;
 use serde::{Deserialize, Deserializer, Serialize};
