@@ -254,12 +254,7 @@ impl Client {
     /// The URL of `request`: under the client's root, or under the version it chose.
     fn url(&self, request: &Request) -> String {
         match request.version {
-            Some(version) => format!(
-                "{}/{}{}",
-                self.inner.host,
-                version.as_str(),
-                request.path
-            ),
+            Some(version) => format!("{}/{}{}", self.inner.host, version.as_str(), request.path),
             None => format!("{}{}", self.inner.root, request.path),
         }
     }

@@ -91,23 +91,41 @@ pub(super) fn routes() -> Router<AppState> {
         )
         .route("/lke/clusters/{id}/recycle", post(recycle_cluster))
         .route("/lke/clusters/{id}/regenerate", post(regenerate))
-        .route("/lke/clusters/{id}/servicetoken", axum::routing::delete(delete_token))
-        .route("/lke/clusters/{id}/pools", get(list_pools).post(create_pool))
+        .route(
+            "/lke/clusters/{id}/servicetoken",
+            axum::routing::delete(delete_token),
+        )
+        .route(
+            "/lke/clusters/{id}/pools",
+            get(list_pools).post(create_pool),
+        )
         .route(
             "/lke/clusters/{id}/pools/{pool}",
             get(get_pool).put(update_pool).delete(delete_pool),
         )
-        .route("/lke/clusters/{id}/pools/{pool}/recycle", post(recycle_pool))
+        .route(
+            "/lke/clusters/{id}/pools/{pool}/recycle",
+            post(recycle_pool),
+        )
         .route(
             "/lke/clusters/{id}/nodes/{node}",
             get(get_node).delete(delete_node),
         )
-        .route("/lke/clusters/{id}/nodes/{node}/recycle", post(recycle_node))
+        .route(
+            "/lke/clusters/{id}/nodes/{node}/recycle",
+            post(recycle_node),
+        )
         .route("/lke/versions", get(list_versions))
         .route("/lke/versions/{version}", get(get_version))
         .route("/lke/tiers/{tier}/versions", get(list_tier_versions))
-        .route("/lke/tiers/{tier}/versions/{version}", get(get_tier_version))
-        .route("/lke/types", get(|req: ListRequest| async move { TYPES.list(&req) }))
+        .route(
+            "/lke/tiers/{tier}/versions/{version}",
+            get(get_tier_version),
+        )
+        .route(
+            "/lke/types",
+            get(|req: ListRequest| async move { TYPES.list(&req) }),
+        )
 }
 
 fn cluster_entity(id: u64, label: &str) -> Entity {
@@ -115,11 +133,17 @@ fn cluster_entity(id: u64, label: &str) -> Entity {
 }
 
 fn cluster<'a>(store: &'a Store, id: u64) -> Result<&'a Value, ApiError> {
-    store.table(CLUSTERS).get(id).ok_or_else(ApiError::not_found)
+    store
+        .table(CLUSTERS)
+        .get(id)
+        .ok_or_else(ApiError::not_found)
 }
 
 fn entity_of(store: &Store, id: u64) -> Entity {
-    let label = store.table(CLUSTERS).get(id).map_or("", |c| c["label"].as_str().unwrap_or(""));
+    let label = store
+        .table(CLUSTERS)
+        .get(id)
+        .map_or("", |c| c["label"].as_str().unwrap_or(""));
     cluster_entity(id, label)
 }
 
@@ -211,7 +235,12 @@ struct PoolBody {
     label: Option<String>,
 }
 
-fn check_pool(checks: &mut Checks, body: &Map<String, Value>, prefix: &str, create: bool) -> PoolBody {
+fn check_pool(
+    checks: &mut Checks,
+    body: &Map<String, Value>,
+    prefix: &str,
+    create: bool,
+) -> PoolBody {
     let mut local = Checks::default();
     let type_id = if create {
         local.required(body, "type")
@@ -244,7 +273,10 @@ fn check_pool(checks: &mut Checks, body: &Map<String, Value>, prefix: &str, crea
     let labels = local.object(body, "labels").map(|labels| {
         for (key, value) in labels {
             if key.is_empty() || key.len() > 253 {
-                local.add(&format!("labels.{key}"), "Label keys must be 1-253 characters");
+                local.add(
+                    &format!("labels.{key}"),
+                    "Label keys must be 1-253 characters",
+                );
             }
             if !value.is_string() {
                 local.add(&format!("labels.{key}"), "Label values must be strings");
@@ -289,7 +321,10 @@ fn check_pool(checks: &mut Checks, body: &Map<String, Value>, prefix: &str, crea
 /// A control-plane ACL as a body gives it (`acl` object), checked under `prefix`.
 fn check_acl(checks: &mut Checks, acl: &Map<String, Value>, prefix: &str) -> Value {
     let enabled = acl.get("enabled").and_then(Value::as_bool).unwrap_or(true);
-    if acl.get("enabled").is_some_and(|e| !e.is_boolean() && !e.is_null()) {
+    if acl
+        .get("enabled")
+        .is_some_and(|e| !e.is_boolean() && !e.is_null())
+    {
         checks.add(&format!("{prefix}enabled"), "enabled must be a boolean");
     }
     let mut addresses = json!({"ipv4": [], "ipv6": []});
@@ -301,11 +336,16 @@ fn check_acl(checks: &mut Checks, acl: &Map<String, Value>, prefix: &str) -> Val
             for (i, address) in list.iter().enumerate() {
                 let text = address.as_str().unwrap_or_default();
                 let ip = text.split('/').next().unwrap_or_default();
-                let ok = is_ip(ip) && ip.contains(':') == v6 && text.parse::<ipnet::IpNet>().is_ok() || is_ip(text) && text.contains(':') == v6;
+                let ok =
+                    is_ip(ip) && ip.contains(':') == v6 && text.parse::<ipnet::IpNet>().is_ok()
+                        || is_ip(text) && text.contains(':') == v6;
                 if !ok {
                     checks.add(
                         &format!("{prefix}addresses.{family}[{i}]"),
-                        format!("Must be an {} address or range", if v6 { "IPv6" } else { "IPv4" }),
+                        format!(
+                            "Must be an {} address or range",
+                            if v6 { "IPv6" } else { "IPv4" }
+                        ),
                     );
                 }
             }
@@ -319,16 +359,23 @@ fn check_acl(checks: &mut Checks, acl: &Map<String, Value>, prefix: &str) -> Val
 
 /// Creates one node of the pool: a Linode booting into the cluster, `not_ready` until it runs.
 fn new_node(store: &mut Store, cluster_id: u64, pool_id: u64) -> Value {
-    let region = store.table(CLUSTERS).get(cluster_id).map_or(String::new(), |c| {
-        c["region"].as_str().unwrap_or_default().to_owned()
-    });
+    let region = store
+        .table(CLUSTERS)
+        .get(cluster_id)
+        .map_or(String::new(), |c| {
+            c["region"].as_str().unwrap_or_default().to_owned()
+        });
     let Some(pool) = store.table(POOLS).get(pool_id) else {
         return Value::Null;
     };
     let type_id = pool["type"].as_str().unwrap_or_default().to_owned();
     let tags: Vec<String> = pool["tags"]
         .as_array()
-        .map(|t| t.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+        .map(|t| {
+            t.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     let serial = store.next_id("lke_node", 1);
     let instance_id = store.create_instance(NewInstance {
@@ -348,7 +395,9 @@ fn new_node(store: &mut Store, cluster_id: u64, pool_id: u64) -> Value {
         linode["status"] = Value::from("provisioning");
     }
     let node_id = format!("{cluster_id}-{pool_id:x}{serial:08x}");
-    let label = store.entity_label("linode", instance_id).unwrap_or_default();
+    let label = store
+        .entity_label("linode", instance_id)
+        .unwrap_or_default();
     let entity = Entity::linode(instance_id, &label);
     let boot = Action::new("linode_boot", entity.clone())
         .lasting(durations::BOOT)
@@ -387,13 +436,19 @@ fn set_node_status(store: &mut Store, instance_id: u64, status: &str) {
 fn remove_linode(store: &mut Store, instance_id: u64) {
     if let Some(deleted) = super::linode::remove_instance(store, instance_id) {
         let label = deleted["label"].as_str().unwrap_or_default();
-        store.record(Action::new("linode_delete", Entity::linode(instance_id, label)));
+        store.record(Action::new(
+            "linode_delete",
+            Entity::linode(instance_id, label),
+        ));
     }
 }
 
 /// Makes the pool's node count `count`: new nodes at the end, removed ones from the end.
 fn resize_pool(store: &mut Store, cluster_id: u64, pool_id: u64, count: u64) {
-    let have = store.table(POOLS).get(pool_id).map_or(0, |p| nodes(p).len()) as u64;
+    let have = store
+        .table(POOLS)
+        .get(pool_id)
+        .map_or(0, |p| nodes(p).len()) as u64;
     let mut added = Vec::new();
     for _ in have..count {
         added.push(new_node(store, cluster_id, pool_id));
@@ -434,7 +489,10 @@ fn replace_node(store: &mut Store, cluster_id: u64, pool_id: u64, node_id: &str,
 
 fn recycle_nodes(store: &mut Store, cluster_id: u64, pool_id: u64) {
     let ids: Vec<String> = store.table(POOLS).get(pool_id).map_or(Vec::new(), |p| {
-        nodes(p).iter().filter_map(|n| n["id"].as_str().map(str::to_owned)).collect()
+        nodes(p)
+            .iter()
+            .filter_map(|n| n["id"].as_str().map(str::to_owned))
+            .collect()
     });
     for node in ids {
         replace_node(store, cluster_id, pool_id, &node, false);
@@ -458,7 +516,13 @@ pub(super) fn forget_linode(store: &mut Store, instance_id: u64) {
 }
 
 /// Creates a pool of the cluster with its nodes; returns its id.
-fn add_pool(store: &mut Store, cluster_id: u64, body: PoolBody, enterprise: bool, version: &str) -> u64 {
+fn add_pool(
+    store: &mut Store,
+    cluster_id: u64,
+    body: PoolBody,
+    enterprise: bool,
+    version: &str,
+) -> u64 {
     let id = store.next_id("lke_pool", FIRST_POOL_ID);
     let count = body.count.unwrap_or(1);
     let pool = json!({
@@ -508,8 +572,16 @@ async fn create_cluster(
             "Label must be unique among your LKE clusters",
         );
     }
-    let capability = if enterprise { "Kubernetes Enterprise" } else { "Kubernetes" };
-    let region = checks.region_offering(&body, capability, "Kubernetes is not available in this region");
+    let capability = if enterprise {
+        "Kubernetes Enterprise"
+    } else {
+        "Kubernetes"
+    };
+    let region = checks.region_offering(
+        &body,
+        capability,
+        "Kubernetes is not available in this region",
+    );
     let version = checks.required(&body, "k8s_version");
     if let Some(v) = &version
         && !versions(&tier).contains(&v.as_str())
@@ -522,7 +594,12 @@ async fn create_cluster(
         Some(Value::Array(list)) if !list.is_empty() => {
             for (i, p) in list.iter().enumerate() {
                 match p.as_object() {
-                    Some(p) => pools.push(check_pool(&mut checks, p, &format!("node_pools[{i}]."), true)),
+                    Some(p) => pools.push(check_pool(
+                        &mut checks,
+                        p,
+                        &format!("node_pools[{i}]."),
+                        true,
+                    )),
                     None => checks.add(&format!("node_pools[{i}]"), "Must be an object"),
                 }
             }
@@ -541,7 +618,8 @@ async fn create_cluster(
             checks.add(&format!("control_plane.{field}"), reason);
         }
     }
-    let (region, version) = checks.finish((region.unwrap_or_default(), version.unwrap_or_default()))?;
+    let (region, version) =
+        checks.finish((region.unwrap_or_default(), version.unwrap_or_default()))?;
     let label = body["label"].as_str().unwrap_or_default().to_owned();
     let id = store.next_id("lke_cluster", FIRST_CLUSTER_ID);
     let ts = now();
@@ -561,7 +639,9 @@ async fn create_cluster(
             "updated": ts,
         }),
     );
-    store.table_mut(EXTRAS).insert(id, json!({"acl": acl, "revision": 1}));
+    store
+        .table_mut(EXTRAS)
+        .insert(id, json!({"acl": acl, "revision": 1}));
     store.record(
         Action::new("lke_cluster_create", cluster_entity(id, &label))
             .lasting(durations::LKE_CONTROL_PLANE)
@@ -624,7 +704,8 @@ async fn update_cluster(
     if let Some(plane) = checks.object(&body, "control_plane") {
         let mut sub = Checks::default();
         high_availability = sub.boolean(plane, "high_availability");
-        if high_availability == Some(false) && current["control_plane"]["high_availability"] == true {
+        if high_availability == Some(false) && current["control_plane"]["high_availability"] == true
+        {
             sub.add("high_availability", "High availability cannot be disabled");
         }
         if let Some(given) = sub.object(plane, "acl") {
@@ -638,7 +719,10 @@ async fn update_cluster(
     if let Some(acl) = acl {
         set_acl(&mut store, id, acl);
     }
-    let item = store.table_mut(CLUSTERS).get_mut(id).ok_or_else(ApiError::not_found)?;
+    let item = store
+        .table_mut(CLUSTERS)
+        .get_mut(id)
+        .ok_or_else(ApiError::not_found)?;
     if let Some(label) = label {
         item["label"] = Value::from(label);
     }
@@ -717,7 +801,11 @@ async fn dashboard(
 fn kubeconfig_yaml(cluster: &Value, revision: u64) -> String {
     let id = cluster["id"].as_u64().unwrap_or_default();
     let host = host_of(cluster);
-    let token = format!("{:016x}{:016x}", crate::store::mix(id ^ revision), crate::store::mix(revision));
+    let token = format!(
+        "{:016x}{:016x}",
+        crate::store::mix(id ^ revision),
+        crate::store::mix(revision)
+    );
     format!(
         "apiVersion: v1\nkind: Config\npreferences: {{}}\nclusters:\n- cluster:\n    server: https://{host}:443\n  name: lke{id}\nusers:\n- name: lke{id}-admin\n  user:\n    token: {token}\ncontexts:\n- context:\n    cluster: lke{id}\n    namespace: default\n    user: lke{id}-admin\n  name: lke{id}-ctx\ncurrent-context: lke{id}-ctx\n"
     )
@@ -735,7 +823,11 @@ async fn get_kubeconfig(
             "Cluster kubeconfig is not yet available. Please try again later.",
         ));
     }
-    let revision = store.table(EXTRAS).get(id).and_then(|e| e["revision"].as_u64()).unwrap_or(1);
+    let revision = store
+        .table(EXTRAS)
+        .get(id)
+        .and_then(|e| e["revision"].as_u64())
+        .unwrap_or(1);
     let yaml = kubeconfig_yaml(c, revision);
     let encoded = base64::engine::general_purpose::STANDARD.encode(yaml);
     Ok(Json(json!({"kubeconfig": encoded})))
@@ -811,13 +903,22 @@ fn set_acl(store: &mut Store, id: u64, acl: Value) {
 
 fn acl_answer(store: &Store, id: u64) -> Result<Json<Value>, ApiError> {
     cluster(store, id)?;
-    let extra = store.table(EXTRAS).get(id).ok_or_else(ApiError::not_found)?;
+    let extra = store
+        .table(EXTRAS)
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
     let mut acl = extra["acl"].clone();
-    acl["revision-id"] = Value::from(format!("rev{}", extra["acl_revision"].as_u64().unwrap_or(1)));
+    acl["revision-id"] = Value::from(format!(
+        "rev{}",
+        extra["acl_revision"].as_u64().unwrap_or(1)
+    ));
     Ok(Json(json!({"acl": acl})))
 }
 
-async fn get_acl(State(state): State<AppState>, ApiPath(id): ApiPath<u64>) -> Result<Json<Value>, ApiError> {
+async fn get_acl(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+) -> Result<Json<Value>, ApiError> {
     acl_answer(&state.store(), id)
 }
 
@@ -830,7 +931,9 @@ async fn put_acl(
     cluster(&store, id)?;
     let mut checks = Checks::default();
     checks.require(&body, "acl");
-    let acl = checks.object(&body, "acl").map(|a| check_acl(&mut checks, a, "acl."));
+    let acl = checks
+        .object(&body, "acl")
+        .map(|a| check_acl(&mut checks, a, "acl."));
     let acl = checks.finish(acl)?.unwrap_or(Value::Null);
     set_acl(&mut store, id, acl);
     bump_acl_revision(&mut store, id);
@@ -843,10 +946,17 @@ fn bump_acl_revision(store: &mut Store, id: u64) {
     }
 }
 
-async fn delete_acl(State(state): State<AppState>, ApiPath(id): ApiPath<u64>) -> Result<Json<Value>, ApiError> {
+async fn delete_acl(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<u64>,
+) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     cluster(&store, id)?;
-    set_acl(&mut store, id, json!({"enabled": false, "addresses": {"ipv4": [], "ipv6": []}}));
+    set_acl(
+        &mut store,
+        id,
+        json!({"enabled": false, "addresses": {"ipv4": [], "ipv6": []}}),
+    );
     bump_acl_revision(&mut store, id);
     Ok(Json(json!({})))
 }
@@ -878,10 +988,21 @@ async fn create_pool(
     let pool = check_pool(&mut checks, &body, "", true);
     let pool = checks.finish(pool)?;
     let enterprise = c["tier"] == "enterprise";
-    let pool_id = add_pool(&mut store, id, pool, enterprise, c["k8s_version"].as_str().unwrap_or_default());
+    let pool_id = add_pool(
+        &mut store,
+        id,
+        pool,
+        enterprise,
+        c["k8s_version"].as_str().unwrap_or_default(),
+    );
     let entity = entity_of(&store, id);
     store.record(Action::new("lke_pool_create", entity));
-    Ok(Json(served_pool(store.table(POOLS).get(pool_id).ok_or_else(ApiError::not_found)?)))
+    Ok(Json(served_pool(
+        store
+            .table(POOLS)
+            .get(pool_id)
+            .ok_or_else(ApiError::not_found)?,
+    )))
 }
 
 async fn get_pool(
@@ -929,7 +1050,9 @@ async fn delete_pool(
     let mut store = state.store();
     pool(&store, id, pool_id)?;
     if pools_of(&store, id).len() == 1 {
-        return Err(ApiError::bad_request("A cluster must have at least one node pool"));
+        return Err(ApiError::bad_request(
+            "A cluster must have at least one node pool",
+        ));
     }
     resize_pool(&mut store, id, pool_id, 0);
     store.table_mut(POOLS).remove(pool_id);
@@ -956,7 +1079,10 @@ async fn get_node(
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
     let pool_id = pool_of_node(&store, id, &node)?;
-    let pool = store.table(POOLS).get(pool_id).ok_or_else(ApiError::not_found)?;
+    let pool = store
+        .table(POOLS)
+        .get(pool_id)
+        .ok_or_else(ApiError::not_found)?;
     get_response(nodes(pool).iter().find(|n| n["id"] == node.as_str()))
 }
 
@@ -1009,7 +1135,11 @@ async fn list_versions(req: ListRequest) -> Result<Json<Value>, ApiError> {
 }
 
 async fn get_version(ApiPath(version): ApiPath<String>) -> Result<Json<Value>, ApiError> {
-    get_response(version_list(None).iter().find(|v| v["id"] == version.as_str()))
+    get_response(
+        version_list(None)
+            .iter()
+            .find(|v| v["id"] == version.as_str()),
+    )
 }
 
 async fn list_tier_versions(
