@@ -419,7 +419,13 @@ fn new_node(store: &mut Store, cluster_id: u64, pool_id: u64) -> Value {
     );
     let cluster = entity_of(store, cluster_id);
     store.record(Action::new("lke_node_create", cluster).secondary(entity));
-    json!({"id": node_id, "instance_id": instance_id, "status": "not_ready"})
+    // At speed 0 the Linode already runs (before the node was listed for its boot to mark).
+    let running = store
+        .instances
+        .get(instance_id)
+        .is_some_and(|l| l["status"] == "running");
+    let status = if running { "ready" } else { "not_ready" };
+    json!({"id": node_id, "instance_id": instance_id, "status": status})
 }
 
 fn set_node_status(store: &mut Store, instance_id: u64, status: &str) {

@@ -692,6 +692,24 @@ pub struct ClusterUpdate {
 }
 
 impl ClusterUpdate {
+    /// Sets a new label.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Replaces the tags.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(tags.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Upgrades Kubernetes to `version` (the next minor one).
+    pub fn k8s_version(mut self, version: impl Into<String>) -> Self {
+        self.k8s_version = Some(version.into());
+        self
+    }
+
     /// Turns high availability on (it cannot be turned off).
     pub fn high_availability(mut self, on: bool) -> Self {
         self.control_plane
@@ -745,6 +763,32 @@ impl PoolUpdate {
             count: Some(count),
             ..PoolUpdate::default()
         }
+    }
+
+    /// Sets the autoscaler.
+    pub fn autoscaler(mut self, autoscaler: Autoscaler) -> Self {
+        self.autoscaler = Some(autoscaler);
+        self
+    }
+
+    /// Adds a Kubernetes label to the new set (the labels are replaced as a whole).
+    pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels
+            .get_or_insert_with(BTreeMap::new)
+            .insert(key.into(), value.into());
+        self
+    }
+
+    /// Adds a taint to the new set (the taints are replaced as a whole).
+    pub fn taint(mut self, taint: Taint) -> Self {
+        self.taints.get_or_insert_with(Vec::new).push(taint);
+        self
+    }
+
+    /// Replaces the tags.
+    pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(tags.into_iter().map(Into::into).collect());
+        self
     }
 
     fn validate(&self) -> Result<()> {
