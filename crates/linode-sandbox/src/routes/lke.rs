@@ -27,7 +27,7 @@ use axum::routing::{get, post};
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
-use super::checks::{Checks, is_ip};
+use super::checks::Checks;
 use super::price_lists::PriceList;
 use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response, list_table};
 use crate::catalog::catalog;
@@ -132,7 +132,7 @@ fn cluster_entity(id: u64, label: &str) -> Entity {
     Entity::new("lkecluster", id, label, format!("/v4/lke/clusters/{id}"))
 }
 
-fn cluster<'a>(store: &'a Store, id: u64) -> Result<&'a Value, ApiError> {
+fn cluster(store: &Store, id: u64) -> Result<&Value, ApiError> {
     store
         .table(CLUSTERS)
         .get(id)
@@ -335,10 +335,15 @@ fn check_acl(checks: &mut Checks, acl: &Map<String, Value>, prefix: &str) -> Val
             };
             for (i, address) in list.iter().enumerate() {
                 let text = address.as_str().unwrap_or_default();
-                let ip = text.split('/').next().unwrap_or_default();
-                let ok =
-                    is_ip(ip) && ip.contains(':') == v6 && text.parse::<ipnet::IpNet>().is_ok()
-                        || is_ip(text) && text.contains(':') == v6;
+                // An address or a range, of the list's family.
+                let ok = match (
+                    text.parse::<ipnet::IpNet>(),
+                    text.parse::<std::net::IpAddr>(),
+                ) {
+                    (Ok(net), _) => matches!(net, ipnet::IpNet::V6(_)) == v6,
+                    (_, Ok(ip)) => ip.is_ipv6() == v6,
+                    _ => false,
+                };
                 if !ok {
                     checks.add(
                         &format!("{prefix}addresses.{family}[{i}]"),

@@ -1155,7 +1155,7 @@ mod tests {
             "label"
         );
         assert_eq!(
-            refused(CreateCluster::new(&"x".repeat(33), "r", "1").validate()),
+            refused(CreateCluster::new("x".repeat(33), "r", "1").validate()),
             "label"
         );
         assert_eq!(
