@@ -83,7 +83,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/lke/clusters/{id}/dashboard", get(dashboard))
         .route(
             "/lke/clusters/{id}/kubeconfig",
-            get(get_kubeconfig).delete(delete_kubeconfig),
+            get(get_kubeconfig).merge(renewal("lke_kubeconfig_regenerate")),
         )
         .route(
             "/lke/clusters/{id}/control_plane_acl",
@@ -93,7 +93,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/lke/clusters/{id}/regenerate", post(regenerate))
         .route(
             "/lke/clusters/{id}/servicetoken",
-            axum::routing::delete(delete_token),
+            renewal("lke_token_rotate"),
         )
         .route(
             "/lke/clusters/{id}/pools",
@@ -853,24 +853,17 @@ fn new_kubeconfig(store: &mut Store, id: u64, action: &str) {
     store.record(Action::new(action, entity));
 }
 
-async fn delete_kubeconfig(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<u64>,
-) -> Result<Json<Value>, ApiError> {
-    let mut store = state.store();
-    cluster(&store, id)?;
-    new_kubeconfig(&mut store, id, "lke_kubeconfig_regenerate");
-    Ok(Json(json!({})))
-}
-
-async fn delete_token(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<u64>,
-) -> Result<Json<Value>, ApiError> {
-    let mut store = state.store();
-    cluster(&store, id)?;
-    new_kubeconfig(&mut store, id, "lke_token_rotate");
-    Ok(Json(json!({})))
+/// `DELETE` of the kubeconfig or of the service token: either way a new kubeconfig (with a
+/// new token) is made, and an event named `action` written.
+fn renewal(action: &'static str) -> axum::routing::MethodRouter<AppState> {
+    axum::routing::delete(
+        move |State(state): State<AppState>, ApiPath(id): ApiPath<u64>| async move {
+            let mut store = state.store();
+            cluster(&store, id)?;
+            new_kubeconfig(&mut store, id, action);
+            Ok::<_, ApiError>(Json(json!({})))
+        },
+    )
 }
 
 async fn regenerate(

@@ -489,6 +489,11 @@ struct ControlPlaneRequest {
     acl: Option<ControlPlaneAcl>,
 }
 
+/// The control-plane part of a request, made when a first setting of it is given.
+fn plane(plane: &mut Option<ControlPlaneRequest>) -> &mut ControlPlaneRequest {
+    plane.get_or_insert_with(ControlPlaneRequest::default)
+}
+
 impl CreateCluster {
     /// A cluster `label` in `region` running Kubernetes `k8s_version`; add its pools with
     /// [`pool`](Self::pool).
@@ -522,15 +527,13 @@ impl CreateCluster {
 
     /// Replicates the control plane (or not).
     pub fn high_availability(mut self, on: bool) -> Self {
-        self.control_plane
-            .get_or_insert_with(Default::default)
-            .high_availability = Some(on);
+        plane(&mut self.control_plane).high_availability = Some(on);
         self
     }
 
     /// Restricts who may reach the control plane.
     pub fn acl(mut self, acl: ControlPlaneAcl) -> Self {
-        self.control_plane.get_or_insert_with(Default::default).acl = Some(acl);
+        plane(&mut self.control_plane).acl = Some(acl);
         self
     }
 
@@ -712,15 +715,13 @@ impl ClusterUpdate {
 
     /// Turns high availability on (it cannot be turned off).
     pub fn high_availability(mut self, on: bool) -> Self {
-        self.control_plane
-            .get_or_insert_with(Default::default)
-            .high_availability = Some(on);
+        plane(&mut self.control_plane).high_availability = Some(on);
         self
     }
 
     /// Replaces the control plane's ACL.
     pub fn acl(mut self, acl: ControlPlaneAcl) -> Self {
-        self.control_plane.get_or_insert_with(Default::default).acl = Some(acl);
+        plane(&mut self.control_plane).acl = Some(acl);
         self
     }
 

@@ -199,40 +199,31 @@ async fn a_tier_sends_the_create_to_v4beta_where_enterprise_exists() {
     .await;
     assert_eq!((status, answer["tier"].clone()), (200, json!("standard")));
     // An enterprise region and version are required.
-    let err = client
-        .lke()
-        .create(
-            CreateCluster::new("ent2", "us-east", "v1.31.8+lke5")
-                .pool(NewPool::new("g6-dedicated-4", 1))
-                .tier(LkeTier::Enterprise),
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(
-        common::refusal(&err),
+    for (region, version, field, reason) in [
         (
-            400,
-            Some("region"),
-            "Kubernetes is not available in this region"
-        )
-    );
-    let err = client
-        .lke()
-        .create(
-            CreateCluster::new("ent2", "us-ord", "1.33")
-                .pool(NewPool::new("g6-dedicated-4", 1))
-                .tier(LkeTier::Enterprise),
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(
-        common::refusal(&err),
+            "us-east",
+            "v1.31.8+lke5",
+            "region",
+            "Kubernetes is not available in this region",
+        ),
         (
-            400,
-            Some("k8s_version"),
-            "No enterprise version 1.33 is available"
-        )
-    );
+            "us-ord",
+            "1.33",
+            "k8s_version",
+            "No enterprise version 1.33 is available",
+        ),
+    ] {
+        let err = client
+            .lke()
+            .create(
+                CreateCluster::new("ent2", region, version)
+                    .pool(NewPool::new("g6-dedicated-4", 1))
+                    .tier(LkeTier::Enterprise),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(common::refusal(&err), (400, Some(field), reason));
+    }
 }
 
 #[tokio::test]
