@@ -37,6 +37,9 @@ pub mod durations {
     pub const MIGRATE: Duration = Duration::from_secs(600);
     /// Restore of a backup (`restoring`).
     pub const RESTORE: Duration = Duration::from_secs(180);
+    /// Provisioning of an LKE cluster's control plane (`lke_cluster_create`); its nodes are
+    /// Linodes, ready once created and booted.
+    pub const LKE_CONTROL_PLANE: Duration = Duration::from_secs(150);
 }
 
 /// The sandbox's notion of time.

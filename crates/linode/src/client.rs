@@ -77,6 +77,9 @@ struct Inner {
     http: reqwest::Client,
     /// `https://api.linode.com/v4`, without a trailing slash.
     root: String,
+    /// `https://api.linode.com`: the root without its version, for requests that choose
+    /// their own ([`Request::api_version`]).
+    host: String,
     /// `Bearer <token>`, built once and marked sensitive (never shown by `Debug`).
     authorization: HeaderValue,
     user_agent: String,
@@ -261,6 +264,14 @@ impl Client {
         }
     }
 
+    /// The URL of `request`: under the client's root, or under the version it chose.
+    fn url(&self, request: &Request) -> String {
+        match request.version {
+            Some(version) => format!("{}/{}{}", self.inner.host, version.as_str(), request.path),
+            None => format!("{}{}", self.inner.root, request.path),
+        }
+    }
+
     /// Sends one attempt of a request.
     async fn attempt(&self, request: &Request, attempt: u32) -> Result<RawResponse, Failure> {
         let span = tracing::debug_span!(
@@ -275,10 +286,7 @@ impl Client {
             let mut builder = self
                 .inner
                 .http
-                .request(
-                    request.method.clone(),
-                    format!("{}{}", self.inner.root, request.path),
-                )
+                .request(request.method.clone(), self.url(request))
                 .header(AUTHORIZATION, self.inner.authorization.clone())
                 .header(USER_AGENT, self.inner.user_agent_header.clone());
             if !request.query.is_empty() {
@@ -568,6 +576,9 @@ pub struct Request {
     pub body: Option<Vec<u8>>,
     /// The body's media type when it is not JSON (a file upload's `multipart/form-data`).
     pub content_type: Option<String>,
+    /// The API version this request goes to, whatever the client's: for fields that exist
+    /// only under `/v4beta` (`None`: the client's version).
+    pub version: Option<ApiVersion>,
 }
 
 impl fmt::Debug for Request {
@@ -578,6 +589,7 @@ impl fmt::Debug for Request {
             .field("query", &self.query)
             .field("filter", &self.filter)
             .field("content_type", &self.content_type)
+            .field("version", &self.version)
             .field(
                 "body",
                 &self.body.as_ref().map(|b| format!("<{} bytes>", b.len())),
@@ -596,7 +608,14 @@ impl Request {
             filter: None,
             body: None,
             content_type: None,
+            version: None,
         }
+    }
+
+    /// Sends this request to `version` of the API whatever the client's version.
+    pub fn api_version(mut self, version: ApiVersion) -> Request {
+        self.version = Some(version);
+        self
     }
 
     /// A `GET`.
@@ -848,6 +867,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 root: format!("{}/{}", host.trim_end_matches('/'), version.as_str()),
+                host: host.trim_end_matches('/').to_owned(),
                 authorization,
                 user_agent,
                 user_agent_header,

@@ -28,6 +28,7 @@ fn client_operations() -> Vec<Operation> {
         crate::api::linode::actions::OPERATIONS,
         crate::api::linode::parts::OPERATIONS,
         crate::api::linode::stackscripts::OPERATIONS,
+        crate::api::lke::OPERATIONS,
         crate::api::locks::OPERATIONS,
         crate::api::longview::OPERATIONS,
         crate::api::maintenance::OPERATIONS,

@@ -33,6 +33,11 @@ impl Checks {
         }
     }
 
+    /// The problems found, to be reported under a prefix by an enclosing body's checks.
+    pub(super) fn into_errors(self) -> Vec<(String, String)> {
+        self.0
+    }
+
     /// A required field: present and not `null`.
     pub(super) fn require(&mut self, body: &Map<String, Value>, key: &str) -> bool {
         if body.get(key).is_none_or(Value::is_null) {

@@ -149,14 +149,23 @@ async fn delete_instance(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     super::locks::refuse_locked(&store, "linode", id)?;
-    let deleted = store.delete_instance(id).ok_or_else(ApiError::not_found)?;
-    store.forget_linode_parts(id, &deleted);
-    super::firewalls::forget_entity(&mut store, "linode", id);
-    super::vpcs::forget_linode(&mut store, id);
-    super::placement::forget_linode(&mut store, id);
+    let deleted = remove_instance(&mut store, id).ok_or_else(ApiError::not_found)?;
     let label = deleted["label"].as_str().unwrap_or_default();
     store.record(Action::new("linode_delete", Entity::linode(id, label)));
+    // An LKE node's pool replaces it.
+    super::lke::forget_linode(&mut store, id);
     Ok(Json(json!({})))
+}
+
+/// Deletes an instance and its parts, and takes it out of whatever refers to it; `None`
+/// when it does not exist.
+pub(super) fn remove_instance(store: &mut Store, id: u64) -> Option<Value> {
+    let deleted = store.delete_instance(id)?;
+    store.forget_linode_parts(id, &deleted);
+    super::firewalls::forget_entity(store, "linode", id);
+    super::vpcs::forget_linode(store, id);
+    super::placement::forget_linode(store, id);
+    Some(deleted)
 }
 
 async fn create_instance(

@@ -14,6 +14,7 @@ mod images;
 mod linode;
 mod linode_ops;
 mod linode_parts;
+mod lke;
 mod locks;
 mod longview;
 mod maintenance;
@@ -154,6 +155,7 @@ pub fn router(state: AppState) -> Router {
         .merge(marketplace::routes())
         .merge(vpcs::routes())
         .merge(placement::routes())
+        .merge(lke::routes())
         .route_layer(from_fn(mark_route))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found);

@@ -7,6 +7,7 @@ pub mod domains;
 pub mod entities;
 pub mod images;
 pub mod linode;
+pub mod lke;
 pub mod locks;
 pub mod longview;
 pub mod maintenance;

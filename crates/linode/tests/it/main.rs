@@ -14,6 +14,7 @@ mod instances;
 mod linode_family;
 mod linode_ops;
 mod live_shapes;
+mod lke;
 mod load;
 mod longview;
 mod nodebalancers;
