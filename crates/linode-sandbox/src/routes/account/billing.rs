@@ -245,7 +245,7 @@ fn check_usd(c: &mut Checks, body: &Map<String, Value>, min: f64, max: f64) -> O
 
 /// Records a payment of `usd` and lowers the balance.
 fn record_payment(store: &mut Store, usd: f64) -> Value {
-    let id = store.next_id("payment", 1000);
+    let id = store.next_id("payment", 6_000_000);
     let payment = json!({"id": id, "date": now(), "usd": usd});
     store.account.payments.insert(id, payment.clone());
     let balance = store.account.account["balance"].as_f64().unwrap_or(0.0) - usd;
