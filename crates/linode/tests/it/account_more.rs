@@ -4,13 +4,13 @@
 
 use crate::common;
 
-use linode::api::account::{
-    Agreements, Grant, MakePayment, NewCard, Permission, PaymentMethodType, Severity,
-    StagePaypalPayment, TransferFamily, TransferStatus,
-};
+use linode::ListRequest;
 use linode::api::account::CreateOAuthClient;
 use linode::api::account::CreateUser;
-use linode::ListRequest;
+use linode::api::account::{
+    Agreements, Grant, MakePayment, NewCard, PaymentMethodType, Permission, Severity,
+    StagePaypalPayment, TransferFamily, TransferStatus,
+};
 use linode::{Error, ExposeSecret};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -41,7 +41,10 @@ async fn payment_methods_keep_exactly_one_default() {
     assert!(!format!("{card:?}").contains("5555"));
     account.add_payment_method(&card, false).await.unwrap();
     let (method, path, body) = common::last_request(&sandbox);
-    assert_eq!((method.as_str(), path.as_str()), ("POST", "/v4/account/payment-methods"));
+    assert_eq!(
+        (method.as_str(), path.as_str()),
+        ("POST", "/v4/account/payment-methods")
+    );
     assert_eq!(
         body.unwrap(),
         json!({"type": "credit_card", "is_default": false, "data": {
@@ -56,7 +59,10 @@ async fn payment_methods_keep_exactly_one_default() {
     assert_eq!(second.data.expiry.as_deref(), Some("03/2031"));
     assert_eq!(account.payment_method(second.id).await.unwrap(), second);
 
-    account.make_default_payment_method(second.id).await.unwrap();
+    account
+        .make_default_payment_method(second.id)
+        .await
+        .unwrap();
     assert!(account.payment_method(second.id).await.unwrap().is_default);
     assert!(!account.payment_method(first).await.unwrap().is_default);
     let kept = sandbox.with_account(|a| a.account["credit_card"].clone());
@@ -85,14 +91,30 @@ async fn payment_methods_keep_exactly_one_default() {
     let methods = all(account.payment_methods()).await;
     assert_eq!(methods.len(), 2);
     assert!(methods[1].is_default && !methods[0].is_default);
-    assert_eq!(client.account().get().await.unwrap().credit_card.unwrap().last_four, "4444");
+    assert_eq!(
+        client
+            .account()
+            .get()
+            .await
+            .unwrap()
+            .credit_card
+            .unwrap()
+            .last_four,
+        "4444"
+    );
 
     // Refused by the client before any request, and by the sandbox field by field.
     let before = sandbox.requests().len();
     for (card, field) in [
         (NewCard::new("4111-1111", 1, 2030, "123"), "card_number"),
-        (NewCard::new("4111111111111111", 13, 2030, "123"), "expiry_month"),
-        (NewCard::new("4111111111111111", 1, 30, "123"), "expiry_year"),
+        (
+            NewCard::new("4111111111111111", 13, 2030, "123"),
+            "expiry_month",
+        ),
+        (
+            NewCard::new("4111111111111111", 1, 30, "123"),
+            "expiry_year",
+        ),
         (NewCard::new("4111111111111111", 1, 2030, "12a"), "cvv"),
     ] {
         let err = account.add_credit_card(&card).await.unwrap_err();
@@ -142,7 +164,10 @@ async fn payments_lower_the_balance_and_paypal_executes_once() {
         (400, Some("payment_method_id"), "Payment method not found")
     );
     for usd in ["0", "-3", "1.234", "ten"] {
-        let err = account.make_payment(&MakePayment::new(usd)).await.unwrap_err();
+        let err = account
+            .make_payment(&MakePayment::new(usd))
+            .await
+            .unwrap_err();
         assert_eq!(invalid_field(&err), "usd");
     }
 
@@ -172,7 +197,11 @@ async fn payments_lower_the_balance_and_paypal_executes_once() {
         .unwrap_err();
     assert_eq!(
         common::refusal(&err),
-        (400, Some("payment_id"), "This payment has already been executed")
+        (
+            400,
+            Some("payment_id"),
+            "This payment has already been executed"
+        )
     );
     let err = account
         .stage_paypal_payment(&StagePaypalPayment::new(
@@ -191,7 +220,10 @@ async fn promo_codes_apply_once_and_show_as_notifications() {
     let account = client.account();
     assert!(all(account.notifications()).await.is_empty());
     let promotion = account.add_promo_code("SANDBOX10").await.unwrap();
-    assert_eq!(common::last_body(&sandbox), json!({"promo_code": "SANDBOX10"}));
+    assert_eq!(
+        common::last_body(&sandbox),
+        json!({"promo_code": "SANDBOX10"})
+    );
     assert_eq!(promotion.credit_remaining, "10.00");
     assert_eq!(account.get().await.unwrap().active_promotions.len(), 1);
     let notes = all(account.notifications()).await;
@@ -202,7 +234,11 @@ async fn promo_codes_apply_once_and_show_as_notifications() {
     let err = account.add_promo_code("SANDBOX10").await.unwrap_err();
     assert_eq!(
         common::refusal(&err),
-        (400, Some("promo_code"), "This promo code has already been applied")
+        (
+            400,
+            Some("promo_code"),
+            "This promo code has already been applied"
+        )
     );
     let err = account.add_promo_code("NOPE").await.unwrap_err();
     assert_eq!(
@@ -225,7 +261,10 @@ async fn transfers_move_linodes_out_when_accepted() {
         .await
         .unwrap();
     let (method, path, body) = common::last_request(&sandbox);
-    assert_eq!((method.as_str(), path.as_str()), ("POST", "/v4/account/service-transfers"));
+    assert_eq!(
+        (method.as_str(), path.as_str()),
+        ("POST", "/v4/account/service-transfers")
+    );
     assert_eq!(body.unwrap(), json!({"entities": {"linodes": [a.id]}}));
     assert_eq!(transfer.status, Some(TransferStatus::Pending));
     assert!(transfer.is_sender);
@@ -238,7 +277,10 @@ async fn transfers_move_linodes_out_when_accepted() {
         .await
         .unwrap();
     assert_eq!(old.entities.linodes, [a.id]);
-    assert_eq!(all(account.transfers(TransferFamily::Entity)).await.len(), 1);
+    assert_eq!(
+        all(account.transfers(TransferFamily::Entity)).await.len(),
+        1
+    );
 
     // A Linode in a pending transfer, or one that does not exist, cannot be sent.
     let err = account
@@ -280,7 +322,11 @@ async fn transfers_move_linodes_out_when_accepted() {
         .unwrap_err();
     assert_eq!(
         common::refusal(&err),
-        (400, None, "This transfer is canceled and can no longer change")
+        (
+            400,
+            None,
+            "This transfer is canceled and can no longer change"
+        )
     );
 
     // Accepting moves the Linodes out of this account's view.
@@ -321,7 +367,11 @@ async fn agreements_betas_and_availability() {
     let err = account.acknowledge_agreements(&ack).await.unwrap_err();
     assert_eq!(
         common::refusal(&err),
-        (400, Some("eu_model"), "An agreement can only be acknowledged (true)")
+        (
+            400,
+            Some("eu_model"),
+            "An agreement can only be acknowledged (true)"
+        )
     );
     let (status, _) = common::post_raw(
         &sandbox,
@@ -340,16 +390,30 @@ async fn agreements_betas_and_availability() {
     assert_eq!(enrolled.len(), 1);
     assert_eq!(enrolled[0].label, "Example Open Beta");
     assert!(enrolled[0].enrolled.is_some());
-    assert_eq!(account.enrolled_beta("example_open").await.unwrap(), enrolled[0]);
+    assert_eq!(
+        account.enrolled_beta("example_open").await.unwrap(),
+        enrolled[0]
+    );
     let err = account.enroll_beta("example_open").await.unwrap_err();
     assert_eq!(
         common::refusal(&err),
-        (400, Some("id"), "The account is already enrolled in this beta program")
+        (
+            400,
+            Some("id"),
+            "The account is already enrolled in this beta program"
+        )
     );
     let err = account.enroll_beta("no_such_beta").await.unwrap_err();
-    assert_eq!(common::refusal(&err), (400, Some("id"), "Beta program not found"));
     assert_eq!(
-        account.enrolled_beta("example_limited").await.unwrap_err().status(),
+        common::refusal(&err),
+        (400, Some("id"), "Beta program not found")
+    );
+    assert_eq!(
+        account
+            .enrolled_beta("example_limited")
+            .await
+            .unwrap_err()
+            .status(),
         Some(404)
     );
 
@@ -361,10 +425,17 @@ async fn agreements_betas_and_availability() {
     assert!(east.available.contains(&"Linodes".to_owned()));
     assert!(east.unavailable.is_empty());
     assert_eq!(
-        account.region_availability("mars-1").await.unwrap_err().status(),
+        account
+            .region_availability("mars-1")
+            .await
+            .unwrap_err()
+            .status(),
         Some(404)
     );
-    assert_eq!(invalid_field(&account.region_availability("").await.unwrap_err()), "region");
+    assert_eq!(
+        invalid_field(&account.region_availability("").await.unwrap_err()),
+        "region"
+    );
 }
 
 #[tokio::test]
@@ -379,7 +450,11 @@ async fn child_accounts_logins_maintenance_and_cancellation() {
     assert_eq!(token.secret.expose_secret().len(), 64);
     assert_eq!(token.token.label, "sandbox-user_proxy");
     assert_eq!(
-        account.child_account_token("nope").await.unwrap_err().status(),
+        account
+            .child_account_token("nope")
+            .await
+            .unwrap_err()
+            .status(),
         Some(404)
     );
 
@@ -392,7 +467,10 @@ async fn child_accounts_logins_maintenance_and_cancellation() {
 
     assert!(all(account.maintenance()).await.is_empty());
     let (method, path, _) = common::last_request(&sandbox);
-    assert_eq!((method.as_str(), path.as_str()), ("GET", "/v4/account/maintenance"));
+    assert_eq!(
+        (method.as_str(), path.as_str()),
+        ("GET", "/v4/account/maintenance")
+    );
 
     common::empty_linode(&client, "us-east", "doomed").await;
     let long = "x".repeat(501);
@@ -400,7 +478,10 @@ async fn child_accounts_logins_maintenance_and_cancellation() {
     assert_eq!(common::refusal(&err).1, Some("comments"));
     assert_eq!(sandbox.instance_count(), 1);
     let answer = account.cancel(Some("moving on")).await.unwrap();
-    assert_eq!(common::last_body(&sandbox), json!({"comments": "moving on"}));
+    assert_eq!(
+        common::last_body(&sandbox),
+        json!({"comments": "moving on"})
+    );
     assert!(answer.survey_link.starts_with("https://"));
     assert_eq!(sandbox.instance_count(), 0);
 }
@@ -419,7 +500,10 @@ async fn thumbnails_are_png_bytes() {
 
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
     png.extend_from_slice(&[0, 1, 2, 255]);
-    account.set_oauth_client_thumbnail(&app.id, &png).await.unwrap();
+    account
+        .set_oauth_client_thumbnail(&app.id, &png)
+        .await
+        .unwrap();
     let sent = sandbox.requests().pop().unwrap();
     assert_eq!(sent.method, "PUT");
     assert_eq!(sent.header("content-type"), Some("image/png"));
@@ -427,16 +511,28 @@ async fn thumbnails_are_png_bytes() {
     let reloaded = account.oauth_client(&app.id).await.unwrap();
     assert_eq!(
         reloaded.thumbnail_url.as_deref(),
-        Some(format!("https://api.linode.com/v4/account/oauth-clients/{}/thumbnail", app.id).as_str())
+        Some(
+            format!(
+                "https://api.linode.com/v4/account/oauth-clients/{}/thumbnail",
+                app.id
+            )
+            .as_str()
+        )
     );
 
     // Refused by the client (not a PNG, too big) and by the sandbox.
     let before = sandbox.requests().len();
-    let err = account.set_oauth_client_thumbnail(&app.id, b"GIF89a").await.unwrap_err();
+    let err = account
+        .set_oauth_client_thumbnail(&app.id, b"GIF89a")
+        .await
+        .unwrap_err();
     assert_eq!(invalid_field(&err), "thumbnail");
     let mut big = png.clone();
     big.resize(128 * 1024 + 1, 0);
-    let err = account.set_oauth_client_thumbnail(&app.id, &big).await.unwrap_err();
+    let err = account
+        .set_oauth_client_thumbnail(&app.id, &big)
+        .await
+        .unwrap_err();
     assert_eq!(invalid_field(&err), "thumbnail");
     assert_eq!(sandbox.requests().len(), before);
     let raw = reqwest::Client::new()
@@ -453,7 +549,10 @@ async fn thumbnails_are_png_bytes() {
         .unwrap();
     assert_eq!(raw.status().as_u16(), 400);
     let body: Value = raw.json().await.unwrap();
-    assert_eq!(body["errors"][0]["reason"], "The thumbnail must be a PNG image");
+    assert_eq!(
+        body["errors"][0]["reason"],
+        "The thumbnail must be a PNG image"
+    );
     let err = account
         .set_oauth_client_thumbnail("0000000000", &png)
         .await
@@ -470,7 +569,11 @@ async fn managed_and_tfa_optional_users() {
     let err = account.enable_managed().await.unwrap_err();
     assert_eq!(
         common::refusal(&err),
-        (400, None, "Linode Managed is already enabled on this account")
+        (
+            400,
+            None,
+            "Linode Managed is already enabled on this account"
+        )
     );
 
     account
@@ -520,7 +623,10 @@ async fn grants_name_existing_entities_of_restricted_users() {
     let answer = account.set_grants("ops", &wanted).await.unwrap();
     let body = common::last_body(&sandbox);
     assert_eq!(body["global"]["add_linodes"], true);
-    assert_eq!(body["linode"], json!([{"id": linode.id, "permissions": "read_write"}]));
+    assert_eq!(
+        body["linode"],
+        json!([{"id": linode.id, "permissions": "read_write"}])
+    );
     assert!(answer.global.add_linodes);
     assert_eq!(answer.global.account_access, Some(Permission::ReadOnly));
     assert_eq!(answer.linode[0].permissions, Some(Permission::ReadWrite));
@@ -535,7 +641,10 @@ async fn grants_name_existing_entities_of_restricted_users() {
         (400, Some("linode[0].id"), "Entity not found")
     );
     let raw = reqwest::Client::new()
-        .put(format!("{}/v4/account/users/ops/grants", sandbox.base_url()))
+        .put(format!(
+            "{}/v4/account/users/ops/grants",
+            sandbox.base_url()
+        ))
         .bearer_auth(sandbox.token())
         .json(&json!({"linode": [{"id": linode.id, "permissions": "admin"}]}))
         .send()
@@ -555,5 +664,8 @@ async fn grants_name_existing_entities_of_restricted_users() {
         common::refusal(&err),
         (400, None, "Grants are only available for restricted users")
     );
-    assert_eq!(account.grants("ghost").await.unwrap_err().status(), Some(404));
+    assert_eq!(
+        account.grants("ghost").await.unwrap_err().status(),
+        Some(404)
+    );
 }

@@ -425,7 +425,11 @@ async fn list_notifications(
             "until": null,
         }));
     }
-    for promo in account["active_promotions"].as_array().into_iter().flatten() {
+    for promo in account["active_promotions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
         all.push(json!({
             "label": promo["summary"].clone(),
             "message": promo["description"].clone(),
@@ -653,7 +657,10 @@ async fn put_grants(
                         if is_permission(value) {
                             stored["global"][key] = value.clone();
                         } else {
-                            c.add("global.account_access", "Must be null, read_only or read_write");
+                            c.add(
+                                "global.account_access",
+                                "Must be null, read_only or read_write",
+                            );
                         }
                     } else if GLOBAL_FLAGS.contains(&key.as_str()) {
                         match value.as_bool() {

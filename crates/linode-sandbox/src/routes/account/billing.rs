@@ -137,7 +137,9 @@ async fn add_credit_card(
 ) -> Result<Json<Value>, ApiError> {
     let mut c = Checks::default();
     let data = check_card(&mut c, &body, "");
-    let data = c.finish(data)?.ok_or_else(|| ApiError::bad_request("Invalid card"))?;
+    let data = c
+        .finish(data)?
+        .ok_or_else(|| ApiError::bad_request("Invalid card"))?;
     add_card(&mut state.store(), data, true);
     Ok(Json(json!({})))
 }
@@ -164,7 +166,9 @@ async fn add_method(
             None
         }
     };
-    let data = c.finish(data)?.ok_or_else(|| ApiError::bad_request("Invalid card"))?;
+    let data = c
+        .finish(data)?
+        .ok_or_else(|| ApiError::bad_request("Invalid card"))?;
     add_card(&mut state.store(), data, is_default);
     Ok(Json(json!({})))
 }
@@ -190,7 +194,9 @@ async fn delete_method(
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let method = methods(&mut store).get(id).ok_or_else(ApiError::not_found)?;
+    let method = methods(&mut store)
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
     if method["is_default"] == true {
         return Err(ApiError::bad_request(
             "You cannot delete your default payment method",
@@ -364,7 +370,8 @@ async fn add_promo_code(
         c.length("promo_code", code, 1, 32);
     }
     let code = c.finish(code.unwrap_or_default())?;
-    let promo = promotion(&code).ok_or_else(|| ApiError::field("promo_code", "Invalid promo code"))?;
+    let promo =
+        promotion(&code).ok_or_else(|| ApiError::field("promo_code", "Invalid promo code"))?;
     let mut store = state.store();
     let promotions = &mut store.account.account["active_promotions"];
     if promotions

@@ -91,7 +91,9 @@ async fn get_transfer(
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
     let id = find(&store, &token).ok_or_else(ApiError::not_found)?;
-    Ok(Json(shown(store.table(TRANSFERS).get(id).unwrap_or(&Value::Null))))
+    Ok(Json(shown(
+        store.table(TRANSFERS).get(id).unwrap_or(&Value::Null),
+    )))
 }
 
 async fn create_transfer(
@@ -130,7 +132,8 @@ async fn create_transfer(
     let key = store.next_id("service_transfer", 1);
     let token = random_guid();
     let created = now();
-    let expiry = format_time(std::time::SystemTime::now() + std::time::Duration::from_secs(EXPIRY_SECS));
+    let expiry =
+        format_time(std::time::SystemTime::now() + std::time::Duration::from_secs(EXPIRY_SECS));
     let transfer = json!({
         "_id": key,
         "token": token,
@@ -142,7 +145,10 @@ async fn create_transfer(
         "entities": {"linodes": ids},
     });
     store.table_mut(TRANSFERS).insert(key, transfer.clone());
-    store.record(Action::new("entity_transfer_create", transfer_entity(&token)));
+    store.record(Action::new(
+        "entity_transfer_create",
+        transfer_entity(&token),
+    ));
     Ok(Json(shown(&transfer)))
 }
 
@@ -170,7 +176,10 @@ async fn cancel_transfer(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     finish(&mut store, &token, "canceled")?;
-    store.record(Action::new("entity_transfer_cancel", transfer_entity(&token)));
+    store.record(Action::new(
+        "entity_transfer_cancel",
+        transfer_entity(&token),
+    ));
     Ok(Json(json!({})))
 }
 
@@ -188,6 +197,9 @@ async fn accept_transfer(
     {
         store.delete_instance(id);
     }
-    store.record(Action::new("entity_transfer_accept", transfer_entity(&token)));
+    store.record(Action::new(
+        "entity_transfer_accept",
+        transfer_entity(&token),
+    ));
     Ok(Json(json!({})))
 }

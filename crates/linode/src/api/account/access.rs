@@ -365,9 +365,7 @@ impl AccountGroup<'_> {
     /// What the account may deploy in one region.
     pub async fn region_availability(&self, region: &str) -> Result<Availability> {
         super::not_blank("region", region)?;
-        self.client
-            .send(GET_AVAILABILITY.request(&[&region]))
-            .await
+        self.client.send(GET_AVAILABILITY.request(&[&region])).await
     }
 
     /// The beta programs the account is enrolled in.
@@ -410,9 +408,7 @@ impl AccountGroup<'_> {
     /// One child account by its `euuid`.
     pub async fn child_account(&self, euuid: &str) -> Result<ChildAccount> {
         super::not_blank("euuid", euuid)?;
-        self.client
-            .send(GET_CHILD_ACCOUNT.request(&[&euuid]))
-            .await
+        self.client.send(GET_CHILD_ACCOUNT.request(&[&euuid])).await
     }
 
     /// A short-lived token acting on a child account, for a parent account's user.

@@ -169,7 +169,10 @@ pub struct MakePayment {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method_id: Option<u64>,
     /// The card's CVV, when the card needs it.
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "expose_some")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "expose_some"
+    )]
     pub cvv: Option<SecretString>,
 }
 

@@ -158,9 +158,7 @@ impl AccountGroup<'_> {
         token: &SecretString,
     ) -> Result<ServiceTransfer> {
         let token = check_token(token)?;
-        self.client
-            .send(family.ops().get.request(&[&token]))
-            .await
+        self.client.send(family.ops().get.request(&[&token])).await
     }
 
     /// Creates a transfer of these Linodes and returns it with the token to give the
@@ -187,7 +185,11 @@ impl AccountGroup<'_> {
     }
 
     /// Cancels a pending transfer this account sent.
-    pub async fn cancel_transfer(&self, family: TransferFamily, token: &SecretString) -> Result<()> {
+    pub async fn cancel_transfer(
+        &self,
+        family: TransferFamily,
+        token: &SecretString,
+    ) -> Result<()> {
         let token = check_token(token)?;
         self.client
             .send_empty(family.ops().cancel.request(&[&token]))
@@ -195,7 +197,11 @@ impl AccountGroup<'_> {
     }
 
     /// Accepts a transfer sent by another account: its Linodes move to this one.
-    pub async fn accept_transfer(&self, family: TransferFamily, token: &SecretString) -> Result<()> {
+    pub async fn accept_transfer(
+        &self,
+        family: TransferFamily,
+        token: &SecretString,
+    ) -> Result<()> {
         let token = check_token(token)?;
         self.client
             .send_empty(family.ops().accept.request(&[&token]))
