@@ -161,6 +161,7 @@ pub fn router(state: AppState) -> Router {
         .merge(images::upload_routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), advance_clock))
+        .layer(from_fn_with_state(state.clone(), account::enforce_grants))
         .layer(from_fn_with_state(state.clone(), auth::require_auth))
         .layer(from_fn(envelope_errors))
         // Outside the envelope safety net, so a fault's HTML page stays HTML.

@@ -669,3 +669,69 @@ async fn grants_name_existing_entities_of_restricted_users() {
         Some(404)
     );
 }
+
+/// A token acting as `username`, made with the sandbox's control plane.
+async fn token_for(sandbox: &linode_sandbox::Sandbox, username: &str) -> String {
+    let made: Value = reqwest::Client::new()
+        .post(format!("{}/sandbox/tokens", sandbox.base_url()))
+        .bearer_auth(sandbox.token())
+        .json(&json!({"username": username}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    made["token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn restricted_users_only_reach_what_they_are_granted() {
+    let (sandbox, client) = common::setup().await;
+    let account = client.account();
+    let shared = common::empty_linode(&client, "us-east", "shared").await;
+    let hidden = common::empty_linode(&client, "us-east", "hidden").await;
+    account
+        .create_user(CreateUser::new("ops", "ops@example.com").restricted(true))
+        .await
+        .unwrap();
+    let mut grants = account.grants("ops").await.unwrap();
+    grants.linode = vec![Grant::new(shared.id, Some(Permission::ReadOnly))];
+    account.set_grants("ops", &grants).await.unwrap();
+    let ops = common::client_with(&sandbox, &token_for(&sandbox, "ops").await);
+
+    // Lists show only the granted Linodes; the others are refused.
+    let seen = all(ops.linode().instances()).await;
+    assert_eq!(seen.iter().map(|i| i.id).collect::<Vec<_>>(), [shared.id]);
+    assert_eq!(ops.linode().instance(shared.id).await.unwrap().label, "shared");
+    let err = ops.linode().instance(hidden.id).await.unwrap_err();
+    assert_eq!(common::refusal(&err), (403, None, "Unauthorized"));
+
+    // read_only cannot change; read_write can.
+    let rename = linode::api::linode::InstanceUpdate::new().label("renamed");
+    let err = ops
+        .linode()
+        .update_instance(shared.id, &rename)
+        .await
+        .unwrap_err();
+    assert_eq!(common::refusal(&err), (403, None, "Unauthorized"));
+    assert_eq!(sandbox.instance(shared.id).unwrap()["label"], "shared");
+    grants.linode = vec![Grant::new(shared.id, Some(Permission::ReadWrite))];
+    account.set_grants("ops", &grants).await.unwrap();
+    ops.linode().update_instance(shared.id, &rename).await.unwrap();
+    assert_eq!(sandbox.instance(shared.id).unwrap()["label"], "renamed");
+
+    // Creating a Linode needs `add_linodes`.
+    let request = || linode::api::linode::CreateInstance::empty("us-east", "g6-nanode-1");
+    let err = ops.linode().create_instance(request()).await.unwrap_err();
+    assert_eq!(common::refusal(&err), (403, None, "Unauthorized"));
+    assert_eq!(sandbox.instance_count(), 2);
+    grants.global.add_linodes = true;
+    account.set_grants("ops", &grants).await.unwrap();
+    ops.linode().create_instance(request()).await.unwrap();
+    assert_eq!(sandbox.instance_count(), 3);
+
+    // An unrestricted user's token sees everything.
+    let owner = common::client_with(&sandbox, &token_for(&sandbox, "sandbox-user").await);
+    assert_eq!(all(owner.linode().instances()).await.len(), 3);
+}

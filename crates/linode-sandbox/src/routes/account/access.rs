@@ -26,7 +26,7 @@
 //! - Grants: only for restricted users. The answer lists every existing Linode, Domain,
 //!   Volume and NodeBalancer with the permission stored for it (`null` when none); other
 //!   kinds are answered as empty lists. A replacement may only name entities that exist.
-//!   Grants are not enforced on requests yet.
+//!   Tokens acting as restricted users are held to them: see [`enforce_grants`].
 
 use std::collections::BTreeMap;
 
@@ -713,4 +713,106 @@ async fn put_grants(
     let entity = super::user_entity(&username);
     store.record(Action::new("user_update", entity));
     Ok(Json(grants_of(&store, &username)))
+}
+
+// Grants enforcement -------------------------------------------------------------------------
+
+/// The collections grants guard: URL prefix, grant kind, and the global flag that allows
+/// creating one.
+const GUARDED: &[(&str, &str, &str)] = &[
+    ("linode/instances", "linode", "add_linodes"),
+    ("domains", "domain", "add_domains"),
+    ("volumes", "volume", "add_volumes"),
+    ("nodebalancers", "nodebalancer", "add_nodebalancers"),
+];
+
+/// The API's answer to a restricted user acting beyond its grants.
+fn grant_refused() -> Response {
+    ApiError::new(StatusCode::FORBIDDEN, "Unauthorized").into_response()
+}
+
+/// Middleware: a token acting as a restricted user (`POST /sandbox/tokens`) only sees and
+/// changes what the user's grants allow. For Linodes, Domains, Volumes and NodeBalancers:
+/// reading one needs `read_only` or `read_write`, any other method on it (or under it)
+/// needs `read_write`, creating one needs the global `add_*` flag, and lists only show the
+/// granted ones (filtered within the page served). Refusals are 403 `Unauthorized`.
+pub(crate) async fn enforce_grants(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let Some(username) = req
+        .extensions()
+        .get::<crate::auth::Caller>()
+        .and_then(|c| c.username.clone())
+    else {
+        return next.run(req).await;
+    };
+    let Some(rest) = crate::auth::strip_version(req.uri().path()) else {
+        return next.run(req).await;
+    };
+    let rest = rest.trim_matches('/').to_owned();
+    let Some(&(prefix, kind, add_flag)) = GUARDED.iter().find(|(p, ..)| {
+        rest.strip_prefix(p)
+            .is_some_and(|tail| tail.is_empty() || tail.starts_with('/'))
+    }) else {
+        return next.run(req).await;
+    };
+    let stored = restricted_grants(&state.store(), &username);
+    let Some(stored) = stored else {
+        return next.run(req).await;
+    };
+    let reading = req.method() == axum::http::Method::GET;
+    let tail = &rest[prefix.len()..];
+    if tail.is_empty() {
+        if !reading {
+            if stored["global"][add_flag] != true {
+                return grant_refused();
+            }
+            return next.run(req).await;
+        }
+        let response = next.run(req).await;
+        return visible_only(response, &stored[kind]).await;
+    }
+    let id = tail.trim_start_matches('/').split('/').next().unwrap_or_default();
+    if id.parse::<u64>().is_err() {
+        return next.run(req).await;
+    }
+    let permission = &stored[kind][id];
+    let allowed = permission == "read_write" || (reading && permission == "read_only");
+    if !allowed {
+        return grant_refused();
+    }
+    next.run(req).await
+}
+
+/// The stored grants of `username` when it is a restricted user.
+fn restricted_grants(store: &Store, username: &str) -> Option<Value> {
+    let user = store.account.users.get(username)?;
+    (user["restricted"] == true).then(|| extra(store, GRANTS)[username].clone())
+}
+
+/// A list answer keeping only the entities with a grant in `granted` (id → permission).
+async fn visible_only(response: Response, granted: &Value) -> Response {
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Unreadable answer").into_response();
+    };
+    let Ok(mut page) = serde_json::from_slice::<Value>(&bytes) else {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    if let Some(items) = page["data"].as_array_mut() {
+        items.retain(|item| {
+            item["id"]
+                .as_u64()
+                .is_some_and(|id| !granted[id.to_string()].is_null())
+        });
+        let shown = items.len();
+        page["results"] = Value::from(shown);
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(page.to_string()))
 }
