@@ -703,7 +703,10 @@ async fn restricted_users_only_reach_what_they_are_granted() {
     // Lists show only the granted Linodes; the others are refused.
     let seen = all(ops.linode().instances()).await;
     assert_eq!(seen.iter().map(|i| i.id).collect::<Vec<_>>(), [shared.id]);
-    assert_eq!(ops.linode().instance(shared.id).await.unwrap().label, "shared");
+    assert_eq!(
+        ops.linode().instance(shared.id).await.unwrap().label,
+        "shared"
+    );
     let err = ops.linode().instance(hidden.id).await.unwrap_err();
     assert_eq!(common::refusal(&err), (403, None, "Unauthorized"));
 
@@ -718,7 +721,10 @@ async fn restricted_users_only_reach_what_they_are_granted() {
     assert_eq!(sandbox.instance(shared.id).unwrap()["label"], "shared");
     grants.linode = vec![Grant::new(shared.id, Some(Permission::ReadWrite))];
     account.set_grants("ops", &grants).await.unwrap();
-    ops.linode().update_instance(shared.id, &rename).await.unwrap();
+    ops.linode()
+        .update_instance(shared.id, &rename)
+        .await
+        .unwrap();
     assert_eq!(sandbox.instance(shared.id).unwrap()["label"], "renamed");
 
     // Creating a Linode needs `add_linodes`.

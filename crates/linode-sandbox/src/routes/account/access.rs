@@ -774,7 +774,11 @@ pub(crate) async fn enforce_grants(
         let response = next.run(req).await;
         return visible_only(response, &stored[kind]).await;
     }
-    let id = tail.trim_start_matches('/').split('/').next().unwrap_or_default();
+    let id = tail
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
     if id.parse::<u64>().is_err() {
         return next.run(req).await;
     }
@@ -799,7 +803,8 @@ async fn visible_only(response: Response, granted: &Value) -> Response {
     }
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
-        return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Unreadable answer").into_response();
+        return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Unreadable answer")
+            .into_response();
     };
     let Ok(mut page) = serde_json::from_slice::<Value>(&bytes) else {
         return Response::from_parts(parts, axum::body::Body::from(bytes));
