@@ -5,7 +5,7 @@ use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::account::{Grant, required_scope};
+use crate::account::{Grant, TokenOwner, required_scope};
 use crate::error::ApiError;
 use crate::routes::AppState;
 
@@ -47,6 +47,9 @@ pub fn bearer(req: &Request) -> Option<&str> {
 pub struct Caller {
     /// The token's scopes (`*` for the sandbox's main token).
     pub grant: Grant,
+    /// The user the token acts as, for tokens made with `POST /sandbox/tokens`: requests
+    /// are then held to that user's grants when it is restricted.
+    pub username: Option<String>,
 }
 
 /// The answer the API gives a token whose scopes do not cover the request.
@@ -63,13 +66,22 @@ pub fn scope_refused() -> ApiError {
 /// Valid tokens are the sandbox's main token (all scopes) and the personal access tokens and
 /// OAuth tokens it issued that are neither revoked nor expired (their own scopes).
 pub async fn require_auth(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let grant = match bearer(&req) {
-        None => None,
-        Some(token) if token == state.token => Some(Grant::All),
+    let (grant, username) = match bearer(&req) {
+        None => (None, None),
+        Some(token) if token == state.token => (Some(Grant::All), None),
         Some(token) => {
             let store = state.store();
             let now = store.clock.wall();
-            store.account.grant_of(token, now).map(|t| t.grant.clone())
+            match store.account.grant_of(token, now) {
+                None => (None, None),
+                Some(issued) => (
+                    Some(issued.grant.clone()),
+                    match &issued.owner {
+                        TokenOwner::User(name) => Some(name.clone()),
+                        _ => None,
+                    },
+                ),
+            }
         }
     };
     if let Some(rest) = strip_version(req.uri().path()) {
@@ -88,7 +100,7 @@ pub async fn require_auth(State(state): State<AppState>, mut req: Request, next:
     }
     req.extensions_mut().insert(Authenticated(grant.is_some()));
     if let Some(grant) = grant {
-        req.extensions_mut().insert(Caller { grant });
+        req.extensions_mut().insert(Caller { grant, username });
     }
     next.run(req).await
 }

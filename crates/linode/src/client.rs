@@ -190,6 +190,11 @@ impl Client {
         decode(&request, response.status, &response.body).map(Some)
     }
 
+    /// Sends a request whose successful answer is raw bytes (an image), and returns them.
+    pub(crate) async fn send_bytes(&self, request: Request) -> Result<bytes::Bytes> {
+        Ok(self.execute(&request).await?.body)
+    }
+
     /// Sends a request whose successful answer carries nothing (the API's `{}`), and drops
     /// that answer.
     pub(crate) async fn send_empty(&self, request: Request) -> Result<()> {

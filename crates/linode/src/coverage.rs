@@ -19,6 +19,9 @@ use crate::operation::Operation;
 fn client_operations() -> Vec<Operation> {
     [
         crate::api::account::OPERATIONS,
+        crate::api::account::access::OPERATIONS,
+        crate::api::account::billing::OPERATIONS,
+        crate::api::account::transfers::OPERATIONS,
         crate::api::betas::OPERATIONS,
         crate::api::domains::OPERATIONS,
         crate::api::entities::OPERATIONS,

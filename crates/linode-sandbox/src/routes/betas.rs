@@ -19,7 +19,7 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 /// The programs: an open one, one for Green Light members, and one with an end date.
-fn programs() -> Vec<Value> {
+pub(super) fn programs() -> Vec<Value> {
     vec![
         json!({
             "id": "example_open",

@@ -167,6 +167,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), crate::realism::lag))
         .layer(from_fn_with_state(state.clone(), advance_clock))
+        .layer(from_fn_with_state(state.clone(), account::enforce_grants))
         .layer(from_fn_with_state(state.clone(), auth::require_auth))
         .layer(from_fn(envelope_errors))
         // Outside the envelope safety net, so a fault's HTML page stays HTML.

@@ -2,6 +2,7 @@
 //! that the whole dependency tree is linked once.
 
 mod account;
+mod account_more;
 mod client;
 mod common;
 mod domains;

@@ -1,5 +1,13 @@
 //! `/account` (but not its events): the account, settings, invoices, payments, OAuth clients,
-//! users and network transfer.
+//! users and network transfer. The other sub-families are in sub-modules: [`billing`]
+//! (cards, payment methods, payments, promo codes), [`transfers`] (service and entity
+//! transfers) and [`access`] (agreements, availability, betas, cancellation, child accounts,
+//! logins, maintenance, notifications, thumbnails, Managed, 2FA exemptions, grants).
+
+mod access;
+pub(super) use access::enforce_grants;
+mod billing;
+mod transfers;
 
 use std::collections::BTreeMap;
 
@@ -56,6 +64,9 @@ pub(super) fn routes() -> Router<AppState> {
             get(get_user).put(update_user).delete(delete_user),
         )
         .route("/account/transfer", get(get_transfer))
+        .merge(access::routes())
+        .merge(billing::routes())
+        .merge(transfers::routes())
 }
 
 fn account_entity(account: &Value) -> Entity {

@@ -1,5 +1,18 @@
 //! The account: `/account` and its settings, invoices, payments, OAuth clients, users and
 //! network transfer. (The event log, `/account/events`, has a module of its own.)
+//!
+//! The other sub-families live in sub-modules whose types are re-exported here:
+//! [`billing`] (cards, payment methods, payments, promo codes), [`transfers`] (entity and
+//! service transfers) and [`access`] (logins, grants, agreements, betas, availability,
+//! maintenance, notifications, child accounts, OAuth client thumbnails, cancellation).
+
+pub mod access;
+pub mod billing;
+pub mod transfers;
+
+pub use access::*;
+pub use billing::*;
+pub use transfers::*;
 
 use secrecy::SecretString;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -844,7 +857,7 @@ impl Client {
     }
 }
 
-fn not_blank(field: &str, value: &str) -> Result<()> {
+pub(crate) fn not_blank(field: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
         Err(Error::invalid(field, "is empty"))
     } else {
