@@ -26,6 +26,7 @@ mod oauth;
 pub(crate) mod placement;
 mod price_lists;
 mod profile;
+mod reserved_ips;
 mod regions;
 mod stackscripts;
 mod support;
@@ -132,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         .merge(regions::routes())
         .merge(images::routes())
         .merge(networking::routes())
+        .merge(reserved_ips::routes())
         .merge(firewalls::routes())
         .merge(migrate::routes())
         .merge(events::routes())

@@ -16,6 +16,7 @@ mod linode_ops;
 mod live_shapes;
 mod load;
 mod longview;
+mod networking_more;
 mod nodebalancers;
 mod oauth;
 mod pagination;
