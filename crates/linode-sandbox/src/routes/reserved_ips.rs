@@ -34,8 +34,7 @@ const RESERVED_FILTERABLE: &[&str] = &[];
 /// Fields `GET /networking/vlans` may filter on.
 const VLAN_FILTERABLE: &[&str] = &["label", "region"];
 
-static RESERVED_IP_TYPES: PriceList =
-    PriceList::new(&[("ipv4", "IPv4 Address", 0.005, 2.0, 0)]);
+static RESERVED_IP_TYPES: PriceList = PriceList::new(&[("ipv4", "IPv4 Address", 0.005, 2.0, 0)]);
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -102,7 +101,11 @@ async fn get_one(
     ApiPath(address): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    get_response(reservation(&store, &address).map(|(_, r)| reserved_json(&store, r)).as_ref())
+    get_response(
+        reservation(&store, &address)
+            .map(|(_, r)| reserved_json(&store, r))
+            .as_ref(),
+    )
 }
 
 /// `POST /networking/reserved/ips`: reserves a new public IPv4 address in `region`.
@@ -113,14 +116,18 @@ async fn reserve(
     let mut store = state.store();
     let mut errs = Checks::default();
     let region = errs.required(&body, "region");
-    if region.as_deref().is_some_and(|r| catalog().region(r).is_none()) {
+    if region
+        .as_deref()
+        .is_some_and(|r| catalog().region(r).is_none())
+    {
         errs.add("region", "Region not found");
     }
     let tags = errs.tags(&body).unwrap_or_default();
     let region = errs.finish(region)?.unwrap_or_default();
     let address = store.alloc_public_ipv4();
     let id = store.next_id("reserved_ip", 1);
-    let stored = json!({"id": id, "address": address, "region": region, "tags": tags, "created": now()});
+    let stored =
+        json!({"id": id, "address": address, "region": region, "tags": tags, "created": now()});
     store.table_mut(TABLE).insert(id, stored.clone());
     Ok(Json(reserved_json(&store, &stored)))
 }
@@ -139,7 +146,10 @@ async fn update(
     }
     let tags = errs.tags(&body);
     let tags = errs.finish(tags)?.unwrap_or_default();
-    let stored = store.table_mut(TABLE).get_mut(id).ok_or_else(ApiError::not_found)?;
+    let stored = store
+        .table_mut(TABLE)
+        .get_mut(id)
+        .ok_or_else(ApiError::not_found)?;
     stored["tags"] = json!(tags);
     let stored = stored.clone();
     Ok(Json(reserved_json(&store, &stored)))
@@ -161,7 +171,10 @@ async fn release(
 fn vlans(store: &Store) -> BTreeMap<(String, String), Vec<u64>> {
     let mut found: BTreeMap<(String, String), Vec<u64>> = BTreeMap::new();
     for (linode_id, configs) in &store.compute.configs {
-        let Some(region) = store.instances.get(*linode_id).and_then(|i| i["region"].as_str())
+        let Some(region) = store
+            .instances
+            .get(*linode_id)
+            .and_then(|i| i["region"].as_str())
         else {
             continue;
         };
@@ -173,7 +186,9 @@ fn vlans(store: &Store) -> BTreeMap<(String, String), Vec<u64>> {
                 let Some(label) = iface["label"].as_str() else {
                     continue;
                 };
-                let linodes = found.entry((region.to_owned(), label.to_owned())).or_default();
+                let linodes = found
+                    .entry((region.to_owned(), label.to_owned()))
+                    .or_default();
                 if !linodes.contains(linode_id) {
                     linodes.push(*linode_id);
                 }

@@ -67,11 +67,21 @@ async fn an_address_is_reserved_tagged_listed_and_released() {
         )
     );
     assert_eq!(tagged.tags, ["web", "prod"]);
-    assert_eq!(sandbox.table("reserved_ips")[0]["tags"], json!(["web", "prod"]));
+    assert_eq!(
+        sandbox.table("reserved_ips")[0]["tags"],
+        json!(["web", "prod"])
+    );
 
     let again = client.networking().reserved_ip(&ip.address).await.unwrap();
     assert_eq!(again, tagged);
-    let all = client.networking().reserved_ips().await.unwrap().collect_all().await.unwrap();
+    let all = client
+        .networking()
+        .reserved_ips()
+        .await
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(all, [tagged]);
 
     client
@@ -84,7 +94,11 @@ async fn an_address_is_reserved_tagged_listed_and_released() {
         format!("/v4/networking/reserved/ips/{}", ip.address)
     );
     assert!(reserved(&sandbox).is_empty());
-    let gone = client.networking().reserved_ip(&ip.address).await.unwrap_err();
+    let gone = client
+        .networking()
+        .reserved_ip(&ip.address)
+        .await
+        .unwrap_err();
     assert_eq!(refusal(&gone), (404, None, "Not found"));
     let gone = client
         .networking()
@@ -97,7 +111,11 @@ async fn an_address_is_reserved_tagged_listed_and_released() {
 #[tokio::test]
 async fn a_reservation_is_refused_without_a_known_region_or_with_bad_tags() {
     let (sandbox, client) = common::setup().await;
-    let err = client.networking().reserve_ip(" ", ["web"]).await.unwrap_err();
+    let err = client
+        .networking()
+        .reserve_ip(" ", ["web"])
+        .await
+        .unwrap_err();
     assert_eq!(invalid(err), ("region".to_owned(), "is empty".to_owned()));
     let err = client
         .networking()
@@ -138,7 +156,10 @@ async fn the_reserved_ip_price_list_is_served() {
         .collect_all()
         .await
         .unwrap();
-    assert_eq!(last_request(&sandbox).1, "/v4/networking/reserved/ips/types");
+    assert_eq!(
+        last_request(&sandbox).1,
+        "/v4/networking/reserved/ips/types"
+    );
     assert_eq!(types.len(), 1);
     assert_eq!(types[0].id, "ipv4");
     assert_eq!(types[0].price.monthly, 2.0);
@@ -160,7 +181,12 @@ async fn a_reserved_address_joins_a_linode_and_outlives_it() {
         .await
         .unwrap();
     let stored = sandbox.instance(linode.id).unwrap();
-    assert!(stored["ipv4"].as_array().unwrap().contains(&json!(ip.address)));
+    assert!(
+        stored["ipv4"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(ip.address))
+    );
 
     let ips = linode.ips(&client).await.unwrap();
     let shown = ips
@@ -171,7 +197,12 @@ async fn a_reserved_address_joins_a_linode_and_outlives_it() {
         .expect("the reserved address is the Linode's");
     assert!(shown.reserved);
     assert_eq!(shown.linode_id, Some(linode.id));
-    let own = ips.ipv4.public.iter().find(|a| a.address != ip.address).unwrap();
+    let own = ips
+        .ipv4
+        .public
+        .iter()
+        .find(|a| a.address != ip.address)
+        .unwrap();
     assert!(!own.reserved);
     let assigned = client.networking().reserved_ip(&ip.address).await.unwrap();
     assert_eq!(assigned.linode_id, Some(linode.id));
@@ -208,7 +239,12 @@ async fn a_reserved_address_joins_only_a_linode_of_its_region() {
         )
     );
     let stored = sandbox.instance(linode.id).unwrap();
-    assert!(!stored["ipv4"].as_array().unwrap().contains(&json!(ip.address)));
+    assert!(
+        !stored["ipv4"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(ip.address))
+    );
 }
 
 #[tokio::test]
@@ -259,8 +295,14 @@ async fn the_older_ipv4_assign_moves_addresses_like_the_newer_one() {
             ]}))
         )
     );
-    assert_eq!(sandbox.instance(a.id).unwrap()["ipv4"], json!([ip_b.address]));
-    assert_eq!(sandbox.instance(b.id).unwrap()["ipv4"], json!([ip_a.address]));
+    assert_eq!(
+        sandbox.instance(a.id).unwrap()["ipv4"],
+        json!([ip_b.address])
+    );
+    assert_eq!(
+        sandbox.instance(b.id).unwrap()["ipv4"],
+        json!([ip_a.address])
+    );
 
     // Refused as the newer form refuses: a Linode left without a public address.
     let err = client
@@ -273,7 +315,11 @@ async fn the_older_ipv4_assign_moves_addresses_like_the_newer_one() {
         (
             400,
             Some("assignments"),
-            format!("Linode {} would be left without a public IPv4 address", a.id).as_str()
+            format!(
+                "Linode {} would be left without a public IPv4 address",
+                a.id
+            )
+            .as_str()
         )
     );
     let err = client
@@ -287,7 +333,17 @@ async fn the_older_ipv4_assign_moves_addresses_like_the_newer_one() {
 #[tokio::test]
 async fn vlans_are_the_vlan_interfaces_of_the_profiles() {
     let (sandbox, client) = common::setup().await;
-    assert!(client.networking().vlans().await.unwrap().collect_all().await.unwrap().is_empty());
+    assert!(
+        client
+            .networking()
+            .vlans()
+            .await
+            .unwrap()
+            .collect_all()
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let a = create_linode(&client, debian_nanode("us-east").label("vlan-a")).await;
     let b = create_linode(&client, debian_nanode("us-east").label("vlan-b")).await;
     let vlan = json!([
@@ -297,7 +353,14 @@ async fn vlans_are_the_vlan_interfaces_of_the_profiles() {
     assert!(sandbox.set_config_interfaces(a.id, None, vlan.clone()));
     assert!(sandbox.set_config_interfaces(b.id, None, vlan));
 
-    let vlans = client.networking().vlans().await.unwrap().collect_all().await.unwrap();
+    let vlans = client
+        .networking()
+        .vlans()
+        .await
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
     assert_eq!(last_request(&sandbox).1, "/v4/networking/vlans");
     assert_eq!(vlans.len(), 1);
     assert_eq!(vlans[0].label, "backend");
@@ -309,7 +372,10 @@ async fn vlans_are_the_vlan_interfaces_of_the_profiles() {
         .delete_vlan("us-east", "backend")
         .await
         .unwrap_err();
-    assert_eq!(last_request(&sandbox).1, "/v4/networking/vlans/us-east/backend");
+    assert_eq!(
+        last_request(&sandbox).1,
+        "/v4/networking/vlans/us-east/backend"
+    );
     assert_eq!(refusal(&err).0, 400);
     let err = client
         .networking()
@@ -317,11 +383,25 @@ async fn vlans_are_the_vlan_interfaces_of_the_profiles() {
         .await
         .unwrap_err();
     assert_eq!(refusal(&err), (404, None, "Not found"));
-    let err = client.networking().delete_vlan("us-east", " ").await.unwrap_err();
+    let err = client
+        .networking()
+        .delete_vlan("us-east", " ")
+        .await
+        .unwrap_err();
     assert_eq!(invalid(err), ("label".to_owned(), "is empty".to_owned()));
 
     // Detached everywhere, the VLAN is gone.
     assert!(sandbox.set_config_interfaces(a.id, None, json!([])));
     assert!(sandbox.set_config_interfaces(b.id, None, json!([])));
-    assert!(client.networking().vlans().await.unwrap().collect_all().await.unwrap().is_empty());
+    assert!(
+        client
+            .networking()
+            .vlans()
+            .await
+            .unwrap()
+            .collect_all()
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
