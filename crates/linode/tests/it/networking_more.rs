@@ -51,7 +51,7 @@ async fn an_address_is_reserved_tagged_listed_and_released() {
     assert_eq!(ip.tags, ["web"]);
     assert_eq!(ip.linode_id, None);
     assert_eq!(ip.assigned_entity, None);
-    assert_eq!(reserved(&sandbox), [ip.address.clone()]);
+    assert_eq!(reserved(&sandbox), [ip.address.as_str()]);
 
     let tagged = client
         .networking()
