@@ -540,6 +540,30 @@ impl Sandbox {
         )
     }
 
+    /// Replaces the `interfaces` of a Linode's configuration profile (its first one when
+    /// `config_id` is `None`) with raw `Interface` objects, as a profile update would; `vlan`
+    /// ones make the VLANs of `/networking/vlans`. Answers whether the profile exists.
+    pub fn set_config_interfaces(
+        &self,
+        linode_id: u64,
+        config_id: Option<u64>,
+        interfaces: serde_json::Value,
+    ) -> bool {
+        let mut store = self.state.store();
+        store.ensure_parts(linode_id);
+        let Some(configs) = store.compute.configs.get_mut(&linode_id) else {
+            return false;
+        };
+        let id = config_id.or_else(|| configs.values().next().and_then(|c| c["id"].as_u64()));
+        match id.and_then(|id| configs.get_mut(id)) {
+            Some(config) => {
+                config["interfaces"] = interfaces;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Moves a Linode to the host `host_uuid`, as a host migration would: two Linodes on one
     /// host break the anti-affinity of a placement group.
     pub fn move_to_host(&self, linode_id: u64, host_uuid: &str) {

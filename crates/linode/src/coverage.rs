@@ -39,6 +39,8 @@ fn client_operations() -> Vec<Operation> {
         crate::api::network_transfer::OPERATIONS,
         crate::api::networking::OPERATIONS,
         crate::api::networking::firewalls::OPERATIONS,
+        crate::api::networking::reserved::OPERATIONS,
+        crate::api::networking::vlans::OPERATIONS,
         crate::api::nodebalancers::OPERATIONS,
         crate::api::profile::OPERATIONS,
         crate::api::profile::security::OPERATIONS,

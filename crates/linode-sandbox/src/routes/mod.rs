@@ -29,6 +29,7 @@ pub(crate) mod placement;
 mod price_lists;
 mod profile;
 mod regions;
+mod reserved_ips;
 mod stackscripts;
 mod support;
 mod tags;
@@ -135,6 +136,7 @@ pub fn router(state: AppState) -> Router {
         .merge(regions::routes())
         .merge(images::routes())
         .merge(networking::routes())
+        .merge(reserved_ips::routes())
         .merge(firewalls::routes())
         .merge(migrate::routes())
         .merge(events::routes())

@@ -28,6 +28,8 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/networking/ips", get(list_ips).post(allocate))
         .route("/networking/ips/assign", post(assign))
+        // The older form of the same call.
+        .route("/networking/ipv4/assign", post(assign))
         .route("/networking/ips/{address}", get(get_ip).put(update_ip))
         .route("/networking/ipv6/pools", get(list_pools))
         .route(
@@ -53,7 +55,12 @@ fn slaac(item: &Value) -> Option<&str> {
 
 /// An `IPAddress` object for one of an instance's addresses.
 fn address_json(store: &Store, address: &str, item: &Value) -> Value {
-    with_owner(address_fields(store, address, item), item)
+    let mut object = with_owner(address_fields(store, address, item), item);
+    if let Some((_, reserved)) = super::reserved_ips::reservation(store, address) {
+        object["reserved"] = Value::from(true);
+        object["tags"] = reserved["tags"].clone();
+    }
+    object
 }
 
 /// The fields of an address that depend on its kind.
@@ -160,6 +167,10 @@ pub(super) fn linode_ips(store: &Store, id: u64) -> Value {
     let objects = |list: Vec<&str>| -> Vec<Value> {
         list.iter().map(|a| address_json(store, a, item)).collect()
     };
+    let reserved: Vec<Value> = objects(public.clone())
+        .into_iter()
+        .filter(|a| a["reserved"] == true)
+        .collect();
     let slaac_json = slaac(item).map_or(Value::Null, |a| address_json(store, a, item));
     let link_local = slaac(item).map_or(Value::Null, |a| {
         let host = a.split("::").nth(1).unwrap_or("1");
@@ -190,7 +201,7 @@ pub(super) fn linode_ips(store: &Store, id: u64) -> Value {
             "public": objects(public),
             "private": objects(private),
             "shared": [],
-            "reserved": [],
+            "reserved": reserved,
             "vpc": [],
         },
         "ipv6": {
@@ -346,8 +357,10 @@ async fn allocate(
     allocate_ipv4(&mut store, &body, linode.unwrap_or_default()).map(Json)
 }
 
-/// `POST /networking/ips/assign`: moves addresses between Linodes of one region, all or
-/// nothing, leaving every Linode with a public address and at most one private one.
+/// `POST /networking/ips/assign` (and the older `/networking/ipv4/assign`): moves addresses
+/// between Linodes of one region, all or nothing, leaving every Linode with a public address
+/// and at most one private one. An unassigned reserved address of the region moves from no
+/// Linode (owner 0).
 async fn assign(
     State(state): State<AppState>,
     JsonObject(body): JsonObject,
@@ -374,6 +387,7 @@ async fn assign(
     let region = errs.finish(region)?.unwrap_or_default();
     let mut errs = Checks::default();
     let in_region = |item: &Value| item["region"].as_str() == Some(region.as_str());
+    let unassigned = json!({"id": 0, "region": region});
     // Where each address is now, and where it goes.
     let mut moves: Vec<(String, u64, u64)> = Vec::new();
     let mut seen = HashSet::new();
@@ -382,10 +396,15 @@ async fn assign(
         let target = a["linode_id"].as_u64();
         let field = |k: &str| format!("assignments[{i}].{k}");
         let owner = address.and_then(|addr| {
-            store.instances.values().find(|item| {
+            let linode = store.instances.values().find(|item| {
                 item["ipv4"]
                     .as_array()
                     .is_some_and(|l| l.iter().any(|x| x == addr))
+            });
+            linode.or_else(|| match super::reserved_ips::reservation(&store, addr) {
+                Some((_, r)) if in_region(r) => Some(&unassigned),
+                Some((_, r)) => Some(r),
+                None => None,
             })
         });
         match (address, owner) {
@@ -417,7 +436,7 @@ async fn assign(
     // The address lists of every Linode involved, after the moves.
     let mut lists: HashMap<u64, Vec<String>> = HashMap::new();
     for (_, from, to) in &moves {
-        for id in [from, to] {
+        for id in [from, to].into_iter().filter(|id| **id != 0) {
             lists.entry(*id).or_insert_with(|| {
                 store
                     .instances

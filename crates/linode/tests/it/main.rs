@@ -18,6 +18,7 @@ mod live_shapes;
 mod lke;
 mod load;
 mod longview;
+mod networking_more;
 mod nodebalancers;
 mod oauth;
 mod pagination;

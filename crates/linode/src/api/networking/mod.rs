@@ -2,7 +2,9 @@
 //! Firewalls with their rule sets, templates and prefix lists.
 
 pub mod firewalls;
+pub mod reserved;
 mod rules;
+pub mod vlans;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +20,7 @@ operations! {
     LIST_IPS = GET "/networking/ips";
     ALLOCATE_IP = POST "/networking/ips";
     ASSIGN_IPS = POST "/networking/ips/assign";
+    ASSIGN_IPV4S = POST "/networking/ipv4/assign";
     GET_IP = GET "/networking/ips/{address}";
     UPDATE_IP = PUT "/networking/ips/{address}";
     LIST_IPV6_POOLS = GET "/networking/ipv6/pools";
@@ -262,6 +265,24 @@ impl NetworkingGroup<'_> {
         region: &str,
         assignments: impl IntoIterator<Item = IpAssignment>,
     ) -> Result<()> {
+        self.assign(ASSIGN_IPS, region, assignments).await
+    }
+
+    /// [`assign_ips`](Self::assign_ips) through the older `/networking/ipv4/assign`.
+    pub async fn assign_ipv4s(
+        &self,
+        region: &str,
+        assignments: impl IntoIterator<Item = IpAssignment>,
+    ) -> Result<()> {
+        self.assign(ASSIGN_IPV4S, region, assignments).await
+    }
+
+    async fn assign(
+        &self,
+        operation: crate::operation::Operation,
+        region: &str,
+        assignments: impl IntoIterator<Item = IpAssignment>,
+    ) -> Result<()> {
         #[derive(Serialize)]
         struct Assign<'a> {
             region: &'a str,
@@ -279,7 +300,7 @@ impl NetworkingGroup<'_> {
             assignments,
         };
         self.client
-            .send_empty(ASSIGN_IPS.with_body(&[], &body)?)
+            .send_empty(operation.with_body(&[], &body)?)
             .await
     }
 
