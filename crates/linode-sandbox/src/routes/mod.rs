@@ -23,6 +23,7 @@ mod network_transfer;
 mod networking;
 mod nodebalancers;
 mod oauth;
+mod object_storage;
 pub(crate) mod placement;
 mod price_lists;
 mod profile;
@@ -151,6 +152,7 @@ pub fn router(state: AppState) -> Router {
         .merge(marketplace::routes())
         .merge(vpcs::routes())
         .merge(placement::routes())
+        .merge(object_storage::routes())
         .route_layer(from_fn(mark_route))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found);
@@ -159,6 +161,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/v4beta", api)
         .merge(oauth::routes())
         .merge(images::upload_routes())
+        .merge(object_storage::object_routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), advance_clock))
         .layer(from_fn_with_state(state.clone(), auth::require_auth))
