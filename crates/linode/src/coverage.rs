@@ -36,6 +36,7 @@ fn client_operations() -> Vec<Operation> {
         crate::api::networking::OPERATIONS,
         crate::api::networking::firewalls::OPERATIONS,
         crate::api::nodebalancers::OPERATIONS,
+        crate::api::object_storage::OPERATIONS,
         crate::api::profile::OPERATIONS,
         crate::api::regions::OPERATIONS,
         crate::api::support::OPERATIONS,
