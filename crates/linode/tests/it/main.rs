@@ -18,6 +18,7 @@ mod load;
 mod longview;
 mod nodebalancers;
 mod oauth;
+mod object_storage;
 mod pagination;
 mod profile;
 mod reliability;
