@@ -716,7 +716,7 @@ async fn serve_object(
     };
     if signed["bucket"] != bucket
         || signed["name"] != name.as_str()
-        || signed["expires"].to_string() != param("expires")
+        || param("expires").parse::<u64>().ok() != signed["expires"].as_u64()
     {
         return forbidden("The URL's signature does not match");
     }

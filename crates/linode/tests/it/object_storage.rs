@@ -150,7 +150,7 @@ async fn a_bucket_is_created_in_a_region_and_found_by_region_or_cluster() {
         .collect_all()
         .await
         .unwrap();
-    assert_eq!(all, [made.clone()]);
+    assert_eq!(all, std::slice::from_ref(&made));
     let here = storage
         .buckets_in(REGION)
         .await
@@ -788,7 +788,7 @@ async fn an_access_key_shows_its_secret_once_and_keeps_its_buckets_regions() {
         "[REDACTED]"
     );
     let listed = storage.keys().await.unwrap().collect_all().await.unwrap();
-    assert_eq!(listed, [key.clone()]);
+    assert_eq!(listed, std::slice::from_ref(&key));
 
     let renamed = storage
         .update_key(key.id, &KeyUpdate::new().label("ci-builds"))
