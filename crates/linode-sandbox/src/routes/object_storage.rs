@@ -672,6 +672,13 @@ fn from_hex(text: &str) -> Vec<u8> {
         .collect()
 }
 
+/// Removes object `id` of bucket `bucket`, and its count and bytes from the bucket's.
+fn remove_object(store: &mut Store, bucket: u64, id: u64) {
+    let removed = store.table_mut(OBJECTS).remove(id);
+    let size = removed.map_or(0, |o| o["size"].as_u64().unwrap_or(0));
+    count_object(store, bucket, size, false);
+}
+
 /// Moves a bucket's `objects` and `size` by one object of `size` bytes, added or removed.
 fn count_object(store: &mut Store, bucket: u64, size: u64, added: bool) {
     if let Some(b) = store.table_mut(BUCKETS).get_mut(bucket) {
@@ -742,13 +749,8 @@ async fn serve_object(
             if signed["content_type"] != sent {
                 return forbidden("The Content-Type differs from the one the URL was signed for");
             }
-            if let Some(old) = existing {
-                let size = store
-                    .table(OBJECTS)
-                    .get(old)
-                    .map_or(0, |o| o["size"].as_u64().unwrap_or(0));
-                store.table_mut(OBJECTS).remove(old);
-                count_object(&mut store, bucket, size, false);
+            if let Some(id) = existing {
+                remove_object(&mut store, bucket, id);
             }
             let etag = to_hex(&Md5::digest(&body));
             let id = existing.unwrap_or_else(|| store.next_id("object_storage_object", 1));
@@ -792,12 +794,7 @@ async fn serve_object(
         }
         _ => {
             if let Some(id) = existing {
-                let size = store
-                    .table(OBJECTS)
-                    .get(id)
-                    .map_or(0, |o| o["size"].as_u64().unwrap_or(0));
-                store.table_mut(OBJECTS).remove(id);
-                count_object(&mut store, bucket, size, false);
+                remove_object(&mut store, bucket, id);
             }
             StatusCode::NO_CONTENT.into_response()
         }

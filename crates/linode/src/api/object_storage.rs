@@ -243,11 +243,25 @@ impl CreateBucket {
         if self.region.trim().is_empty() {
             return Err(Error::invalid("region", "is empty"));
         }
-        if matches!(self.acl, Some(Acl::Custom | Acl::Unknown(_))) {
-            return Err(Error::invalid("acl", "must be one of the canned ACLs"));
-        }
-        Ok(())
+        self.acl.as_ref().map_or(Ok(()), check_canned)
     }
+}
+
+/// Only the canned ACLs can be set; `custom` is what S3-made ACLs read as.
+fn check_canned(acl: &Acl) -> Result<()> {
+    match acl {
+        Acl::Custom | Acl::Unknown(_) => {
+            Err(Error::invalid("acl", "must be one of the canned ACLs"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_object_name(name: &str) -> Result<()> {
+    if name.is_empty() {
+        return Err(Error::invalid("name", "is empty"));
+    }
+    Ok(())
 }
 
 /// The API's bucket label rule: 3-63 characters, dot-separated parts of dash-separated runs of
@@ -326,10 +340,7 @@ impl BucketAccessUpdate {
     }
 
     fn validate(&self) -> Result<()> {
-        if matches!(self.acl, Some(Acl::Custom | Acl::Unknown(_))) {
-            return Err(Error::invalid("acl", "must be one of the canned ACLs"));
-        }
-        Ok(())
+        self.acl.as_ref().map_or(Ok(()), check_canned)
     }
 }
 
@@ -492,9 +503,7 @@ impl CreateObjectUrl {
     }
 
     fn validate(&self) -> Result<()> {
-        if self.name.is_empty() {
-            return Err(Error::invalid("name", "is empty"));
-        }
+        check_object_name(&self.name)?;
         let uploads = matches!(self.method, UrlMethod::Put | UrlMethod::Post);
         if uploads && self.content_type.is_none() {
             return Err(Error::invalid(
@@ -952,9 +961,7 @@ impl ObjectStorageGroup<'_> {
 
     /// The ACL of object `name` in a bucket.
     pub async fn object_acl(&self, region: &str, bucket: &str, name: &str) -> Result<ObjectAcl> {
-        if name.is_empty() {
-            return Err(Error::invalid("name", "is empty"));
-        }
+        check_object_name(name)?;
         let at = BucketPath(region, bucket);
         self.client
             .send(GET_OBJECT_ACL.request(&at.params()).query("name", name))
@@ -969,12 +976,8 @@ impl ObjectStorageGroup<'_> {
         name: &str,
         acl: Acl,
     ) -> Result<ObjectAcl> {
-        if name.is_empty() {
-            return Err(Error::invalid("name", "is empty"));
-        }
-        if matches!(acl, Acl::Custom | Acl::Unknown(_)) {
-            return Err(Error::invalid("acl", "must be one of the canned ACLs"));
-        }
+        check_object_name(name)?;
+        check_canned(&acl)?;
         let at = BucketPath(region, bucket);
         self.client
             .send(SET_OBJECT_ACL.with_body(&at.params(), &SetAcl { name, acl: &acl })?)
