@@ -42,6 +42,7 @@ fn client_operations() -> Vec<Operation> {
         crate::api::networking::reserved::OPERATIONS,
         crate::api::networking::vlans::OPERATIONS,
         crate::api::nodebalancers::OPERATIONS,
+        crate::api::object_storage::OPERATIONS,
         crate::api::profile::OPERATIONS,
         crate::api::profile::security::OPERATIONS,
         crate::api::managed::OPERATIONS,

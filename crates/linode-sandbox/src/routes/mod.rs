@@ -25,6 +25,7 @@ mod network_transfer;
 mod networking;
 mod nodebalancers;
 mod oauth;
+mod object_storage;
 pub(crate) mod placement;
 mod price_lists;
 mod profile;
@@ -158,6 +159,7 @@ pub fn router(state: AppState) -> Router {
         .merge(vpcs::routes())
         .merge(placement::routes())
         .merge(lke::routes())
+        .merge(object_storage::routes())
         .route_layer(from_fn(mark_route))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found);
@@ -166,6 +168,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/v4beta", api)
         .merge(oauth::routes())
         .merge(images::upload_routes())
+        .merge(object_storage::object_routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), crate::realism::lag))
         .layer(from_fn_with_state(state.clone(), advance_clock))

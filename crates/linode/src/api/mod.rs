@@ -16,6 +16,7 @@ pub mod marketplace;
 pub mod network_transfer;
 pub mod networking;
 pub mod nodebalancers;
+pub mod object_storage;
 pub mod placement;
 pub mod pricing;
 pub mod profile;

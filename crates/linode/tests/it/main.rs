@@ -21,6 +21,7 @@ mod longview;
 mod networking_more;
 mod nodebalancers;
 mod oauth;
+mod object_storage;
 mod pagination;
 mod profile;
 mod realism;
