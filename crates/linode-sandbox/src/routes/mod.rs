@@ -5,6 +5,7 @@ mod account;
 mod betas;
 mod checks;
 mod control;
+mod databases;
 mod domains;
 mod entities;
 mod events;
@@ -151,6 +152,7 @@ pub fn router(state: AppState) -> Router {
         .merge(marketplace::routes())
         .merge(vpcs::routes())
         .merge(placement::routes())
+        .merge(databases::routes())
         .route_layer(from_fn(mark_route))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found);
