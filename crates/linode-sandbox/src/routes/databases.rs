@@ -108,7 +108,10 @@ const ENGINES: [Engine; 3] = [
 ];
 
 fn engine(name: &str) -> &'static Engine {
-    ENGINES.iter().find(|e| e.name == name).unwrap_or(&ENGINES[0])
+    ENGINES
+        .iter()
+        .find(|e| e.name == name)
+        .unwrap_or(&ENGINES[0])
 }
 
 fn int(description: &str, min: i64, max: i64, example: i64, restart: bool) -> Value {
@@ -159,11 +162,51 @@ fn valkey_schema() -> Value {
 
 /// Node types: id, label, class, vCPUs, memory (MB), disk (MB), monthly price of one node.
 const TYPES: &[(&str, &str, &str, u64, u64, u64, f64)] = &[
-    ("g6-nanode-1", "DBaaS - Nanode 1GB", "nanode", 1, 1024, 25_600, 15.0),
-    ("g6-standard-1", "DBaaS - Linode 2GB", "standard", 1, 2048, 51_200, 30.0),
-    ("g6-standard-2", "DBaaS - Linode 4GB", "standard", 2, 4096, 81_920, 60.0),
-    ("g6-dedicated-2", "DBaaS - Dedicated 4GB", "dedicated", 2, 4096, 81_920, 68.0),
-    ("g6-dedicated-4", "DBaaS - Dedicated 8GB", "dedicated", 4, 8192, 163_840, 136.0),
+    (
+        "g6-nanode-1",
+        "DBaaS - Nanode 1GB",
+        "nanode",
+        1,
+        1024,
+        25_600,
+        15.0,
+    ),
+    (
+        "g6-standard-1",
+        "DBaaS - Linode 2GB",
+        "standard",
+        1,
+        2048,
+        51_200,
+        30.0,
+    ),
+    (
+        "g6-standard-2",
+        "DBaaS - Linode 4GB",
+        "standard",
+        2,
+        4096,
+        81_920,
+        60.0,
+    ),
+    (
+        "g6-dedicated-2",
+        "DBaaS - Dedicated 4GB",
+        "dedicated",
+        2,
+        4096,
+        81_920,
+        68.0,
+    ),
+    (
+        "g6-dedicated-4",
+        "DBaaS - Dedicated 8GB",
+        "dedicated",
+        4,
+        8192,
+        163_840,
+        136.0,
+    ),
 ];
 
 fn round(x: f64, places: i32) -> f64 {
@@ -196,51 +239,54 @@ fn engines() -> Vec<Value> {
     ENGINES
         .iter()
         .flat_map(|e| {
-            e.versions.iter().map(move |v| {
-                json!({"id": format!("{}/{v}", e.name), "engine": e.name, "version": v})
-            })
+            e.versions.iter().map(
+                move |v| json!({"id": format!("{}/{v}", e.name), "engine": e.name, "version": v}),
+            )
         })
         .collect()
 }
 
 pub(super) fn routes() -> Router<AppState> {
-    let mut router = Router::new()
-        .route(
-            "/databases/engines",
-            get(|req: ListRequest| async move {
-                list_response(&engines(), ENGINE_FILTERABLE, &req)
-            }),
-        )
-        .route(
-            "/databases/engines/{id}",
-            get(|ApiPath(id): ApiPath<String>| async move {
-                get_response(engines().iter().find(|e| e["id"] == id.as_str()))
-            }),
-        )
-        .route(
-            "/databases/types",
-            get(|req: ListRequest| async move { list_response(&types(), &[], &req) }),
-        )
-        .route(
-            "/databases/types/{id}",
-            get(|ApiPath(id): ApiPath<String>| async move {
-                get_response(types().iter().find(|t| t["id"] == id.as_str()))
-            }),
-        )
-        .route(
-            "/databases/instances",
-            get(|State(state): State<AppState>, req: ListRequest| async move {
-                list_response(state.store().table(DATABASES).values(), FILTERABLE, &req)
-            }),
-        )
-        .route(
-            "/databases/postgresql/instances/{id}/connection-pools",
-            get(list_pools).post(create_pool),
-        )
-        .route(
-            "/databases/postgresql/instances/{id}/connection-pools/{name}",
-            get(get_pool).put(update_pool).delete(delete_pool),
-        );
+    let mut router =
+        Router::new()
+            .route(
+                "/databases/engines",
+                get(|req: ListRequest| async move {
+                    list_response(&engines(), ENGINE_FILTERABLE, &req)
+                }),
+            )
+            .route(
+                "/databases/engines/{id}",
+                get(|ApiPath(id): ApiPath<String>| async move {
+                    get_response(engines().iter().find(|e| e["id"] == id.as_str()))
+                }),
+            )
+            .route(
+                "/databases/types",
+                get(|req: ListRequest| async move { list_response(&types(), &[], &req) }),
+            )
+            .route(
+                "/databases/types/{id}",
+                get(|ApiPath(id): ApiPath<String>| async move {
+                    get_response(types().iter().find(|t| t["id"] == id.as_str()))
+                }),
+            )
+            .route(
+                "/databases/instances",
+                get(
+                    |State(state): State<AppState>, req: ListRequest| async move {
+                        list_response(state.store().table(DATABASES).values(), FILTERABLE, &req)
+                    },
+                ),
+            )
+            .route(
+                "/databases/postgresql/instances/{id}/connection-pools",
+                get(list_pools).post(create_pool),
+            )
+            .route(
+                "/databases/postgresql/instances/{id}/connection-pools/{name}",
+                get(get_pool).put(update_pool).delete(delete_pool),
+            );
     for e in &ENGINES {
         router = router.merge(engine_routes(e.name));
     }
@@ -410,7 +456,9 @@ fn check_label(label: &str) -> Result<(), &'static str> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Err("Must begin with a letter and use only letters, numbers, dashes and underscores");
+        return Err(
+            "Must begin with a letter and use only letters, numbers, dashes and underscores",
+        );
     }
     Ok(())
 }
@@ -562,7 +610,10 @@ fn create(
         match version {
             Some(v) if engine(name).versions.contains(&v.as_str()) => Some(v),
             _ => {
-                checks.add("engine", format!("Must be a {name} version of /databases/engines"));
+                checks.add(
+                    "engine",
+                    format!("Must be a {name} version of /databases/engines"),
+                );
                 None
             }
         }
@@ -663,7 +714,9 @@ fn update(
     }
     let config = read_config(&mut checks, body, name);
     checks.finish(())?;
-    let resize = type_id.as_ref().is_some_and(|t| current["type"] != t.as_str())
+    let resize = type_id
+        .as_ref()
+        .is_some_and(|t| current["type"] != t.as_str())
         || cluster_size.is_some_and(|n| current["cluster_size"] != n);
     let reconfigure = config.is_some();
     let needed: &[&str] = if resize || reconfigure {
@@ -798,7 +851,8 @@ fn reset_credentials(store: &mut Store, name: &'static str, id: u64) -> Result<(
 }
 
 /// A fixed, made-up CA certificate (base64 of a PEM block, as the API sends it).
-const CA_CERTIFICATE: &str = "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJzYW5kYm94Q0EKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=";
+const CA_CERTIFICATE: &str =
+    "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJzYW5kYm94Q0EKLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=";
 
 fn ssl(store: &Store, name: &str, id: u64) -> Result<Json<Value>, ApiError> {
     in_state(store, name, id, PROVISIONED)?;

@@ -361,7 +361,10 @@ impl Database {
 
     /// The allow list's entries that are IPv4 ranges (a single address counts as a `/32`).
     pub fn allowed_ranges(&self) -> Vec<Ipv4Net> {
-        self.allow_list.iter().filter_map(|a| parse_range(a)).collect()
+        self.allow_list
+            .iter()
+            .filter_map(|a| parse_range(a))
+            .collect()
     }
 }
 
@@ -843,7 +846,9 @@ fn check_label(label: &str) -> Result<()> {
 
 fn check_cluster_size(size: Option<u8>) -> Result<()> {
     match size {
-        Some(n) if !CLUSTER_SIZES.contains(&n) => Err(Error::invalid("cluster_size", "must be 1 or 3")),
+        Some(n) if !CLUSTER_SIZES.contains(&n) => {
+            Err(Error::invalid("cluster_size", "must be 1 or 3"))
+        }
         _ => Ok(()),
     }
 }
@@ -1132,7 +1137,12 @@ mod tests {
             "cluster_size"
         );
         assert_eq!(
-            refused(base().allow("10.0.0.0/8").allow("nope").validate(EngineKind::PostgreSql)),
+            refused(
+                base()
+                    .allow("10.0.0.0/8")
+                    .allow("nope")
+                    .validate(EngineKind::PostgreSql)
+            ),
             "allow_list[1]"
         );
         assert_eq!(
@@ -1143,16 +1153,21 @@ mod tests {
             "label"
         );
         assert_eq!(
-            refused(DatabaseUpdate::new().updates(UpdatesWindow::weekly(8, 0, 1)).validate()),
+            refused(
+                DatabaseUpdate::new()
+                    .updates(UpdatesWindow::weekly(8, 0, 1))
+                    .validate()
+            ),
             "updates.day_of_week"
         );
     }
 
     #[test]
     fn credentials_hide_the_password() {
-        let creds: DatabaseCredentials =
-            serde_json::from_value(serde_json::json!({"username": "akmadmin", "password": "hunter22"}))
-                .unwrap();
+        let creds: DatabaseCredentials = serde_json::from_value(
+            serde_json::json!({"username": "akmadmin", "password": "hunter22"}),
+        )
+        .unwrap();
         assert_eq!(creds.password.expose_secret(), "hunter22");
         assert!(!format!("{creds:?}").contains("hunter22"));
     }

@@ -4,6 +4,7 @@
 mod account;
 mod client;
 mod common;
+mod databases;
 mod domains;
 mod families_ops;
 mod filters;
