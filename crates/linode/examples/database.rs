@@ -29,8 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let engines = databases.engines().await?.collect_all().await?;
     let engine = engines
         .iter()
-        .filter(|e| e.engine.kind() == Some(EngineKind::PostgreSql))
-        .next_back()
+        .rfind(|e| e.engine.kind() == Some(EngineKind::PostgreSql))
         .ok_or("no PostgreSQL version offered")?;
     let types = databases.types().await?.collect_all().await?;
     let node = types
