@@ -31,7 +31,7 @@ use ipnet::Ipv4Net;
 use serde_json::{Map, Value, json};
 
 use super::checks::Checks;
-use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
+use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response, list_table};
 use crate::error::ApiError;
 use crate::lifecycle::{Action, Entity};
 use crate::store::{Store, mix, now};
@@ -246,47 +246,38 @@ fn engines() -> Vec<Value> {
         .collect()
 }
 
+/// A read-only catalog served at `path` (the list) and `path/{id}` (one entry by id).
+fn catalog(
+    path: &str,
+    build: fn() -> Vec<Value>,
+    filterable: &'static [&'static str],
+) -> Router<AppState> {
+    Router::new()
+        .route(
+            path,
+            get(move |req: ListRequest| async move { list_response(&build(), filterable, &req) }),
+        )
+        .route(
+            &format!("{path}/{{id}}"),
+            get(move |ApiPath(id): ApiPath<String>| async move {
+                get_response(build().iter().find(|e| e["id"] == id.as_str()))
+            }),
+        )
+}
+
 pub(super) fn routes() -> Router<AppState> {
-    let mut router =
-        Router::new()
-            .route(
-                "/databases/engines",
-                get(|req: ListRequest| async move {
-                    list_response(&engines(), ENGINE_FILTERABLE, &req)
-                }),
-            )
-            .route(
-                "/databases/engines/{id}",
-                get(|ApiPath(id): ApiPath<String>| async move {
-                    get_response(engines().iter().find(|e| e["id"] == id.as_str()))
-                }),
-            )
-            .route(
-                "/databases/types",
-                get(|req: ListRequest| async move { list_response(&types(), &[], &req) }),
-            )
-            .route(
-                "/databases/types/{id}",
-                get(|ApiPath(id): ApiPath<String>| async move {
-                    get_response(types().iter().find(|t| t["id"] == id.as_str()))
-                }),
-            )
-            .route(
-                "/databases/instances",
-                get(
-                    |State(state): State<AppState>, req: ListRequest| async move {
-                        list_response(state.store().table(DATABASES).values(), FILTERABLE, &req)
-                    },
-                ),
-            )
-            .route(
-                "/databases/postgresql/instances/{id}/connection-pools",
-                get(list_pools).post(create_pool),
-            )
-            .route(
-                "/databases/postgresql/instances/{id}/connection-pools/{name}",
-                get(get_pool).put(update_pool).delete(delete_pool),
-            );
+    let mut router = Router::new()
+        .merge(catalog("/databases/engines", engines, ENGINE_FILTERABLE))
+        .merge(catalog("/databases/types", types, &[]))
+        .route("/databases/instances", list_table(DATABASES, FILTERABLE))
+        .route(
+            "/databases/postgresql/instances/{id}/connection-pools",
+            get(list_pools).post(create_pool),
+        )
+        .route(
+            "/databases/postgresql/instances/{id}/connection-pools/{name}",
+            get(get_pool).put(update_pool).delete(delete_pool),
+        );
     for e in &ENGINES {
         router = router.merge(engine_routes(e.name));
     }
@@ -297,10 +288,15 @@ pub(super) fn routes() -> Router<AppState> {
 fn engine_routes(name: &'static str) -> Router<AppState> {
     let base = format!("/databases/{name}");
     let one = format!("{base}/instances/{{id}}");
-    let action = |act: fn(&mut Store, &'static str, u64) -> Result<(), ApiError>| {
+    let action = |what: Option<Step>| {
         post(
             move |State(state): State<AppState>, ApiPath(id): ApiPath<u64>| async move {
-                act(&mut state.store(), name, id).map(|()| Json(json!({})))
+                let store = &mut state.store();
+                match what {
+                    Some(what) => step(store, name, id, what),
+                    None => reset_credentials(store, name, id),
+                }
+                .map(|()| Json(json!({})))
             },
         )
     };
@@ -355,10 +351,7 @@ fn engine_routes(name: &'static str) -> Router<AppState> {
                 },
             ),
         )
-        .route(
-            &format!("{one}/credentials/reset"),
-            action(reset_credentials),
-        )
+        .route(&format!("{one}/credentials/reset"), action(None))
         .route(
             &format!("{one}/ssl"),
             get(
@@ -367,9 +360,9 @@ fn engine_routes(name: &'static str) -> Router<AppState> {
                 },
             ),
         )
-        .route(&format!("{one}/patch"), action(patch))
-        .route(&format!("{one}/suspend"), action(suspend))
-        .route(&format!("{one}/resume"), action(resume))
+        .route(&format!("{one}/patch"), action(Some(PATCH)))
+        .route(&format!("{one}/suspend"), action(Some(SUSPEND)))
+        .route(&format!("{one}/resume"), action(Some(RESUME)))
 }
 
 fn entity(engine_name: &str, id: u64, label: &str) -> Entity {
@@ -722,15 +715,7 @@ fn update(
     let needed: &[&str] = if resize || reconfigure {
         &["active"]
     } else {
-        &[
-            "active",
-            "suspended",
-            "suspending",
-            "resuming",
-            "resizing",
-            "updating",
-            "failed",
-        ]
+        PROVISIONED
     };
     in_state(store, name, id, needed)?;
     let db = store
@@ -859,42 +844,42 @@ fn ssl(store: &Store, name: &str, id: u64) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!({"ca_certificate": CA_CERTIFICATE})))
 }
 
-fn patch(store: &mut Store, name: &'static str, id: u64) -> Result<(), ApiError> {
-    in_state(store, name, id, &["active"])?;
-    transition(
-        store,
-        name,
-        id,
-        "database_update",
-        ("updating", "active"),
-        durations::UPDATE,
-    );
-    Ok(())
-}
+/// An action that needs one state and moves the database through another to a third:
+/// (state needed, event, state during, state after, length at speed 1).
+type Step = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Duration,
+);
 
-fn suspend(store: &mut Store, name: &'static str, id: u64) -> Result<(), ApiError> {
-    in_state(store, name, id, &["active"])?;
-    transition(
-        store,
-        name,
-        id,
-        "database_suspend",
-        ("suspending", "suspended"),
-        durations::SUSPEND,
-    );
-    Ok(())
-}
+const PATCH: Step = (
+    "active",
+    "database_update",
+    "updating",
+    "active",
+    durations::UPDATE,
+);
+const SUSPEND: Step = (
+    "active",
+    "database_suspend",
+    "suspending",
+    "suspended",
+    durations::SUSPEND,
+);
+const RESUME: Step = (
+    "suspended",
+    "database_resume",
+    "resuming",
+    "active",
+    durations::SUSPEND,
+);
 
-fn resume(store: &mut Store, name: &'static str, id: u64) -> Result<(), ApiError> {
-    in_state(store, name, id, &["suspended"])?;
-    transition(
-        store,
-        name,
-        id,
-        "database_resume",
-        ("resuming", "active"),
-        durations::SUSPEND,
-    );
+fn step(store: &mut Store, name: &'static str, id: u64, step: Step) -> Result<(), ApiError> {
+    let (needs, event, during, after, length) = step;
+    in_state(store, name, id, &[needs])?;
+    transition(store, name, id, event, (during, after), length);
     Ok(())
 }
 
