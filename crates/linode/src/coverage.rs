@@ -23,6 +23,7 @@ fn client_operations() -> Vec<Operation> {
         crate::api::account::billing::OPERATIONS,
         crate::api::account::transfers::OPERATIONS,
         crate::api::betas::OPERATIONS,
+        crate::api::databases::OPERATIONS,
         crate::api::domains::OPERATIONS,
         crate::api::entities::OPERATIONS,
         crate::api::images::OPERATIONS,

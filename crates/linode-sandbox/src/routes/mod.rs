@@ -5,6 +5,7 @@ mod account;
 mod betas;
 mod checks;
 mod control;
+mod databases;
 mod domains;
 mod entities;
 mod events;
@@ -160,6 +161,7 @@ pub fn router(state: AppState) -> Router {
         .merge(placement::routes())
         .merge(lke::routes())
         .merge(object_storage::routes())
+        .merge(databases::routes())
         .route_layer(from_fn(mark_route))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found);

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod betas;
+pub mod databases;
 pub mod domains;
 pub mod entities;
 pub mod images;

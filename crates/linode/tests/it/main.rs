@@ -5,6 +5,7 @@ mod account;
 mod account_more;
 mod client;
 mod common;
+mod databases;
 mod domains;
 mod families_ops;
 mod filters;
