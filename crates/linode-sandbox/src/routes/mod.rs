@@ -11,6 +11,7 @@ mod events;
 mod firewalls;
 mod image_sharegroups;
 mod images;
+mod interfaces;
 mod linode;
 mod linode_ops;
 mod linode_parts;
@@ -150,6 +151,7 @@ pub fn router(state: AppState) -> Router {
         .merge(entities::routes())
         .merge(marketplace::routes())
         .merge(vpcs::routes())
+        .merge(interfaces::routes())
         .merge(placement::routes())
         .route_layer(from_fn(mark_route))
         .method_not_allowed_fallback(method_not_allowed)
