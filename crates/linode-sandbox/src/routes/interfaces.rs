@@ -161,9 +161,10 @@ fn check_config_interface(errs: &mut Checks, store: &Store, item: &Value, prefix
             Some(l) => served["label"] = Value::from(l.clone()),
         }
         match &ipam {
-            Some(a) if !is_ipv4_cidr(a) => {
-                errs.add(&f("ipam_address"), "Must be an IPv4 address in CIDR notation")
-            }
+            Some(a) if !is_ipv4_cidr(a) => errs.add(
+                &f("ipam_address"),
+                "Must be an IPv4 address in CIDR notation",
+            ),
             Some(a) => served["ipam_address"] = Value::from(a.clone()),
             None => {}
         }
@@ -175,7 +176,10 @@ fn check_config_interface(errs: &mut Checks, store: &Store, item: &Value, prefix
             errs.add(&f("label"), "label is only for VLAN interfaces");
         }
         if ipam.is_some() {
-            errs.add(&f("ipam_address"), "ipam_address is only for VLAN interfaces");
+            errs.add(
+                &f("ipam_address"),
+                "ipam_address is only for VLAN interfaces",
+            );
         }
     }
     if purpose.as_deref() == Some("vpc") {
@@ -228,7 +232,10 @@ fn check_config_interface(errs: &mut Checks, store: &Store, item: &Value, prefix
 /// distinct. `prefix` names an entry by its index (`interfaces[1].`).
 fn check_config_set(errs: &mut Checks, list: &[Value], prefix: impl Fn(usize) -> String) {
     if list.len() > MAX_INTERFACES {
-        errs.add("interfaces", "A configuration profile has at most 3 interfaces");
+        errs.add(
+            "interfaces",
+            "A configuration profile has at most 3 interfaces",
+        );
     }
     let mut seen_public = false;
     let mut seen_primary = false;
@@ -282,14 +289,8 @@ fn attach_config_interface(
         let subnet = served["subnet_id"].as_u64().unwrap_or_default();
         let wanted = served["ipv4"]["vpc"].as_str().map(str::to_owned);
         let nat = !served["ipv4"]["nat_1_1"].is_null();
-        let address = super::vpcs::attach_linode_to_subnet(
-            store,
-            vpc,
-            subnet,
-            id,
-            wanted.as_deref(),
-            nat,
-        )?;
+        let address =
+            super::vpcs::attach_linode_to_subnet(store, vpc, subnet, id, wanted.as_deref(), nat)?;
         let iface = address["interface_id"].as_u64().unwrap_or_default();
         super::vpcs::set_interface_address(store, iface, "config_id", Value::from(config_id));
         served["id"] = Value::from(iface);
@@ -330,7 +331,9 @@ pub(super) fn apply_config_interfaces(
     let served: Vec<Value> = list
         .iter()
         .enumerate()
-        .map(|(i, item)| check_config_interface(&mut errs, store, item, &format!("interfaces[{i}].")))
+        .map(|(i, item)| {
+            check_config_interface(&mut errs, store, item, &format!("interfaces[{i}]."))
+        })
         .collect();
     check_config_set(&mut errs, &served, |i| format!("interfaces[{i}]."));
     errs.finish(())?;
@@ -533,8 +536,15 @@ async fn order_config(
     let mut config = config_of(&mut store, id, config_id)?;
     let list = interfaces_of(&config);
     let ids: Vec<u64> = match body.get("ids").and_then(Value::as_array) {
-        Some(ids) if ids.iter().all(Value::is_u64) => ids.iter().filter_map(Value::as_u64).collect(),
-        _ => return Err(ApiError::field("ids", "ids must be an array of interface ids")),
+        Some(ids) if ids.iter().all(Value::is_u64) => {
+            ids.iter().filter_map(Value::as_u64).collect()
+        }
+        _ => {
+            return Err(ApiError::field(
+                "ids",
+                "ids must be an array of interface ids",
+            ));
+        }
     };
     let mut sorted = ids.clone();
     sorted.sort_unstable();
@@ -548,7 +558,11 @@ async fn order_config(
     }
     let ordered: Vec<Value> = ids
         .iter()
-        .filter_map(|want| list.iter().find(|i| i["id"].as_u64() == Some(*want)).cloned())
+        .filter_map(|want| {
+            list.iter()
+                .find(|i| i["id"].as_u64() == Some(*want))
+                .cloned()
+        })
         .collect();
     config["interfaces"] = Value::Array(ordered);
     save_config(&mut store, id, config_id, config);
@@ -601,7 +615,12 @@ fn kind_of(body: &Map<String, Value>) -> Result<&'static str, ApiError> {
         )),
         _ => Err(ApiError::fields(
             set.iter()
-                .map(|k| ((*k).to_owned(), "Set exactly one of public, vpc or vlan".to_owned()))
+                .map(|k| {
+                    (
+                        (*k).to_owned(),
+                        "Set exactly one of public, vpc or vlan".to_owned(),
+                    )
+                })
                 .collect(),
         )),
     }
@@ -630,7 +649,10 @@ fn check_linode_interface(
     let spec = body.get(kind).cloned().unwrap_or(Value::Null);
     if !spec.is_object() {
         errs.add(kind, "Must be an object");
-        return Err(ApiError::fields(vec![(kind.into(), "Must be an object".into())]));
+        return Err(ApiError::fields(vec![(
+            kind.into(),
+            "Must be an object".into(),
+        )]));
     }
     match kind {
         "public" => {
@@ -658,13 +680,16 @@ fn check_linode_interface(
             if wanted.iter().filter(|a| a["primary"] == true).count() > 1 {
                 errs.add("public.ipv4.addresses", "Only one address can be primary");
             }
-            let ranges = spec["ipv6"]["ranges"].as_array().cloned().unwrap_or_default();
+            let ranges = spec["ipv6"]["ranges"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
             for (i, r) in ranges.iter().enumerate() {
                 let text = r["range"].as_str().unwrap_or_default();
                 let ok = matches!(text, "/64" | "/56")
-                    || text.parse::<ipnet::Ipv6Net>().is_ok_and(|n| {
-                        matches!(n.prefix_len(), 56 | 64)
-                    });
+                    || text
+                        .parse::<ipnet::Ipv6Net>()
+                        .is_ok_and(|n| matches!(n.prefix_len(), 56 | 64));
                 if !ok {
                     errs.add(
                         &format!("public.ipv6.ranges[{i}].range"),
@@ -687,10 +712,17 @@ fn check_linode_interface(
                 Some(subnet) => match super::vpcs::vpc_of_subnet(store, subnet) {
                     None => errs.add("vpc.subnet_id", "Subnet not found"),
                     Some(vpc) => {
-                        let ranges = spec["ipv4"]["ranges"].as_array().cloned().unwrap_or_default();
+                        let ranges = spec["ipv4"]["ranges"]
+                            .as_array()
+                            .cloned()
+                            .unwrap_or_default();
                         for (i, r) in ranges.iter().enumerate() {
                             let text = r["range"].as_str().unwrap_or_default();
-                            if !(is_ipv4_cidr(text) || text.strip_prefix('/').is_some_and(|p| p.parse::<u8>().is_ok_and(|p| p <= 32))) {
+                            if !(is_ipv4_cidr(text)
+                                || text
+                                    .strip_prefix('/')
+                                    .is_some_and(|p| p.parse::<u8>().is_ok_and(|p| p <= 32)))
+                            {
                                 errs.add(
                                     &format!("vpc.ipv4.ranges[{i}].range"),
                                     "Must be an IPv4 range or prefix",
@@ -804,7 +836,12 @@ fn make_linode_interface(
         let nat = !first["nat_1_1_address"].is_null();
         let address = super::vpcs::attach_linode_to_subnet(store, vpc, subnet, id, wanted, nat)
             .map_err(|e| prefixed(e, "vpc."))?;
-        super::vpcs::set_interface_address(store, address["interface_id"].as_u64().unwrap_or_default(), "config_id", Value::Null);
+        super::vpcs::set_interface_address(
+            store,
+            address["interface_id"].as_u64().unwrap_or_default(),
+            "config_id",
+            Value::Null,
+        );
         item["vpc"]["ipv4"]["addresses"] = json!([{
             "address": address["address"], "primary": true, "nat_1_1_address": address["nat_1_1"],
         }]);
@@ -821,7 +858,9 @@ fn make_linode_interface(
         iface & 0xff
     ));
     take_default_routes(store, id, &item);
-    store.table_mut(LINODE_INTERFACES).insert(iface, item.clone());
+    store
+        .table_mut(LINODE_INTERFACES)
+        .insert(iface, item.clone());
     if let Some(fw) = firewall {
         if let Err(reason) = super::firewalls::attach_interface(store, fw, iface) {
             store.table_mut(LINODE_INTERFACES).remove(iface);
@@ -920,7 +959,8 @@ pub(super) fn check_new_linode_interfaces(
     store: &Store,
     body: &Map<String, Value>,
 ) -> Result<Vec<(Value, Option<u64>)>, ApiError> {
-    let linode_generation = body.get("interface_generation").and_then(Value::as_str) == Some("linode");
+    let linode_generation =
+        body.get("interface_generation").and_then(Value::as_str) == Some("linode");
     let Some(list) = body.get("interfaces").filter(|_| linode_generation) else {
         return Ok(Vec::new());
     };
@@ -934,7 +974,8 @@ pub(super) fn check_new_linode_interfaces(
             .as_object()
             .ok_or_else(|| ApiError::field(format!("interfaces[{i}]"), "Must be an object"))?;
         let others: Vec<Value> = checked.iter().map(|(v, _)| v.clone()).collect();
-        let made = check_linode_interface(store, 0, body, &others).map_err(|e| prefixed(e, &prefix))?;
+        let made =
+            check_linode_interface(store, 0, body, &others).map_err(|e| prefixed(e, &prefix))?;
         checked.push(made);
     }
     Ok(checked)
@@ -1002,17 +1043,26 @@ async fn update_linode(
                 if ipam.as_str().is_some_and(is_ipv4_cidr) {
                     item["vlan"]["ipam_address"] = ipam.clone();
                 } else {
-                    errs.add("vlan.ipam_address", "Must be an IPv4 address in CIDR notation");
+                    errs.add(
+                        "vlan.ipam_address",
+                        "Must be an IPv4 address in CIDR notation",
+                    );
                 }
             }
-            if vlan.get("vlan_label").is_some_and(|l| *l != item["vlan"]["vlan_label"]) {
+            if vlan
+                .get("vlan_label")
+                .is_some_and(|l| *l != item["vlan"]["vlan_label"])
+            {
                 errs.add("vlan.vlan_label", "The VLAN of an interface cannot change");
             }
         }
     }
     if kind == "vpc" {
         if let Some(vpc) = errs.object(&body, "vpc") {
-            if vpc.get("subnet_id").is_some_and(|s| *s != item["vpc"]["subnet_id"]) {
+            if vpc
+                .get("subnet_id")
+                .is_some_and(|s| *s != item["vpc"]["subnet_id"])
+            {
                 errs.add("vpc.subnet_id", "The subnet of an interface cannot change");
             }
         }
@@ -1021,7 +1071,9 @@ async fn update_linode(
     item["version"] = Value::from(item["version"].as_u64().unwrap_or(1) + 1);
     item["updated"] = Value::from(now());
     take_default_routes(&mut store, id, &item);
-    store.table_mut(LINODE_INTERFACES).insert(iface, item.clone());
+    store
+        .table_mut(LINODE_INTERFACES)
+        .insert(iface, item.clone());
     add_history(&mut store, id, &item);
     record(&mut store, id, "interface_update");
     Ok(Json(served(&item)))
@@ -1133,7 +1185,8 @@ async fn update_settings(
         for family in ["ipv4", "ipv6"] {
             let key = format!("{family}_interface_id");
             if let Some(v) = route.get(&key).filter(|v| !v.is_null()) {
-                let eligible = &current["default_route"][format!("{family}_eligible_interface_ids")];
+                let eligible =
+                    &current["default_route"][format!("{family}_eligible_interface_ids")];
                 if eligible.as_array().is_some_and(|e| e.contains(v)) {
                     routes.push((family, v.as_u64().unwrap_or_default()));
                 } else {
@@ -1169,7 +1222,10 @@ fn upgraded(config_iface: &Value, first_non_vlan: bool) -> Map<String, Value> {
     match config_iface["purpose"].as_str() {
         Some("public") => {
             body.insert("public".into(), json!({}));
-            body.insert("default_route".into(), json!({"ipv4": primary, "ipv6": primary}));
+            body.insert(
+                "default_route".into(),
+                json!({"ipv4": primary, "ipv6": primary}),
+            );
         }
         Some("vpc") => {
             body.insert(
@@ -1260,7 +1316,9 @@ async fn upgrade(
             item["interface_generation"] = Value::from("linode");
         }
         for (item, firewall) in made {
-            answer.push(served(&make_linode_interface(&mut store, id, item, firewall)?));
+            answer.push(served(&make_linode_interface(
+                &mut store, id, item, firewall,
+            )?));
         }
         let mut config = config;
         config["interfaces"] = json!([]);

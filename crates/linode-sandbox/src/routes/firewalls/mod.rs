@@ -309,7 +309,9 @@ fn device_entity(store: &Store, kind: &str, id: u64, target: Option<u64>) -> Res
         let linode = interface_parent(store, id)?.unwrap_or_default();
         let parent = json!({"id": linode, "label": label, "type": "linode",
             "url": format!("/v4/linode/instances/{linode}")});
-        return Ok(json!({"id": id, "label": null, "type": kind, "url": url, "parent_entity": parent}));
+        return Ok(
+            json!({"id": id, "label": null, "type": kind, "url": url, "parent_entity": parent}),
+        );
     }
     Ok(json!({"id": id, "label": label, "type": kind, "url": url, "parent_entity": null}))
 }
