@@ -760,7 +760,8 @@ fn check_linode_interface(
                 );
             }
             item["vlan"] = json!({"vlan_label": label, "ipam_address": ipam});
-            if body.get("firewall_id").is_some_and(|v| !v.is_null()) {
+            let firewall = body.get("firewall_id").filter(|v| !v.is_null());
+            if firewall.is_some_and(|v| v.as_i64() != Some(-1)) {
                 errs.add("firewall_id", "Firewalls do not apply to VLAN interfaces");
             }
         }
@@ -1244,6 +1245,7 @@ fn upgraded(config_iface: &Value, first_non_vlan: bool) -> Map<String, Value> {
             );
         }
     }
+    // The profile's interfaces had no firewalls of their own.
     body.insert("firewall_id".into(), Value::from(-1));
     body
 }
