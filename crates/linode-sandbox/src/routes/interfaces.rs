@@ -271,6 +271,20 @@ fn check_config_set(errs: &mut Checks, list: &[Value], prefix: impl Fn(usize) ->
     }
 }
 
+/// [`check_config_set`] for a profile whose entry `index` is the one in the request: its
+/// faults are named by its own fields, the others' by their place (`interfaces[0].`).
+fn check_set_around(list: &[Value], index: usize) -> Result<(), ApiError> {
+    let mut errs = Checks::default();
+    check_config_set(&mut errs, list, |i| {
+        if i == index {
+            String::new()
+        } else {
+            format!("interfaces[{i}].")
+        }
+    });
+    errs.finish(())
+}
+
 /// Gives a checked profile interface its id, attaching a `vpc` one to its subnet (which
 /// allocates its address).
 fn attach_config_interface(
@@ -432,15 +446,7 @@ async fn create_config(
     let mut list = interfaces_of(&config);
     list.push(served.clone());
     let last = list.len() - 1;
-    let mut errs = Checks::default();
-    check_config_set(&mut errs, &list, |i| {
-        if i == last {
-            String::new()
-        } else {
-            format!("interfaces[{i}].")
-        }
-    });
-    errs.finish(())?;
+    check_set_around(&list, last)?;
     let item = attach_config_interface(&mut store, id, config_id, served)?;
     list[last] = item.clone();
     config["interfaces"] = Value::Array(list);
@@ -495,15 +501,7 @@ async fn update_config(
     }
     errs.finish(())?;
     list[index] = item.clone();
-    let mut errs = Checks::default();
-    check_config_set(&mut errs, &list, |i| {
-        if i == index {
-            String::new()
-        } else {
-            format!("interfaces[{i}].")
-        }
-    });
-    errs.finish(())?;
+    check_set_around(&list, index)?;
     config["interfaces"] = Value::Array(list);
     save_config(&mut store, id, config_id, config);
     Ok(Json(item))
@@ -635,6 +633,22 @@ fn check_linode_interface(
     body: &Map<String, Value>,
     others: &[Value],
 ) -> Result<(Value, Option<u64>), ApiError> {
+    let region = store
+        .instances
+        .get(id)
+        .map_or(Value::Null, |i| i["region"].clone());
+    check_interface_in(store, id, &region, body, others)
+}
+
+/// [`check_linode_interface`] for a Linode (`id`, 0 while it is being checked for creation)
+/// in `region`: a VPC interface's subnet must be of the same region.
+fn check_interface_in(
+    store: &Store,
+    id: u64,
+    region: &Value,
+    body: &Map<String, Value>,
+    others: &[Value],
+) -> Result<(Value, Option<u64>), ApiError> {
     let kind = kind_of(body)?;
     let mut errs = Checks::default();
     if others.len() >= MAX_INTERFACES {
@@ -712,6 +726,12 @@ fn check_linode_interface(
                 Some(subnet) => match super::vpcs::vpc_of_subnet(store, subnet) {
                     None => errs.add("vpc.subnet_id", "Subnet not found"),
                     Some(vpc) => {
+                        if store.table("vpcs").get(vpc).map(|v| &v["region"]) != Some(region) {
+                            errs.add(
+                                "vpc.subnet_id",
+                                "The Linode and the VPC must be in the same region",
+                            );
+                        }
                         let ranges = spec["ipv4"]["ranges"]
                             .as_array()
                             .cloned()
@@ -767,21 +787,7 @@ fn check_linode_interface(
         }
     }
     let route = body.get("default_route").cloned().unwrap_or(Value::Null);
-    for family in ["ipv4", "ipv6"] {
-        match &route[family] {
-            Value::Null => {}
-            Value::Bool(on) => {
-                if *on && (kind == "vlan" || (family == "ipv6" && kind != "public")) {
-                    errs.add(
-                        &format!("default_route.{family}"),
-                        format!("A {kind} interface cannot be the {family} default route"),
-                    );
-                }
-                item["default_route"][family] = Value::Bool(*on);
-            }
-            _ => errs.add(&format!("default_route.{family}"), "Must be a boolean"),
-        }
-    }
+    apply_default_route(&mut errs, kind, &route, &mut item);
     let firewall = match (kind, body.get("firewall_id")) {
         ("vlan", _) => None,
         (_, None | Some(Value::Null)) => {
@@ -801,6 +807,26 @@ fn check_linode_interface(
         },
     };
     errs.finish((item, firewall))
+}
+
+/// The `default_route` of a body, onto `item` (an interface of `kind`): a VLAN interface
+/// takes no default route, and only a public one takes the IPv6 one.
+fn apply_default_route(errs: &mut Checks, kind: &str, route: &Value, item: &mut Value) {
+    for family in ["ipv4", "ipv6"] {
+        match &route[family] {
+            Value::Null => {}
+            Value::Bool(on) => {
+                if *on && (kind == "vlan" || (family == "ipv6" && kind != "public")) {
+                    errs.add(
+                        &format!("default_route.{family}"),
+                        format!("A {kind} interface cannot be the {family} default route"),
+                    );
+                }
+                item["default_route"][family] = Value::Bool(*on);
+            }
+            _ => errs.add(&format!("default_route.{family}"), "Must be a boolean"),
+        }
+    }
 }
 
 /// Stores a checked interface: its id, its public or VPC addresses, its firewall; clears the
@@ -953,21 +979,25 @@ async fn create_linode(
     Ok(Json(served(&item)))
 }
 
-/// Makes the interfaces of a new Linode's create body (`interfaces` with
-/// `interface_generation: linode`); faults name the entry (`interfaces[1].vpc.subnet_id`).
-/// Checks them all before making any.
+/// Checks the interfaces of a new Linode's create body before anything is made: Linode
+/// interfaces with `interface_generation: linode`, profile interfaces otherwise; faults name
+/// the entry (`interfaces[1].vpc.subnet_id`).
 pub(super) fn check_new_linode_interfaces(
     store: &Store,
     body: &Map<String, Value>,
 ) -> Result<Vec<(Value, Option<u64>)>, ApiError> {
     let linode_generation =
         body.get("interface_generation").and_then(Value::as_str) == Some("linode");
-    let Some(list) = body.get("interfaces").filter(|_| linode_generation) else {
+    let Some(list) = body.get("interfaces").filter(|v| !v.is_null()) else {
         return Ok(Vec::new());
     };
     let Some(list) = list.as_array() else {
         return Err(ApiError::field("interfaces", "Must be an array"));
     };
+    if !linode_generation {
+        return check_new_config_interfaces(store, body, list);
+    }
+    let region = body.get("region").cloned().unwrap_or(Value::Null);
     let mut checked: Vec<(Value, Option<u64>)> = Vec::new();
     for (i, entry) in list.iter().enumerate() {
         let prefix = format!("interfaces[{i}].");
@@ -975,11 +1005,42 @@ pub(super) fn check_new_linode_interfaces(
             .as_object()
             .ok_or_else(|| ApiError::field(format!("interfaces[{i}]"), "Must be an object"))?;
         let others: Vec<Value> = checked.iter().map(|(v, _)| v.clone()).collect();
-        let made =
-            check_linode_interface(store, 0, body, &others).map_err(|e| prefixed(e, &prefix))?;
+        let made = check_interface_in(store, 0, &region, body, &others)
+            .map_err(|e| prefixed(e, &prefix))?;
         checked.push(made);
     }
     Ok(checked)
+}
+
+/// Configuration profile interfaces of a new Linode's create body (`legacy_config`): each
+/// checked as a profile's, a VPC one in the Linode's region. Answered without firewall.
+fn check_new_config_interfaces(
+    store: &Store,
+    body: &Map<String, Value>,
+    list: &[Value],
+) -> Result<Vec<(Value, Option<u64>)>, ApiError> {
+    let mut errs = Checks::default();
+    let served: Vec<Value> = list
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            check_config_interface(&mut errs, store, item, &format!("interfaces[{i}]."))
+        })
+        .collect();
+    check_config_set(&mut errs, &served, |i| format!("interfaces[{i}]."));
+    let region = body.get("region").cloned().unwrap_or(Value::Null);
+    for (i, item) in served.iter().enumerate() {
+        let vpc = item["vpc_id"]
+            .as_u64()
+            .and_then(|v| store.table("vpcs").get(v));
+        if vpc.is_some_and(|v| v["region"] != region) {
+            errs.add(
+                &format!("interfaces[{i}].subnet_id"),
+                "The Linode and the VPC must be in the same region",
+            );
+        }
+    }
+    errs.finish(served.into_iter().map(|s| (s, None)).collect())
 }
 
 /// Gives new Linode `id` the interfaces [`check_new_linode_interfaces`] checked, and the
@@ -990,16 +1051,50 @@ pub(super) fn make_new_linode_interfaces(
     body: &Map<String, Value>,
     checked: Vec<(Value, Option<u64>)>,
 ) -> Result<(), ApiError> {
-    if body.get("interface_generation").and_then(Value::as_str) == Some("linode") {
-        if let Some(item) = store.instances.get_mut(id) {
-            item["interface_generation"] = Value::from("linode");
-        }
+    if body.get("interface_generation").and_then(Value::as_str) != Some("linode") {
+        return legacy_interfaces_on_create(store, id, checked);
+    }
+    if let Some(item) = store.instances.get_mut(id) {
+        item["interface_generation"] = Value::from("linode");
     }
     for (i, (mut item, firewall)) in checked.into_iter().enumerate() {
         item["linode_id"] = Value::from(id);
         make_linode_interface(store, id, item, firewall)
             .map_err(|e| prefixed(e, &format!("interfaces[{i}].")))?;
     }
+    Ok(())
+}
+
+/// Puts the checked profile interfaces of a new `legacy_config` Linode on its profile (the
+/// one its image deployment made; a Linode without a profile keeps none).
+fn legacy_interfaces_on_create(
+    store: &mut Store,
+    id: u64,
+    checked: Vec<(Value, Option<u64>)>,
+) -> Result<(), ApiError> {
+    if checked.is_empty() {
+        return Ok(());
+    }
+    store.ensure_parts(id);
+    let Some(mut config) = store
+        .compute
+        .configs
+        .get(&id)
+        .and_then(|t| t.values().next())
+        .cloned()
+    else {
+        return Ok(());
+    };
+    let config_id = config["id"].as_u64().unwrap_or_default();
+    let mut attached = Vec::new();
+    for (i, (item, _)) in checked.into_iter().enumerate() {
+        attached.push(
+            attach_config_interface(store, id, config_id, item)
+                .map_err(|e| prefixed(e, &format!("interfaces[{i}].")))?,
+        );
+    }
+    config["interfaces"] = Value::Array(attached);
+    save_config(store, id, config_id, config);
     Ok(())
 }
 
@@ -1022,21 +1117,7 @@ async fn update_linode(
         }
     }
     if let Some(route) = errs.object(&body, "default_route") {
-        for family in ["ipv4", "ipv6"] {
-            match route.get(family) {
-                None | Some(Value::Null) => {}
-                Some(Value::Bool(on)) => {
-                    if *on && (kind == "vlan" || (family == "ipv6" && kind != "public")) {
-                        errs.add(
-                            &format!("default_route.{family}"),
-                            format!("A {kind} interface cannot be the {family} default route"),
-                        );
-                    }
-                    item["default_route"][family] = Value::Bool(*on);
-                }
-                Some(_) => errs.add(&format!("default_route.{family}"), "Must be a boolean"),
-            }
-        }
+        apply_default_route(&mut errs, kind, &Value::Object(route.clone()), &mut item);
     }
     if kind == "vlan" {
         if let Some(vlan) = errs.object(&body, "vlan") {

@@ -548,6 +548,7 @@ async fn linode_interfaces_with_firewalls_settings_and_history() {
 async fn linode_interface_rules_are_refused() {
     let (sandbox, client) = common::setup().await;
     let net = vpc(&client, "net-4", "us-east").await;
+    let far = vpc(&client, "far-4", "eu-west").await;
     let linode = linode_gen(
         &sandbox,
         &client,
@@ -579,6 +580,11 @@ async fn linode_interface_rules_are_refused() {
             NewLinodeInterface::vpc(net.subnets[0].id).default_route_ipv6(true),
             "default_route.ipv6",
             "A vpc interface cannot be the ipv6 default route",
+        ),
+        (
+            NewLinodeInterface::vpc(far.subnets[0].id),
+            "vpc.subnet_id",
+            "The Linode and the VPC must be in the same region",
         ),
         (
             NewLinodeInterface::public().public_ipv6_range("/48"),
@@ -778,4 +784,47 @@ async fn an_upgrade_dry_run_changes_nothing_and_the_upgrade_switches_generation(
         refusal(&err),
         (400, None, "This Linode uses linode interfaces")
     );
+}
+
+#[tokio::test]
+async fn a_legacy_linode_is_created_with_profile_interfaces_in_one_request() {
+    let (sandbox, client) = common::setup().await;
+    let net = vpc(&client, "net-6", "us-east").await;
+    let far = vpc(&client, "far-6", "eu-west").await;
+    let body = |subnet: u64| {
+        json!({"region": "us-east", "type": "g6-nanode-1", "image": "linode/debian12",
+            "root_pass": "aComplex-Passw0rd!", "label": "legacy-new",
+            "interfaces": [{"purpose": "public"}, {"purpose": "vpc", "subnet_id": subnet}]})
+    };
+    let (status, answer) =
+        post_raw(&sandbox, "/v4/linode/instances", &body(far.subnets[0].id)).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        answer["errors"],
+        json!([{"field": "interfaces[1].subnet_id",
+            "reason": "The Linode and the VPC must be in the same region"}])
+    );
+    assert!(sandbox.table("vpc_ips").is_empty());
+
+    let (status, answer) =
+        post_raw(&sandbox, "/v4/linode/instances", &body(net.subnets[0].id)).await;
+    assert_eq!(status, 200, "{answer}");
+    let linode = answer["id"].as_u64().unwrap();
+    assert_eq!(answer["interface_generation"], "legacy_config");
+    let config = client
+        .linode()
+        .configs(linode)
+        .await
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    let purposes: Vec<InterfacePurpose> = config[0]
+        .interfaces
+        .iter()
+        .map(|i| i.purpose.clone())
+        .collect();
+    assert_eq!(purposes, [InterfacePurpose::Public, InterfacePurpose::Vpc]);
+    let loaded = client.vpcs().get(net.id).await.unwrap();
+    assert_eq!(loaded.subnets[0].linodes[0].id, linode);
 }

@@ -277,6 +277,15 @@ pub struct DefaultRoute {
     pub ipv6: Option<bool>,
 }
 
+impl DefaultRoute {
+    /// Sets the families given in a request's `default_route` (made when missing).
+    fn set(slot: &mut Option<DefaultRoute>, ipv4: Option<bool>, ipv6: Option<bool>) {
+        let route = slot.get_or_insert_with(Default::default);
+        route.ipv4 = ipv4.or(route.ipv4);
+        route.ipv6 = ipv6.or(route.ipv6);
+    }
+}
+
 /// An IPv4 address of a Linode interface.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -487,13 +496,13 @@ impl NewLinodeInterface {
 
     /// Whether it carries the IPv4 default route.
     pub fn default_route_ipv4(mut self, on: bool) -> Self {
-        self.default_route.get_or_insert_with(Default::default).ipv4 = Some(on);
+        DefaultRoute::set(&mut self.default_route, Some(on), None);
         self
     }
 
     /// Whether it carries the IPv6 default route (public interfaces).
     pub fn default_route_ipv6(mut self, on: bool) -> Self {
-        self.default_route.get_or_insert_with(Default::default).ipv6 = Some(on);
+        DefaultRoute::set(&mut self.default_route, None, Some(on));
         self
     }
 
@@ -609,13 +618,13 @@ impl LinodeInterfaceUpdate {
 
     /// Sets whether it carries the IPv4 default route.
     pub fn default_route_ipv4(mut self, on: bool) -> Self {
-        self.default_route.get_or_insert_with(Default::default).ipv4 = Some(on);
+        DefaultRoute::set(&mut self.default_route, Some(on), None);
         self
     }
 
     /// Sets whether it carries the IPv6 default route.
     pub fn default_route_ipv6(mut self, on: bool) -> Self {
-        self.default_route.get_or_insert_with(Default::default).ipv6 = Some(on);
+        DefaultRoute::set(&mut self.default_route, None, Some(on));
         self
     }
 
