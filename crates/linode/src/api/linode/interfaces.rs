@@ -840,7 +840,7 @@ impl LinodeGroup<'_> {
     ///
     /// ```no_run
     /// # async fn run(client: linode::Client) -> linode::Result<()> {
-    /// use linode::model::ChildId;
+    /// use linode::ChildId;
     /// use linode::api::linode::NewConfigInterface;
     /// let profile = ChildId::new(123, 456);
     /// client.linode().add_config_interface(profile, &NewConfigInterface::vlan("backend")).await?;
