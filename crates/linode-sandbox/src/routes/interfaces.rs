@@ -285,6 +285,18 @@ fn check_set_around(list: &[Value], index: usize) -> Result<(), ApiError> {
     errs.finish(())
 }
 
+/// A whole `interfaces` list of profile interfaces, entry by entry and as a set; faults name
+/// the entry (`interfaces[1].purpose`).
+fn check_config_list(errs: &mut Checks, store: &Store, list: &[Value]) -> Vec<Value> {
+    let served: Vec<Value> = list
+        .iter()
+        .enumerate()
+        .map(|(i, item)| check_config_interface(errs, store, item, &format!("interfaces[{i}].")))
+        .collect();
+    check_config_set(errs, &served, |i| format!("interfaces[{i}]."));
+    served
+}
+
 /// Gives a checked profile interface its id, attaching a `vpc` one to its subnet (which
 /// allocates its address).
 fn attach_config_interface(
@@ -342,14 +354,7 @@ pub(super) fn apply_config_interfaces(
         Some(_) => return Err(ApiError::field("interfaces", "Must be an array")),
     };
     let mut errs = Checks::default();
-    let served: Vec<Value> = list
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            check_config_interface(&mut errs, store, item, &format!("interfaces[{i}]."))
-        })
-        .collect();
-    check_config_set(&mut errs, &served, |i| format!("interfaces[{i}]."));
+    let served = check_config_list(&mut errs, store, list);
     errs.finish(())?;
     let old = config.clone();
     release_config(store, &old);
@@ -1020,14 +1025,7 @@ fn check_new_config_interfaces(
     list: &[Value],
 ) -> Result<Vec<(Value, Option<u64>)>, ApiError> {
     let mut errs = Checks::default();
-    let served: Vec<Value> = list
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            check_config_interface(&mut errs, store, item, &format!("interfaces[{i}]."))
-        })
-        .collect();
-    check_config_set(&mut errs, &served, |i| format!("interfaces[{i}]."));
+    let served = check_config_list(&mut errs, store, list);
     let region = body.get("region").cloned().unwrap_or(Value::Null);
     for (i, item) in served.iter().enumerate() {
         let vpc = item["vpc_id"]
