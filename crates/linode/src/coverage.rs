@@ -30,6 +30,7 @@ fn client_operations() -> Vec<Operation> {
         crate::api::images::sharegroups::OPERATIONS,
         crate::api::linode::OPERATIONS,
         crate::api::linode::actions::OPERATIONS,
+        crate::api::linode::interfaces::OPERATIONS,
         crate::api::linode::parts::OPERATIONS,
         crate::api::linode::stackscripts::OPERATIONS,
         crate::api::lke::OPERATIONS,

@@ -163,6 +163,7 @@ pub(super) fn remove_instance(store: &mut Store, id: u64) -> Option<Value> {
     let deleted = store.delete_instance(id)?;
     store.forget_linode_parts(id, &deleted);
     super::firewalls::forget_entity(store, "linode", id);
+    super::interfaces::forget_linode(store, id);
     super::vpcs::forget_linode(store, id);
     super::placement::forget_linode(store, id);
     Some(deleted)
@@ -175,9 +176,11 @@ async fn create_instance(
     let mut store = state.store();
     let (new, extra) = validate_create(&body, &store)?;
     let firewall = super::firewalls::firewall_for_new(&store, "linode", &body)?;
+    let interfaces = super::interfaces::check_new_linode_interfaces(&store, &body)?;
     let settled = status_on_create(new.image.is_some() || extra.backup_id.is_some(), new.booted);
     let id = store.create_instance(new);
     super::firewalls::attach_new(&mut store, "linode", id, firewall);
+    super::interfaces::make_new_linode_interfaces(&mut store, id, &body, interfaces)?;
     // Disks and configs: a deployment of the image, the backup's disks, or nothing.
     store.ensure_parts(id);
     if let Some(bid) = extra.backup_id {

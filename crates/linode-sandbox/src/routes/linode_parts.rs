@@ -764,6 +764,7 @@ async fn create_config(
     apply_config(&body, &mut store, id, &mut config, true)?;
     let config_id = store.compute.config_id();
     config["id"] = Value::from(config_id);
+    super::interfaces::apply_config_interfaces(&body, &mut store, id, config_id, &mut config)?;
     Part::Configs
         .of(&mut store, id)?
         .insert(config_id, config.clone());
@@ -784,6 +785,7 @@ async fn update_config(
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     apply_config(&body, &mut store, id, &mut config, false)?;
+    super::interfaces::apply_config_interfaces(&body, &mut store, id, config_id, &mut config)?;
     config["updated"] = Value::from(now());
     Part::Configs
         .of(&mut store, id)?
@@ -802,6 +804,7 @@ async fn delete_config(
         .of(&mut store, id)?
         .remove(config_id)
         .ok_or_else(ApiError::not_found)?;
+    super::interfaces::release_config(&mut store, &removed);
     Part::Configs.record(&mut store, "linode_config_delete", id, &label, &removed);
     Ok(Json(json!({})))
 }

@@ -12,6 +12,7 @@ mod events;
 mod firewalls;
 mod image_sharegroups;
 mod images;
+mod interfaces;
 mod linode;
 mod linode_ops;
 mod linode_parts;
@@ -158,6 +159,7 @@ pub fn router(state: AppState) -> Router {
         .merge(entities::routes())
         .merge(marketplace::routes())
         .merge(vpcs::routes())
+        .merge(interfaces::routes())
         .merge(placement::routes())
         .merge(lke::routes())
         .merge(object_storage::routes())

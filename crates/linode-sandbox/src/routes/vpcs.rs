@@ -653,6 +653,50 @@ pub fn attach_linode_to_subnet(
     Ok(item)
 }
 
+/// The VPC that holds subnet `subnet_id`, if any (a VPC interface names only its subnet).
+pub fn vpc_of_subnet(store: &Store, subnet_id: u64) -> Option<u64> {
+    store
+        .table(VPCS)
+        .values()
+        .find(|vpc| find_subnet(vpc, subnet_id).is_some())
+        .and_then(|vpc| vpc["id"].as_u64())
+}
+
+/// Releases the address of VPC interface `interface_id` (its interface or configuration
+/// profile was deleted): the subnet no longer lists it, nor the Linode once it has no other
+/// interface there. Answers the released address, if there was one.
+pub fn release_interface(store: &mut Store, interface_id: u64) -> Option<Value> {
+    let item = store.table_mut(VPC_IPS).remove(interface_id)?;
+    let subnet_id = item["subnet_id"].as_u64();
+    let linode_id = item["linode_id"].as_u64();
+    for (_, vpc) in store.table_mut(VPCS).iter_mut() {
+        for subnet in vpc["subnets"].as_array_mut().into_iter().flatten() {
+            if subnet["id"].as_u64() != subnet_id {
+                continue;
+            }
+            if let Some(linodes) = subnet["linodes"].as_array_mut() {
+                for entry in linodes.iter_mut() {
+                    if let Some(list) = entry["interfaces"].as_array_mut() {
+                        list.retain(|i| i["id"].as_u64() != Some(interface_id));
+                    }
+                }
+                linodes.retain(|l| {
+                    l["id"].as_u64() != linode_id
+                        || l["interfaces"].as_array().is_some_and(|i| !i.is_empty())
+                });
+            }
+        }
+    }
+    Some(item)
+}
+
+/// Sets fields of the VPC address of interface `interface_id` (such as its `config_id`).
+pub fn set_interface_address(store: &mut Store, interface_id: u64, key: &str, value: Value) {
+    if let Some(item) = store.table_mut(VPC_IPS).get_mut(interface_id) {
+        item[key] = value;
+    }
+}
+
 /// Takes a deleted Linode out of every subnet and forgets its VPC addresses.
 pub fn forget_linode(store: &mut Store, linode_id: u64) {
     let interfaces: Vec<u64> = store

@@ -7,12 +7,20 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize, Serializer};
 
 pub(crate) mod actions;
+pub(crate) mod interfaces;
 pub(crate) mod parts;
 pub(crate) mod stackscripts;
 
 pub use actions::{
     CloneInstance, InstanceStats, InstanceTransfer, IoStats, MonthlyTransfer, NetStats,
     RESCUE_SLOTS, RescueDevices, Series,
+};
+pub use interfaces::{
+    ConfigInterface, ConfigInterfaceIpv4, ConfigInterfaceUpdate, ConfigRef, DefaultRoute,
+    DefaultRouteChange, DefaultRouteSettings, InterfaceAddress, InterfaceHistory, InterfacePurpose,
+    InterfaceRange, InterfaceSettings, InterfaceSettingsUpdate, InterfaceUpgrade, LinodeInterface,
+    LinodeInterfaceUpdate, MAX_INTERFACES, NewConfigInterface, NewLinodeInterface, PublicInterface,
+    PublicIpv4, PublicIpv6, UpgradeInterfaces, VlanInterface, VpcInterface, VpcIpv4,
 };
 pub use parts::{
     AvailableBackups, Backup, BackupDisk, BackupStatus, BackupType, Config, ConfigDevice,
@@ -492,6 +500,10 @@ pub struct CreateInstance {
     backups_enabled: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     disk_encryption: Option<Encryption>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interface_generation: Option<InterfaceGeneration>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    interfaces: Vec<NewLinodeInterface>,
 }
 
 fn expose<S: Serializer>(secret: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
@@ -605,6 +617,17 @@ impl CreateInstance {
         self
     }
 
+    /// Gives it Linode interfaces (the `linode` generation) from the start; the interfaces
+    /// are checked and made with it in one request.
+    pub fn linode_interfaces(
+        mut self,
+        interfaces: impl IntoIterator<Item = NewLinodeInterface>,
+    ) -> Self {
+        self.interface_generation = Some(InterfaceGeneration::Linode);
+        self.interfaces = interfaces.into_iter().collect();
+        self
+    }
+
     /// Whether to encrypt its disks (in regions offering Disk Encryption, where the API
     /// encrypts them unless told otherwise).
     pub fn disk_encryption(mut self, encryption: Encryption) -> Self {
@@ -618,6 +641,12 @@ impl CreateInstance {
         }
         if self.instance_type.trim().is_empty() {
             return Err(Error::invalid("type", "is empty"));
+        }
+        if self.interfaces.len() > MAX_INTERFACES {
+            return Err(Error::invalid("interfaces", "at most 3 interfaces"));
+        }
+        for (i, interface) in self.interfaces.iter().enumerate() {
+            interface.check(&format!("interfaces[{i}]."))?;
         }
         if let Some(label) = &self.label {
             if label.trim().is_empty() {
@@ -1250,6 +1279,9 @@ impl LinodeGroup<'_> {
         if config.devices.as_ref().is_none_or(BTreeMap::is_empty) {
             return Err(Error::invalid("devices", "at least one device is required"));
         }
+        if let Some(list) = &config.interfaces {
+            interfaces::check_config_interfaces(list)?;
+        }
         self.client
             .send(CREATE_CONFIG.with_body(&[&id], config)?)
             .await
@@ -1259,6 +1291,9 @@ impl LinodeGroup<'_> {
     pub async fn update_config(&self, id: ChildId, update: &ConfigUpdate) -> Result<Config> {
         if update.label.as_deref().is_some_and(|l| l.trim().is_empty()) {
             return Err(Error::invalid("label", "is empty"));
+        }
+        if let Some(list) = &update.interfaces {
+            interfaces::check_config_interfaces(list)?;
         }
         self.client
             .send(UPDATE_CONFIG.with_body(&[&id.parent, &id.id], update)?)

@@ -13,6 +13,7 @@ mod firewalls;
 mod forward_compat;
 mod images_ops;
 mod instances;
+mod interfaces;
 mod linode_family;
 mod linode_ops;
 mod live_shapes;

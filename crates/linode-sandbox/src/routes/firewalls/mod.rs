@@ -26,8 +26,9 @@
 //!   removes it from its firewall ([`forget_entity`], called by their delete routes). A
 //!   firewall that is an account default (`/settings`) cannot be deleted.
 //! - A rule set referenced by a firewall cannot be deleted, and its type never changes.
-//! - Prefix lists and templates are a read-only catalog. The sandbox has no Linode
-//!   interfaces, so a `linode_interface` device is always "not found".
+//! - Prefix lists and templates are a read-only catalog.
+//! - A `linode_interface` device is a public or VPC Linode interface (`routes/interfaces.rs`),
+//!   with its Linode as `parent_entity`; VLAN interfaces take no firewall.
 
 mod rules;
 
@@ -63,7 +64,7 @@ const FIRST_DEVICE_ID: u64 = 500_000;
 /// First id handed out to a rule set.
 const FIRST_RULE_SET_ID: u64 = 1_000;
 
-const FIREWALL_FILTERABLE: &[&str] = &["created", "id", "label", "tags", "updated"];
+pub(super) const FIREWALL_FILTERABLE: &[&str] = &["created", "id", "label", "tags", "updated"];
 const DEVICE_FILTERABLE: &[&str] = &["created", "id", "updated"];
 const RULE_SET_FILTERABLE: &[&str] = &["created", "id", "label"];
 const PREFIX_LIST_FILTERABLE: &[&str] = &["name"];
@@ -277,6 +278,13 @@ fn device_entity(store: &Store, kind: &str, id: u64, target: Option<u64>) -> Res
             store.entity_label("nodebalancer", id),
             format!("/v4/nodebalancers/{id}"),
         ),
+        "linode_interface" => match interface_parent(store, id)? {
+            Some(linode) => (
+                store.entity_label("linode", linode),
+                format!("/v4/linode/instances/{linode}/interfaces/{id}"),
+            ),
+            None => (None, String::new()),
+        },
         _ => (None, String::new()),
     };
     let Some(label) = label else {
@@ -296,7 +304,51 @@ fn device_entity(store: &Store, kind: &str, id: u64, target: Option<u64>) -> Res
             "{kind} {id} already has an enabled firewall ({other})"
         ));
     }
+    if kind == "linode_interface" {
+        // An interface has no label of its own: its Linode is its parent entity.
+        let linode = interface_parent(store, id)?.unwrap_or_default();
+        let parent = json!({"id": linode, "label": label, "type": "linode",
+            "url": format!("/v4/linode/instances/{linode}")});
+        return Ok(
+            json!({"id": id, "label": null, "type": kind, "url": url, "parent_entity": parent}),
+        );
+    }
     Ok(json!({"id": id, "label": label, "type": kind, "url": url, "parent_entity": null}))
+}
+
+/// The Linode of Linode interface `id` (`None`: no such interface); refuses a VLAN interface,
+/// which firewalls do not apply to.
+fn interface_parent(store: &Store, id: u64) -> Result<Option<u64>, String> {
+    match store.table(super::interfaces::LINODE_INTERFACES).get(id) {
+        Some(i) if !i["vlan"].is_null() => Err(format!(
+            "Linode interface {id} is a VLAN interface: firewalls do not apply to it"
+        )),
+        Some(i) => Ok(i["linode_id"].as_u64()),
+        None => Ok(None),
+    }
+}
+
+/// Attaches firewall `firewall_id` to Linode interface `interface_id` (a new interface's
+/// `firewall_id`, or an upgrade): the firewall's devices and the interface's firewalls agree.
+pub(super) fn attach_interface(
+    store: &mut Store,
+    firewall_id: u64,
+    interface_id: u64,
+) -> Result<(), String> {
+    if store.table(FIREWALLS).get(firewall_id).is_none() {
+        return Err(format!("Firewall {firewall_id} not found"));
+    }
+    let entity = device_entity(store, "linode_interface", interface_id, Some(firewall_id))?;
+    attach(store, firewall_id, entity);
+    Ok(())
+}
+
+/// The firewall ids the account settings name as the default for new interfaces of `kind`
+/// (`public_interface` or `vpc_interface`).
+pub(super) fn default_firewall(store: &Store, kind: &str) -> Option<u64> {
+    settings(store)["default_firewall_ids"][kind]
+        .as_u64()
+        .filter(|fw| store.table(FIREWALLS).get(*fw).is_some())
 }
 
 /// The firewall a new Linode or NodeBalancer (`kind`) gets: the `firewall_id` of its create
@@ -988,7 +1040,7 @@ async fn delete_rule_set(
 }
 
 /// The firewalls a service of `kind` is on.
-fn firewalls_of(store: &Store, kind: &str, id: u64) -> Vec<Value> {
+pub(super) fn firewalls_of(store: &Store, kind: &str, id: u64) -> Vec<Value> {
     let mut ids = firewall_ids_of(store, kind, id);
     ids.sort_unstable();
     ids.iter()

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::interfaces::{ConfigInterface, NewConfigInterface};
 use crate::api::networking::{IpAddress, Ipv6Range};
 use crate::client::Path;
 use crate::filter::filterable;
@@ -255,9 +256,9 @@ pub struct Config {
     /// Boot helpers.
     #[serde(default, deserialize_with = "null_default")]
     pub helpers: ConfigHelpers,
-    /// Network interfaces, as the API sends them.
+    /// Network interfaces (`legacy_config` generation), eth0 first.
     #[serde(default, deserialize_with = "null_default")]
-    pub interfaces: Vec<serde_json::Value>,
+    pub interfaces: Vec<ConfigInterface>,
     /// The initial ramdisk disk it boots with, if any.
     #[serde(default)]
     pub initrd: Option<u64>,
@@ -295,6 +296,7 @@ impl Config {
             root_device: Some(self.root_device.clone()),
             devices: Some(self.devices.clone()),
             helpers: Some(self.helpers.clone()),
+            interfaces: None,
         }
     }
 }
@@ -339,6 +341,9 @@ pub struct ConfigUpdate {
     /// Boot helpers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub helpers: Option<ConfigHelpers>,
+    /// Network interfaces: when set, they replace the profile's interfaces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interfaces: Option<Vec<NewConfigInterface>>,
 }
 
 impl ConfigUpdate {
@@ -370,6 +375,12 @@ impl ConfigUpdate {
         self.devices
             .get_or_insert_with(BTreeMap::new)
             .insert(slot.into(), Some(device));
+        self
+    }
+
+    /// Adds a network interface (at most 3; they replace the profile's interfaces).
+    pub fn interface(mut self, interface: NewConfigInterface) -> Self {
+        self.interfaces.get_or_insert_with(Vec::new).push(interface);
         self
     }
 
