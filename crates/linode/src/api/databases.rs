@@ -24,7 +24,7 @@ use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::events::Wait;
 use crate::filter::filterable;
-use crate::model::{Ref, Resource, api_enum, null_default, timestamp};
+use crate::model::{Ref, Resource, api_enum, null_default, setters, timestamp};
 use crate::operation::{Operation, operations};
 use crate::pagination::ListRequest;
 
@@ -615,24 +615,6 @@ impl ConnectionPoolSettings {
         Self::default()
     }
 
-    /// Sets the user the pool connects as.
-    pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(username.into());
-        self
-    }
-
-    /// Sets the pooling mode.
-    pub fn mode(mut self, mode: impl Into<String>) -> Self {
-        self.mode = Some(mode.into());
-        self
-    }
-
-    /// Sets the number of connections.
-    pub fn size(mut self, size: u32) -> Self {
-        self.size = Some(size);
-        self
-    }
-
     fn validate(&self) -> Result<()> {
         if let Some(mode) = &self.mode
             && !POOL_MODES.contains(&mode.as_str())
@@ -651,6 +633,17 @@ impl ConnectionPoolSettings {
             return Err(Error::invalid("label", "must not be empty"));
         }
         Ok(())
+    }
+}
+
+setters! {
+    ConnectionPoolSettings {
+        /// Sets the user the pool connects as.
+        username: into String,
+        /// Sets the pooling mode.
+        mode: into String,
+        /// Sets the number of connections.
+        size: value u32,
     }
 }
 
@@ -702,21 +695,9 @@ impl CreateDatabase {
         }
     }
 
-    /// Sets the number of nodes (1 or 3).
-    pub fn cluster_size(mut self, nodes: u8) -> Self {
-        self.cluster_size = Some(nodes);
-        self
-    }
-
     /// Allows an IPv4 address or range (`203.0.113.0/24`) to connect.
     pub fn allow(mut self, range: impl fmt::Display) -> Self {
         self.allow_list.push(range.to_string());
-        self
-    }
-
-    /// Sets whether connections must use TLS.
-    pub fn ssl_connection(mut self, required: bool) -> Self {
-        self.ssl_connection = Some(required);
         self
     }
 
@@ -743,6 +724,15 @@ impl CreateDatabase {
         }
         check_cluster_size(self.cluster_size)?;
         check_allow_list(&self.allow_list)
+    }
+}
+
+setters! {
+    CreateDatabase {
+        /// Sets the number of nodes (1 or 3).
+        cluster_size: value u8,
+        /// Sets whether connections must use TLS.
+        ssl_connection: value bool,
     }
 }
 
@@ -776,12 +766,6 @@ impl DatabaseUpdate {
         Self::default()
     }
 
-    /// Sets a new label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
     /// Replaces the allow list.
     pub fn allow_list<I, S>(mut self, ranges: I) -> Self
     where
@@ -789,24 +773,6 @@ impl DatabaseUpdate {
         S: fmt::Display,
     {
         self.allow_list = Some(ranges.into_iter().map(|r| r.to_string()).collect());
-        self
-    }
-
-    /// Sets the maintenance window.
-    pub fn updates(mut self, window: UpdatesWindow) -> Self {
-        self.updates = Some(window);
-        self
-    }
-
-    /// Moves to another node type.
-    pub fn node_type(mut self, node_type: impl Into<String>) -> Self {
-        self.node_type = Some(node_type.into());
-        self
-    }
-
-    /// Grows the cluster (to 3 nodes).
-    pub fn cluster_size(mut self, nodes: u8) -> Self {
-        self.cluster_size = Some(nodes);
         self
     }
 
@@ -830,6 +796,19 @@ impl DatabaseUpdate {
             window.validate()?;
         }
         Ok(())
+    }
+}
+
+setters! {
+    DatabaseUpdate {
+        /// Sets a new label.
+        label: into String,
+        /// Sets the maintenance window.
+        updates: value UpdatesWindow,
+        /// Moves to another node type.
+        node_type: into String,
+        /// Grows the cluster (to 3 nodes).
+        cluster_size: value u8,
     }
 }
 

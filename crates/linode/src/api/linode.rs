@@ -40,7 +40,7 @@ use crate::filter::filterable;
 use crate::lazy::Lazy;
 use crate::model::{
     ChildId, Encryption, LockType, MaintenancePolicy, Ref, Resource, api_enum, null_default,
-    timestamp,
+    setters, timestamp,
 };
 use crate::operation::{Operation, operations};
 use crate::pagination::ListRequest;
@@ -433,23 +433,16 @@ impl InstanceUpdate {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
-    /// Sets the label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets the group.
-    pub fn group(mut self, group: impl Into<String>) -> Self {
-        self.group = Some(group.into());
-        self
-    }
-
-    /// Replaces the tags.
-    pub fn tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
-        self
+setters! {
+    InstanceUpdate {
+        /// Sets the label.
+        label: into String,
+        /// Sets the group.
+        group: into String,
+        /// Replaces the tags.
+        tags: list String,
     }
 }
 
@@ -578,18 +571,6 @@ impl CreateInstance {
         }
     }
 
-    /// Sets the label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets the group.
-    pub fn group(mut self, group: impl Into<String>) -> Self {
-        self.group = Some(group.into());
-        self
-    }
-
     /// Sets the tags.
     pub fn tags<S: Into<String>>(mut self, tags: impl IntoIterator<Item = S>) -> Self {
         self.tags = tags.into_iter().map(Into::into).collect();
@@ -597,25 +578,6 @@ impl CreateInstance {
     }
 
     root_access_setters!();
-
-    /// Whether to boot once created (the API boots instances created from an image or a
-    /// backup).
-    pub fn booted(mut self, booted: bool) -> Self {
-        self.booted = Some(booted);
-        self
-    }
-
-    /// Adds a private IPv4 address.
-    pub fn private_ip(mut self, private_ip: bool) -> Self {
-        self.private_ip = Some(private_ip);
-        self
-    }
-
-    /// Enrols the instance in the backup service.
-    pub fn backups_enabled(mut self, enabled: bool) -> Self {
-        self.backups_enabled = Some(enabled);
-        self
-    }
 
     /// Gives it Linode interfaces (the `linode` generation) from the start; the interfaces
     /// are checked and made with it in one request.
@@ -625,13 +587,6 @@ impl CreateInstance {
     ) -> Self {
         self.interface_generation = Some(InterfaceGeneration::Linode);
         self.interfaces = interfaces.into_iter().collect();
-        self
-    }
-
-    /// Whether to encrypt its disks (in regions offering Disk Encryption, where the API
-    /// encrypts them unless told otherwise).
-    pub fn disk_encryption(mut self, encryption: Encryption) -> Self {
-        self.disk_encryption = Some(encryption);
         self
     }
 
@@ -660,6 +615,25 @@ impl CreateInstance {
             ));
         }
         Ok(())
+    }
+}
+
+setters! {
+    CreateInstance {
+        /// Sets the label.
+        label: into String,
+        /// Sets the group.
+        group: into String,
+        /// Adds a private IPv4 address.
+        private_ip: value bool,
+        /// Enrols the instance in the backup service.
+        backups_enabled: value bool,
+        /// Whether to boot once created (the API boots instances created from an image or a
+        /// backup).
+        booted: value bool,
+        /// Whether to encrypt its disks (in regions offering Disk Encryption, where the API
+        /// encrypts them unless told otherwise).
+        disk_encryption: value Encryption,
     }
 }
 
@@ -812,11 +786,12 @@ impl RebuildInstance {
         );
         self
     }
+}
 
-    /// Whether to boot once rebuilt (default: yes).
-    pub fn booted(mut self, booted: bool) -> Self {
-        self.booted = Some(booted);
-        self
+setters! {
+    RebuildInstance {
+        /// Whether to boot once rebuilt (default: yes).
+        booted: value bool,
     }
 }
 
@@ -845,17 +820,14 @@ impl ResizeInstance {
             ..Default::default()
         }
     }
+}
 
-    /// Whether the main disk grows to the new plan's size (default: yes).
-    pub fn allow_auto_disk_resize(mut self, allow: bool) -> Self {
-        self.allow_auto_disk_resize = Some(allow);
-        self
-    }
-
-    /// `warm` (keeps running as long as it can) or `cold`.
-    pub fn migration_type(mut self, kind: impl Into<String>) -> Self {
-        self.migration_type = Some(kind.into());
-        self
+setters! {
+    ResizeInstance {
+        /// Whether the main disk grows to the new plan's size (default: yes).
+        allow_auto_disk_resize: value bool,
+        /// `warm` (keeps running as long as it can) or `cold`.
+        migration_type: into String,
     }
 }
 

@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::events::{Probe, Wait};
 use crate::filter::filterable;
 use crate::lazy::Lazy;
-use crate::model::{ChildId, Ref, Resource, api_enum, null_default, timestamp};
+use crate::model::{ChildId, Ref, Resource, api_enum, null_default, setters, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -537,12 +537,6 @@ impl CreateCluster {
         self
     }
 
-    /// Chooses the tier: the request then goes to `/v4beta`, the only version knowing tiers.
-    pub fn tier(mut self, tier: LkeTier) -> Self {
-        self.tier = Some(tier);
-        self
-    }
-
     fn validate(&self) -> Result<()> {
         check_label(&self.label)?;
         if self.region.trim().is_empty() {
@@ -561,6 +555,13 @@ impl CreateCluster {
             acl.validate("control_plane.acl.")?;
         }
         Ok(())
+    }
+}
+
+setters! {
+    CreateCluster {
+        /// Chooses the tier: the request then goes to `/v4beta`, the only version knowing tiers.
+        tier: value LkeTier,
     }
 }
 
@@ -641,12 +642,6 @@ impl NewPool {
         }
     }
 
-    /// Sets the autoscaler.
-    pub fn autoscaler(mut self, autoscaler: Autoscaler) -> Self {
-        self.autoscaler = Some(autoscaler);
-        self
-    }
-
     /// Tags the pool's Linodes.
     pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tags = tags.into_iter().map(Into::into).collect();
@@ -677,6 +672,13 @@ impl NewPool {
     }
 }
 
+setters! {
+    NewPool {
+        /// Sets the autoscaler.
+        autoscaler: value Autoscaler,
+    }
+}
+
 /// A partial update of a cluster: only the fields set are sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -695,21 +697,9 @@ pub struct ClusterUpdate {
 }
 
 impl ClusterUpdate {
-    /// Sets a new label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
     /// Replaces the tags.
     pub fn tags(mut self, tags: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tags = Some(tags.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Upgrades Kubernetes to `version` (the next minor one).
-    pub fn k8s_version(mut self, version: impl Into<String>) -> Self {
-        self.k8s_version = Some(version.into());
         self
     }
 
@@ -733,6 +723,15 @@ impl ClusterUpdate {
             acl.validate("control_plane.acl.")?;
         }
         Ok(())
+    }
+}
+
+setters! {
+    ClusterUpdate {
+        /// Sets a new label.
+        label: into String,
+        /// Upgrades Kubernetes to `version` (the next minor one).
+        k8s_version: into String,
     }
 }
 
@@ -766,12 +765,6 @@ impl PoolUpdate {
         }
     }
 
-    /// Sets the autoscaler.
-    pub fn autoscaler(mut self, autoscaler: Autoscaler) -> Self {
-        self.autoscaler = Some(autoscaler);
-        self
-    }
-
     /// Adds a Kubernetes label to the new set (the labels are replaced as a whole).
     pub fn label(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.labels
@@ -800,6 +793,13 @@ impl PoolUpdate {
             autoscaler.validate("")?;
         }
         check_taints("", self.taints.as_deref().unwrap_or_default())
+    }
+}
+
+setters! {
+    PoolUpdate {
+        /// Sets the autoscaler.
+        autoscaler: value Autoscaler,
     }
 }
 

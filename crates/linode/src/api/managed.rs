@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
-use crate::model::{Resource, api_enum, null_default, timestamp};
+use crate::model::{Resource, api_enum, null_default, setters, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -164,30 +164,6 @@ impl ContactRequest {
         Self::default()
     }
 
-    /// Sets the name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-
-    /// Sets the e-mail.
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-
-    /// Sets the group.
-    pub fn group(mut self, group: impl Into<String>) -> Self {
-        self.group = Some(group.into());
-        self
-    }
-
-    /// Sets the phone numbers.
-    pub fn phone(mut self, phone: ContactPhone) -> Self {
-        self.phone = Some(phone);
-        self
-    }
-
     fn validate(&self, creating: bool) -> Result<()> {
         match &self.name {
             Some(name) => check_name("name", name, 2, 64, " -_")?,
@@ -202,6 +178,19 @@ impl ContactRequest {
             _ => {}
         }
         check_len("group", self.group.as_deref(), 2, 50)
+    }
+}
+
+setters! {
+    ContactRequest {
+        /// Sets the name.
+        name: into String,
+        /// Sets the e-mail.
+        email: into String,
+        /// Sets the group.
+        group: into String,
+        /// Sets the phone numbers.
+        phone: value ContactPhone,
     }
 }
 
@@ -254,11 +243,12 @@ impl CreateCredential {
             password,
         }
     }
+}
 
-    /// The username that goes with the password (up to 5000 characters).
-    pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(username.into());
-        self
+setters! {
+    CreateCredential {
+        /// The username that goes with the password (up to 5000 characters).
+        username: into String,
     }
 }
 
@@ -392,30 +382,6 @@ impl SshAccessUpdate {
         Self::default()
     }
 
-    /// Allows or forbids logging in.
-    pub fn access(mut self, access: bool) -> Self {
-        self.access = Some(access);
-        self
-    }
-
-    /// Sets the address.
-    pub fn ip(mut self, ip: impl Into<String>) -> Self {
-        self.ip = Some(ip.into());
-        self
-    }
-
-    /// Sets the port.
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = Some(port);
-        self
-    }
-
-    /// Sets the user.
-    pub fn user(mut self, user: impl Into<String>) -> Self {
-        self.user = Some(user.into());
-        self
-    }
-
     fn validate(&self) -> Result<()> {
         if self.port == Some(0) {
             return Err(Error::invalid("ssh.port", "must be 1-65535"));
@@ -426,6 +392,19 @@ impl SshAccessUpdate {
             }
         }
         check_len("ssh.user", self.user.as_deref(), 0, 32)
+    }
+}
+
+setters! {
+    SshAccessUpdate {
+        /// Allows or forbids logging in.
+        access: value bool,
+        /// Sets the port.
+        port: value u16,
+        /// Sets the user.
+        user: into String,
+        /// Sets the address.
+        ip: into String,
     }
 }
 
@@ -566,48 +545,6 @@ impl ServiceRequest {
         Self::default()
     }
 
-    /// Sets the label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets the timeout.
-    pub fn timeout(mut self, timeout: u32) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// Sets the text the answer must contain.
-    pub fn body(mut self, body: impl Into<String>) -> Self {
-        self.body = Some(body.into());
-        self
-    }
-
-    /// Sets the contact group to call.
-    pub fn consultation_group(mut self, group: impl Into<String>) -> Self {
-        self.consultation_group = Some(group.into());
-        self
-    }
-
-    /// Sets the notes.
-    pub fn notes(mut self, notes: impl Into<String>) -> Self {
-        self.notes = Some(notes.into());
-        self
-    }
-
-    /// Sets the region.
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
-
-    /// Sets the credentials the team may use.
-    pub fn credentials(mut self, ids: impl IntoIterator<Item = u64>) -> Self {
-        self.credentials = Some(ids.into_iter().collect());
-        self
-    }
-
     fn validate(&self) -> Result<()> {
         if let Some(label) = &self.label {
             check_name("label", label, 3, 64, " -_.")?;
@@ -628,6 +565,25 @@ impl ServiceRequest {
             0,
             50,
         )
+    }
+}
+
+setters! {
+    ServiceRequest {
+        /// Sets the label.
+        label: into String,
+        /// Sets the timeout.
+        timeout: value u32,
+        /// Sets the text the answer must contain.
+        body: into String,
+        /// Sets the contact group to call.
+        consultation_group: into String,
+        /// Sets the notes.
+        notes: into String,
+        /// Sets the region.
+        region: into String,
+        /// Sets the credentials the team may use.
+        credentials: items u64,
     }
 }
 

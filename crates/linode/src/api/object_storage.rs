@@ -15,7 +15,7 @@ use crate::api::regions::Region;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::filter::filterable;
-use crate::model::{Ref, api_enum, null_default, timestamp};
+use crate::model::{Ref, api_enum, null_default, setters, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -214,36 +214,25 @@ impl CreateBucket {
         }
     }
 
-    /// The type of endpoint to create it on.
-    pub fn endpoint_type(mut self, endpoint_type: EndpointType) -> Self {
-        self.endpoint_type = Some(endpoint_type);
-        self
-    }
-
-    /// The S3 hostname of the endpoint to create it on.
-    pub fn s3_endpoint(mut self, s3_endpoint: impl Into<String>) -> Self {
-        self.s3_endpoint = Some(s3_endpoint.into());
-        self
-    }
-
-    /// Its canned ACL (default `private`).
-    pub fn acl(mut self, acl: Acl) -> Self {
-        self.acl = Some(acl);
-        self
-    }
-
-    /// Whether CORS is enabled for all origins (default `true`).
-    pub fn cors_enabled(mut self, enabled: bool) -> Self {
-        self.cors_enabled = Some(enabled);
-        self
-    }
-
     fn validate(&self) -> Result<()> {
         check_bucket_label(&self.label)?;
         if self.region.trim().is_empty() {
             return Err(Error::invalid("region", "is empty"));
         }
         self.acl.as_ref().map_or(Ok(()), check_canned)
+    }
+}
+
+setters! {
+    CreateBucket {
+        /// The type of endpoint to create it on.
+        endpoint_type: value EndpointType,
+        /// Its canned ACL (default `private`).
+        acl: value Acl,
+        /// Whether CORS is enabled for all origins (default `true`).
+        cors_enabled: value bool,
+        /// The S3 hostname of the endpoint to create it on.
+        s3_endpoint: into String,
     }
 }
 
@@ -327,20 +316,17 @@ impl BucketAccessUpdate {
         Self::default()
     }
 
-    /// Sets the canned ACL.
-    pub fn acl(mut self, acl: Acl) -> Self {
-        self.acl = Some(acl);
-        self
-    }
-
-    /// Enables or disables CORS.
-    pub fn cors_enabled(mut self, enabled: bool) -> Self {
-        self.cors_enabled = Some(enabled);
-        self
-    }
-
     fn validate(&self) -> Result<()> {
         self.acl.as_ref().map_or(Ok(()), check_canned)
+    }
+}
+
+setters! {
+    BucketAccessUpdate {
+        /// Sets the canned ACL.
+        acl: value Acl,
+        /// Enables or disables CORS.
+        cors_enabled: value bool,
     }
 }
 
@@ -423,29 +409,18 @@ impl ObjectListQuery {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
-    /// Only names starting with `prefix`.
-    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.prefix = Some(prefix.into());
-        self
-    }
-
-    /// Groups names at `delimiter` (usually `/`).
-    pub fn delimiter(mut self, delimiter: impl Into<String>) -> Self {
-        self.delimiter = Some(delimiter.into());
-        self
-    }
-
-    /// Starts after `marker`.
-    pub fn marker(mut self, marker: impl Into<String>) -> Self {
-        self.marker = Some(marker.into());
-        self
-    }
-
-    /// At most `size` entries per page (1-1000).
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.page_size = Some(size);
-        self
+setters! {
+    ObjectListQuery {
+        /// Only names starting with `prefix`.
+        prefix: into String,
+        /// Groups names at `delimiter` (usually `/`).
+        delimiter: into String,
+        /// Starts after `marker`.
+        marker: into String,
+        /// At most `size` entries per page (1-1000).
+        page_size: value u32,
     }
 }
 
@@ -483,22 +458,9 @@ impl CreateObjectUrl {
         }
     }
 
-    /// The `Content-Type` the upload will send (required for `PUT` and `POST`).
-    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
-        self.content_type = Some(content_type.into());
-        self
-    }
-
     /// For a `GET`: have browsers download the object as an attachment.
     pub fn as_attachment(mut self) -> Self {
         self.content_disposition = Some("attachment".to_owned());
-        self
-    }
-
-    /// How long the URL is valid, in seconds ([`MIN_URL_EXPIRY`] to [`MAX_URL_EXPIRY`];
-    /// the API's default is an hour).
-    pub fn expires_in(mut self, seconds: u32) -> Self {
-        self.expires_in = Some(seconds);
         self
     }
 
@@ -520,6 +482,16 @@ impl CreateObjectUrl {
             ));
         }
         Ok(())
+    }
+}
+
+setters! {
+    CreateObjectUrl {
+        /// The `Content-Type` the upload will send (required for `PUT` and `POST`).
+        content_type: into String,
+        /// How long the URL is valid, in seconds ([`MIN_URL_EXPIRY`] to [`MAX_URL_EXPIRY`];
+        /// the API's default is an hour).
+        expires_in: value u32,
     }
 }
 
@@ -687,14 +659,15 @@ impl CreateKey {
         self
     }
 
-    /// The regions the key works in.
-    pub fn regions<S: Into<String>>(mut self, regions: impl IntoIterator<Item = S>) -> Self {
-        self.regions = Some(regions.into_iter().map(Into::into).collect());
-        self
-    }
-
     fn validate(&self) -> Result<()> {
         check_key_label(&self.label)
+    }
+}
+
+setters! {
+    CreateKey {
+        /// The regions the key works in.
+        regions: list String,
     }
 }
 
@@ -722,17 +695,14 @@ impl KeyUpdate {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
-    /// Sets the label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Replaces the regions.
-    pub fn regions<S: Into<String>>(mut self, regions: impl IntoIterator<Item = S>) -> Self {
-        self.regions = Some(regions.into_iter().map(Into::into).collect());
-        self
+setters! {
+    KeyUpdate {
+        /// Sets the label.
+        label: into String,
+        /// Replaces the regions.
+        regions: list String,
     }
 }
 

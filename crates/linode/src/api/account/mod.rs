@@ -20,7 +20,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
-use crate::model::{MaintenancePolicy, Resource, api_enum, null_default, timestamp};
+use crate::model::{MaintenancePolicy, Resource, api_enum, null_default, setters, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -199,18 +199,6 @@ impl AccountUpdate {
         Self::default()
     }
 
-    /// Sets the billing e-mail.
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-
-    /// Sets the company name.
-    pub fn company(mut self, company: impl Into<String>) -> Self {
-        self.company = Some(company.into());
-        self
-    }
-
     /// Sets the billing address (first line, city, state, postal code, country).
     pub fn address(
         mut self,
@@ -226,6 +214,15 @@ impl AccountUpdate {
         self.zip = Some(zip.into());
         self.country = Some(country.into());
         self
+    }
+}
+
+setters! {
+    AccountUpdate {
+        /// Sets the billing e-mail.
+        email: into String,
+        /// Sets the company name.
+        company: into String,
     }
 }
 
@@ -315,17 +312,14 @@ impl SettingsUpdate {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
-    /// Sets the Network Helper default.
-    pub fn network_helper(mut self, on: bool) -> Self {
-        self.network_helper = Some(on);
-        self
-    }
-
-    /// Sets the backups default.
-    pub fn backups_enabled(mut self, on: bool) -> Self {
-        self.backups_enabled = Some(on);
-        self
+setters! {
+    SettingsUpdate {
+        /// Sets the Network Helper default.
+        network_helper: value bool,
+        /// Sets the backups default.
+        backups_enabled: value bool,
     }
 }
 
@@ -617,11 +611,12 @@ impl CreateOAuthClient {
             public: None,
         }
     }
+}
 
-    /// Whether it is a public client (one that cannot keep a secret, such as a mobile app).
-    pub fn public(mut self, public: bool) -> Self {
-        self.public = Some(public);
-        self
+setters! {
+    CreateOAuthClient {
+        /// Whether it is a public client (one that cannot keep a secret, such as a mobile app).
+        public: value bool,
     }
 }
 
@@ -645,17 +640,14 @@ impl OAuthClientUpdate {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
-    /// Sets the name.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets the redirect URI.
-    pub fn redirect_uri(mut self, uri: impl Into<String>) -> Self {
-        self.redirect_uri = Some(uri.into());
-        self
+setters! {
+    OAuthClientUpdate {
+        /// Sets the name.
+        label: into String,
+        /// Sets the redirect URI.
+        redirect_uri: into String,
     }
 }
 
@@ -760,11 +752,12 @@ impl CreateUser {
             restricted: None,
         }
     }
+}
 
-    /// Whether the user only gets the grants given to it.
-    pub fn restricted(mut self, restricted: bool) -> Self {
-        self.restricted = Some(restricted);
-        self
+setters! {
+    CreateUser {
+        /// Whether the user only gets the grants given to it.
+        restricted: value bool,
     }
 }
 
@@ -788,23 +781,16 @@ impl UserUpdate {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
-    /// Renames the user.
-    pub fn username(mut self, username: impl Into<String>) -> Self {
-        self.username = Some(username.into());
-        self
-    }
-
-    /// Sets the e-mail.
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-
-    /// Sets the `restricted` flag.
-    pub fn restricted(mut self, restricted: bool) -> Self {
-        self.restricted = Some(restricted);
-        self
+setters! {
+    UserUpdate {
+        /// Renames the user.
+        username: into String,
+        /// Sets the e-mail.
+        email: into String,
+        /// Sets the `restricted` flag.
+        restricted: value bool,
     }
 }
 

@@ -11,7 +11,7 @@ use super::{ConfigDevice, Disk, Instance, LinodeGroup};
 use crate::api::networking::IpAddress;
 use crate::api::nodebalancers::NodeBalancer;
 use crate::error::{Error, Result};
-use crate::model::{ChildId, null_default};
+use crate::model::{ChildId, null_default, setters};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -87,42 +87,6 @@ impl CloneInstance {
         }
     }
 
-    /// The new Linode's label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// The new Linode's group.
-    pub fn group(mut self, group: impl Into<String>) -> Self {
-        self.group = Some(group.into());
-        self
-    }
-
-    /// Clones only these configuration profiles (and the disks they boot); none when empty.
-    pub fn configs(mut self, ids: impl IntoIterator<Item = u64>) -> Self {
-        self.configs = Some(ids.into_iter().collect());
-        self
-    }
-
-    /// Also clones these disks.
-    pub fn disks(mut self, ids: impl IntoIterator<Item = u64>) -> Self {
-        self.disks = Some(ids.into_iter().collect());
-        self
-    }
-
-    /// Gives the new Linode a private IPv4 address.
-    pub fn private_ip(mut self, private_ip: bool) -> Self {
-        self.private_ip = Some(private_ip);
-        self
-    }
-
-    /// Enrols the new Linode in the backup service.
-    pub fn backups_enabled(mut self, enabled: bool) -> Self {
-        self.backups_enabled = Some(enabled);
-        self
-    }
-
     fn validate(&self) -> Result<()> {
         if self.linode_id.is_some() {
             let new_only = [
@@ -149,6 +113,23 @@ impl CloneInstance {
             }
         }
         Ok(())
+    }
+}
+
+setters! {
+    CloneInstance {
+        /// The new Linode's label.
+        label: into String,
+        /// The new Linode's group.
+        group: into String,
+        /// Also clones these disks.
+        disks: items u64,
+        /// Clones only these configuration profiles (and the disks they boot); none when empty.
+        configs: items u64,
+        /// Enrols the new Linode in the backup service.
+        backups_enabled: value bool,
+        /// Gives the new Linode a private IPv4 address.
+        private_ip: value bool,
     }
 }
 

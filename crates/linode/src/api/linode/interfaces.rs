@@ -9,7 +9,7 @@ use crate::api::networking::firewalls::Firewall;
 use crate::client::Path;
 use crate::error::{Error, Result};
 use crate::filter::filterable;
-use crate::model::{ChildId, Resource, api_enum, null_default, timestamp};
+use crate::model::{ChildId, Resource, api_enum, null_default, setters, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -168,18 +168,6 @@ impl NewConfigInterface {
         }
     }
 
-    /// The VLAN address, in CIDR notation (`vlan` only).
-    pub fn ipam_address(mut self, address: impl Into<String>) -> Self {
-        self.ipam_address = Some(address.into());
-        self
-    }
-
-    /// Whether it carries the default route (never a `vlan` one).
-    pub fn primary(mut self, primary: bool) -> Self {
-        self.primary = Some(primary);
-        self
-    }
-
     /// The address to take in the subnet (`vpc` only; otherwise one is allocated).
     pub fn vpc_address(mut self, address: impl Into<String>) -> Self {
         self.ipv4.get_or_insert_with(Default::default).vpc = Some(address.into());
@@ -189,12 +177,6 @@ impl NewConfigInterface {
     /// Translates the instance's public IPv4 address 1:1 to it (`vpc` only).
     pub fn nat_1_1_any(mut self) -> Self {
         self.ipv4.get_or_insert_with(Default::default).nat_1_1 = Some("any".into());
-        self
-    }
-
-    /// IPv4 ranges to route to it (`vpc` only).
-    pub fn ip_ranges<S: Into<String>>(mut self, ranges: impl IntoIterator<Item = S>) -> Self {
-        self.ip_ranges = Some(ranges.into_iter().map(Into::into).collect());
         self
     }
 
@@ -215,6 +197,17 @@ impl NewConfigInterface {
             }
         }
         Ok(())
+    }
+}
+
+setters! {
+    NewConfigInterface {
+        /// The VLAN address, in CIDR notation (`vlan` only).
+        ipam_address: into String,
+        /// Whether it carries the default route (never a `vlan` one).
+        primary: value bool,
+        /// IPv4 ranges to route to it (`vpc` only).
+        ip_ranges: list String,
     }
 }
 
@@ -249,17 +242,14 @@ impl ConfigInterfaceUpdate {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
-    /// Sets whether it carries the default route.
-    pub fn primary(mut self, primary: bool) -> Self {
-        self.primary = Some(primary);
-        self
-    }
-
-    /// Sets the IPv4 ranges routed to it.
-    pub fn ip_ranges<S: Into<String>>(mut self, ranges: impl IntoIterator<Item = S>) -> Self {
-        self.ip_ranges = Some(ranges.into_iter().map(Into::into).collect());
-        self
+setters! {
+    ConfigInterfaceUpdate {
+        /// Sets whether it carries the default route.
+        primary: value bool,
+        /// Sets the IPv4 ranges routed to it.
+        ip_ranges: list String,
     }
 }
 
@@ -710,12 +700,6 @@ impl InterfaceSettingsUpdate {
         Self::default()
     }
 
-    /// Turns Network Helper on or off.
-    pub fn network_helper(mut self, on: bool) -> Self {
-        self.network_helper = Some(on);
-        self
-    }
-
     /// Gives the IPv4 default route to interface `interface_id`.
     pub fn ipv4_route(mut self, interface_id: u64) -> Self {
         self.default_route
@@ -730,6 +714,13 @@ impl InterfaceSettingsUpdate {
             .get_or_insert_with(Default::default)
             .ipv6_interface_id = Some(interface_id);
         self
+    }
+}
+
+setters! {
+    InterfaceSettingsUpdate {
+        /// Turns Network Helper on or off.
+        network_helper: value bool,
     }
 }
 
@@ -807,11 +798,12 @@ impl UpgradeInterfaces {
         self.config_id = Some(config_id);
         self
     }
+}
 
-    /// Only answers what would be made, changing nothing.
-    pub fn dry_run(mut self, dry_run: bool) -> Self {
-        self.dry_run = Some(dry_run);
-        self
+setters! {
+    UpgradeInterfaces {
+        /// Only answers what would be made, changing nothing.
+        dry_run: value bool,
     }
 }
 

@@ -8,7 +8,7 @@ use super::interfaces::{ConfigInterface, NewConfigInterface};
 use crate::api::networking::{IpAddress, Ipv6Range};
 use crate::client::Path;
 use crate::filter::filterable;
-use crate::model::{ChildId, Encryption, Resource, api_enum, null_default, timestamp};
+use crate::model::{ChildId, Encryption, Resource, api_enum, null_default, setters, timestamp};
 use crate::operation::operations;
 
 operations! {
@@ -128,25 +128,18 @@ impl CreateDisk {
         }
     }
 
-    /// Sets the label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets the filesystem (`ext4` unless set).
-    pub fn filesystem(mut self, filesystem: impl Into<String>) -> Self {
-        self.filesystem = Some(filesystem.into());
-        self
-    }
-
-    /// Deploys an image on the disk; a root password is generated unless you set one.
-    pub fn image(mut self, image: impl Into<String>) -> Self {
-        self.image = Some(image.into());
-        self
-    }
-
     super::root_access_setters!();
+}
+
+setters! {
+    CreateDisk {
+        /// Sets the label.
+        label: into String,
+        /// Sets the filesystem (`ext4` unless set).
+        filesystem: into String,
+        /// Deploys an image on the disk; a root password is generated unless you set one.
+        image: into String,
+    }
 }
 
 /// A change of a disk's label.
@@ -352,24 +345,6 @@ impl ConfigUpdate {
         Self::default()
     }
 
-    /// Sets the label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets the kernel.
-    pub fn kernel(mut self, kernel: impl Into<String>) -> Self {
-        self.kernel = Some(kernel.into());
-        self
-    }
-
-    /// Sets the comments.
-    pub fn comments(mut self, comments: impl Into<String>) -> Self {
-        self.comments = Some(comments.into());
-        self
-    }
-
     /// Puts `device` in `slot` (`sda` ... `sdh`).
     pub fn device(mut self, slot: impl Into<String>, device: ConfigDevice) -> Self {
         self.devices
@@ -383,11 +358,18 @@ impl ConfigUpdate {
         self.interfaces.get_or_insert_with(Vec::new).push(interface);
         self
     }
+}
 
-    /// Sets the root device.
-    pub fn root_device(mut self, root: impl Into<String>) -> Self {
-        self.root_device = Some(root.into());
-        self
+setters! {
+    ConfigUpdate {
+        /// Sets the label.
+        label: into String,
+        /// Sets the kernel.
+        kernel: into String,
+        /// Sets the comments.
+        comments: into String,
+        /// Sets the root device.
+        root_device: into String,
     }
 }
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::Path;
 use crate::error::{Error, Result};
 use crate::filter::filterable;
-use crate::model::{Resource, loose_bool_option, null_default, timestamp};
+use crate::model::{Resource, loose_bool_option, null_default, setters, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -184,21 +184,9 @@ impl CreateStackScript {
         }
     }
 
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
     /// Makes it public (which cannot be undone).
     pub fn public(mut self, public: bool) -> Self {
         self.is_public = Some(public);
-        self
-    }
-
-    /// Sets the revision note.
-    pub fn rev_note(mut self, note: impl Into<String>) -> Self {
-        self.rev_note = Some(note.into());
         self
     }
 
@@ -211,6 +199,15 @@ impl CreateStackScript {
             return Err(Error::invalid("images", "at least one image is required"));
         }
         Ok(())
+    }
+}
+
+setters! {
+    CreateStackScript {
+        /// Sets the description.
+        description: into String,
+        /// Sets the revision note.
+        rev_note: into String,
     }
 }
 
@@ -254,24 +251,6 @@ impl StackScriptUpdate {
         Self::default()
     }
 
-    /// Sets the label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-
-    /// Replaces the script.
-    pub fn script(mut self, script: impl Into<String>) -> Self {
-        self.script = Some(script.into());
-        self
-    }
-
     pub(crate) fn validate(&self) -> Result<()> {
         if let Some(script) = &self.script {
             check_script(script)?;
@@ -280,5 +259,16 @@ impl StackScriptUpdate {
             return Err(Error::invalid("label", "is empty"));
         }
         Ok(())
+    }
+}
+
+setters! {
+    StackScriptUpdate {
+        /// Sets the label.
+        label: into String,
+        /// Sets the description.
+        description: into String,
+        /// Replaces the script.
+        script: into String,
     }
 }

@@ -10,7 +10,7 @@ use ipnet::IpNet;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Result};
-use crate::model::{api_enum, with_str};
+use crate::model::{api_enum, setters, with_str};
 
 /// Most rules a firewall holds, inbound and outbound together (spec 4.189.0: "up to 25 rules
 /// across its inbound and outbound rulesets").
@@ -463,12 +463,6 @@ impl FirewallRule {
         }
     }
 
-    /// Sets the ports (TCP and UDP only).
-    pub fn ports(mut self, ports: Ports) -> Self {
-        self.ports = Some(ports);
-        self
-    }
-
     /// Adds IPv4 networks or prefix lists.
     pub fn ipv4<A: Into<Address>>(mut self, addresses: impl IntoIterator<Item = A>) -> Self {
         let list = self
@@ -497,18 +491,6 @@ impl FirewallRule {
             nets.into_iter().partition(|n| matches!(n, IpNet::V4(_)));
         let rule = if v4.is_empty() { self } else { self.ipv4(v4) };
         if v6.is_empty() { rule } else { rule.ipv6(v6) }
-    }
-
-    /// Sets the label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
     }
 
     /// Checks what the API checks; errors name `field.<part>` (such as
@@ -571,6 +553,17 @@ impl FirewallRule {
             }
         }
         Ok(())
+    }
+}
+
+setters! {
+    FirewallRule {
+        /// Sets the ports (TCP and UDP only).
+        ports: value Ports,
+        /// Sets the description.
+        description: into String,
+        /// Sets the label.
+        label: into String,
     }
 }
 

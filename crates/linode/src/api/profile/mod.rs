@@ -10,7 +10,7 @@ use crate::client::{Client, Path};
 use crate::error::{Error, Result};
 use crate::filter::filterable;
 use crate::login::ScopeSet;
-use crate::model::{Resource, api_enum, null_default, timestamp};
+use crate::model::{Resource, api_enum, null_default, setters, timestamp};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -173,29 +173,18 @@ impl ProfileUpdate {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
-    /// Sets the e-mail.
-    pub fn email(mut self, email: impl Into<String>) -> Self {
-        self.email = Some(email.into());
-        self
-    }
-
-    /// Sets the time zone.
-    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
-        self.timezone = Some(timezone.into());
-        self
-    }
-
-    /// Turns e-mail notifications on or off.
-    pub fn email_notifications(mut self, on: bool) -> Self {
-        self.email_notifications = Some(on);
-        self
-    }
-
-    /// Sets how the user may log in to Lish.
-    pub fn lish_auth_method(mut self, method: LishAuthMethod) -> Self {
-        self.lish_auth_method = Some(method);
-        self
+setters! {
+    ProfileUpdate {
+        /// Sets the e-mail.
+        email: into String,
+        /// Sets the time zone.
+        timezone: into String,
+        /// Sets how the user may log in to Lish.
+        lish_auth_method: value LishAuthMethod,
+        /// Turns e-mail notifications on or off.
+        email_notifications: value bool,
     }
 }
 
@@ -305,17 +294,14 @@ impl CreateToken {
             scopes: None,
         }
     }
+}
 
-    /// When it stops working (UTC).
-    pub fn expiry(mut self, expiry: timestamp::Timestamp) -> Self {
-        self.expiry = Some(expiry);
-        self
-    }
-
-    /// What it may do; no more than the token making the request.
-    pub fn scopes(mut self, scopes: impl Into<ScopeSet>) -> Self {
-        self.scopes = Some(scopes.into());
-        self
+setters! {
+    CreateToken {
+        /// When it stops working (UTC).
+        expiry: value timestamp::Timestamp,
+        /// What it may do; no more than the token making the request.
+        scopes: into ScopeSet,
     }
 }
 
@@ -333,11 +319,12 @@ impl TokenUpdate {
     pub fn new() -> Self {
         Self::default()
     }
+}
 
-    /// Sets the label.
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
+setters! {
+    TokenUpdate {
+        /// Sets the label.
+        label: into String,
     }
 }
 
@@ -453,12 +440,6 @@ impl CreateSshKey {
         }
     }
 
-    /// Names the key (up to 64 characters).
-    pub fn label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
-        self
-    }
-
     fn validate(&self) -> Result<()> {
         let mut parts = self.ssh_key.split_whitespace();
         let kind = parts.next().unwrap_or_default();
@@ -477,6 +458,13 @@ impl CreateSshKey {
             return Err(Error::invalid("ssh_key", "key data is not base64"));
         }
         Ok(())
+    }
+}
+
+setters! {
+    CreateSshKey {
+        /// Names the key (up to 64 characters).
+        label: into String,
     }
 }
 
