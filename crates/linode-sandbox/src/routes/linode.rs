@@ -101,7 +101,8 @@ async fn list_instances(
     let params = PageParams::from_query(req.query.as_deref())?;
     let filter = filter_from_headers(&req.headers, INSTANCE_FILTERABLE)?;
     let store = state.store();
-    if filter.order.is_none() && matches!(&filter.cond, Cond::All(all) if all.is_empty()) {
+    let unfiltered = matches!(&filter.cond, Cond::All(all) if all.is_empty());
+    if filter.order.is_none() && unfiltered && req.visible.is_none() {
         // No filter: the page is a slice of the table in id order.
         let results = store.instances.len();
         let page = store.instances.json_range(params.range(results));
@@ -109,7 +110,7 @@ async fn list_instances(
         drop(store);
         return Ok(json_bytes(body));
     }
-    let kept = filter.apply(store.instances.values());
+    let kept = filter.apply(store.instances.values().filter(|i| req.shows(i)));
     let page = kept[params.range(kept.len())]
         .iter()
         .filter_map(|v| store.instances.get_json(v["id"].as_u64()?));

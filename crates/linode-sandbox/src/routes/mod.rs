@@ -303,13 +303,37 @@ where
     }
 }
 
-/// What a list request carries besides its path: the query string and headers.
+/// What a list request carries besides its path: the query string, headers, and which ids
+/// the caller may see.
 #[derive(Debug)]
 pub struct ListRequest {
     /// Raw query string.
     pub query: Option<String>,
     /// Request headers (for `X-Filter`).
     pub headers: HeaderMap,
+    /// The ids a restricted caller is granted, when the grants layer limits this list
+    /// ([`Visible`]); `None` shows everything.
+    pub visible: Option<Visible>,
+}
+
+/// The ids of a list a restricted user may see, put on the request by the grants layer, so
+/// that lists drop the others *before* paging (`results` and `pages` count only what the
+/// caller sees, as on the API).
+#[derive(Debug, Clone)]
+pub struct Visible(pub std::sync::Arc<std::collections::HashSet<u64>>);
+
+impl Visible {
+    /// Whether the object (by its `id`) may be shown.
+    pub fn shows(&self, item: &Value) -> bool {
+        item["id"].as_u64().is_some_and(|id| self.0.contains(&id))
+    }
+}
+
+impl ListRequest {
+    /// Whether `item` may be shown to the caller.
+    pub fn shows(&self, item: &Value) -> bool {
+        self.visible.as_ref().is_none_or(|v| v.shows(item))
+    }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ListRequest {
@@ -319,6 +343,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ListRequest {
         Ok(ListRequest {
             query: parts.uri.query().map(str::to_owned),
             headers: parts.headers.clone(),
+            visible: parts.extensions.get::<Visible>().cloned(),
         })
     }
 }
@@ -344,7 +369,7 @@ pub fn list_response<'a>(
 ) -> Result<Json<Value>, ApiError> {
     let params = PageParams::from_query(req.query.as_deref())?;
     let filter = filter_from_headers(&req.headers, filterable)?;
-    let kept = filter.apply(items);
+    let kept = filter.apply(items.into_iter().filter(|item| req.shows(item)));
     let page: Vec<Value> = kept[params.range(kept.len())]
         .iter()
         .map(|v| (*v).clone())

@@ -741,3 +741,72 @@ async fn restricted_users_only_reach_what_they_are_granted() {
     let owner = common::client_with(&sandbox, &token_for(&sandbox, "sandbox-user").await);
     assert_eq!(all(owner.linode().instances()).await.len(), 3);
 }
+
+#[tokio::test]
+async fn a_restricted_users_lists_are_paged_over_what_it_may_see() {
+    let (sandbox, client) = common::setup().await;
+    let account = client.account();
+    // 60 Linodes; the user is granted every other one (30), so a page of 25 leaves 2 pages.
+    let ids = sandbox.seed_instances(60);
+    account
+        .create_user(CreateUser::new("pager", "pager@example.com").restricted(true))
+        .await
+        .unwrap();
+    let mut grants = account.grants("pager").await.unwrap();
+    let granted: Vec<u64> = ids.iter().copied().step_by(2).collect();
+    grants.linode = granted
+        .iter()
+        .map(|&id| Grant::new(id, Some(Permission::ReadOnly)))
+        .collect();
+    account.set_grants("pager", &grants).await.unwrap();
+    let token = token_for(&sandbox, "pager").await;
+
+    let page: Value = reqwest::Client::new()
+        .get(format!(
+            "{}/v4/linode/instances?page=2&page_size=25",
+            sandbox.base_url()
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (page["page"].clone(), page["pages"].clone()),
+        (json!(2), json!(2))
+    );
+    assert_eq!(page["results"], 30);
+    let second: Vec<u64> = page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(second, granted[25..]);
+
+    // The client's lazy list sees the same 30, in order, across both pages; a filter applies
+    // within what the user may see.
+    let pager = common::client_with(&sandbox, &token);
+    let seen = all(pager.linode().instances().page_size(25)).await;
+    assert_eq!(seen.iter().map(|i| i.id).collect::<Vec<_>>(), granted);
+    let label = sandbox.instance(ids[1]).unwrap()["label"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let filtered: Value = reqwest::Client::new()
+        .get(format!("{}/v4/linode/instances", sandbox.base_url()))
+        .bearer_auth(&token)
+        .header("X-Filter", json!({ "label": label }).to_string())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        filtered["results"], 0,
+        "an ungranted Linode stays hidden from a filter"
+    );
+}

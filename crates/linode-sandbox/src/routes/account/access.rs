@@ -29,6 +29,7 @@
 //!   Tokens acting as restricted users are held to them: see [`enforce_grants`].
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -40,7 +41,9 @@ use serde_json::{Map, Value, json};
 
 use super::super::betas::programs;
 use super::super::checks::Checks;
-use super::super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
+use super::super::{
+    ApiPath, AppState, JsonObject, ListRequest, Visible, get_response, list_response,
+};
 use super::account_entity;
 use crate::account::random_hex;
 use crate::catalog::catalog;
@@ -771,8 +774,17 @@ pub(crate) async fn enforce_grants(
             }
             return next.run(req).await;
         }
-        let response = next.run(req).await;
-        return visible_only(response, &stored[kind]).await;
+        let granted = stored[kind].as_object().map(|granted| {
+            granted
+                .iter()
+                .filter(|(_, permission)| !permission.is_null())
+                .filter_map(|(id, _)| id.parse().ok())
+                .collect()
+        });
+        let mut req = req;
+        req.extensions_mut()
+            .insert(Visible(Arc::new(granted.unwrap_or_default())));
+        return next.run(req).await;
     }
     let id = tail
         .trim_start_matches('/')
@@ -794,30 +806,4 @@ pub(crate) async fn enforce_grants(
 fn restricted_grants(store: &Store, username: &str) -> Option<Value> {
     let user = store.account.users.get(username)?;
     (user["restricted"] == true).then(|| extra(store, GRANTS)[username].clone())
-}
-
-/// A list answer keeping only the entities with a grant in `granted` (id → permission).
-async fn visible_only(response: Response, granted: &Value) -> Response {
-    if response.status() != StatusCode::OK {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
-        return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Unreadable answer")
-            .into_response();
-    };
-    let Ok(mut page) = serde_json::from_slice::<Value>(&bytes) else {
-        return Response::from_parts(parts, axum::body::Body::from(bytes));
-    };
-    if let Some(items) = page["data"].as_array_mut() {
-        items.retain(|item| {
-            item["id"]
-                .as_u64()
-                .is_some_and(|id| !granted[id.to_string()].is_null())
-        });
-        let shown = items.len();
-        page["results"] = Value::from(shown);
-    }
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, axum::body::Body::from(page.to_string()))
 }
