@@ -311,21 +311,27 @@ pub struct ListRequest {
     pub query: Option<String>,
     /// Request headers (for `X-Filter`).
     pub headers: HeaderMap,
-    /// The ids a restricted caller is granted, when the grants layer limits this list
+    /// What a restricted caller may see, when the grants layer limits this list
     /// ([`Visible`]); `None` shows everything.
     pub visible: Option<Visible>,
 }
 
-/// The ids of a list a restricted user may see, put on the request by the grants layer, so
-/// that lists drop the others *before* paging (`results` and `pages` count only what the
-/// caller sees, as on the API).
-#[derive(Debug, Clone)]
-pub struct Visible(pub std::sync::Arc<std::collections::HashSet<u64>>);
+/// Which objects of a list a restricted user may see, put on the request by the grants
+/// layer, so that lists drop the others *before* paging (`results` and `pages` count only
+/// what the caller sees, as on the API).
+#[derive(Clone)]
+pub struct Visible(pub std::sync::Arc<dyn Fn(&Value) -> bool + Send + Sync>);
+
+impl std::fmt::Debug for Visible {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Visible(..)")
+    }
+}
 
 impl Visible {
-    /// Whether the object (by its `id`) may be shown.
+    /// Whether the object may be shown.
     pub fn shows(&self, item: &Value) -> bool {
-        item["id"].as_u64().is_some_and(|id| self.0.contains(&id))
+        (self.0)(item)
     }
 }
 

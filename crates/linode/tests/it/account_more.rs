@@ -810,3 +810,145 @@ async fn a_restricted_users_lists_are_paged_over_what_it_may_see() {
         "an ungranted Linode stays hidden from a filter"
     );
 }
+
+/// `GET`s `path` with `token`, returning the status and the JSON answer.
+async fn get_as(sandbox: &linode_sandbox::Sandbox, token: &str, path: &str) -> (u16, Value) {
+    let answer = reqwest::Client::new()
+        .get(format!("{}/v4{path}", sandbox.base_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (answer.status().as_u16(), answer.json().await.unwrap())
+}
+
+fn ids(page: &Value) -> Vec<Value> {
+    page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn grants_hold_for_every_kind_the_api_names() {
+    let (sandbox, client) = common::setup().await;
+    let account = client.account();
+    let mut made = std::collections::BTreeMap::new();
+    for (path, body) in [
+        (
+            "fw-a",
+            json!({"label": "fw-a", "rules": {"inbound_policy": "ACCEPT", "outbound_policy": "ACCEPT"}}),
+        ),
+        (
+            "fw-b",
+            json!({"label": "fw-b", "rules": {"inbound_policy": "ACCEPT", "outbound_policy": "ACCEPT"}}),
+        ),
+    ] {
+        let (status, fw) = common::post_raw(&sandbox, "/v4/networking/firewalls", &body).await;
+        assert_eq!(status, 200, "{fw}");
+        made.insert(path, fw["id"].as_u64().unwrap());
+    }
+    for label in ["vpc-a", "vpc-b"] {
+        let body = json!({"label": label, "region": "us-east"});
+        let (status, vpc) = common::post_raw(&sandbox, "/v4/vpcs", &body).await;
+        assert_eq!(status, 200, "{vpc}");
+        made.insert(label, vpc["id"].as_u64().unwrap());
+    }
+    let script = "#!/bin/bash\necho ok\n";
+    let mine = client
+        .linode()
+        .create_stackscript(&linode::api::linode::CreateStackScript::new(
+            "mine",
+            script,
+            ["linode/debian12"],
+        ))
+        .await
+        .unwrap();
+    account
+        .create_user(CreateUser::new("ops", "ops@example.com").restricted(true))
+        .await
+        .unwrap();
+
+    // The grants list every entity of every kind of 4.229.1, by label.
+    let mut grants = account.grants("ops").await.unwrap();
+    let labels = |g: &[Grant]| g.iter().map(|g| g.label.clone()).collect::<Vec<_>>();
+    assert_eq!(labels(&grants.firewall), ["fw-a", "fw-b"]);
+    assert_eq!(labels(&grants.vpc), ["vpc-a", "vpc-b"]);
+    assert_eq!(labels(&grants.stackscript), ["mine"]);
+    assert!(grants.database.is_empty() && grants.image.is_empty());
+    assert!(!grants.global.add_firewalls && !grants.global.add_vpcs);
+
+    grants.firewall = vec![Grant::new(made["fw-a"], Some(Permission::ReadOnly))];
+    grants.vpc = vec![Grant::new(made["vpc-b"], Some(Permission::ReadWrite))];
+    account.set_grants("ops", &grants).await.unwrap();
+    let token = token_for(&sandbox, "ops").await;
+
+    // Lists leave out what is not granted; public StackScripts stay visible, the account's
+    // own ungranted one does not.
+    let (_, page) = get_as(&sandbox, &token, "/networking/firewalls").await;
+    assert_eq!(
+        (ids(&page), page["results"].clone()),
+        (vec![json!(made["fw-a"])], json!(1))
+    );
+    let (_, page) = get_as(&sandbox, &token, "/vpcs").await;
+    assert_eq!(ids(&page), [json!(made["vpc-b"])]);
+    let (_, page) = get_as(&sandbox, &token, "/linode/stackscripts?page_size=500").await;
+    assert!(!ids(&page).contains(&json!(mine.id)));
+    assert!(
+        page["results"].as_u64().unwrap() > 0,
+        "public StackScripts are listed"
+    );
+
+    // One by one: read needs a grant, change needs read_write, create needs the flag.
+    let fw_b = format!("/networking/firewalls/{}", made["fw-b"]);
+    assert_eq!(get_as(&sandbox, &token, &fw_b).await.0, 403);
+    let fw_a = format!("/networking/firewalls/{}", made["fw-a"]);
+    assert_eq!(get_as(&sandbox, &token, &fw_a).await.0, 200);
+    let put = |path: String, body: Value| {
+        let token = token.clone();
+        let url = format!("{}/v4{path}", sandbox.base_url());
+        async move {
+            let answer = reqwest::Client::new()
+                .put(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            answer.status().as_u16()
+        }
+    };
+    assert_eq!(put(fw_a.clone(), json!({"label": "renamed"})).await, 403);
+    let vpc_b = format!("/vpcs/{}", made["vpc-b"]);
+    assert_eq!(
+        put(vpc_b.clone(), json!({"label": "vpc-renamed"})).await,
+        200
+    );
+    let (_, vpc) = get_as(&sandbox, &token, &vpc_b).await;
+    assert_eq!(vpc["label"], "vpc-renamed");
+    let stackscript = format!("/linode/stackscripts/{}", mine.id);
+    assert_eq!(get_as(&sandbox, &token, &stackscript).await.0, 403);
+
+    let create = reqwest::Client::new()
+        .post(format!("{}/v4/networking/firewalls", sandbox.base_url()))
+        .bearer_auth(&token)
+        .json(&json!({"label": "fw-c", "rules": {"inbound_policy": "ACCEPT", "outbound_policy": "ACCEPT"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(create.status().as_u16(), 403);
+    let mut grants = account.grants("ops").await.unwrap();
+    grants.global.add_firewalls = true;
+    let answer = account.set_grants("ops", &grants).await.unwrap();
+    assert!(answer.global.add_firewalls);
+    let create = reqwest::Client::new()
+        .post(format!("{}/v4/networking/firewalls", sandbox.base_url()))
+        .bearer_auth(&token)
+        .json(&json!({"label": "fw-c", "rules": {"inbound_policy": "ACCEPT", "outbound_policy": "ACCEPT"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(create.status().as_u16(), 200);
+}

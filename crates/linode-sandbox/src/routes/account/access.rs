@@ -23,12 +23,14 @@
 //!   thumbnail is only served for existing clients.
 //! - Managed can be enabled once; `managed` in `/account/settings` becomes `true`.
 //! - 2FA-optional users: replaced as a whole; each name must be a user of the account.
-//! - Grants: only for restricted users. The answer lists every existing Linode, Domain,
-//!   Volume and NodeBalancer with the permission stored for it (`null` when none); other
-//!   kinds are answered as empty lists. A replacement may only name entities that exist.
+//! - Grants: only for restricted users. The answer lists, for every kind API spec 4.229.1
+//!   names (databases, domains, firewalls, private images, Linodes, Longview clients,
+//!   NodeBalancers, the account's StackScripts, volumes, VPCs), every existing entity with
+//!   the permission stored for it (`null` when none). A replacement may only name entities
+//!   that exist.
 //!   Tokens acting as restricted users are held to them: see [`enforce_grants`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use axum::Router;
@@ -63,34 +65,34 @@ const BETAS: u64 = 5;
 const MAX_THUMBNAIL: usize = 128 * 1024;
 /// The account services availability reports on.
 const SERVICES: &[&str] = &["Linodes", "NodeBalancers", "Block Storage", "Kubernetes"];
-/// Entity kinds grants are kept for, with the kinds answered empty.
-const GRANT_KINDS: &[&str] = &["linode", "domain", "volume", "nodebalancer"];
-const EMPTY_GRANT_KINDS: &[&str] = &[
-    "image",
-    "longview",
-    "stackscript",
+/// Entity kinds a user may be granted access to, as API spec 4.229.1 lists them.
+const GRANT_KINDS: &[&str] = &[
     "database",
+    "domain",
     "firewall",
+    "image",
+    "linode",
+    "longview",
+    "nodebalancer",
+    "stackscript",
+    "volume",
     "vpc",
-    "lkecluster",
-    "placement_group",
 ];
-/// Global grant flags.
+/// Global grant flags (API spec 4.229.1).
 const GLOBAL_FLAGS: &[&str] = &[
-    "add_linodes",
-    "add_domains",
-    "add_volumes",
-    "add_nodebalancers",
-    "add_images",
-    "add_longview",
-    "add_stackscripts",
-    "add_firewalls",
     "add_databases",
+    "add_domains",
+    "add_firewalls",
+    "add_images",
+    "add_linodes",
+    "add_longview",
+    "add_nodebalancers",
+    "add_stackscripts",
+    "add_volumes",
     "add_vpcs",
-    "add_kubernetes",
     "cancel_account",
-    "longview_subscription",
     "child_account_access",
+    "longview_subscription",
 ];
 const BETA_FILTERABLE: &[&str] = &["ended", "enrolled", "label", "started"];
 const MAINTENANCE_FILTERABLE: &[&str] = &[
@@ -584,15 +586,44 @@ fn restricted_user(store: &Store, username: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Ids of the existing entities of a kind.
-fn entity_ids(store: &Store, kind: &str) -> Vec<u64> {
-    let table = match kind {
-        "linode" => &store.instances,
-        "domain" => &store.domains,
-        "volume" => &store.volumes,
-        _ => &store.nodebalancers,
+/// The account's own entities of a grant kind, as `(id, label)` in id order. Public images
+/// and StackScripts are not the account's, so no grant applies to them.
+fn entities(store: &Store, kind: &str) -> Vec<(u64, String)> {
+    let (table, label) = match kind {
+        "linode" => (&store.instances, "label"),
+        "domain" => (&store.domains, "domain"),
+        "volume" => (&store.volumes, "label"),
+        "nodebalancer" => (&store.nodebalancers, "label"),
+        "longview" => (&store.account.longview_clients, "label"),
+        "image" => (&store.compute.images, "label"),
+        "stackscript" => (&store.compute.stackscripts, "label"),
+        "firewall" => (store.table("firewalls"), "label"),
+        "vpc" => (store.table("vpcs"), "label"),
+        "database" => (store.table("databases"), "label"),
+        _ => return Vec::new(),
     };
-    table.values().filter_map(|e| e["id"].as_u64()).collect()
+    table
+        .values()
+        .filter_map(|e| Some((owned_id(kind, e)?, e[label].as_str()?.to_owned())))
+        .collect()
+}
+
+/// The id grants know an object of `kind` by, when it is the account's own: images are
+/// `private/<id>`, StackScripts are the account's when `mine`.
+fn owned_id(kind: &str, item: &Value) -> Option<u64> {
+    match kind {
+        "image" => item["id"].as_str()?.strip_prefix("private/")?.parse().ok(),
+        "stackscript" if item["mine"] != true => None,
+        _ => item["id"].as_u64(),
+    }
+}
+
+/// Ids of the account's own entities of a kind.
+fn entity_ids(store: &Store, kind: &str) -> Vec<u64> {
+    entities(store, kind)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect()
 }
 
 /// A user's grants as served: the stored ones over every existing entity.
@@ -609,20 +640,17 @@ fn grants_of(store: &Store, username: &str) -> Value {
     let mut answer = Map::new();
     answer.insert("global".to_owned(), Value::Object(global));
     for kind in GRANT_KINDS {
-        let grants: Vec<Value> = entity_ids(store, kind)
+        let grants: Vec<Value> = entities(store, kind)
             .into_iter()
-            .map(|id| {
+            .map(|(id, label)| {
                 json!({
                     "id": id,
-                    "label": store.entity_label(kind, id),
+                    "label": label,
                     "permissions": stored[*kind][id.to_string()].clone(),
                 })
             })
             .collect();
         answer.insert((*kind).to_owned(), Value::from(grants));
-    }
-    for kind in EMPTY_GRANT_KINDS {
-        answer.insert((*kind).to_owned(), json!([]));
     }
     Value::Object(answer)
 }
@@ -724,9 +752,22 @@ async fn put_grants(
 /// creating one.
 const GUARDED: &[(&str, &str, &str)] = &[
     ("linode/instances", "linode", "add_linodes"),
+    ("linode/stackscripts", "stackscript", "add_stackscripts"),
     ("domains", "domain", "add_domains"),
     ("volumes", "volume", "add_volumes"),
     ("nodebalancers", "nodebalancer", "add_nodebalancers"),
+    ("networking/firewalls", "firewall", "add_firewalls"),
+    ("vpcs", "vpc", "add_vpcs"),
+    ("longview/clients", "longview", "add_longview"),
+    ("images", "image", "add_images"),
+    ("databases/instances", "database", "add_databases"),
+    ("databases/mysql/instances", "database", "add_databases"),
+    (
+        "databases/postgresql/instances",
+        "database",
+        "add_databases",
+    ),
+    ("databases/valkey/instances", "database", "add_databases"),
 ];
 
 /// The API's answer to a restricted user acting beyond its grants.
@@ -734,14 +775,80 @@ fn grant_refused() -> Response {
     ApiError::new(StatusCode::FORBIDDEN, "Unauthorized").into_response()
 }
 
+/// The id of the account's own entity a path below a guarded collection names (`tail` is
+/// what follows the collection's prefix), or `None` when it names none: a sub-collection
+/// such as `/networking/firewalls/templates`, a public image, or someone else's StackScript.
+fn guarded_id(store: &Store, kind: &str, tail: &str) -> Option<u64> {
+    let mut segments = tail.trim_start_matches('/').split('/');
+    let first = segments.next()?;
+    match kind {
+        "image" if first == "private" => segments.next()?.parse().ok(),
+        "image" => None,
+        "stackscript" => {
+            let id = first.parse().ok()?;
+            owned_id(kind, store.compute.stackscripts.get(id)?)
+        }
+        _ => first.parse().ok(),
+    }
+}
+
+/// What the grants layer does with a request.
+enum Verdict {
+    Allow,
+    Refuse,
+    /// A list: show only what this lets through.
+    Limit(Visible),
+}
+
+/// The verdict on a request of `username` under a guarded collection of `kind` (`tail` is
+/// the path after the collection's prefix).
+fn judge(
+    store: &Store,
+    username: &str,
+    (kind, add_flag): (&'static str, &str),
+    tail: &str,
+    reading: bool,
+) -> Verdict {
+    let Some(stored) = restricted_grants(store, username) else {
+        return Verdict::Allow;
+    };
+    if tail.is_empty() && !reading {
+        return match stored["global"][add_flag] == true {
+            true => Verdict::Allow,
+            false => Verdict::Refuse,
+        };
+    }
+    if tail.is_empty() {
+        let granted: HashSet<u64> = stored[kind]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(_, permission)| !permission.is_null())
+            .filter_map(|(id, _)| id.parse().ok())
+            .collect();
+        let shows = move |item: &Value| owned_id(kind, item).is_none_or(|id| granted.contains(&id));
+        return Verdict::Limit(Visible(Arc::new(shows)));
+    }
+    let Some(id) = guarded_id(store, kind, tail) else {
+        return Verdict::Allow;
+    };
+    let permission = &stored[kind][id.to_string()];
+    match permission == "read_write" || (reading && permission == "read_only") {
+        true => Verdict::Allow,
+        false => Verdict::Refuse,
+    }
+}
+
 /// Middleware: a token acting as a restricted user (`POST /sandbox/tokens`) only sees and
-/// changes what the user's grants allow. For Linodes, Domains, Volumes and NodeBalancers:
-/// reading one needs `read_only` or `read_write`, any other method on it (or under it)
-/// needs `read_write`, creating one needs the global `add_*` flag, and lists only show the
-/// granted ones (filtered within the page served). Refusals are 403 `Unauthorized`.
+/// changes what the user's grants allow, for every kind of entity grants name (Linodes,
+/// StackScripts, Domains, Volumes, NodeBalancers, Firewalls, VPCs, Longview clients,
+/// private Images and Databases): reading one needs `read_only` or `read_write`, any other
+/// method on it (or under it) needs `read_write`, creating one needs the global `add_*`
+/// flag, and lists leave out the ungranted ones before paging (see [`Visible`]). Refusals
+/// are 403 `Unauthorized`.
 pub(crate) async fn enforce_grants(
     State(state): State<AppState>,
-    req: axum::extract::Request,
+    mut req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
     let Some(username) = req
@@ -761,43 +868,14 @@ pub(crate) async fn enforce_grants(
     }) else {
         return next.run(req).await;
     };
-    let stored = restricted_grants(&state.store(), &username);
-    let Some(stored) = stored else {
-        return next.run(req).await;
-    };
     let reading = req.method() == axum::http::Method::GET;
     let tail = &rest[prefix.len()..];
-    if tail.is_empty() {
-        if !reading {
-            if stored["global"][add_flag] != true {
-                return grant_refused();
-            }
-            return next.run(req).await;
+    match judge(&state.store(), &username, (kind, add_flag), tail, reading) {
+        Verdict::Refuse => return grant_refused(),
+        Verdict::Limit(visible) => {
+            req.extensions_mut().insert(visible);
         }
-        let granted = stored[kind].as_object().map(|granted| {
-            granted
-                .iter()
-                .filter(|(_, permission)| !permission.is_null())
-                .filter_map(|(id, _)| id.parse().ok())
-                .collect()
-        });
-        let mut req = req;
-        req.extensions_mut()
-            .insert(Visible(Arc::new(granted.unwrap_or_default())));
-        return next.run(req).await;
-    }
-    let id = tail
-        .trim_start_matches('/')
-        .split('/')
-        .next()
-        .unwrap_or_default();
-    if id.parse::<u64>().is_err() {
-        return next.run(req).await;
-    }
-    let permission = &stored[kind][id];
-    let allowed = permission == "read_write" || (reading && permission == "read_only");
-    if !allowed {
-        return grant_refused();
+        Verdict::Allow => {}
     }
     next.run(req).await
 }

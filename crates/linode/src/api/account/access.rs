@@ -293,53 +293,137 @@ impl Grant {
 }
 
 /// What a restricted user may do account-wide: the `add_*` flags allow creating entities of
-/// that kind; unknown flags are kept in `other`.
+/// that kind; flags this version does not know are kept in `other`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GlobalGrants {
     /// Access to the account's billing and users, `None` for none.
     #[serde(default)]
     pub account_access: Option<Permission>,
-    /// May create Linodes.
+    /// May create Managed Databases.
     #[serde(default, deserialize_with = "null_default")]
-    pub add_linodes: bool,
+    pub add_databases: bool,
     /// May create Domains.
     #[serde(default, deserialize_with = "null_default")]
     pub add_domains: bool,
-    /// May create Volumes.
+    /// May create Cloud Firewalls.
     #[serde(default, deserialize_with = "null_default")]
-    pub add_volumes: bool,
+    pub add_firewalls: bool,
+    /// May create Images.
+    #[serde(default, deserialize_with = "null_default")]
+    pub add_images: bool,
+    /// May create Linodes.
+    #[serde(default, deserialize_with = "null_default")]
+    pub add_linodes: bool,
+    /// May create Longview clients and see the plan.
+    #[serde(default, deserialize_with = "null_default")]
+    pub add_longview: bool,
     /// May create NodeBalancers.
     #[serde(default, deserialize_with = "null_default")]
     pub add_nodebalancers: bool,
+    /// May create StackScripts.
+    #[serde(default, deserialize_with = "null_default")]
+    pub add_stackscripts: bool,
+    /// May create Volumes.
+    #[serde(default, deserialize_with = "null_default")]
+    pub add_volumes: bool,
+    /// May create VPCs.
+    #[serde(default, deserialize_with = "null_default")]
+    pub add_vpcs: bool,
     /// May cancel the account.
     #[serde(default, deserialize_with = "null_default")]
     pub cancel_account: bool,
-    /// The other flags (`add_images`, `add_firewalls`, ...), as the API sends them.
+    /// May change the Longview subscription.
+    #[serde(default, deserialize_with = "null_default")]
+    pub longview_subscription: bool,
+    /// May act on child accounts (parent accounts only; deprecated by the API, `None` on
+    /// other accounts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_account_access: Option<bool>,
+    /// The other flags, as the API sends them.
     #[serde(flatten)]
     pub other: serde_json::Map<String, serde_json::Value>,
 }
 
-/// A user's grants: account-wide and per entity kind (`linode`, `domain`, `volume`, ...).
+/// A user's grants: account-wide, and per entity of each kind. Kinds left empty are not
+/// sent, so a replacement leaves them as they are.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Grants {
     /// Account-wide grants.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_default")]
     pub global: GlobalGrants,
-    /// Linodes.
-    #[serde(default, deserialize_with = "null_default")]
-    pub linode: Vec<Grant>,
-    /// Domains.
-    #[serde(default, deserialize_with = "null_default")]
+    /// Per entity: Managed Databases.
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub database: Vec<Grant>,
+    /// Per entity: Domains.
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub domain: Vec<Grant>,
-    /// Volumes.
-    #[serde(default, deserialize_with = "null_default")]
-    pub volume: Vec<Grant>,
-    /// NodeBalancers.
-    #[serde(default, deserialize_with = "null_default")]
+    /// Per entity: Cloud Firewalls.
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub firewall: Vec<Grant>,
+    /// Per entity: private Images.
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub image: Vec<Grant>,
+    /// Per entity: Linodes.
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub linode: Vec<Grant>,
+    /// Per entity: Longview clients.
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub longview: Vec<Grant>,
+    /// Per entity: NodeBalancers.
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub nodebalancer: Vec<Grant>,
-    /// The other kinds (`image`, `firewall`, `vpc`, ...), as the API sends them.
+    /// Per entity: the account's StackScripts.
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub stackscript: Vec<Grant>,
+    /// Per entity: Volumes.
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub volume: Vec<Grant>,
+    /// Per entity: VPCs.
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub vpc: Vec<Grant>,
+    /// The other kinds (such as `placement_group`), as the API sends them.
     #[serde(flatten)]
     pub other: serde_json::Map<String, serde_json::Value>,
 }

@@ -32,122 +32,15 @@ operations! {
     DELETE_DEVICE = DELETE "/profile/devices/{deviceId}";
 }
 
-api_enum! {
-    /// What a grant lets a restricted user do with an entity or the account.
-    pub enum GrantPermission {
-        /// Look, not change.
-        ReadOnly = "read_only",
-        /// Look and change.
-        ReadWrite = "read_write",
-    }
-}
+/// What a grant lets a restricted user do with an entity or the account (the same type as
+/// the account's user grants).
+pub type GrantPermission = crate::api::account::Permission;
 
-/// What a restricted user was granted on one entity.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct EntityGrant {
-    /// The entity's id.
-    pub id: u64,
-    /// The entity's label.
-    #[serde(default, deserialize_with = "null_default")]
-    pub label: String,
-    /// The access given (`None`: none).
-    #[serde(default)]
-    pub permissions: Option<GrantPermission>,
-}
+/// What a restricted user was granted on one entity (the same type as the account's user
+/// grants).
+pub type EntityGrant = crate::api::account::Grant;
 
-/// What a restricted user may do account-wide.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct GlobalGrants {
-    /// Access to the account's billing and users (`None`: none).
-    #[serde(default)]
-    pub account_access: Option<GrantPermission>,
-    /// May create databases.
-    #[serde(default, deserialize_with = "null_default")]
-    pub add_databases: bool,
-    /// May create domains.
-    #[serde(default, deserialize_with = "null_default")]
-    pub add_domains: bool,
-    /// May create firewalls.
-    #[serde(default, deserialize_with = "null_default")]
-    pub add_firewalls: bool,
-    /// May create images.
-    #[serde(default, deserialize_with = "null_default")]
-    pub add_images: bool,
-    /// May create Linodes.
-    #[serde(default, deserialize_with = "null_default")]
-    pub add_linodes: bool,
-    /// May create Longview clients.
-    #[serde(default, deserialize_with = "null_default")]
-    pub add_longview: bool,
-    /// May create NodeBalancers.
-    #[serde(default, deserialize_with = "null_default")]
-    pub add_nodebalancers: bool,
-    /// May create placement groups.
-    #[serde(default, deserialize_with = "null_default")]
-    pub add_placement_groups: bool,
-    /// May create StackScripts.
-    #[serde(default, deserialize_with = "null_default")]
-    pub add_stackscripts: bool,
-    /// May create volumes.
-    #[serde(default, deserialize_with = "null_default")]
-    pub add_volumes: bool,
-    /// May create VPCs.
-    #[serde(default, deserialize_with = "null_default")]
-    pub add_vpcs: bool,
-    /// May cancel the account.
-    #[serde(default, deserialize_with = "null_default")]
-    pub cancel_account: bool,
-    /// May act on child accounts (parent accounts only).
-    #[serde(default)]
-    pub child_account_access: Option<bool>,
-    /// May change the Longview subscription.
-    #[serde(default, deserialize_with = "null_default")]
-    pub longview_subscription: bool,
-}
-
-/// Everything a restricted user was granted; entities it may not see are left out.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Grants {
-    /// Account-wide grants.
-    #[serde(default, deserialize_with = "null_default")]
-    pub global: GlobalGrants,
-    /// Per database.
-    #[serde(default, deserialize_with = "null_default")]
-    pub database: Vec<EntityGrant>,
-    /// Per domain.
-    #[serde(default, deserialize_with = "null_default")]
-    pub domain: Vec<EntityGrant>,
-    /// Per firewall.
-    #[serde(default, deserialize_with = "null_default")]
-    pub firewall: Vec<EntityGrant>,
-    /// Per image.
-    #[serde(default, deserialize_with = "null_default")]
-    pub image: Vec<EntityGrant>,
-    /// Per Linode.
-    #[serde(default, deserialize_with = "null_default")]
-    pub linode: Vec<EntityGrant>,
-    /// Per Longview client.
-    #[serde(default, deserialize_with = "null_default")]
-    pub longview: Vec<EntityGrant>,
-    /// Per NodeBalancer.
-    #[serde(default, deserialize_with = "null_default")]
-    pub nodebalancer: Vec<EntityGrant>,
-    /// Per placement group.
-    #[serde(default, deserialize_with = "null_default")]
-    pub placement_group: Vec<EntityGrant>,
-    /// Per StackScript.
-    #[serde(default, deserialize_with = "null_default")]
-    pub stackscript: Vec<EntityGrant>,
-    /// Per volume.
-    #[serde(default, deserialize_with = "null_default")]
-    pub volume: Vec<EntityGrant>,
-    /// Per VPC.
-    #[serde(default, deserialize_with = "null_default")]
-    pub vpc: Vec<EntityGrant>,
-}
+pub use crate::api::account::{GlobalGrants, Grants};
 
 /// A security question and the user's answer to it, if any.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
