@@ -193,10 +193,7 @@ impl SamlSettings {
             entity_id: entity_id.into(),
             idp_url: idp_url.into(),
             identity_element,
-            public_certificates: certificates
-                .into_iter()
-                .map(|c| SamlCertificate::new(c))
-                .collect(),
+            public_certificates: certificates.into_iter().map(SamlCertificate::new).collect(),
             user_id_attribute: None,
         }
     }
