@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use tokio::task::JoinSet;
 
-use crate::client::{Client, Path, Request};
+use crate::client::{ApiVersion, Client, Path, Request};
 use crate::error::{Error, Result};
 use crate::filter::{self, Field, Filter, Order};
 
@@ -43,6 +43,10 @@ pub struct ListRequest<T> {
     limit: Option<usize>,
     page_size: Option<u32>,
     concurrency: Option<usize>,
+    /// Query parameters of the list itself (besides the page ones).
+    extra_query: Vec<(&'static str, String)>,
+    /// The API version the list is read from, when not the client's.
+    version: Option<ApiVersion>,
     _model: PhantomData<fn() -> T>,
 }
 
@@ -68,8 +72,22 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
             limit: None,
             page_size: None,
             concurrency: None,
+            extra_query: Vec::new(),
+            version: None,
             _model: PhantomData,
         }
+    }
+
+    /// Adds a query parameter of the list itself (kept on every page's request).
+    pub(crate) fn with_query(mut self, name: &'static str, value: impl std::fmt::Display) -> Self {
+        self.extra_query.push((name, value.to_string()));
+        self
+    }
+
+    /// Reads the list from `version` of the API whatever the client's (every page).
+    pub(crate) fn api_version(mut self, version: ApiVersion) -> Self {
+        self.version = Some(version);
+        self
     }
 
     /// Keeps only the objects matching `filter` (joined with `and` to any filter set before).
@@ -119,6 +137,8 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         let filter = self.filter.as_ref().map(Filter::to_json);
         let mut request = Request::get(self.path.clone());
         request.filter = filter::header_json(filter.as_ref(), self.order).map(|v| v.to_string());
+        request.version = self.version;
+        request.query.extend(self.extra_query.iter().cloned());
         request
             .query("page", page)
             .query("page_size", self.effective_page_size())

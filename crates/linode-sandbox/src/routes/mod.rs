@@ -10,6 +10,7 @@ mod domains;
 mod entities;
 mod events;
 mod firewalls;
+mod iam;
 mod image_sharegroups;
 mod images;
 mod interfaces;
@@ -157,6 +158,7 @@ pub fn router(state: AppState) -> Router {
         .merge(betas::routes())
         .merge(network_transfer::routes())
         .merge(entities::routes())
+        .merge(iam::routes())
         .merge(marketplace::routes())
         .merge(vpcs::routes())
         .merge(interfaces::routes())

@@ -6,6 +6,7 @@ pub mod betas;
 pub mod databases;
 pub mod domains;
 pub mod entities;
+pub mod iam;
 pub mod images;
 pub mod linode;
 pub mod lke;

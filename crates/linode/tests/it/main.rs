@@ -11,6 +11,7 @@ mod families_ops;
 mod filters;
 mod firewalls;
 mod forward_compat;
+mod iam;
 mod images_ops;
 mod instances;
 mod interfaces;

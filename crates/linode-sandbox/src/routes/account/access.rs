@@ -322,8 +322,8 @@ async fn cancel_account(
 
 // Child accounts -----------------------------------------------------------------------------
 
-/// The one child account.
-fn child() -> Value {
+/// The one child account (also served by `/iam/delegation`).
+pub(crate) fn child() -> Value {
     json!({
         "active_promotions": [],
         "active_since": "2024-01-01T00:00:00",

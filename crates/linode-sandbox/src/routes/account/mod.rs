@@ -5,6 +5,7 @@
 //! logins, maintenance, notifications, thumbnails, Managed, 2FA exemptions, grants).
 
 mod access;
+pub(super) use access::child as child_account;
 pub(super) use access::enforce_grants;
 mod billing;
 mod transfers;
