@@ -849,3 +849,75 @@ async fn idp_included_and_excluded_users_are_users_of_the_account() {
         .unwrap_err();
     assert_eq!(refusal(&err).0, 404);
 }
+
+#[tokio::test]
+async fn malformed_idp_configurations_are_refused_field_by_field() {
+    let (sandbox, _client) = common::setup().await;
+    let saml = |extra: Value| {
+        let mut saml = json!({"entity_id": "https://idp.example.com",
+            "idp_url": "https://idp.example.com/login", "identity_element": "NAME_ID",
+            "public_certificates": [{"certificate": CERT_A}]});
+        for (k, v) in extra.as_object().unwrap() {
+            saml[k] = v.clone();
+        }
+        saml
+    };
+    common::assert_raw_refusals(
+        &sandbox,
+        "/v4beta/iam/idp-configs",
+        [
+            (json!({"saml": saml(json!({}))}), "label"),
+            (json!({"label": "x"}), "saml"),
+            (json!({"label": "x", "saml": saml(json!({"idp_url": "ftp://x"}))}), "saml.idp_url"),
+            (
+                json!({"label": "x", "saml": saml(json!({"identity_element": "EMAIL"}))}),
+                "saml.identity_element",
+            ),
+            (
+                json!({"label": "x", "saml": saml(json!({"identity_element": "USER_ID_ATTRIBUTE"}))}),
+                "saml.user_id_attribute",
+            ),
+            (
+                json!({"label": "x", "saml": saml(json!({"public_certificates": []}))}),
+                "saml.public_certificates",
+            ),
+            (
+                json!({"label": "x", "saml": saml(json!({"public_certificates": [{"certificate": "%%%"}]}))}),
+                "saml.public_certificates[0].certificate",
+            ),
+            (json!({"label": "x", "enabled": "yes", "saml": saml(json!({}))}), "enabled"),
+        ],
+    )
+    .await;
+    assert!(sandbox.table("iam_idp_configs").is_empty());
+    // Role assignments sent as the client never would.
+    let put = |body: Value| {
+        let url = format!("{}/v4/iam/users/{ME}/role-permissions", sandbox.base_url());
+        let token = sandbox.token().to_owned();
+        async move {
+            let answer = reqwest::Client::new()
+                .put(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = answer.status().as_u16();
+            let body: Value = answer.json().await.unwrap();
+            (status, body["errors"][0]["field"].clone())
+        }
+    };
+    assert_eq!(
+        put(json!({"entity_access": [{"id": 1, "type": "planet", "roles": []}]})).await,
+        (400, json!("entity_access[0].type"))
+    );
+    assert_eq!(
+        put(json!({"entity_access": [{"id": 0, "type": "linode", "roles": []}]})).await,
+        (400, json!("entity_access[0].id"))
+    );
+    assert_eq!(
+        put(json!({"account_access": "account_admin"})).await,
+        (400, json!("account_access"))
+    );
+    assert!(sandbox.table("iam_user_roles").is_empty());
+}
