@@ -72,7 +72,10 @@ pub(super) fn routes() -> Router<AppState> {
             "/monitor/alert-channels/{id}",
             get(get_channel).put(update_channel).delete(delete_channel),
         )
-        .route("/monitor/alert-channels/{id}/alerts", get(list_channel_alerts))
+        .route(
+            "/monitor/alert-channels/{id}/alerts",
+            get(list_channel_alerts),
+        )
 }
 
 /// Puts the built-in channel and definition in place (once per store), and finishes status
@@ -256,7 +259,10 @@ fn read_rules(
             c.add(&format!("rule_criteria.rules[{i}]"), "Must be an object");
             continue;
         };
-        let name = rule.get("metric").and_then(Value::as_str).unwrap_or_default();
+        let name = rule
+            .get("metric")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let Some(metric) = svc.metric(name) else {
             c.add(
                 &at("metric"),
@@ -274,7 +280,10 @@ fn read_rules(
                 format!("Must be one of {}", AGGREGATES.join(", ")),
             );
         }
-        let operator = rule.get("operator").and_then(Value::as_str).unwrap_or_default();
+        let operator = rule
+            .get("operator")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         if !RULE_OPERATORS.contains(&operator) {
             c.add(
                 &at("operator"),
@@ -293,7 +302,8 @@ fn read_rules(
             .flatten()
             .enumerate()
         {
-            let fat = |field: &str| format!("rule_criteria.rules[{i}].dimension_filters[{j}].{field}");
+            let fat =
+                |field: &str| format!("rule_criteria.rules[{i}].dimension_filters[{j}].{field}");
             let dimension = filter["dimension_label"].as_str().unwrap_or_default();
             let Some((label, _)) = metric.dimension(dimension) else {
                 c.add(
@@ -431,7 +441,10 @@ fn read_label(
         d["service_type"] == service_type && d["label"] == label.as_str() && d["id"].as_u64() != own
     });
     if taken {
-        c.add("label", "Label must be unique among the service's alert definitions");
+        c.add(
+            "label",
+            "Label must be unique among the service's alert definitions",
+        );
         return None;
     }
     Some(label)
@@ -535,7 +548,10 @@ async fn update_definition(
     let mut fields = Map::new();
     apply_fields(&mut c, &body, &store, svc, Some(id), &mut fields, &[]);
     let status = c.one_of(&body, "status", &["enabled", "disabled"]);
-    if current["type"] == "system" && fields.keys().any(|k| k != "channel_ids" && k != "entity_ids")
+    if current["type"] == "system"
+        && fields
+            .keys()
+            .any(|k| k != "channel_ids" && k != "entity_ids")
     {
         c.add(
             "type",
@@ -552,7 +568,11 @@ async fn update_definition(
         map.extend(fields);
         if let Some(status) = status {
             if map.get("status") != Some(&Value::from(status.as_str())) {
-                let moving = if status == "enabled" { "enabling" } else { "disabling" };
+                let moving = if status == "enabled" {
+                    "enabling"
+                } else {
+                    "disabling"
+                };
                 map.insert("status".into(), Value::from(moving));
             }
         }
@@ -671,7 +691,10 @@ async fn get_channel(
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
     let store = prepared(&state);
-    let stored = store.table(CHANNELS).get(id).ok_or_else(ApiError::not_found)?;
+    let stored = store
+        .table(CHANNELS)
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
     Ok(Json(render_channel(&store, stored)))
 }
 
@@ -698,7 +721,9 @@ fn read_details(
                 );
                 return None;
             };
-            let own = store.account.profile["username"].as_str().unwrap_or_default();
+            let own = store.account.profile["username"]
+                .as_str()
+                .unwrap_or_default();
             if let Some(unknown) = usernames
                 .iter()
                 .find(|u| u.as_str() != own && !store.account.users.contains_key(u.as_str()))
@@ -716,7 +741,10 @@ fn read_details(
                 c.add("details.webhook", "webhook is required");
                 return None;
             };
-            let url = hook.get("endpoint_url").and_then(Value::as_str).unwrap_or_default();
+            let url = hook
+                .get("endpoint_url")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             if !url.starts_with("https://") || !is_http_url(url) {
                 c.add("details.webhook.endpoint_url", "Must be an https URL");
                 return None;
@@ -779,7 +807,10 @@ fn read_channel_label(
         .values()
         .any(|ch| ch["label"] == label.as_str() && ch["id"].as_u64() != own);
     if taken {
-        c.add("label", "Label must be unique among your notification channels");
+        c.add(
+            "label",
+            "Label must be unique among your notification channels",
+        );
         return None;
     }
     Some(label)
@@ -847,7 +878,10 @@ async fn update_channel(
     {
         c.add("channel_type", "The channel type cannot be changed");
     }
-    let kind = current["channel_type"].as_str().unwrap_or("email").to_owned();
+    let kind = current["channel_type"]
+        .as_str()
+        .unwrap_or("email")
+        .to_owned();
     let details = read_details(&mut c, &body, &store, &kind);
     c.finish(())?;
     let (when, who) = (now(&store), username(&store));
@@ -872,7 +906,10 @@ async fn delete_channel(
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = prepared(&state);
-    let channel = store.table(CHANNELS).get(id).ok_or_else(ApiError::not_found)?;
+    let channel = store
+        .table(CHANNELS)
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
     if channel["type"] == "system" {
         return Err(ApiError::bad_request("System channels cannot be deleted"));
     }
@@ -892,7 +929,10 @@ async fn list_channel_alerts(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = prepared(&state);
-    store.table(CHANNELS).get(id).ok_or_else(ApiError::not_found)?;
+    store
+        .table(CHANNELS)
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
     let items: Vec<Value> = users_of(&store, id)
         .into_iter()
         .map(|d| {

@@ -106,7 +106,10 @@ async fn get_stream(
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
     let store = prepared(&state);
-    let stored = store.table(STREAMS).get(id).ok_or_else(ApiError::not_found)?;
+    let stored = store
+        .table(STREAMS)
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
     Ok(Json(render_stream(&store, stored)))
 }
 
@@ -116,7 +119,10 @@ fn read_destinations(c: &mut Checks, body: &Map<String, Value>, store: &Store) -
         _ => None,
     };
     let Some(ids) = ids else {
-        c.add("destinations", "Must be an array of exactly one destination ID");
+        c.add(
+            "destinations",
+            "Must be an array of exactly one destination ID",
+        );
         return None;
     };
     if let Some(missing) = ids
@@ -167,7 +173,10 @@ fn read_stream_details(
         .iter()
         .find(|id| store.table("lke_clusters").get(**id).is_none())
     {
-        c.add("details.cluster_ids", format!("Cluster {missing} not found"));
+        c.add(
+            "details.cluster_ids",
+            format!("Cluster {missing} not found"),
+        );
         return None;
     }
     Some(json!({"cluster_ids": ids, "is_auto_add_all_clusters_enabled": auto}))
@@ -190,7 +199,11 @@ async fn create_stream(
     let label = read_label(&mut c, &body);
     let kind = c.one_of(&body, "type", &["audit_logs", "lke_audit_logs"]);
     if let Some(kind) = &kind {
-        if store.table(STREAMS).values().any(|s| s["type"] == kind.as_str()) {
+        if store
+            .table(STREAMS)
+            .values()
+            .any(|s| s["type"] == kind.as_str())
+        {
             c.add("type", format!("You already have a {kind} stream"));
         }
     }
@@ -282,7 +295,10 @@ async fn stream_history(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = prepared(&state);
-    store.table(STREAMS).get(id).ok_or_else(ApiError::not_found)?;
+    store
+        .table(STREAMS)
+        .get(id)
+        .ok_or_else(ApiError::not_found)?;
     list_response(&history(&store, STREAM_VERSIONS, id), &[], &req)
 }
 
@@ -356,7 +372,9 @@ async fn create_destination(
         "id": id, "label": label, "type": kind, "details": details, "version": 1,
         "created": when, "updated": when, "created_by": who, "updated_by": who,
     });
-    store.table_mut(DESTINATIONS).insert(id, destination.clone());
+    store
+        .table_mut(DESTINATIONS)
+        .insert(id, destination.clone());
     remember(&mut store, DESTINATION_VERSIONS, id, destination.clone());
     Ok(Json(destination))
 }

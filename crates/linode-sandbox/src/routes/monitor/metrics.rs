@@ -76,11 +76,13 @@ pub(super) async fn token(
         ));
     }
     let n = store.next_id("monitor_token", 1);
-    let secret = format!("{:016x}{:016x}", mix(n ^ 0x6d6f_6e69), mix(n.rotate_left(17)));
+    let secret = format!(
+        "{:016x}{:016x}",
+        mix(n ^ 0x6d6f_6e69),
+        mix(n.rotate_left(17))
+    );
     let expiry = store.clock.wall() + TOKEN_LIFETIME;
-    let expiry = expiry
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let expiry = expiry.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     store.table_mut(TOKENS).insert(
         n,
         json!({"id": n, "token": secret, "service_type": name, "entity_ids": ids, "expiry": expiry}),
@@ -283,8 +285,12 @@ async fn query(
         None | Some(Value::Null) => {}
         Some(_) => c.add("entity_ids", "Must be a non-empty array of entity IDs"),
     }
-    let relative = body.get("relative_time_duration").is_some_and(|v| !v.is_null());
-    let absolute = body.get("absolute_time_duration").is_some_and(|v| !v.is_null());
+    let relative = body
+        .get("relative_time_duration")
+        .is_some_and(|v| !v.is_null());
+    let absolute = body
+        .get("absolute_time_duration")
+        .is_some_and(|v| !v.is_null());
     let now = store
         .clock
         .wall()
@@ -298,8 +304,9 @@ async fn query(
             );
             None
         }
-        (true, false) => span(&mut c, &body, "relative_time_duration")
-            .map(|length| (now - length as i64, now)),
+        (true, false) => {
+            span(&mut c, &body, "relative_time_duration").map(|length| (now - length as i64, now))
+        }
         (false, true) => {
             let at = c.object(&body, "absolute_time_duration").cloned();
             at.and_then(|at| {
@@ -326,7 +333,10 @@ async fn query(
     for key in &group_by {
         let known = key == "entity_id" || metrics.iter().any(|(m, _)| m.dimension(key).is_some());
         if !known {
-            c.add("group_by", format!("{key:?} is neither entity_id nor a dimension"));
+            c.add(
+                "group_by",
+                format!("{key:?} is neither entity_id nor a dimension"),
+            );
         }
     }
     let mut filters = Vec::new();
@@ -362,7 +372,11 @@ async fn query(
     let step = step as i64;
     let first = start.div_euclid(step) * step + if start % step == 0 { 0 } else { step };
     let last = end.div_euclid(step) * step;
-    let points = if last < first { 0 } else { (last - first) / step + 1 };
+    let points = if last < first {
+        0
+    } else {
+        (last - first) / step + 1
+    };
     if points as u64 > MAX_POINTS {
         return Err(ApiError::field(
             "time_granularity",
@@ -379,7 +393,12 @@ async fn query(
                 let kept = values
                     .iter()
                     .copied()
-                    .filter(|v| filters.iter().filter(|f| f.dimension == *d).all(|f| f.keeps(v)))
+                    .filter(|v| {
+                        filters
+                            .iter()
+                            .filter(|f| f.dimension == *d)
+                            .all(|f| f.keeps(v))
+                    })
                     .collect();
                 (Some(d), kept)
             }
@@ -402,7 +421,10 @@ async fn query(
                     continue;
                 }
                 let mut labels = Map::new();
-                labels.insert("metric_name".into(), json!(format!("{function}_{}", metric.name)));
+                labels.insert(
+                    "metric_name".into(),
+                    json!(format!("{function}_{}", metric.name)),
+                );
                 if by_entity {
                     labels.insert("entity_id".into(), json!(members[0].to_string()));
                 }

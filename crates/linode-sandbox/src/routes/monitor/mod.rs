@@ -58,7 +58,10 @@ fn service(name: &str) -> Result<&'static catalog::Service, ApiError> {
 }
 
 async fn list_services(req: ListRequest) -> Result<Json<Value>, ApiError> {
-    let items: Vec<Value> = catalog::SERVICES.iter().map(catalog::Service::json).collect();
+    let items: Vec<Value> = catalog::SERVICES
+        .iter()
+        .map(catalog::Service::json)
+        .collect();
     list_response(&items, &[], &req)
 }
 
@@ -152,4 +155,3 @@ fn prepared(state: &AppState) -> std::sync::MutexGuard<'_, Store> {
     alerts::prepare(&mut store);
     store
 }
-
