@@ -187,7 +187,7 @@ async fn channels_are_created_listed_changed_and_deleted() {
         .collect_all()
         .await
         .unwrap();
-    assert_eq!(found, [channel.clone()]);
+    assert_eq!(found, std::slice::from_ref(&channel));
     assert_eq!(
         common::last_filter(&sandbox).as_deref(),
         Some(r#"{"label":"DB alerts"}"#)
@@ -424,7 +424,7 @@ async fn alert_definitions_live_their_life_and_refuse_what_the_api_refuses() {
         .collect_all()
         .await
         .unwrap();
-    assert_eq!(linodes, [loaded.clone()]);
+    assert_eq!(linodes, std::slice::from_ref(&loaded));
     assert_eq!(
         last_line(&sandbox),
         "GET /v4/monitor/services/linode/alert-definitions?page=1&page_size=100"
@@ -671,7 +671,7 @@ async fn streams_and_destinations_keep_a_version_per_update() {
         .collect_all()
         .await
         .unwrap();
-    assert_eq!(listed, [destination.clone()]);
+    assert_eq!(listed, std::slice::from_ref(&destination));
     assert_eq!(
         last_line(&sandbox),
         "GET /v4/monitor/streams/destinations?page=1&page_size=100"
@@ -754,7 +754,7 @@ async fn streams_and_destinations_keep_a_version_per_update() {
         .collect_all()
         .await
         .unwrap();
-    assert_eq!(listed, [stream.clone()]);
+    assert_eq!(listed, std::slice::from_ref(&stream));
     assert_eq!(
         last_line(&sandbox),
         "GET /v4/monitor/streams?page=1&page_size=100"
