@@ -1026,3 +1026,98 @@ async fn the_metrics_host_defaults_to_production() {
         matches!(err, linode::Error::InvalidArgument { ref field, .. } if field == "monitor_base_url")
     );
 }
+
+/// POSTs `body` to the sandbox's metrics host with `token`; answers the status and the first
+/// error's field.
+async fn raw_metrics(sandbox: &Sandbox, token: &str, body: Value) -> (u16, Value) {
+    let answer = reqwest::Client::new()
+        .post(format!(
+            "{}/v2beta/monitor/services/linode/metrics",
+            sandbox.base_url()
+        ))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    let body: Value = answer.json().await.unwrap();
+    (status, body["errors"][0]["field"].clone())
+}
+
+#[tokio::test]
+async fn the_metrics_host_refuses_malformed_windows_naming_the_field() {
+    let (sandbox, client) = common::setup().await;
+    let a = empty_linode(&client, "us-east", "raw-a").await;
+    let token = client.monitor().token("linode", [a.id]).await.unwrap();
+    let token = {
+        use secrecy::ExposeSecret;
+        token.token.expose_secret().to_owned()
+    };
+    let metric = json!([{"name": "cpu_usage", "aggregate_function": "avg"}]);
+    let cases = [
+        (
+            json!({"metrics": metric, "entity_ids": [a.id]}),
+            "relative_time_duration",
+        ),
+        (
+            json!({"metrics": metric, "entity_ids": [a.id],
+                "relative_time_duration": {"unit": "min", "value": 30},
+                "absolute_time_duration": {"start": "2026-05-10T00:00:00Z", "end": "2026-05-10T01:00:00Z"}}),
+            "relative_time_duration",
+        ),
+        (
+            json!({"metrics": metric, "entity_ids": [a.id],
+                "relative_time_duration": {"unit": "weeks", "value": 1}}),
+            "relative_time_duration.unit",
+        ),
+        (
+            json!({"metrics": metric, "entity_ids": [a.id],
+                "absolute_time_duration": {"start": "2026-05-10T01:00:00Z", "end": "2026-05-10T00:00:00Z"}}),
+            "absolute_time_duration",
+        ),
+        (
+            json!({"metrics": metric, "entity_ids": [a.id],
+                "relative_time_duration": {"unit": "days", "value": 30},
+                "time_granularity": {"unit": "sec", "value": 1}}),
+            "time_granularity",
+        ),
+        (
+            json!({"metrics": [], "entity_ids": [a.id],
+                "relative_time_duration": {"unit": "min", "value": 30}}),
+            "metrics",
+        ),
+        (
+            json!({"metrics": metric,
+                "relative_time_duration": {"unit": "min", "value": 30}}),
+            "entity_ids",
+        ),
+        (
+            json!({"metrics": metric, "entity_ids": [a.id], "group_by": ["node_type"],
+                "relative_time_duration": {"unit": "min", "value": 30}}),
+            "group_by",
+        ),
+    ];
+    for (body, field) in cases {
+        assert_eq!(
+            raw_metrics(&sandbox, &token, body.clone()).await,
+            (400, json!(field)),
+            "{body}"
+        );
+    }
+    let (status, _) = raw_metrics(&sandbox, "not-a-token", json!({})).await;
+    assert_eq!(status, 401);
+    // The webhook of a channel must be an https URL.
+    let (status, answer) = common::post_raw(
+        &sandbox,
+        "/v4/monitor/alert-channels",
+        &json!({"label": "hook", "channel_type": "webhook",
+            "details": {"webhook": {"endpoint_url": "http://example.com",
+                "authentication": {"type": "none"}}}}),
+    )
+    .await;
+    assert_eq!(
+        (status, answer["errors"][0]["field"].clone()),
+        (400, json!("details.webhook.endpoint_url"))
+    );
+}
