@@ -17,6 +17,11 @@ use crate::retry::{Cause, Failure, RetryPolicy, wait_hint};
 /// The API's production host.
 pub const DEFAULT_BASE_URL: &str = "https://api.linode.com";
 
+/// The production root of the metrics host, which serves
+/// `POST /monitor/services/{serviceType}/metrics` (see
+/// [`MonitorGroup::metrics`](crate::api::monitor::MonitorGroup::metrics)).
+pub const DEFAULT_MONITOR_URL: &str = "https://monitor-api.linode.com/v2beta";
+
 const DEFAULT_PAGE_SIZE: u32 = 100;
 const DEFAULT_PAGE_CONCURRENCY: usize = 4;
 const DEFAULT_VOLATILE_TTL: Duration = Duration::from_secs(15);
@@ -82,6 +87,9 @@ struct Inner {
     host: String,
     /// `Bearer <token>`, built once and marked sensitive (never shown by `Debug`).
     authorization: HeaderValue,
+    /// The metrics host's root, such as `https://monitor-api.linode.com/v2beta`, without a
+    /// trailing slash.
+    monitor_root: String,
     user_agent: String,
     /// `user_agent` as a header value, built once.
     user_agent_header: HeaderValue,
@@ -95,6 +103,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("root", &self.inner.root)
+            .field("monitor_root", &self.inner.monitor_root)
             .field("token", &"[redacted]")
             .field("user_agent", &self.inner.user_agent)
             .field("page_size", &self.inner.page_size)
@@ -119,6 +128,59 @@ impl Client {
     /// The API root requests are sent to, such as `https://api.linode.com/v4`.
     pub fn root(&self) -> &str {
         &self.inner.root
+    }
+
+    /// The root of the metrics host, such as `https://monitor-api.linode.com/v2beta`.
+    pub fn monitor_root(&self) -> &str {
+        &self.inner.monitor_root
+    }
+
+    /// Sends `request` (its path relative to the metrics host's root) to the metrics host,
+    /// with `token` (a per-service token, not the client's) as bearer; once, as the answer of
+    /// a read is cheap to ask for again.
+    pub(crate) async fn send_to_monitor<T: DeserializeOwned>(
+        &self,
+        request: &Request,
+        token: &SecretString,
+    ) -> Result<T> {
+        let mut authorization =
+            HeaderValue::try_from(format!("Bearer {}", token.expose_secret().trim())).map_err(
+                |_| Error::invalid("token", "holds characters that cannot be sent in a header"),
+            )?;
+        authorization.set_sensitive(true);
+        let span =
+            tracing::debug_span!("linode.monitor", method = %request.method, path = %request.path);
+        async {
+            let mut builder = self
+                .inner
+                .http
+                .request(
+                    request.method.clone(),
+                    format!("{}{}", self.inner.monitor_root, request.path),
+                )
+                .header(AUTHORIZATION, authorization)
+                .header(USER_AGENT, self.inner.user_agent_header.clone());
+            if let Some(body) = &request.body {
+                builder = builder
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            let response = builder
+                .send()
+                .await
+                .map_err(|e| transport(request, e).error)?;
+            let status = response.status().as_u16();
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| transport(request, e).error)?;
+            if !(200..300).contains(&status) {
+                return Err(api_error(request, status, &body));
+            }
+            decode(request, status, &body)
+        }
+        .instrument(span)
+        .await
     }
 
     /// The page size list requests ask for unless told otherwise.
@@ -676,6 +738,7 @@ impl Request {
 pub struct ClientBuilder {
     token: SecretString,
     base_url: String,
+    monitor_url: String,
     version: ApiVersion,
     user_agent_suffix: Option<String>,
     connect_timeout: Duration,
@@ -694,6 +757,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("token", &"[redacted]")
             .field("base_url", &self.base_url)
+            .field("monitor_url", &self.monitor_url)
             .field("version", &self.version)
             .field("page_size", &self.page_size)
             .finish_non_exhaustive()
@@ -705,6 +769,7 @@ impl ClientBuilder {
         ClientBuilder {
             token: SecretString::from(token.into()),
             base_url: DEFAULT_BASE_URL.to_owned(),
+            monitor_url: DEFAULT_MONITOR_URL.to_owned(),
             version: ApiVersion::V4,
             user_agent_suffix: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -723,6 +788,21 @@ impl ClientBuilder {
     /// trailing `/v4` or `/v4beta` is accepted and sets the version.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
+        self
+    }
+
+    /// The root of the metrics host, with its version: `https://monitor-api.linode.com/v2beta`
+    /// by default; a sandbox's URL followed by `/v2beta` in tests.
+    ///
+    /// ```
+    /// let client = linode::Client::builder("my-token")
+    ///     .monitor_base_url("https://monitor-api.linode.com/v2")
+    ///     .build()?;
+    /// assert_eq!(client.monitor_root(), "https://monitor-api.linode.com/v2");
+    /// # Ok::<(), linode::Error>(())
+    /// ```
+    pub fn monitor_base_url(mut self, url: impl Into<String>) -> Self {
+        self.monitor_url = url.into();
         self
     }
 
@@ -826,6 +906,23 @@ impl ClientBuilder {
                 ));
             }
         }
+        let monitor_root = self.monitor_url.trim_end_matches('/').to_owned();
+        let monitor = url::Url::parse(&monitor_root).map_err(|e| {
+            Error::invalid(
+                "monitor_base_url",
+                format!("{monitor_root:?} is not a URL: {e}"),
+            )
+        })?;
+        match monitor.scheme() {
+            "https" => {}
+            "http" if self.allow_http || is_loopback(&monitor) => {}
+            other => {
+                return Err(Error::invalid(
+                    "monitor_base_url",
+                    format!("scheme {other:?} is not allowed for this host"),
+                ));
+            }
+        }
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -874,6 +971,7 @@ impl ClientBuilder {
                 root: format!("{}/{}", host.trim_end_matches('/'), version.as_str()),
                 host: host.trim_end_matches('/').to_owned(),
                 authorization,
+                monitor_root,
                 user_agent,
                 user_agent_header,
                 page_size: self.page_size,

@@ -24,6 +24,7 @@ mod maintenance;
 mod managed;
 mod marketplace;
 mod migrate;
+mod monitor;
 mod network_transfer;
 mod networking;
 mod nodebalancers;
@@ -166,6 +167,7 @@ pub fn router(state: AppState) -> Router {
         .merge(lke::routes())
         .merge(object_storage::routes())
         .merge(databases::routes())
+        .merge(monitor::routes())
         .route_layer(from_fn(mark_route))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found);
@@ -175,6 +177,7 @@ pub fn router(state: AppState) -> Router {
         .merge(oauth::routes())
         .merge(images::upload_routes())
         .merge(object_storage::object_routes())
+        .merge(monitor::host_routes())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), crate::realism::lag))
         .layer(from_fn_with_state(state.clone(), advance_clock))

@@ -15,6 +15,7 @@ pub mod longview;
 pub mod maintenance;
 pub mod managed;
 pub mod marketplace;
+pub mod monitor;
 pub mod network_transfer;
 pub mod networking;
 pub mod nodebalancers;

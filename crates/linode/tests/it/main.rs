@@ -21,6 +21,7 @@ mod live_shapes;
 mod lke;
 mod load;
 mod longview;
+mod monitor;
 mod networking_more;
 mod nodebalancers;
 mod oauth;
