@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use linode_sandbox::{FaultRule, RateLimit, Sandbox};
+use linode_sandbox::{FaultRule, RateLimit, Sandbox, Seed};
 
 /// Serves a local emulator of the Linode API v4 under /v4 and /v4beta.
 ///
@@ -29,6 +29,12 @@ struct Args {
         value_name = "N"
     )]
     seed_instances: usize,
+
+    /// Create the objects of this YAML or JSON file at start, and again on POST
+    /// /sandbox/reset (instances, domains and their records, volumes, firewalls, VPCs,
+    /// NodeBalancers, ...; see the README). A bad entry stops the start with its line and field.
+    #[arg(long, env = "LINODE_SANDBOX_SEED_FILE", value_name = "PATH", value_parser = parse_seed)]
+    seed_file: Option<Seed>,
 
     /// Keep only the last N requests in the request log.
     #[arg(
@@ -101,6 +107,10 @@ fn parse_limits(path: &str) -> Result<RateLimitFile, String> {
         .map_err(|(field, reason)| format!("{path}: {field}: {reason}"))
 }
 
+fn parse_seed(path: &str) -> Result<Seed, String> {
+    Seed::from_path(path).map_err(|e| e.to_string())
+}
+
 fn parse_lag(v: &str) -> Result<Duration, String> {
     linode_sandbox::faults::parse_duration(v)
         .ok_or_else(|| format!("not a duration like 2s or 250ms: {v}"))
@@ -121,8 +131,15 @@ async fn main() -> ExitCode {
     if let Some(token) = args.token {
         builder = builder.token(token);
     }
+    if let Some(seed) = args.seed_file {
+        builder = builder.seed(seed);
+    }
     let sandbox = match builder.start().await {
         Ok(sandbox) => sandbox,
+        Err(err) if err.kind() == std::io::ErrorKind::InvalidData => {
+            eprintln!("linode-sandbox: the seed file was refused:\n{err}");
+            return ExitCode::FAILURE;
+        }
         Err(err) => {
             eprintln!("linode-sandbox: cannot listen on {}: {err}", args.listen);
             return ExitCode::FAILURE;
