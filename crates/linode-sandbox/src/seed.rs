@@ -149,8 +149,12 @@ impl Seed {
         let doc = match format {
             Format::Json => {
                 let doc: Value = serde_json::from_str(text).map_err(|e| {
+                    let text = e.to_string();
+                    let reason = text
+                        .rsplit_once(" at line ")
+                        .map_or(text.as_str(), |(r, _)| r);
                     SeedError(format!(
-                        "{name}:{}:{}: not valid JSON: {e}",
+                        "{name}:{}:{}: not valid JSON: {reason}",
                         e.line(),
                         e.column()
                     ))

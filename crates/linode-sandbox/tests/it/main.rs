@@ -8,4 +8,5 @@ mod hostile;
 mod lifecycle;
 mod linode_family;
 mod sandbox;
+mod seed;
 mod storage_net;
