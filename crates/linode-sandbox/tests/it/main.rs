@@ -3,6 +3,7 @@
 
 mod compat;
 mod control;
+mod dashboard;
 mod faults;
 mod hostile;
 mod lifecycle;
