@@ -245,10 +245,17 @@ const EVENT_COLUMNS: &[Column] = &[
 
 /// The dashboard's routes (no token needed).
 pub(super) fn routes() -> Router<AppState> {
+    // Other methods answer the API's JSON 405, as everywhere else.
     Router::new()
-        .route("/", get(overview))
-        .route("/dashboard", get(overview))
-        .route("/dashboard/{family}", get(family_page))
+        .route("/", get(overview).fallback(super::method_not_allowed))
+        .route(
+            "/dashboard",
+            get(overview).fallback(super::method_not_allowed),
+        )
+        .route(
+            "/dashboard/{family}",
+            get(family_page).fallback(super::method_not_allowed),
+        )
 }
 
 /// `&`, `<`, `>`, `"` and `'` as HTML entities.
