@@ -22,6 +22,9 @@
 //!     tags: [prod]
 //!     private_ip: true
 //!     placement_group: spread    # label of a seeded placement group (or {id: N})
+//!     interfaces:                # subnet: vpc/subnet or a subnet label (or subnet_id)
+//!       - {purpose: public}
+//!       - {purpose: vpc, subnet: backend/apps}
 //! domains:                   # POST /domains, then POST /domains/{id}/records for each record
 //!   - domain: example.com
 //!     type: master
@@ -268,6 +271,7 @@ impl Seed {
             api: &api,
             labels: HashMap::new(),
             instances: HashMap::new(),
+            subnets: HashMap::new(),
         };
         let result = run.all().await;
         state.store().settle();
@@ -355,6 +359,8 @@ struct Run<'a> {
     labels: HashMap<(&'static str, String), u64>,
     /// Instance label to the instance as the API answered its creation.
     instances: HashMap<String, Value>,
+    /// `vpc/subnet` and `subnet` labels to subnet ids (`None`: a label several VPCs have).
+    subnets: HashMap<String, Option<u64>>,
 }
 
 /// Where a request field comes from in an entry, when the seed renamed it: the request's
@@ -364,8 +370,20 @@ type Renames = Vec<(String, String)>;
 impl Run<'_> {
     async fn all(&mut self) -> Result<(), String> {
         for (path, entry) in self.seed.entries("vpcs") {
-            self.create("vpcs", &path, "/vpcs", entry.clone(), Vec::new())
+            let made = self
+                .create("vpcs", &path, "/vpcs", entry.clone(), Vec::new())
                 .await?;
+            let vpc = made["label"].as_str().unwrap_or_default();
+            for subnet in made["subnets"].as_array().into_iter().flatten() {
+                if let (Some(label), Some(id)) = (subnet["label"].as_str(), subnet["id"].as_u64()) {
+                    self.subnets.insert(format!("{vpc}/{label}"), Some(id));
+                    // A subnet label alone names it when no other VPC has one so labelled.
+                    let alone = self.subnets.entry(label.to_owned()).or_insert(Some(id));
+                    if *alone != Some(id) {
+                        *alone = None;
+                    }
+                }
+            }
         }
         for (path, entry) in self.seed.entries("placement_groups") {
             self.create(
@@ -399,6 +417,29 @@ impl Run<'_> {
                 )?;
                 body.insert("placement_group".into(), serde_json::json!({ "id": id }));
                 renames.push(("placement_group.id".into(), "placement_group".into()));
+            }
+            if let Some(Value::Array(interfaces)) = body.get_mut("interfaces") {
+                for (i, interface) in interfaces.iter_mut().enumerate() {
+                    // Configuration profile interfaces name `subnet_id`, Linode interfaces
+                    // `vpc.subnet_id`.
+                    for (inner, at) in [
+                        (None, format!("interfaces[{i}]")),
+                        (Some("vpc"), format!("interfaces[{i}].vpc")),
+                    ] {
+                        let holder = match inner {
+                            None => interface.as_object_mut(),
+                            Some(key) => interface.get_mut(key).and_then(Value::as_object_mut),
+                        };
+                        let Some(holder) = holder else { continue };
+                        let Some(Value::String(subnet)) = holder.get("subnet").cloned() else {
+                            continue;
+                        };
+                        let id = self.subnet_id(&subnet, &format!("{path}.{at}.subnet"))?;
+                        holder.remove("subnet");
+                        holder.insert("subnet_id".into(), Value::from(id));
+                        renames.push((format!("{at}.subnet_id"), format!("{at}.subnet")));
+                    }
+                }
             }
             let made = self
                 .create("instances", &path, "/linode/instances", body, renames)
@@ -634,6 +675,20 @@ impl Run<'_> {
                 self.seed
                     .error_at(at, &format!("no seeded {what} has the label {label:?}"))
             })
+    }
+
+    /// The id of a seeded subnet given as `vpc/subnet` or by its label alone.
+    fn subnet_id(&self, name: &str, at: &str) -> Result<u64, String> {
+        match self.subnets.get(name) {
+            Some(Some(id)) => Ok(*id),
+            Some(None) => Err(self.seed.error_at(
+                at,
+                &format!("several seeded VPCs have a subnet {name:?}: write vpc/{name}"),
+            )),
+            None => Err(self
+                .seed
+                .error_at(at, &format!("no seeded VPC has a subnet {name:?}"))),
+        }
     }
 
     /// An instance given by label (or id).

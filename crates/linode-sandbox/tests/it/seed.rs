@@ -522,3 +522,59 @@ async fn the_binary_refuses_to_start_on_a_bad_seed_file() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[tokio::test]
+async fn instances_join_seeded_subnets_by_label() {
+    let text = "\
+vpcs:
+  - {label: backend, region: us-east, subnets: [{label: apps, ipv4: 10.0.1.0/24}]}
+instances:
+  - label: worker-1
+    region: us-east
+    type: g6-nanode-1
+    image: linode/debian12
+    interfaces: [{purpose: public}, {purpose: vpc, subnet: apps}]
+";
+    let sb = Sandbox::builder()
+        .seed(Seed::parse("s.yaml", text).unwrap())
+        .start()
+        .await
+        .unwrap();
+    let api = Api {
+        base: sb.base_url(),
+        token: sb.token().to_owned(),
+        http: reqwest::Client::new(),
+    };
+    let vpc = &api.get("/v4/vpcs").await["data"][0];
+    let subnet = &vpc["subnets"][0];
+    let worker = api.get("/v4/linode/instances").await["data"][0].clone();
+    assert_eq!(subnet["linodes"][0]["id"], worker["id"]);
+    let configs = api
+        .get(&format!("/v4/linode/instances/{}/configs", worker["id"]))
+        .await;
+    let interfaces: Vec<(Value, Value, Value)> = configs["data"][0]["interfaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["purpose"].clone(),
+                i["vpc_id"].clone(),
+                i["subnet_id"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        interfaces,
+        [
+            (json!("public"), Value::Null, Value::Null),
+            (json!("vpc"), vpc["id"].clone(), subnet["id"].clone())
+        ]
+    );
+
+    let unknown = text.replace("subnet: apps", "subnet: backend/nope");
+    assert_eq!(
+        refused("s.yaml", &unknown).await,
+        "s.yaml:8:52: instances[0].interfaces[1].subnet: no seeded VPC has a subnet \"backend/nope\""
+    );
+}
