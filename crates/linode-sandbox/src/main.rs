@@ -235,6 +235,31 @@ mod tests {
     }
 
     #[test]
+    fn a_seed_file_is_read_or_refused_with_its_line() {
+        let dir = std::env::temp_dir().join(format!("sandbox-seed-arg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let good = dir.join("good.yaml");
+        std::fs::write(
+            &good,
+            "instances:\n  - {label: web-1, region: us-east, type: g6-nanode-1}\n",
+        )
+        .unwrap();
+        let args = parse(&["--seed-file", good.to_str().unwrap()]).unwrap();
+        assert!(args.seed_file.is_some());
+        assert!(parse(&[]).unwrap().seed_file.is_none());
+        let bad = dir.join("bad.json");
+        std::fs::write(&bad, "{\"instances\": [}").unwrap();
+        let err = parse(&["--seed-file", bad.to_str().unwrap()])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("--seed-file") && err.contains("bad.json:1:16: not valid JSON"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
     fn the_published_limits_are_the_current_ones() {
         let limits = RateLimit::published();
         assert!(limits.contains(&RateLimit::any_method(

@@ -578,3 +578,50 @@ instances:
         "s.yaml:8:52: instances[0].interfaces[1].subnet: no seeded VPC has a subnet \"backend/nope\""
     );
 }
+
+/// The example of the README seeds as it says.
+#[tokio::test]
+async fn the_readme_example_seeds() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let section = &readme[readme
+        .find("### Seed files")
+        .expect("the README's seed section")..];
+    let start = section.find("```yaml\n").unwrap() + "```yaml\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let sb = Sandbox::builder()
+        .seed(Seed::parse("README.yaml", example).unwrap())
+        .start()
+        .await
+        .unwrap();
+    let api = Api {
+        base: sb.base_url(),
+        token: sb.token().to_owned(),
+        http: reqwest::Client::new(),
+    };
+    assert_eq!(
+        api.column("/v4/linode/instances", "label").await,
+        [json!("web-1"), json!("worker-1")]
+    );
+    assert_eq!(
+        api.column("/v4/linode/instances", "status").await,
+        [json!("running"), json!("offline")]
+    );
+    for (path, label) in [
+        ("/v4/vpcs", "backend"),
+        ("/v4/placement/groups", "spread"),
+        ("/v4/volumes", "data"),
+        ("/v4/nodebalancers", "lb-main"),
+        ("/v4/networking/firewalls", "web-fw"),
+    ] {
+        assert_eq!(api.column(path, "label").await, [json!(label)], "{path}");
+    }
+    assert_eq!(
+        api.column("/v4/domains", "domain").await,
+        [json!("example.com")]
+    );
+    assert_eq!(
+        api.column("/v4/tags", "label").await,
+        [json!("prod"), json!("team-a")]
+    );
+}
