@@ -16,6 +16,11 @@
 //! For reliability tests the sandbox fails on demand ([`Sandbox::inject`], see [`faults`]),
 //! applies rate limits when asked ([`Sandbox::set_rate_limit`], see [`ratelimit`]; off by
 //! default) and counts what it received ([`Sandbox::count`]).
+//!
+//! A seed file ([`Seed`], [`SandboxBuilder::seed`], `--seed-file`) creates objects at start
+//! through the API's own create requests, and again on `POST /sandbox/reset`; see [`seed`].
+//! `GET /` serves a dashboard (HTML, no token): the objects of each family, the latest events
+//! and requests.
 #![warn(missing_docs)]
 
 pub mod account;

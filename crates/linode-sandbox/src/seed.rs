@@ -451,6 +451,14 @@ impl Run<'_> {
         for (path, entry) in self.seed.entries("domains") {
             let mut body = entry.clone();
             let records = body.remove("records");
+            if records
+                .as_ref()
+                .is_some_and(|r| !r.is_array() && !r.is_null())
+            {
+                return Err(self
+                    .seed
+                    .error_at(&format!("{path}.records"), "must be a list of records"));
+            }
             let made = self
                 .create("domains", &path, "/domains", body, Vec::new())
                 .await?;

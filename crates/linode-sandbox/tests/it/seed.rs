@@ -441,6 +441,15 @@ async fn an_entry_the_api_refuses_is_named_by_line_and_field() {
         "s.json:2:15: domains[0].records[0].target: Must be a valid IPv4 address \
          (the API answered 400 to POST /domains/1000/records)"
     );
+    assert_eq!(
+        refused(
+            "s.yaml",
+            "domains:\n  - domain: example.com\n    type: master\n    soa_email: a@example.com\n    \
+             records: {type: A}\n"
+        )
+        .await,
+        "s.yaml:5:5: domains[0].records: must be a list of records"
+    );
     // References by label to objects the file does not seed.
     assert_eq!(
         refused(
