@@ -5,6 +5,8 @@
 //! - `GET /dashboard/{family}` (`instances`, `volumes`, ...): the objects of one family as a
 //!   table.
 //!
+//! `?refresh=N` (1 to 3600) reloads a page every N seconds (an HTML `meta` refresh, no script).
+//!
 //! Like `/sandbox/health` the pages need no token: the sandbox is a local tool. They read
 //! the same state as the API, through the API's own list routes called in-process (not
 //! recorded in the request log), so they show only what the API shows, and the API's answers
@@ -16,7 +18,7 @@ use std::fmt::Write as _;
 use std::time::SystemTime;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -295,10 +297,23 @@ fn cell(object: &Value, how: Cell) -> String {
     }
 }
 
-/// A page around `body`.
-fn page(title: &str, body: &str) -> Response {
+/// The `refresh` of a page's query: seconds between reloads, 1 to 3600.
+fn refresh(query: Option<&str>) -> Option<u64> {
+    query?
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("refresh="))?
+        .parse::<u64>()
+        .ok()
+        .filter(|s| (1..=3600).contains(s))
+}
+
+/// A page around `body`, reloaded every `refresh` seconds if given.
+fn page(title: &str, body: &str, refresh: Option<u64>) -> Response {
+    let refresh = refresh
+        .map(|s| format!("<meta http-equiv=\"refresh\" content=\"{s}\">\n"))
+        .unwrap_or_default();
     let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n{refresh}\
          <title>{title} · linode-sandbox</title>\n<style>\n\
          body {{ font-family: system-ui, sans-serif; margin: 1.5rem; color: #222; }}\n\
          table {{ border-collapse: collapse; margin-bottom: 1.5rem; }}\n\
@@ -366,7 +381,7 @@ fn rfc3339(at: SystemTime) -> String {
         .unwrap_or_default()
 }
 
-async fn overview(State(state): State<AppState>) -> Response {
+async fn overview(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
     let api = InProcess::new(&state);
     let mut html = String::from("<h2>Objects</h2>\n");
     let mut rows = Vec::new();
@@ -430,10 +445,15 @@ async fn overview(State(state): State<AppState>) -> Response {
         &["seq", "received", "method", "path", "status", "ms"],
         &rows,
     ));
-    page("Sandbox", &html)
+    page("Sandbox", &html, refresh(query.as_deref()))
 }
 
-async fn family_page(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+async fn family_page(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let refresh = refresh(query.as_deref());
     let Some(family) = FAMILIES.iter().find(|f| f.name == name) else {
         let known: Vec<String> = FAMILIES
             .iter()
@@ -446,13 +466,14 @@ async fn family_page(State(state): State<AppState>, Path(name): Path<String>) ->
                 esc(&name),
                 known.join(", ")
             ),
+            None,
         );
         *res.status_mut() = StatusCode::NOT_FOUND;
         return res;
     };
     let api = InProcess::new(&state);
     let Some((data, count)) = list(&api, family).await else {
-        return page(family.title, "<p>The list is unavailable.</p>\n");
+        return page(family.title, "<p>The list is unavailable.</p>\n", refresh);
     };
     let headings: Vec<&str> = family.columns.iter().map(|c| c.0).collect();
     let rows: Vec<Vec<String>> = data
@@ -464,5 +485,5 @@ async fn family_page(State(state): State<AppState>, Path(name): Path<String>) ->
         let _ = writeln!(html, "<p>Showing the first {}.</p>", data.len());
     }
     html.push_str(&table(family.name, &headings, &rows));
-    page(family.title, &html)
+    page(family.title, &html, refresh)
 }

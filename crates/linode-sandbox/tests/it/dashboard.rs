@@ -102,6 +102,22 @@ async fn the_overview_counts_each_family_and_needs_no_token() {
         .collect();
     assert_eq!(links[0], "/dashboard/instances");
     assert!(links.contains(&"/dashboard/vpcs".to_owned()), "{links:?}");
+    // No reload unless asked; `?refresh=N` reloads every N seconds.
+    let meta = Selector::parse(r#"meta[http-equiv="refresh"]"#).unwrap();
+    assert_eq!(doc.select(&meta).count(), 0);
+    for (path, content) in [
+        ("/?refresh=5", Some("5")),
+        ("/dashboard/vpcs?refresh=60", Some("60")),
+        ("/?refresh=0", None),
+        ("/?refresh=x", None),
+    ] {
+        let (_, doc) = page(&sb, path).await;
+        let found = doc
+            .select(&meta)
+            .next()
+            .and_then(|m| m.value().attr("content").map(str::to_owned));
+        assert_eq!(found.as_deref(), content, "{path}");
+    }
     // Reading the dashboard is not an API request: the log stays empty.
     assert_eq!(sb.requests().len(), 1, "only the events read above");
 }
