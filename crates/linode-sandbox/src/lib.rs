@@ -16,6 +16,11 @@
 //! For reliability tests the sandbox fails on demand ([`Sandbox::inject`], see [`faults`]),
 //! applies rate limits when asked ([`Sandbox::set_rate_limit`], see [`ratelimit`]; off by
 //! default) and counts what it received ([`Sandbox::count`]).
+//!
+//! A seed file ([`Seed`], [`SandboxBuilder::seed`], `--seed-file`) creates objects at start
+//! through the API's own create requests, and again on `POST /sandbox/reset`; see [`seed`].
+//! `GET /` serves a dashboard (HTML, no token): the objects of each family, the latest events
+//! and requests.
 #![warn(missing_docs)]
 
 pub mod account;
@@ -24,12 +29,14 @@ pub mod catalog;
 pub mod compute;
 pub mod error;
 pub mod faults;
+mod inproc;
 pub mod lifecycle;
 pub mod pagination;
 pub mod ratelimit;
 pub mod realism;
 mod record;
 mod routes;
+pub mod seed;
 pub mod store;
 pub mod xfilter;
 
@@ -45,6 +52,7 @@ pub use ratelimit::RateLimit;
 pub use record::RecordedRequest;
 use routes::{AppState, Shared};
 pub use routes::{ROUTE_HEADER, SPEC_VERSION};
+pub use seed::{Seed, SeedError};
 use store::Store;
 
 /// A running sandbox server. It shuts down when dropped.
@@ -63,6 +71,7 @@ pub struct SandboxBuilder {
     speed: f64,
     record_limit: Option<usize>,
     seed_instances: usize,
+    seed: Option<Seed>,
 }
 
 impl Default for SandboxBuilder {
@@ -73,6 +82,7 @@ impl Default for SandboxBuilder {
             speed: 0.0,
             record_limit: None,
             seed_instances: 0,
+            seed: None,
         }
     }
 }
@@ -121,6 +131,23 @@ impl SandboxBuilder {
         self
     }
 
+    /// Creates the objects of a seed file at start (see [`seed`]), through the API's own
+    /// create requests; `POST /sandbox/reset` creates them again. An entry the API refuses
+    /// makes [`start`](SandboxBuilder::start) fail with an error of kind `InvalidData` whose
+    /// message names the entry's line and field.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// let seed = linode_sandbox::Seed::from_path("seed.yaml")?;
+    /// let sandbox = linode_sandbox::Sandbox::builder().seed(seed).start().await?;
+    /// # let _ = sandbox;
+    /// # Ok(()) }
+    /// ```
+    pub fn seed(mut self, seed: Seed) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(self.listen).await?;
@@ -138,10 +165,14 @@ impl SandboxBuilder {
             start: routes::StartState {
                 speed: self.speed,
                 seed_instances: self.seed_instances,
+                seed: self.seed.map(Arc::new),
             },
         });
         if self.seed_instances > 0 {
             state.store().seed_instances(self.seed_instances);
+        }
+        if let Some(seed) = state.start.seed.clone() {
+            seed.apply(&state).await?;
         }
         let app = routes::service(state.clone());
         let (tx, rx) = oneshot::channel::<()>();

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use linode_sandbox::{FaultRule, RateLimit, Sandbox};
+use linode_sandbox::{FaultRule, RateLimit, Sandbox, Seed};
 
 /// Serves a local emulator of the Linode API v4 under /v4 and /v4beta.
 ///
@@ -29,6 +29,12 @@ struct Args {
         value_name = "N"
     )]
     seed_instances: usize,
+
+    /// Create the objects of this YAML or JSON file at start, and again on POST
+    /// /sandbox/reset (instances, domains and their records, volumes, firewalls, VPCs,
+    /// NodeBalancers, ...; see the README). A bad entry stops the start with its line and field.
+    #[arg(long, env = "LINODE_SANDBOX_SEED_FILE", value_name = "PATH", value_parser = parse_seed)]
+    seed_file: Option<Seed>,
 
     /// Keep only the last N requests in the request log.
     #[arg(
@@ -101,6 +107,10 @@ fn parse_limits(path: &str) -> Result<RateLimitFile, String> {
         .map_err(|(field, reason)| format!("{path}: {field}: {reason}"))
 }
 
+fn parse_seed(path: &str) -> Result<Seed, String> {
+    Seed::from_path(path).map_err(|e| e.to_string())
+}
+
 fn parse_lag(v: &str) -> Result<Duration, String> {
     linode_sandbox::faults::parse_duration(v)
         .ok_or_else(|| format!("not a duration like 2s or 250ms: {v}"))
@@ -121,8 +131,15 @@ async fn main() -> ExitCode {
     if let Some(token) = args.token {
         builder = builder.token(token);
     }
+    if let Some(seed) = args.seed_file {
+        builder = builder.seed(seed);
+    }
     let sandbox = match builder.start().await {
         Ok(sandbox) => sandbox,
+        Err(err) if err.kind() == std::io::ErrorKind::InvalidData => {
+            eprintln!("linode-sandbox: the seed file was refused:\n{err}");
+            return ExitCode::FAILURE;
+        }
         Err(err) => {
             eprintln!("linode-sandbox: cannot listen on {}: {err}", args.listen);
             return ExitCode::FAILURE;
@@ -212,6 +229,31 @@ mod tests {
             .to_string();
         assert!(
             err.contains("limits[0].limit: Must be a whole number above 0"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_seed_file_is_read_or_refused_with_its_line() {
+        let dir = std::env::temp_dir().join(format!("sandbox-seed-arg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let good = dir.join("good.yaml");
+        std::fs::write(
+            &good,
+            "instances:\n  - {label: web-1, region: us-east, type: g6-nanode-1}\n",
+        )
+        .unwrap();
+        let args = parse(&["--seed-file", good.to_str().unwrap()]).unwrap();
+        assert!(args.seed_file.is_some());
+        assert!(parse(&[]).unwrap().seed_file.is_none());
+        let bad = dir.join("bad.json");
+        std::fs::write(&bad, "{\"instances\": [}").unwrap();
+        let err = parse(&["--seed-file", bad.to_str().unwrap()])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("--seed-file") && err.contains("bad.json:1:16: not valid JSON"),
             "{err}"
         );
         std::fs::remove_dir_all(dir).unwrap();

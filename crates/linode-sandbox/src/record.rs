@@ -47,16 +47,18 @@ impl RequestLog {
         seq
     }
 
-    /// Sets the status the sandbox answered the request `seq` with (if still kept).
-    pub fn set_status(&mut self, seq: u64, status: u16) {
+    /// Sets the status the sandbox answered the request `seq` with, and how long the answer
+    /// took (if the request is still kept).
+    pub fn set_status(&mut self, seq: u64, status: u16, elapsed: std::time::Duration) {
         // The request is almost always among the last few.
         if let Some(r) = self.entries.iter_mut().rev().find(|r| r.seq == seq) {
             r.status = Some(status);
+            r.elapsed = Some(elapsed);
         }
     }
 
     /// The requests kept, oldest first.
-    pub fn iter(&self) -> impl Iterator<Item = &RecordedRequest> {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &RecordedRequest> {
         self.entries.iter()
     }
 
@@ -84,6 +86,10 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// Body as text (lossy UTF-8), `None` when empty.
     pub body: Option<String>,
+    /// When the request arrived (the machine's clock, not the sandbox's).
+    pub received: std::time::SystemTime,
+    /// How long the sandbox took to answer, once it answered.
+    pub elapsed: Option<std::time::Duration>,
 }
 
 impl RecordedRequest {
@@ -136,6 +142,7 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
             (name, value)
         })
         .collect();
+    let started = std::time::Instant::now();
     let bytes = to_bytes(body, MAX_BODY).await;
     let mut recorded = RecordedRequest {
         seq: 0,
@@ -145,6 +152,8 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
         query: parts.uri.query().map(str::to_owned),
         headers,
         body: None,
+        received: std::time::SystemTime::now(),
+        elapsed: None,
     };
     let bytes = match bytes {
         Ok(bytes) => bytes,
@@ -162,7 +171,9 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
     let res = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
-    state.requests().set_status(seq, res.status().as_u16());
+    state
+        .requests()
+        .set_status(seq, res.status().as_u16(), started.elapsed());
     res
 }
 
@@ -179,6 +190,8 @@ mod tests {
             query: None,
             headers: Vec::new(),
             body: None,
+            received: std::time::SystemTime::UNIX_EPOCH,
+            elapsed: None,
         }
     }
 

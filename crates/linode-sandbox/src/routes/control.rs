@@ -75,14 +75,22 @@ async fn health() -> Json<Value> {
     Json(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
 }
 
-async fn reset(State(state): State<AppState>) -> Json<Value> {
-    let mut store = state.store();
-    let fresh = Store::with_clock(crate::lifecycle::Clock::with_speed(state.start.speed));
-    *store = fresh;
-    if state.start.seed_instances > 0 {
-        store.seed_instances(state.start.seed_instances);
+async fn reset(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    {
+        let mut store = state.store();
+        let fresh = Store::with_clock(crate::lifecycle::Clock::with_speed(state.start.speed));
+        *store = fresh;
+        if state.start.seed_instances > 0 {
+            store.seed_instances(state.start.seed_instances);
+        }
     }
-    Json(json!({}))
+    // The seed file goes through the API, so the store is not locked meanwhile.
+    if let Some(seed) = state.start.seed.clone() {
+        seed.apply(&state)
+            .await
+            .map_err(|err| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))?;
+    }
+    Ok(Json(json!({})))
 }
 
 /// Every collection of every family, and the counters: see [`Store::export`].

@@ -5,6 +5,7 @@ mod account;
 mod betas;
 mod checks;
 mod control;
+mod dashboard;
 mod databases;
 mod domains;
 mod entities;
@@ -94,6 +95,8 @@ pub struct StartState {
     pub speed: f64,
     /// How many sample instances were seeded at start.
     pub seed_instances: usize,
+    /// The seed file applied at start, if any.
+    pub seed: Option<Arc<crate::seed::Seed>>,
 }
 
 /// Handle to [`Shared`] given to handlers.
@@ -130,11 +133,9 @@ impl Shared {
     }
 }
 
-/// The whole application: every family under `/v4` and `/v4beta`, plus middleware.
-///
-/// Layers, outermost first: panic guard, request log, rate limits, fault injection, the error
-/// envelope safety net, authentication.
-pub fn router(state: AppState) -> Router {
+/// Every family under `/v4` and `/v4beta` (and the OAuth and upload routes), with the error
+/// envelope safety net and authentication.
+fn api_routes(state: AppState) -> Router<AppState> {
     let api = Router::new()
         .merge(linode::routes())
         .merge(linode_ops::routes())
@@ -184,12 +185,28 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), account::enforce_grants))
         .layer(from_fn_with_state(state.clone(), auth::require_auth))
         .layer(from_fn(envelope_errors))
+}
+
+/// The API alone, as the sandbox itself calls it in-process (the seed file, the dashboard):
+/// every family with authentication and its state rules, but outside the request log, the
+/// faults and the rate limits.
+pub(crate) fn internal_api(state: AppState) -> Router {
+    api_routes(state.clone()).with_state(state)
+}
+
+/// The whole application: every family under `/v4` and `/v4beta`, plus middleware.
+///
+/// Layers, outermost first: panic guard, request log, rate limits, fault injection, the error
+/// envelope safety net, authentication.
+pub fn router(state: AppState) -> Router {
+    api_routes(state.clone())
         // Outside the envelope safety net, so a fault's HTML page stays HTML.
         .layer(from_fn_with_state(state.clone(), faults::inject))
         .layer(from_fn_with_state(state.clone(), ratelimit::limit))
         .layer(from_fn_with_state(state.clone(), record::record))
         // The control plane: outside the log, faults and rate limits.
         .merge(control::routes(state.clone()))
+        .merge(dashboard::routes())
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("x-spec-version"),
             HeaderValue::from_static(SPEC_VERSION),

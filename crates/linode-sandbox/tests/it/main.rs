@@ -3,9 +3,11 @@
 
 mod compat;
 mod control;
+mod dashboard;
 mod faults;
 mod hostile;
 mod lifecycle;
 mod linode_family;
 mod sandbox;
+mod seed;
 mod storage_net;

@@ -206,7 +206,11 @@ async fn not_found_and_method_not_allowed() {
         (404, err("Not found"))
     );
     assert_eq!(api.get("/nothing").await, (404, err("Not found")));
-    assert_eq!(api.get("/").await, (404, err("Not found")));
+    // `/` is the dashboard (HTML, see dashboard.rs); other methods answer the JSON 405.
+    assert_eq!(
+        api.send(api.call(Method::POST, "/")).await,
+        (405, err("Method Not Allowed"))
+    );
     assert_eq!(
         api.get("/v4/linode/instances/123").await,
         (404, err("Not found"))
