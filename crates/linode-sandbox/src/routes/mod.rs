@@ -13,6 +13,7 @@ mod firewalls;
 mod image_sharegroups;
 mod images;
 mod interfaces;
+mod ip_sharing;
 mod linode;
 mod linode_ops;
 mod linode_parts;
@@ -139,6 +140,7 @@ pub fn router(state: AppState) -> Router {
         .merge(regions::routes())
         .merge(images::routes())
         .merge(networking::routes())
+        .merge(ip_sharing::routes())
         .merge(reserved_ips::routes())
         .merge(firewalls::routes())
         .merge(migrate::routes())

@@ -21,6 +21,7 @@ mod lke;
 mod load;
 mod longview;
 mod networking_more;
+mod networking_share;
 mod nodebalancers;
 mod oauth;
 mod object_storage;
