@@ -12,6 +12,7 @@ mod events;
 mod firewalls;
 mod image_sharegroups;
 mod images;
+pub(crate) mod interface_activity;
 mod interfaces;
 mod ip_sharing;
 mod linode;

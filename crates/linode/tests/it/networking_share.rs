@@ -680,3 +680,121 @@ async fn only_a_public_ipv4_address_can_be_reserved() {
     assert_eq!(answer["rdns"], "www.example.com");
     assert_eq!(reserved(&sandbox), [address]);
 }
+
+/// Polls every second, giving up after `timeout` seconds.
+fn every_second(timeout: u64) -> linode::events::Wait {
+    linode::events::Wait::new(std::time::Duration::from_secs(timeout)).poll_interval(
+        std::time::Duration::from_secs(1),
+        std::time::Duration::from_secs(1),
+    )
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_interface_added_to_a_running_linode_is_in_use_once_it_has_rebooted() {
+    use linode::api::linode::{InstanceStatus, NewConfigInterface};
+    use linode::api::vpcs::CreateVpc;
+    use std::time::Duration;
+    use tokio::time::Instant;
+
+    let (sandbox, client) = common::setup_timed().await;
+    let vpc = client
+        .vpcs()
+        .create(CreateVpc::new("net", "us-east").subnet("app", "10.0.1.0/24"))
+        .await
+        .unwrap();
+    let linode = common::create_linode(&client, common::debian_nanode("us-east")).await;
+    client
+        .linode()
+        .wait_for_status(linode.id, InstanceStatus::Running, every_second(120))
+        .await
+        .unwrap();
+    let config = client
+        .linode()
+        .configs(linode.id)
+        .await
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap()[0]
+        .id;
+    let config = linode::ChildId::new(linode.id, config);
+
+    let added = client
+        .linode()
+        .add_config_interface(config, &NewConfigInterface::vpc(vpc.subnets[0].id))
+        .await
+        .unwrap();
+    // Not in use while the Linode runs the profile it booted with.
+    assert!(!added.active);
+    let stored = sandbox.table("vpc_ips");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["active"], false);
+    let vpc_ips = client
+        .vpcs()
+        .vpc_ips(vpc.id)
+        .await
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap();
+    assert!(!vpc_ips[0].place.active);
+
+    // Without a reboot it never comes: the deadline ends the wait, naming what is pending.
+    let started = Instant::now();
+    let err = client
+        .linode()
+        .wait_for_config_interfaces_active(config, Duration::from_secs(30))
+        .await
+        .unwrap_err();
+    assert_eq!(started.elapsed(), Duration::from_secs(30));
+    match err {
+        Error::WaitTimeout {
+            what, last_state, ..
+        } => {
+            assert_eq!(
+                what,
+                format!(
+                    "the interfaces of configuration profile {} of Linode {} to be in use",
+                    config.id, linode.id
+                )
+            );
+            assert_eq!(last_state, format!("interfaces {} not in use", added.id));
+        }
+        other => panic!("expected WaitTimeout, got {other:?}"),
+    }
+
+    // A reboot takes 60 s; polling every second sees the interface in use within a second.
+    client.linode().reboot(linode.id).await.unwrap();
+    let started = Instant::now();
+    let applied = client
+        .linode()
+        .wait_for_config_interfaces_active(config, every_second(120))
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(60) && waited <= Duration::from_secs(61),
+        "{waited:?}"
+    );
+    assert_eq!(applied.len(), 1);
+    assert_eq!(applied[0].id, added.id);
+    assert!(applied[0].active);
+    assert_eq!(sandbox.table("vpc_ips")[0]["active"], true);
+    let subnet = client
+        .vpcs()
+        .subnet(linode::ChildId::new(vpc.id, vpc.subnets[0].id))
+        .await
+        .unwrap();
+    assert_eq!(subnet.linodes[0].interfaces[0].active, true);
+
+    // Shut down, it uses none.
+    client.linode().shutdown(linode.id).await.unwrap();
+    client
+        .linode()
+        .wait_for_status(linode.id, InstanceStatus::Offline, every_second(60))
+        .await
+        .unwrap();
+    let after = client.linode().config_interfaces(config).await.unwrap();
+    assert!(!after[0].active);
+    assert_eq!(sandbox.table("vpc_ips")[0]["active"], false);
+}
