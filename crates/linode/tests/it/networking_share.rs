@@ -453,7 +453,7 @@ async fn an_address_of_a_linode_becomes_reserved_and_outlives_it() {
         .collect_all()
         .await
         .unwrap();
-    assert_eq!(listed, [kept.clone()]);
+    assert_eq!(listed, std::slice::from_ref(&kept));
     // Asking again changes nothing.
     let again = client
         .networking()
@@ -479,7 +479,7 @@ async fn an_address_of_a_linode_becomes_reserved_and_outlives_it() {
         .collect_all()
         .await
         .unwrap();
-    assert_eq!(listed, [alone.clone()]);
+    assert_eq!(listed, std::slice::from_ref(&alone));
     assert_eq!(
         client.networking().reserved_ip(&address).await.unwrap(),
         alone
@@ -785,7 +785,7 @@ async fn an_interface_added_to_a_running_linode_is_in_use_once_it_has_rebooted()
         .subnet(linode::ChildId::new(vpc.id, vpc.subnets[0].id))
         .await
         .unwrap();
-    assert_eq!(subnet.linodes[0].interfaces[0].active, true);
+    assert!(subnet.linodes[0].interfaces[0].active);
 
     // Shut down, it uses none.
     client.linode().shutdown(linode.id).await.unwrap();
@@ -797,4 +797,72 @@ async fn an_interface_added_to_a_running_linode_is_in_use_once_it_has_rebooted()
     let after = client.linode().config_interfaces(config).await.unwrap();
     assert!(!after[0].active);
     assert_eq!(sandbox.table("vpc_ips")[0]["active"], false);
+}
+
+#[tokio::test]
+async fn a_vpc_one_to_one_nat_address_is_not_shared() {
+    use linode::api::linode::NewConfigInterface;
+    use linode::api::vpcs::CreateVpc;
+
+    let (sandbox, client) = common::setup().await;
+    let vpc = client
+        .vpcs()
+        .create(CreateVpc::new("net", "us-east").subnet("app", "10.0.1.0/24"))
+        .await
+        .unwrap();
+    let natted = common::create_linode(&client, common::debian_nanode("us-east")).await;
+    sandbox.settle();
+    let standby = empty_linode(&client, "us-east", "standby").await;
+    let config = client
+        .linode()
+        .configs(natted.id)
+        .await
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap()[0]
+        .id;
+    let config = linode::ChildId::new(natted.id, config);
+    let added = client
+        .linode()
+        .add_config_interface(
+            config,
+            &NewConfigInterface::vpc(vpc.subnets[0].id).nat_1_1_any(),
+        )
+        .await
+        .unwrap();
+    let public = public_of(&client, &natted).await;
+    assert_eq!(
+        added.ipv4.unwrap().nat_1_1.as_deref(),
+        Some(public.as_str())
+    );
+
+    let err = client
+        .networking()
+        .share_ips(standby.id, [&public])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refusal(&err),
+        (
+            400,
+            Some("ips"),
+            format!("{public} is a 1:1 NAT address of a VPC interface and cannot be shared")
+                .as_str()
+        )
+    );
+    assert!(shares(&sandbox).is_empty());
+
+    // Without the translation, it is shared.
+    client
+        .linode()
+        .delete_config_interface(config, added.id)
+        .await
+        .unwrap();
+    client
+        .networking()
+        .share_ips(standby.id, [&public])
+        .await
+        .unwrap();
+    assert_eq!(shared_of(&client, &standby).await, [public.as_str()]);
 }
