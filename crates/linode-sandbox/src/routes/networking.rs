@@ -3,6 +3,9 @@
 //! Addresses are not stored apart from the instances: a Linode's `ipv4` array (and its
 //! `ipv6` SLAAC address) is the truth, so deleting a Linode frees its addresses and the lists
 //! here always agree with the instances. Only reverse DNS and IPv6 ranges are kept aside.
+//! Reserved addresses no Linode holds are listed too (they are the account's); what is
+//! shared with a Linode (`ip_sharing`) shows on that Linode only, each address being listed
+//! once, under its owner.
 
 use std::collections::{HashMap, HashSet};
 

@@ -1,4 +1,5 @@
-//! Networking: `/networking/ips`, `/networking/ipv6/...` and, in [`firewalls`], Cloud
+//! Networking: `/networking/ips` (with IP sharing and reserving an address a Linode has),
+//! `/networking/ipv6/...`, reserved addresses in [`reserved`] and, in [`firewalls`], Cloud
 //! Firewalls with their rule sets, templates and prefix lists.
 
 pub mod firewalls;
