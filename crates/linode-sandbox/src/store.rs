@@ -395,6 +395,8 @@ impl Store {
         if let Some(item) = self.instances.get_mut(id) {
             item["status"] = Value::from(status);
         }
+        // Its interfaces are in use while it runs.
+        crate::routes::interface_activity::sync(self, id);
     }
 
     /// Whether an instance already uses `label`.

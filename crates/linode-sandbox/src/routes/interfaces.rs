@@ -305,11 +305,8 @@ fn attach_config_interface(
     config_id: u64,
     mut served: Value,
 ) -> Result<Value, ApiError> {
-    let active = store
-        .instances
-        .get(id)
-        .is_some_and(|i| i["status"] == "running");
-    served["active"] = Value::from(active);
+    // In use only once the Linode boots with it (see `interface_activity`).
+    served["active"] = Value::from(false);
     if served["purpose"] == "vpc" {
         let vpc = served["vpc_id"].as_u64().unwrap_or_default();
         let subnet = served["subnet_id"].as_u64().unwrap_or_default();
@@ -319,6 +316,7 @@ fn attach_config_interface(
             super::vpcs::attach_linode_to_subnet(store, vpc, subnet, id, wanted.as_deref(), nat)?;
         let iface = address["interface_id"].as_u64().unwrap_or_default();
         super::vpcs::set_interface_address(store, iface, "config_id", Value::from(config_id));
+        super::interface_activity::pending(store, iface);
         served["id"] = Value::from(iface);
         served["ipv4"] = json!({"vpc": address["address"], "nat_1_1": address["nat_1_1"]});
     } else {

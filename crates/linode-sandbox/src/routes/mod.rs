@@ -14,7 +14,9 @@ mod firewalls;
 mod iam;
 mod image_sharegroups;
 mod images;
+pub(crate) mod interface_activity;
 mod interfaces;
+mod ip_sharing;
 mod linode;
 mod linode_ops;
 mod linode_parts;
@@ -142,6 +144,7 @@ fn api_routes(state: AppState) -> Router<AppState> {
         .merge(regions::routes())
         .merge(images::routes())
         .merge(networking::routes())
+        .merge(ip_sharing::routes())
         .merge(reserved_ips::routes())
         .merge(firewalls::routes())
         .merge(migrate::routes())

@@ -3,6 +3,9 @@
 //! Addresses are not stored apart from the instances: a Linode's `ipv4` array (and its
 //! `ipv6` SLAAC address) is the truth, so deleting a Linode frees its addresses and the lists
 //! here always agree with the instances. Only reverse DNS and IPv6 ranges are kept aside.
+//! Reserved addresses no Linode holds are listed too (they are the account's); what is
+//! shared with a Linode (`ip_sharing`) shows on that Linode only, each address being listed
+//! once, under its owner.
 
 use std::collections::{HashMap, HashSet};
 
@@ -189,18 +192,20 @@ pub(super) fn linode_ips(store: &Store, id: u64) -> Value {
             item,
         )
     });
+    let (shared, shared_ranges) = super::ip_sharing::shared_with(store, id);
     let global: Vec<Value> = store
         .compute
         .ipv6_ranges
         .values()
         .filter(|(owner, _)| *owner == id)
         .map(|(_, r)| r.clone())
+        .chain(shared_ranges)
         .collect();
     json!({
         "ipv4": {
             "public": objects(public),
             "private": objects(private),
-            "shared": [],
+            "shared": shared,
             "reserved": reserved,
             "vpc": [],
         },
@@ -321,24 +326,28 @@ async fn list_ips(
             all.push(address_json(&store, a, item));
         }
     }
+    // Reserved addresses belong to the account even when no Linode holds them.
+    all.extend(super::reserved_ips::unassigned_json(&store));
     list_response(&all, IP_FILTERABLE, &req)
 }
 
+/// `GET /networking/ips/{address}`: an address of a Linode, or an unassigned reserved one.
 async fn get_ip(
     State(state): State<AppState>,
     ApiPath(address): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(ip_json(&state.store(), &address).as_ref())
+    let store = state.store();
+    get_response(super::reserved_ips::any_ip_json(&store, &address).as_ref())
 }
 
+/// `PUT /networking/ips/{address}`: its reverse DNS and whether it is reserved.
 async fn update_ip(
     State(state): State<AppState>,
     ApiPath(address): ApiPath<String>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    ip_json(&store, &address).ok_or_else(ApiError::not_found)?;
-    set_rdns(&mut store, &address, &body).map(Json)
+    super::reserved_ips::update_ip(&mut store, &address, &body).map(Json)
 }
 
 async fn allocate(
@@ -598,12 +607,16 @@ async fn get_range(
     let Some((owner, object)) = store.compute.ipv6_ranges.get(range_key(&range)) else {
         return Err(ApiError::not_found());
     };
+    // A shared range reaches the Linodes it is shared with too, over BGP.
+    let shared = super::ip_sharing::range_shared_with(&store, range_key(&range));
+    let mut linodes = vec![*owner];
+    linodes.extend(&shared);
     Ok(Json(json!({
         "range": object["range"],
         "prefix": object["prefix"],
         "region": object["region"],
-        "is_bgp": false,
-        "linodes": [owner],
+        "is_bgp": !shared.is_empty(),
+        "linodes": linodes,
     })))
 }
 

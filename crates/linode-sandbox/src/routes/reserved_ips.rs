@@ -7,6 +7,12 @@
 //! assigned address removes only the reservation: the address stays with its Linode, as the
 //! API documents.
 //!
+//! An ephemeral public IPv4 address of a Linode becomes reserved through
+//! `PUT /networking/ips/{address}` with `reserved: true` (a reservation in the Linode's region,
+//! without tags), and ephemeral again with `reserved: false`: an unassigned one is then
+//! released from the account at once, as the API documents. Reverse DNS cannot be set on an
+//! unassigned reserved address. The refusals' wording is the sandbox's own.
+//!
 //! VLANs are not stored either: they are the `vlan` interfaces of every configuration
 //! profile, grouped by region and label. Deleting one is refused while a configuration still
 //! names it.
@@ -17,14 +23,15 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Json;
 use axum::routing::{delete, get};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::checks::Checks;
-use super::networking::ip_json;
+use super::networking::{ip_json, set_rdns};
 use super::price_lists::PriceList;
 use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
 use crate::catalog::catalog;
 use crate::error::ApiError;
+use crate::lifecycle::{Action, Entity};
 use crate::store::{Store, now};
 
 /// The collection of reservations.
@@ -80,6 +87,88 @@ fn reserved_json(store: &Store, stored: &Value) -> Value {
             "interface_id": null,
         })
     })
+}
+
+/// The `IPAddress` object of any address of the account: a Linode's, or an unassigned
+/// reserved one.
+pub(super) fn any_ip_json(store: &Store, address: &str) -> Option<Value> {
+    ip_json(store, address)
+        .or_else(|| reservation(store, address).map(|(_, r)| reserved_json(store, r)))
+}
+
+/// The `IPAddress` objects of the reserved addresses no Linode holds.
+pub(super) fn unassigned_json(store: &Store) -> Vec<Value> {
+    store
+        .table(TABLE)
+        .values()
+        .filter(|r| ip_json(store, r["address"].as_str().unwrap_or_default()).is_none())
+        .map(|r| reserved_json(store, r))
+        .collect()
+}
+
+/// `PUT /networking/ips/{address}`: sets the reverse DNS (`rdns`) and turns the address
+/// reserved or ephemeral (`reserved`), either or both, all checked before anything changes.
+pub(super) fn update_ip(
+    store: &mut Store,
+    address: &str,
+    body: &Map<String, Value>,
+) -> Result<Value, ApiError> {
+    let assigned = ip_json(store, address);
+    let stored = reservation(store, address).map(|(id, r)| (id, r.clone()));
+    if assigned.is_none() && stored.is_none() {
+        return Err(ApiError::not_found());
+    }
+    let mut errs = Checks::default();
+    let reserved = errs.boolean(body, "reserved");
+    let rdns = body.contains_key("rdns");
+    if !rdns && reserved.is_none() && errs.ok() {
+        errs.add("rdns", "rdns or reserved is required");
+    }
+    if rdns && assigned.is_none() {
+        errs.add(
+            "rdns",
+            "Reverse DNS cannot be set on an unassigned reserved IP address",
+        );
+    }
+    if let (Some(true), None, Some(ip)) = (reserved, &stored, &assigned) {
+        if ip["type"] != "ipv4" || ip["public"] != true {
+            errs.add("reserved", "Only public IPv4 addresses can be reserved");
+        }
+    }
+    errs.finish(())?;
+    if rdns {
+        set_rdns(store, address, body)?;
+    } else {
+        store.record(Action::new(
+            "ipaddress_update",
+            Entity::new(
+                "ipaddress",
+                address,
+                address,
+                format!("/v4/networking/ips/{address}"),
+            ),
+        ));
+    }
+    match (reserved, stored, &assigned) {
+        (Some(true), None, Some(ip)) => {
+            let id = store.next_id("reserved_ip", 1);
+            let row = json!({"id": id, "address": address, "region": ip["region"],
+                             "tags": [], "created": now()});
+            store.table_mut(TABLE).insert(id, row);
+        }
+        (Some(false), Some((id, row)), _) => {
+            let mut released = reserved_json(store, &row);
+            store.table_mut(TABLE).remove(id);
+            if assigned.is_none() {
+                // Unassigned: it leaves the account.
+                released["reserved"] = Value::from(false);
+                released["tags"] = json!([]);
+                return Ok(released);
+            }
+        }
+        _ => {}
+    }
+    any_ip_json(store, address).ok_or_else(ApiError::not_found)
 }
 
 async fn list(State(state): State<AppState>, req: ListRequest) -> Result<Json<Value>, ApiError> {

@@ -23,6 +23,7 @@ mod load;
 mod longview;
 mod monitor;
 mod networking_more;
+mod networking_share;
 mod nodebalancers;
 mod oauth;
 mod object_storage;

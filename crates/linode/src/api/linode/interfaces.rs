@@ -858,6 +858,54 @@ impl LinodeGroup<'_> {
             .await
     }
 
+    /// Waits until every interface of a configuration profile is in use (`active`) and
+    /// returns them.
+    ///
+    /// An interface added to (or changed on) the profile of a running Linode is applied when
+    /// the Linode boots or reboots with it, which takes a while: reboot, then wait. A profile
+    /// without interfaces is ready at once. On timeout the error names the interfaces still
+    /// waiting.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: linode::Client, config: linode::ChildId, subnet_id: u64) -> linode::Result<()> {
+    /// use std::time::Duration;
+    /// use linode::api::linode::NewConfigInterface;
+    /// client.linode().add_config_interface(config, &NewConfigInterface::vpc(subnet_id)).await?;
+    /// client.linode().reboot(config.parent).await?;
+    /// let applied = client
+    ///     .linode()
+    ///     .wait_for_config_interfaces_active(config, Duration::from_secs(300))
+    ///     .await?;
+    /// assert!(applied.iter().all(|i| i.active));
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_for_config_interfaces_active(
+        &self,
+        config: ConfigRef,
+        wait: impl Into<crate::events::Wait>,
+    ) -> Result<Vec<ConfigInterface>> {
+        use crate::events::Probe;
+        let what = format!(
+            "the interfaces of configuration profile {} of Linode {} to be in use",
+            config.id, config.parent
+        );
+        wait.into()
+            .poll(&what, || async {
+                let interfaces = self.config_interfaces(config).await?;
+                let waiting: Vec<String> = interfaces
+                    .iter()
+                    .filter(|i| !i.active)
+                    .map(|i| i.id.to_string())
+                    .collect();
+                Ok(if waiting.is_empty() {
+                    Probe::Ready(interfaces)
+                } else {
+                    Probe::Pending(format!("interfaces {} not in use", waiting.join(", ")))
+                })
+            })
+            .await
+    }
+
     /// Adds an interface at the end of a configuration profile's interfaces.
     pub async fn add_config_interface(
         &self,

@@ -1,4 +1,5 @@
-//! Networking: `/networking/ips`, `/networking/ipv6/...` and, in [`firewalls`], Cloud
+//! Networking: `/networking/ips` (with IP sharing and reserving an address a Linode has),
+//! `/networking/ipv6/...`, reserved addresses in [`reserved`] and, in [`firewalls`], Cloud
 //! Firewalls with their rule sets, templates and prefix lists.
 
 pub mod firewalls;
@@ -21,6 +22,8 @@ operations! {
     ALLOCATE_IP = POST "/networking/ips";
     ASSIGN_IPS = POST "/networking/ips/assign";
     ASSIGN_IPV4S = POST "/networking/ipv4/assign";
+    SHARE_IPS = POST "/networking/ips/share";
+    SHARE_IPV4S = POST "/networking/ipv4/share";
     GET_IP = GET "/networking/ips/{address}";
     UPDATE_IP = PUT "/networking/ips/{address}";
     LIST_IPV6_POOLS = GET "/networking/ipv6/pools";
@@ -301,6 +304,95 @@ impl NetworkingGroup<'_> {
         };
         self.client
             .send_empty(operation.with_body(&[], &body)?)
+            .await
+    }
+
+    /// Shares addresses with the instance `linode_id` (IP failover), replacing the whole set
+    /// shared with it: an empty list unshares everything.
+    ///
+    /// `ips` are IPv4 addresses (public or private) and IPv6 ranges of your other instances of
+    /// the same region; a range may be given with its `/prefix`, which is dropped as the API
+    /// asks. The instance then lists them in its `ipv4.shared` (IPv4) and `ipv6.global`
+    /// (ranges), while they stay the addresses of their own instances.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: linode::Client, primary: linode::api::linode::Instance, standby: linode::api::linode::Instance) -> linode::Result<()> {
+    /// let address = primary.ips(&client).await?.ipv4.public[0].address.clone();
+    /// client.networking().share_ips(standby.id, [address]).await?;
+    /// // Later: stop sharing anything with it.
+    /// client.networking().share_ips(standby.id, Vec::<String>::new()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn share_ips(
+        &self,
+        linode_id: u64,
+        ips: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Result<()> {
+        self.share(SHARE_IPS, linode_id, ips).await
+    }
+
+    /// [`share_ips`](Self::share_ips) through the older `/networking/ipv4/share`.
+    pub async fn share_ipv4s(
+        &self,
+        linode_id: u64,
+        ips: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Result<()> {
+        self.share(SHARE_IPV4S, linode_id, ips).await
+    }
+
+    async fn share(
+        &self,
+        operation: crate::operation::Operation,
+        linode_id: u64,
+        ips: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Result<()> {
+        #[derive(Serialize)]
+        struct Share {
+            ips: Vec<String>,
+            linode_id: u64,
+        }
+        let mut addresses = Vec::new();
+        for ip in ips {
+            let ip: String = ip.into();
+            let bare = ip.split('/').next().unwrap_or(&ip).trim().to_owned();
+            if bare.parse::<std::net::IpAddr>().is_err() {
+                return Err(Error::invalid("ips", format!("{ip} is not an IP address")));
+            }
+            addresses.push(bare);
+        }
+        let body = Share {
+            ips: addresses,
+            linode_id,
+        };
+        self.client
+            .send_empty(operation.with_body(&[], &body)?)
+            .await
+    }
+
+    /// Turns an address into a reserved one (`true`) or back into an ephemeral one (`false`)
+    /// and returns it.
+    ///
+    /// A public IPv4 address a Linode already has stays with it, now reserved: it appears in
+    /// [`reserved_ips`](Self::reserved_ips) and stays on the account when the Linode lets it
+    /// go. Making an unassigned reserved address ephemeral releases it from the account.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: linode::Client, web: linode::api::linode::Instance) -> linode::Result<()> {
+    /// let address = web.ips(&client).await?.ipv4.public[0].address.clone();
+    /// let kept = client.networking().set_ip_reserved(&address, true).await?;
+    /// assert!(kept.reserved);
+    /// # Ok(()) }
+    /// ```
+    pub async fn set_ip_reserved(&self, address: &str, reserved: bool) -> Result<IpAddress> {
+        #[derive(Serialize)]
+        struct Reserved {
+            reserved: bool,
+        }
+        if address.trim().is_empty() {
+            return Err(Error::invalid("address", "is empty"));
+        }
+        self.client
+            .send(UPDATE_IP.with_body(&[&address], &Reserved { reserved })?)
             .await
     }
 
