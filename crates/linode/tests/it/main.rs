@@ -18,6 +18,7 @@ mod linode_family;
 mod linode_ops;
 mod live_shapes;
 mod lke;
+mod lke_db_os_audit;
 mod load;
 mod longview;
 mod networking_more;
