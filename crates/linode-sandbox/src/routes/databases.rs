@@ -17,7 +17,9 @@
 //!   `provisioning`. An action in the wrong state is a 400 saying the state;
 //! - credentials and the CA certificate are there once provisioning is over; a reset gives a
 //!   new password;
-//! - a PostgreSQL database has connection pools named by `label`, unique within it;
+//! - a PostgreSQL database has connection pools named by `label` (1-63 letters, digits, `_`,
+//!   `-`, not starting with `-`), unique within it; `database`, `mode`, `size` and `username`
+//!   default to `defaultdb`, `transaction`, 10 and `null`;
 //! - `cluster_size` 2 needs a dedicated node type; `hosts` names the `primary` and, for 2 or 3
 //!   nodes, the `standby` host, and lists both as `endpoints` (public unless the database is in
 //!   a VPC without `public_access`); a `private_network` is a subnet of a VPC of the database's
@@ -1060,13 +1062,14 @@ fn save_pools(store: &mut Store, id: u64, pools: Vec<Value>) {
 
 const POOL_MODES: &[&str] = &["transaction", "session", "statement"];
 
-/// Reads a pool's settings; on create, `database`, `mode` and `size` are required.
+/// Reads a pool's settings; on create, those not given take 4.229.1's defaults (`defaultdb`,
+/// `transaction`, 10 connections, the inbound user).
 fn read_pool(checks: &mut Checks, body: &Map<String, Value>, create: bool) -> Map<String, Value> {
     let mut out = Map::new();
     if create {
-        for key in ["database", "mode", "size"] {
-            checks.require(body, key);
-        }
+        out.insert("database".into(), Value::from("defaultdb"));
+        out.insert("mode".into(), Value::from("transaction"));
+        out.insert("size".into(), Value::from(10));
     }
     if let Some(db) = checks.sized(body, "database", 1, 63) {
         out.insert("database".into(), Value::from(db));
@@ -1118,8 +1121,19 @@ async fn create_pool(
     let mut checks = Checks::default();
     let label = checks.required(&body, "label");
     if let Some(l) = &label {
-        if checks.length("label", l, 1, 63) && list.iter().any(|p| p["label"] == l.as_str()) {
-            checks.add("label", "A connection pool with this label already exists");
+        let pattern = l
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            && !l.starts_with('-');
+        if checks.length("label", l, 1, 63) {
+            if !pattern {
+                checks.add(
+                    "label",
+                    "Must use letters, digits, underscores and dashes, not starting with a dash",
+                );
+            } else if list.iter().any(|p| p["label"] == l.as_str()) {
+                checks.add("label", "A connection pool with this label already exists");
+            }
         }
     }
     let mut fields = read_pool(&mut checks, &body, true);

@@ -734,6 +734,21 @@ impl ConnectionPoolSettings {
         }
     }
 
+    /// A new pool `label` with the API's defaults for the rest (`defaultdb`, `transaction`,
+    /// 10 connections, the connecting client's user); set any of them to change it.
+    ///
+    /// ```
+    /// use linode::api::databases::ConnectionPoolSettings;
+    /// let pool = ConnectionPoolSettings::named("web").size(20);
+    /// assert_eq!(pool.database, None);
+    /// ```
+    pub fn named(label: impl Into<String>) -> Self {
+        ConnectionPoolSettings {
+            label: Some(label.into()),
+            ..Self::default()
+        }
+    }
+
     /// Changes nothing yet; set the fields to change.
     pub fn changes() -> Self {
         Self::default()
@@ -753,8 +768,18 @@ impl ConnectionPoolSettings {
         {
             return Err(Error::invalid("size", "must be from 1 to 10000"));
         }
-        if self.label.as_ref().is_some_and(|l| l.is_empty()) {
-            return Err(Error::invalid("label", "must not be empty"));
+        if let Some(label) = &self.label {
+            let ok = (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !ok {
+                return Err(Error::invalid(
+                    "label",
+                    "must be 1 to 63 letters, digits, underscores and dashes, not starting with a dash",
+                ));
+            }
         }
         Ok(())
     }
@@ -768,6 +793,8 @@ setters! {
         mode: into String,
         /// Sets the number of connections.
         size: value u32,
+        /// Sets the database it connects to.
+        database: into String,
     }
 }
 
@@ -1106,22 +1133,16 @@ impl<'c> DatabasesGroup<'c> {
         self.client.send(GET_POOL.request(&[&id, &name])).await
     }
 
-    /// Adds a connection pool to PostgreSQL database `id`.
+    /// Adds a connection pool to PostgreSQL database `id` (only its label is required: the
+    /// API gives the rest their defaults).
     pub async fn create_connection_pool(
         &self,
         id: u64,
         pool: &ConnectionPoolSettings,
     ) -> Result<ConnectionPool> {
         pool.validate()?;
-        for (field, set) in [
-            ("label", pool.label.is_some()),
-            ("database", pool.database.is_some()),
-            ("mode", pool.mode.is_some()),
-            ("size", pool.size.is_some()),
-        ] {
-            if !set {
-                return Err(Error::invalid(field, "is required"));
-            }
+        if pool.label.is_none() {
+            return Err(Error::invalid("label", "is required"));
         }
         self.client.send(CREATE_POOL.with_body(&[&id], pool)?).await
     }

@@ -178,7 +178,8 @@ pub struct LkeCluster {
     pub region: Ref<Region>,
     /// Its Kubernetes version (upgraded one minor version at a time).
     pub k8s_version: String,
-    /// Whether its control plane is up.
+    /// Whether its control plane is up. API 4.229.1 documents this field as unused, always
+    /// `ready`: to wait for a new cluster, [`LkeGroup::wait_for_kubeconfig`] is the sure way.
     pub status: ClusterStatus,
     /// Its tier (`None` when the API did not say: `standard`).
     #[serde(default)]

@@ -8,8 +8,8 @@ use crate::common;
 use std::time::Duration;
 
 use linode::api::databases::{
-    CreateDatabase, Database, DatabaseFork, DatabaseId, DatabaseStatus, DatabaseUpdate, EngineKind,
-    PrivateNetwork,
+    ConnectionPoolSettings, CreateDatabase, Database, DatabaseFork, DatabaseId, DatabaseStatus,
+    DatabaseUpdate, EngineKind, PrivateNetwork,
 };
 use linode::api::lke::{
     ClusterUpdate, CreateCluster, LkeTier, NewPool, PoolDisk, PoolDiskType, PoolUpdate, StackType,
@@ -710,4 +710,132 @@ async fn databases_join_a_vpc_are_forked_and_take_valkeys_own_parameters() {
             "A 2 node cluster needs a dedicated type"
         )
     );
+}
+
+#[tokio::test]
+async fn a_connection_pool_named_alone_takes_the_apis_defaults() {
+    let (sandbox, client) = common::setup().await;
+    let db = client
+        .databases()
+        .postgresql()
+        .create(CreateDatabase::new(
+            "pooled-db",
+            "us-east",
+            "g6-nanode-1",
+            "postgresql/16.7",
+        ))
+        .await
+        .unwrap();
+    let dbs = client.databases();
+    let pool = dbs
+        .create_connection_pool(db.id, &ConnectionPoolSettings::named("Pool_01"))
+        .await
+        .unwrap();
+    assert_eq!(common::last_body(&sandbox), json!({"label": "Pool_01"}));
+    assert_eq!(
+        serde_json::to_value(&pool).unwrap(),
+        json!({"label": "Pool_01", "database": "defaultdb", "mode": "transaction", "size": 10,
+               "username": null})
+    );
+    // The only database's pools, as kept.
+    assert_eq!(
+        sandbox.table("database_pools"),
+        [
+            json!({"pools": [{"label": "Pool_01", "database": "defaultdb", "mode": "transaction",
+                           "size": 10, "username": null}]})
+        ]
+    );
+    // Labels follow the API's pattern, on both sides.
+    sandbox.clear_requests();
+    assert_eq!(
+        invalid_field(
+            dbs.create_connection_pool(db.id, &ConnectionPoolSettings::named("-pool"))
+                .await
+                .unwrap_err()
+        ),
+        "label"
+    );
+    assert!(sandbox.requests().is_empty());
+    common::assert_raw_refusals(
+        &sandbox,
+        &format!(
+            "/v4/databases/postgresql/instances/{}/connection-pools",
+            db.id
+        ),
+        [
+            (json!({"label": "-pool"}), "label"),
+            (json!({"label": "a b"}), "label"),
+            (json!({"label": "Pool_01"}), "label"),
+            (json!({"label": "p2", "mode": "eager"}), "mode"),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn endpoints_dashboard_and_kubeconfig_name_the_same_control_plane_host() {
+    let (sandbox, client) = common::setup().await;
+    let id = client
+        .lke()
+        .create(
+            CreateCluster::new("hosts", "us-east", "1.33").pool(NewPool::new("g6-standard-2", 1)),
+        )
+        .await
+        .unwrap()
+        .id;
+    let yaml = client.lke().kubeconfig(id).await.unwrap();
+    let server = yaml
+        .expose_secret()
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("server: "))
+        .unwrap()
+        .to_owned();
+    let host = server
+        .strip_prefix("https://")
+        .and_then(|s| s.strip_suffix(":443"))
+        .unwrap()
+        .to_owned();
+    assert!(host.ends_with(".us-east-1.linodelke.net"), "{host}");
+
+    let endpoints: Vec<String> = client
+        .lke()
+        .api_endpoints(id)
+        .await
+        .unwrap()
+        .collect_all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.endpoint)
+        .collect();
+    assert_eq!(
+        common::last_line(&sandbox),
+        format!("GET /v4/lke/clusters/{id}/api-endpoints?page=1&page_size=100")
+    );
+    assert_eq!(
+        endpoints,
+        [
+            format!("https://{host}:443"),
+            format!("https://{host}:6443")
+        ]
+    );
+    let dashboard = client.lke().dashboard_url(id).await.unwrap();
+    assert_eq!(
+        common::last_line(&sandbox),
+        format!("GET /v4/lke/clusters/{id}/dashboard")
+    );
+    assert_eq!(dashboard, format!("https://dashboard.{host}"));
+    client.lke().delete_kubeconfig(id).await.unwrap();
+    assert_eq!(
+        common::last_line(&sandbox),
+        format!("DELETE /v4/lke/clusters/{id}/kubeconfig")
+    );
+    // A new kubeconfig: same server, another token.
+    let renewed = client.lke().kubeconfig(id).await.unwrap();
+    assert!(
+        renewed
+            .expose_secret()
+            .contains(&format!("server: {server}\n"))
+    );
+    assert_ne!(renewed.expose_secret(), yaml.expose_secret());
 }
