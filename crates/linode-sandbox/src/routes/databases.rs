@@ -17,7 +17,19 @@
 //!   `provisioning`. An action in the wrong state is a 400 saying the state;
 //! - credentials and the CA certificate are there once provisioning is over; a reset gives a
 //!   new password;
-//! - a PostgreSQL database has connection pools named by `label`, unique within it.
+//! - a PostgreSQL database has connection pools named by `label` (1-63 letters, digits, `_`,
+//!   `-`, not starting with `-`), unique within it; `database`, `mode`, `size` and `username`
+//!   default to `defaultdb`, `transaction`, 10 and `null`;
+//! - `cluster_size` 2 needs a dedicated node type; `hosts` names the `primary` and, for 2 or 3
+//!   nodes, the `standby` host, and lists both as `endpoints` (public unless the database is in
+//!   a VPC without `public_access`); a `private_network` is a subnet of a VPC of the database's
+//!   region; a `fork` names a database of the same engine; the maintenance window defaults to
+//!   weekly, 4 hours (4.229.1 allows only that; the sandbox still takes 1-4 hours, monthly);
+//! - the Valkey parameters are those of 4.229.1 (flat `valkey_*` keys and `backup_*`,
+//!   `frequent_snapshots`); the MySQL and PostgreSQL schemas are a subset of the API's.
+//!
+//! Error wording: 4.229.1 publishes no reason texts for these refusals; the reasons are ours
+//! (the fields they name follow the API).
 //!
 //! Every action writes a `database_*` event (through [`crate::lifecycle`]).
 
@@ -147,16 +159,39 @@ fn postgresql_schema() -> Value {
     })
 }
 
+/// The Valkey parameters of API 4.229.1 (flat keys, names, types, ranges, enums and restart
+/// flags as published; the descriptions are ours).
 fn valkey_schema() -> Value {
+    let flag = |description: &str, default: bool| {
+        json!({"description": description, "type": "boolean", "default": default,
+               "requires_restart": false})
+    };
+    let with_default = |description: &str, min: i64, max: i64, default: i64| {
+        json!({"description": description, "type": "integer", "minimum": min, "maximum": max,
+               "default": default, "requires_restart": false})
+    };
     json!({
-        "valkey": {
-            "timeout": int("Seconds an idle client is kept", 0, 31_536_000, 300, false),
-            "number_of_databases": int("Number of logical databases", 1, 128, 16, true),
-            "maxmemory_policy": {"description": "Eviction policy", "type": "string",
-                "enum": ["noeviction", "allkeys-lru", "volatile-lru", "allkeys-random",
-                         "volatile-random", "volatile-ttl"],
-                "example": "noeviction", "requires_restart": false},
-        },
+        "backup_hour": {"description": "Hour (UTC) backups start", "type": ["integer", "null"],
+            "minimum": 0, "maximum": 23, "example": 3, "requires_restart": false},
+        "backup_minute": {"description": "Minute backups start", "type": ["integer", "null"],
+            "minimum": 0, "maximum": 59, "example": 30, "requires_restart": false},
+        "frequent_snapshots": flag("Frequent local RDB snapshots", true),
+        "valkey_acl_channels_default": {"description": "Default pub/sub channel ACL of new users",
+            "type": "string", "enum": ["allchannels", "resetchannels"], "requires_restart": false},
+        "valkey_active_expire_effort": with_default("Effort spent reclaiming expired keys", 1, 10, 1),
+        "valkey_activedefrag": flag("Active memory defragmentation", false),
+        "valkey_lfu_decay_time": with_default("LFU counter decay time, in minutes", 1, 120, 1),
+        "valkey_lfu_log_factor": with_default("LFU counter logarithm factor", 0, 100, 10),
+        "valkey_maxmemory_policy": {"description": "Eviction policy", "type": ["string", "null"],
+            "enum": ["noeviction", "allkeys-lru", "volatile-lru", "allkeys-random",
+                     "volatile-random", "volatile-ttl", "volatile-lfu", "allkeys-lfu"],
+            "default": "noeviction", "requires_restart": false},
+        "valkey_number_of_databases": int("Number of logical databases", 1, 128, 16, true),
+        "valkey_persistence": {"description": "RDB persistence", "type": "string",
+            "enum": ["off", "rdb"], "requires_restart": true},
+        "valkey_pubsub_client_output_buffer_limit":
+            int("Output buffer limit of pub/sub clients, in MB", 32, 512, 64, false),
+        "valkey_timeout": with_default("Seconds an idle connection is kept", 0, 2_073_600, 300),
     })
 }
 
@@ -478,7 +513,16 @@ fn check_config(checks: &mut Checks, schema: &Value, config: &Map<String, Value>
             checks.add(&field, "Unknown configuration key");
             continue;
         };
-        let Some(kind) = spec["type"].as_str() else {
+        // `type` is a name, or a list of names such as `["integer", "null"]`.
+        let kinds: Vec<&str> = match &spec["type"] {
+            Value::String(kind) => vec![kind.as_str()],
+            Value::Array(kinds) => kinds.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        if value.is_null() && kinds.contains(&"null") {
+            continue;
+        }
+        let Some(&kind) = kinds.iter().find(|k| **k != "null") else {
             match value {
                 Value::Object(inner) => check_config(checks, spec, inner, &field),
                 _ => checks.add(&field, "Must be an object"),
@@ -540,13 +584,13 @@ fn read_updates(checks: &mut Checks, body: &Map<String, Value>) -> Option<Value>
             }
         },
     };
-    let duration = number("duration", 1, 3);
+    let duration = number("duration", 1, 4);
     let hour = number("hour_of_day", 0, 23);
     let day = number("day_of_week", 1, 7);
     let week = number("week_of_month", 1, 4);
     Some(json!({
         "frequency": frequency.unwrap_or_else(|| "weekly".into()),
-        "duration": duration.unwrap_or(3),
+        "duration": duration.unwrap_or(4),
         "hour_of_day": hour.unwrap_or(0),
         "day_of_week": day.unwrap_or(1),
         "week_of_month": week,
@@ -554,16 +598,128 @@ fn read_updates(checks: &mut Checks, body: &Map<String, Value>) -> Option<Value>
     }))
 }
 
-fn hosts(name: &str, id: u64, cluster_size: u64) -> Value {
+/// Where to connect: the primary's host name, the standbys' one (for 2 or 3 nodes), and
+/// every connection point (public unless the database is in a VPC without public access).
+fn hosts(name: &str, id: u64, cluster_size: u64, public: bool) -> Value {
     let tag = engine(name).tag;
-    json!({
-        "primary": format!("a{id}-akamai-prod-{tag}-primary.g2a.akamaidb.net"),
-        "secondary": if cluster_size > 1 {
-            Value::from(format!("replica-a{id}-akamai-prod-{tag}.g2a.akamaidb.net"))
-        } else {
-            Value::Null
-        },
-    })
+    let port = engine(name).port;
+    let primary = format!("a{id}-akamai-prod-{tag}-primary.g2a.akamaidb.net");
+    let standby =
+        (cluster_size > 1).then(|| format!("replica-a{id}-akamai-prod-{tag}.g2a.akamaidb.net"));
+    let mut endpoints =
+        vec![json!({"address": primary, "port": port, "role": "primary", "public_access": public})];
+    if let Some(standby) = &standby {
+        endpoints.push(
+            json!({"address": standby, "port": port, "role": "standby", "public_access": public}),
+        );
+    }
+    json!({"primary": primary, "standby": standby, "endpoints": endpoints})
+}
+
+/// Whether a database is reachable from outside a VPC (it is when it is in none).
+fn public_access(db: &Value) -> bool {
+    db["private_network"]
+        .as_object()
+        .is_none_or(|n| n["public_access"] == true)
+}
+
+/// Cluster sizes: 1 or 3 nodes, or 2 on a dedicated node type.
+fn read_cluster_size(
+    checks: &mut Checks,
+    body: &Map<String, Value>,
+    type_id: Option<&str>,
+) -> Option<u64> {
+    let size = match body.get("cluster_size") {
+        None | Some(Value::Null) => return None,
+        Some(v) => v.as_u64().filter(|n| (1..=3).contains(n)),
+    };
+    let dedicated = type_id.is_some_and(|t| TYPES.iter().any(|r| r.0 == t && r.2 == "dedicated"));
+    match size {
+        Some(2) if !dedicated => {
+            checks.add("cluster_size", "A 2 node cluster needs a dedicated type");
+            None
+        }
+        Some(n) => Some(n),
+        None => {
+            checks.add("cluster_size", "Must be 1, 2 or 3");
+            None
+        }
+    }
+}
+
+/// A `private_network`: a subnet of a VPC of the database's region; `null` takes the
+/// database out of its VPC.
+fn read_private_network(
+    checks: &mut Checks,
+    store: &Store,
+    body: &Map<String, Value>,
+    region: Option<&str>,
+) -> Option<Value> {
+    if body.get("private_network") == Some(&Value::Null) {
+        return Some(Value::Null);
+    }
+    let network = checks.object(body, "private_network")?;
+    let mut sub = Checks::default();
+    let vpc_id = sub.unsigned(network, "vpc_id");
+    let subnet_id = sub.unsigned(network, "subnet_id");
+    let public = sub.boolean(network, "public_access").unwrap_or(false);
+    for key in ["vpc_id", "subnet_id"] {
+        sub.require(network, key);
+    }
+    if let Some(vpc_id) = vpc_id {
+        match store.table("vpcs").get(vpc_id) {
+            None => sub.add("vpc_id", "VPC not found"),
+            Some(vpc) => {
+                if region.is_some_and(|r| vpc["region"] != r) {
+                    sub.add("vpc_id", "The VPC must be in the database's region");
+                }
+                let has = |id: u64| {
+                    vpc["subnets"]
+                        .as_array()
+                        .is_some_and(|s| s.iter().any(|s| s["id"] == id))
+                };
+                if let Some(subnet_id) = subnet_id
+                    && !has(subnet_id)
+                {
+                    sub.add("subnet_id", "Subnet not found in this VPC");
+                }
+            }
+        }
+    }
+    let ok = sub.ok();
+    for (field, reason) in sub.into_errors() {
+        checks.add(&format!("private_network.{field}"), reason);
+    }
+    ok.then(|| json!({"vpc_id": vpc_id, "subnet_id": subnet_id, "public_access": public}))
+}
+
+/// A `fork`: an existing database of the same engine, and optionally a time to restore to.
+fn read_fork(
+    checks: &mut Checks,
+    store: &Store,
+    body: &Map<String, Value>,
+    name: &str,
+) -> Option<Value> {
+    let fork = checks.object(body, "fork")?;
+    let mut sub = Checks::default();
+    sub.require(fork, "source");
+    let source = sub.unsigned(fork, "source");
+    let time = sub.string(fork, "restore_time");
+    if let Some(source) = source
+        && store
+            .table(DATABASES)
+            .get(source)
+            .is_none_or(|d| d["engine"] != name)
+    {
+        sub.add("source", format!("No {name} database with this id"));
+    }
+    let ok = sub.ok();
+    for (field, reason) in sub.into_errors() {
+        checks.add(&format!("fork.{field}"), reason);
+    }
+    ok.then(
+        || json!({"source": source, "restore_time": time.map_or(Value::from(now()), Value::from)}),
+    )
 }
 
 fn members(id: u64, cluster_size: u64) -> Value {
@@ -611,22 +767,24 @@ fn create(
             }
         }
     });
-    let cluster_size = match body.get("cluster_size") {
-        None | Some(Value::Null) => Some(1),
-        Some(v) if v == 1 || v == 3 => v.as_u64(),
-        Some(_) => {
-            checks.add("cluster_size", "Must be 1 or 3");
-            None
-        }
+    let cluster_size = if body.get("cluster_size").is_none_or(Value::is_null) {
+        Some(1)
+    } else {
+        read_cluster_size(&mut checks, body, type_id.as_deref())
     };
     let allow_list = read_allow_list(&mut checks, body);
     let ssl = checks.boolean(body, "ssl_connection");
     let config = read_config(&mut checks, body, name);
+    let region_id = body.get("region").and_then(Value::as_str);
+    let network = read_private_network(&mut checks, store, body, region_id);
+    let fork = read_fork(&mut checks, store, body, name);
     let (Some(label), Some(region), Some(type_id), Some(version), Some(cluster_size)) =
         checks.finish((label, region, type_id, version, cluster_size))?
     else {
         return Err(ApiError::field("label", "label is required"));
     };
+    let network = network.unwrap_or(Value::Null);
+    let public = public_access(&json!({"private_network": network}));
     let id = store.next_id("database", FIRST_DATABASE_ID);
     let disk = TYPES.iter().find(|r| r.0 == type_id).map_or(0, |r| r.5);
     let ts = now();
@@ -643,17 +801,19 @@ fn create(
         "ssl_connection": ssl.unwrap_or(true),
         "encrypted": true,
         "platform": "rdbms-default",
-        "hosts": hosts(name, id, cluster_size),
+        "hosts": hosts(name, id, cluster_size, public),
         "port": engine(name).port,
         "members": members(id, cluster_size),
         "engine_config": config.unwrap_or_else(|| json!({})),
-        "updates": {"frequency": "weekly", "duration": 3, "hour_of_day": 0, "day_of_week": 1,
+        "updates": {"frequency": "weekly", "duration": 4, "hour_of_day": 0, "day_of_week": 1,
                     "week_of_month": null, "pending": []},
-        "fork": null,
+        "fork": fork.unwrap_or(Value::Null),
         "oldest_restore_time": ts,
+        "available_restore_times": [],
         "total_disk_size_gb": disk / 1024,
-        "used_disk_size_gb": 0,
-        "private_network": null,
+        // 4.229.1: `null` for Valkey.
+        "used_disk_size_gb": if name == "valkey" { Value::Null } else { Value::from(0) },
+        "private_network": network,
         "created": ts,
         "updated": ts,
     });
@@ -692,14 +852,12 @@ fn update(
     {
         checks.add("type", "Type not found");
     }
-    let cluster_size = match body.get("cluster_size") {
-        None | Some(Value::Null) => None,
-        Some(v) if v == 1 || v == 3 => v.as_u64(),
-        Some(_) => {
-            checks.add("cluster_size", "Must be 1 or 3");
-            None
-        }
-    };
+    let new_type = type_id
+        .as_deref()
+        .or(current["type"].as_str())
+        .map(str::to_owned);
+    let cluster_size = read_cluster_size(&mut checks, body, new_type.as_deref());
+    let network = read_private_network(&mut checks, store, body, current["region"].as_str());
     if let (Some(n), Some(was)) = (cluster_size, current["cluster_size"].as_u64())
         && n < was
     {
@@ -736,11 +894,15 @@ fn update(
         let disk = TYPES.iter().find(|r| r.0 == t).map_or(0, |r| r.5);
         db["total_disk_size_gb"] = Value::from(disk / 1024);
     }
+    if let Some(network) = network {
+        db["private_network"] = network;
+    }
     if let Some(n) = cluster_size {
         db["cluster_size"] = Value::from(n);
-        db["hosts"] = hosts(name, id, n);
         db["members"] = members(id, n);
     }
+    let size = db["cluster_size"].as_u64().unwrap_or(1);
+    db["hosts"] = hosts(name, id, size, public_access(db));
     if let Some(Value::Object(new)) = config {
         merge(&mut db["engine_config"], new);
     }
@@ -900,13 +1062,14 @@ fn save_pools(store: &mut Store, id: u64, pools: Vec<Value>) {
 
 const POOL_MODES: &[&str] = &["transaction", "session", "statement"];
 
-/// Reads a pool's settings; on create, `database`, `mode` and `size` are required.
+/// Reads a pool's settings; on create, those not given take 4.229.1's defaults (`defaultdb`,
+/// `transaction`, 10 connections, the inbound user).
 fn read_pool(checks: &mut Checks, body: &Map<String, Value>, create: bool) -> Map<String, Value> {
     let mut out = Map::new();
     if create {
-        for key in ["database", "mode", "size"] {
-            checks.require(body, key);
-        }
+        out.insert("database".into(), Value::from("defaultdb"));
+        out.insert("mode".into(), Value::from("transaction"));
+        out.insert("size".into(), Value::from(10));
     }
     if let Some(db) = checks.sized(body, "database", 1, 63) {
         out.insert("database".into(), Value::from(db));
@@ -958,8 +1121,19 @@ async fn create_pool(
     let mut checks = Checks::default();
     let label = checks.required(&body, "label");
     if let Some(l) = &label {
-        if checks.length("label", l, 1, 63) && list.iter().any(|p| p["label"] == l.as_str()) {
-            checks.add("label", "A connection pool with this label already exists");
+        let pattern = l
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            && !l.starts_with('-');
+        if checks.length("label", l, 1, 63) {
+            if !pattern {
+                checks.add(
+                    "label",
+                    "Must use letters, digits, underscores and dashes, not starting with a dash",
+                );
+            } else if list.iter().any(|p| p["label"] == l.as_str()) {
+                checks.add("label", "A connection pool with this label already exists");
+            }
         }
     }
     let mut fields = read_pool(&mut checks, &body, true);

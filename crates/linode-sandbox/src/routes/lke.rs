@@ -11,13 +11,25 @@
 //!   `not_ready` until that Linode is running (its own `linode_create`, `linode_boot`);
 //! - a pool has 1-100 nodes; its autoscaler's `min` ≤ `max`, both 1-100; taints have a key, a
 //!   value and an effect `NoSchedule`, `PreferNoSchedule` or `NoExecute`; a cluster's last
-//!   pool cannot be deleted;
+//!   pool cannot be deleted; its optional `label` is 1-32 lowercase letters, digits and dashes;
+//!   its custom `disks` (at most 7, `raw` or `ext4`) and `disk_encryption` (default
+//!   `disabled`, given to its nodes' Linodes) are chosen at creation; each node names its
+//!   `pool_id`;
+//! - `firewall_id`, a pool's own `k8s_version` and `update_strategy`, the control plane's
+//!   `audit_logs_enabled` and `metrics_enabled` (write-only), `stack_type`, `vpc_id` and
+//!   `subnet_id` are `enterprise` fields; `apl_enabled` needs high availability;
+//! - the `status` of a cluster: 4.229.1 says the API always answers `ready`; the sandbox
+//!   answers `not_ready` until the control plane is up, the time the kubeconfig answers 503;
 //! - recycling (a node, a pool, the cluster) replaces each Linode by a new one; deleting a node,
 //!   or its Linode through `/linode/instances`, makes the pool create a replacement;
 //! - `k8s_version` only moves up, one minor version at a time; high availability can be turned
 //!   on, never off (an `enterprise` cluster always has it);
 //! - a new kubeconfig (DELETE, regenerate, service token deletion) changes its token;
 //! - deleting the cluster deletes its Linodes.
+//!
+//! Error wording: 4.229.1 publishes no reason texts for these refusals, so the reasons are ours
+//! (the fields they name follow the API): enterprise-only fields, labels, disks, VPCs,
+//! firewalls, version steps, the kubeconfig's 503.
 
 use axum::Router;
 use axum::extract::{OriginalUri, State};
@@ -60,6 +72,13 @@ const STANDARD_VERSIONS: &[&str] = &["1.33", "1.32", "1.31"];
 const ENTERPRISE_VERSIONS: &[&str] = &["v1.32.4+lke6", "v1.31.8+lke5"];
 const TIERS: &[&str] = &["standard", "enterprise"];
 const TAINT_EFFECTS: &[&str] = &["NoSchedule", "PreferNoSchedule", "NoExecute"];
+const UPDATE_STRATEGIES: &[&str] = &["rolling_update", "on_recycle"];
+const STACK_TYPES: &[&str] = &["ipv4", "ipv4-ipv6"];
+const DISK_TYPES: &[&str] = &["raw", "ext4"];
+/// Most custom disks a pool's nodes may have.
+const MAX_POOL_DISKS: usize = 7;
+/// The refusal of a field only `enterprise` clusters take (our wording).
+const ENTERPRISE_ONLY: &str = "Only available for LKE Enterprise clusters";
 const MAX_NODES: u64 = 100;
 
 /// `GET /lke/types`: what a control plane costs.
@@ -233,6 +252,42 @@ struct PoolBody {
     labels: Option<Value>,
     taints: Option<Value>,
     label: Option<String>,
+    disks: Option<Value>,
+    disk_encryption: Option<String>,
+    firewall_id: Option<u64>,
+    k8s_version: Option<String>,
+    update_strategy: Option<String>,
+}
+
+impl PoolBody {
+    /// Refuses what only `enterprise` clusters take, or checks it against the tier's versions
+    /// and the firewalls; `prefix` as in [`check_pool`].
+    fn check_tier(&self, checks: &mut Checks, store: &Store, enterprise: bool, prefix: &str) {
+        let given = [
+            ("firewall_id", self.firewall_id.is_some()),
+            ("k8s_version", self.k8s_version.is_some()),
+            ("update_strategy", self.update_strategy.is_some()),
+        ];
+        if !enterprise {
+            for (field, _) in given.iter().filter(|(_, given)| *given) {
+                checks.add(&format!("{prefix}{field}"), ENTERPRISE_ONLY);
+            }
+            return;
+        }
+        if let Some(v) = &self.k8s_version
+            && !ENTERPRISE_VERSIONS.contains(&v.as_str())
+        {
+            checks.add(
+                &format!("{prefix}k8s_version"),
+                format!("No enterprise version {v} is available"),
+            );
+        }
+        if let Some(id) = self.firewall_id
+            && store.table("firewalls").get(id).is_none()
+        {
+            checks.add(&format!("{prefix}firewall_id"), "Firewall not found");
+        }
+    }
 }
 
 fn check_pool(
@@ -304,6 +359,49 @@ fn check_pool(
         Value::Array(taints.clone())
     });
     let label = local.string(body, "label");
+    if let Some(l) = &label
+        && (!(1..=32).contains(&l.len())
+            || !l
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            || l.starts_with('-')
+            || l.ends_with('-'))
+    {
+        local.add(
+            "label",
+            "Must be 1-32 lowercase letters, digits and dashes, starting and ending with a letter or digit",
+        );
+    }
+    // The disk layout and the encryption are chosen once, at creation.
+    let (disks, disk_encryption) = if create {
+        local.array(body, "disks");
+        let disks = body.get("disks").and_then(Value::as_array).map(|disks| {
+            if disks.len() > MAX_POOL_DISKS {
+                local.add("disks", format!("At most {MAX_POOL_DISKS} disks"));
+            }
+            for (i, disk) in disks.iter().enumerate() {
+                if disk["size"].as_u64().is_none_or(|n| n == 0) {
+                    local.add(
+                        &format!("disks[{i}].size"),
+                        "size must be a positive integer",
+                    );
+                }
+                if !DISK_TYPES.iter().any(|t| disk["type"] == *t) {
+                    local.add(&format!("disks[{i}].type"), "Must be one of raw, ext4");
+                }
+            }
+            Value::Array(disks.clone())
+        });
+        (
+            disks,
+            local.one_of(body, "disk_encryption", &["enabled", "disabled"]),
+        )
+    } else {
+        (None, None)
+    };
+    let firewall_id = local.unsigned(body, "firewall_id");
+    let k8s_version = local.string(body, "k8s_version");
+    let update_strategy = local.one_of(body, "update_strategy", UPDATE_STRATEGIES);
     for (field, reason) in local.into_errors() {
         checks.add(&format!("{prefix}{field}"), reason);
     }
@@ -315,6 +413,11 @@ fn check_pool(
         labels,
         taints,
         label,
+        disks,
+        disk_encryption,
+        firewall_id,
+        k8s_version,
+        update_strategy,
     }
 }
 
@@ -374,6 +477,10 @@ fn new_node(store: &mut Store, cluster_id: u64, pool_id: u64) -> Value {
         return Value::Null;
     };
     let type_id = pool["type"].as_str().unwrap_or_default().to_owned();
+    let disk_encryption = pool["disk_encryption"]
+        .as_str()
+        .unwrap_or("disabled")
+        .to_owned();
     let tags: Vec<String> = pool["tags"]
         .as_array()
         .map(|t| {
@@ -391,7 +498,7 @@ fn new_node(store: &mut Store, cluster_id: u64, pool_id: u64) -> Value {
         tags,
         booted: true,
         private_ip: true,
-        disk_encryption: "enabled".to_owned(),
+        disk_encryption,
         ..NewInstance::default()
     });
     store.ensure_parts(instance_id);
@@ -430,7 +537,7 @@ fn new_node(store: &mut Store, cluster_id: u64, pool_id: u64) -> Value {
         .get(instance_id)
         .is_some_and(|l| l["status"] == "running");
     let status = if running { "ready" } else { "not_ready" };
-    json!({"id": node_id, "instance_id": instance_id, "status": status})
+    json!({"id": node_id, "instance_id": instance_id, "pool_id": pool_id, "status": status})
 }
 
 fn set_node_status(store: &mut Store, instance_id: u64, status: &str) {
@@ -542,16 +649,25 @@ fn add_pool(
         "type": body.type_id,
         "count": 0,
         "nodes": [],
-        "disks": [],
+        "disks": body.disks.unwrap_or(json!([])),
         "autoscaler": body.autoscaler.unwrap_or(json!({"enabled": false, "min": count, "max": count})),
         "tags": body.tags.unwrap_or_default(),
         "labels": body.labels.unwrap_or(json!({})),
         "taints": body.taints.unwrap_or(json!([])),
         "label": body.label,
-        "disk_encryption": "enabled",
-        "firewall_id": null,
-        "k8s_version": if enterprise { Value::from(version) } else { Value::Null },
-        "update_strategy": if enterprise { Value::from("on_recycle") } else { Value::Null },
+        "disk_encryption": body.disk_encryption.unwrap_or_else(|| "disabled".to_owned()),
+        "firewall_id": body.firewall_id,
+        "k8s_version": if enterprise {
+            Value::from(body.k8s_version.unwrap_or_else(|| version.to_owned()))
+        } else {
+            Value::Null
+        },
+        "update_strategy": if enterprise {
+            Value::from(body.update_strategy.unwrap_or_else(|| "on_recycle".to_owned()))
+        } else {
+            Value::Null
+        },
+        "locks": [],
     });
     store.table_mut(POOLS).insert(id, pool);
     resize_pool(store, cluster_id, id, count);
@@ -559,6 +675,42 @@ fn add_pool(
 }
 
 // ---- clusters --------------------------------------------------------------------------
+
+/// The VPC of an `enterprise` cluster: the subnet given (its VPC found from it), the VPC given,
+/// or none (the API then allocates one; the sandbox leaves both `null`).
+fn cluster_network(
+    checks: &mut Checks,
+    store: &Store,
+    body: &Map<String, Value>,
+    vpc_id: Option<u64>,
+    subnet_id: Option<u64>,
+) -> (Option<u64>, Option<u64>) {
+    let region = body.get("region").and_then(Value::as_str);
+    let vpcs = store.table("vpcs");
+    if let Some(subnet) = subnet_id {
+        let owner = vpcs.values().find(|v| {
+            v["subnets"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|s| s["id"] == subnet))
+        });
+        match owner {
+            None => checks.add("subnet_id", "Subnet not found"),
+            Some(vpc) if vpc_id.is_some_and(|id| vpc["id"] != id) => {
+                checks.add("subnet_id", "The subnet is not in this VPC");
+            }
+            Some(vpc) => return (vpc["id"].as_u64(), Some(subnet)),
+        }
+    } else if let Some(id) = vpc_id {
+        match vpcs.get(id) {
+            None => checks.add("vpc_id", "VPC not found"),
+            Some(vpc) if region.is_some_and(|r| vpc["region"] != r) => {
+                checks.add("vpc_id", "The VPC must be in the cluster's region");
+            }
+            Some(_) => return (Some(id), None),
+        }
+    }
+    (None, None)
+}
 
 async fn create_cluster(
     State(state): State<AppState>,
@@ -617,11 +769,34 @@ async fn create_cluster(
         }
         _ => checks.add("node_pools", "At least one node pool is required"),
     }
+    for (i, pool) in pools.iter().enumerate() {
+        pool.check_tier(
+            &mut checks,
+            &store,
+            enterprise,
+            &format!("node_pools[{i}]."),
+        );
+    }
     let mut high_availability = enterprise;
+    let mut audit_logs = false;
     let mut acl = json!({"enabled": false, "addresses": {"ipv4": [], "ipv6": []}});
     if let Some(plane) = checks.object(&body, "control_plane") {
         let mut sub = Checks::default();
         high_availability |= sub.boolean(plane, "high_availability").unwrap_or(false);
+        // Write-only: checked, never shown.
+        let metrics = sub.boolean(plane, "metrics_enabled");
+        audit_logs = sub.boolean(plane, "audit_logs_enabled").unwrap_or(false);
+        if !enterprise {
+            if metrics.is_some() {
+                sub.add("metrics_enabled", ENTERPRISE_ONLY);
+            }
+            if plane
+                .get("audit_logs_enabled")
+                .is_some_and(|v| !v.is_null())
+            {
+                sub.add("audit_logs_enabled", ENTERPRISE_ONLY);
+            }
+        }
         if let Some(given) = sub.object(plane, "acl") {
             acl = check_acl(&mut sub, given, "acl.");
         }
@@ -629,6 +804,26 @@ async fn create_cluster(
             checks.add(&format!("control_plane.{field}"), reason);
         }
     }
+    let apl_enabled = checks.boolean(&body, "apl_enabled").unwrap_or(false);
+    if apl_enabled && !high_availability {
+        checks.add(
+            "apl_enabled",
+            "The App Platform needs control_plane.high_availability",
+        );
+    }
+    let stack_type = checks.one_of(&body, "stack_type", STACK_TYPES);
+    let vpc_id = checks.unsigned(&body, "vpc_id");
+    let subnet_id = checks.unsigned(&body, "subnet_id");
+    for (field, given) in [
+        ("stack_type", stack_type.is_some()),
+        ("vpc_id", vpc_id.is_some()),
+        ("subnet_id", subnet_id.is_some()),
+    ] {
+        if given && !enterprise {
+            checks.add(field, ENTERPRISE_ONLY);
+        }
+    }
+    let (vpc_id, subnet_id) = cluster_network(&mut checks, &store, &body, vpc_id, subnet_id);
     let (region, version) =
         checks.finish((region.unwrap_or_default(), version.unwrap_or_default()))?;
     let label = body["label"].as_str().unwrap_or_default().to_owned();
@@ -644,8 +839,12 @@ async fn create_cluster(
             "tier": tier,
             "status": "not_ready",
             "tags": tags.unwrap_or_default(),
-            "control_plane": {"high_availability": high_availability, "audit_logs_enabled": false},
-            "apl_enabled": false,
+            "control_plane": {"high_availability": high_availability, "audit_logs_enabled": audit_logs},
+            "apl_enabled": apl_enabled,
+            "locks": [],
+            "stack_type": stack_type.unwrap_or_else(|| "ipv4".to_owned()),
+            "vpc_id": vpc_id,
+            "subnet_id": subnet_id,
             "created": ts,
             "updated": ts,
         }),
@@ -711,10 +910,23 @@ async fn update_cluster(
         }
     }
     let mut high_availability = None;
+    let mut audit_logs = None;
     let mut acl = None;
     if let Some(plane) = checks.object(&body, "control_plane") {
         let mut sub = Checks::default();
         high_availability = sub.boolean(plane, "high_availability");
+        audit_logs = sub.boolean(plane, "audit_logs_enabled");
+        let metrics = sub.boolean(plane, "metrics_enabled");
+        if tier != "enterprise" {
+            for (field, given) in [
+                ("audit_logs_enabled", audit_logs.is_some()),
+                ("metrics_enabled", metrics.is_some()),
+            ] {
+                if given {
+                    sub.add(field, ENTERPRISE_ONLY);
+                }
+            }
+        }
         if high_availability == Some(false) && current["control_plane"]["high_availability"] == true
         {
             sub.add("high_availability", "High availability cannot be disabled");
@@ -745,6 +957,9 @@ async fn update_cluster(
     }
     if let Some(ha) = high_availability {
         item["control_plane"]["high_availability"] = Value::from(ha);
+    }
+    if let Some(on) = audit_logs {
+        item["control_plane"]["audit_logs_enabled"] = Value::from(on);
     }
     item["updated"] = Value::from(now());
     let answer = item.clone();
@@ -990,8 +1205,9 @@ async fn create_pool(
     let c = cluster(&store, id)?.clone();
     let mut checks = Checks::default();
     let pool = check_pool(&mut checks, &body, "", true);
-    let pool = checks.finish(pool)?;
     let enterprise = c["tier"] == "enterprise";
+    pool.check_tier(&mut checks, &store, enterprise, "");
+    let pool = checks.finish(pool)?;
     let pool_id = add_pool(
         &mut store,
         id,
@@ -1023,8 +1239,10 @@ async fn update_pool(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     pool(&store, id, pool_id)?;
+    let enterprise = cluster(&store, id)?["tier"] == "enterprise";
     let mut checks = Checks::default();
     let update = check_pool(&mut checks, &body, "", false);
+    update.check_tier(&mut checks, &store, enterprise, "");
     let update = checks.finish(update)?;
     if let Some(p) = store.table_mut(POOLS).get_mut(pool_id) {
         for (key, value) in [
@@ -1033,6 +1251,9 @@ async fn update_pool(
             ("taints", update.taints),
             ("tags", update.tags.map(Value::from)),
             ("label", update.label.map(Value::from)),
+            ("firewall_id", update.firewall_id.map(Value::from)),
+            ("k8s_version", update.k8s_version.map(Value::from)),
+            ("update_strategy", update.update_strategy.map(Value::from)),
         ] {
             if let Some(value) = value {
                 p[key] = value;

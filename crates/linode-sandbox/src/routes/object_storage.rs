@@ -25,7 +25,13 @@
 //! - An access key shows its `secret_key` once, at creation (`[REDACTED]` afterwards). With
 //!   `bucket_access` it is `limited` to those buckets (which must exist) and their regions; a
 //!   limited key's `regions` must keep its buckets' regions. An account has at most
-//!   [`KEY_LIMIT`] keys (the global quota `obj-access-keys-per-account`).
+//!   [`KEY_LIMIT`] keys (the global quota `keys`).
+//! - Quotas are those of 4.229.1: per endpoint, `<quota_type>-<s3_endpoint>` for buckets,
+//!   objects, bytes (with usage) and four throughputs (`byte_per_second`, without usage: a
+//!   usage request is refused); one global quota, `keys`. The limits are the sandbox's.
+//!
+//! Error wording: 4.229.1 publishes no reason texts for these refusals; the reasons are ours
+//! (the fields they name and the status codes follow the API).
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::UNIX_EPOCH;
@@ -1093,33 +1099,99 @@ async fn cancel(State(state): State<AppState>) -> Result<Json<Value>, ApiError> 
 
 // ---- quotas -----------------------------------------------------------------------------
 
-/// The per-endpoint quotas: id prefix, name, metric, limit.
-const QUOTAS: &[(&str, &str, &str, u64)] = &[
-    ("obj-buckets", "Number of Buckets", "bucket", BUCKET_LIMIT),
-    ("obj-objects", "Number of Objects", "object", OBJECT_LIMIT),
-    ("obj-bytes", "Total Capacity", "byte", BYTE_LIMIT),
+/// A quota of 4.229.1: its type (the id's prefix), name, description and metric as the API
+/// gives them, the sandbox's limit, and whether its usage is reported (the sandbox counts
+/// buckets, objects and bytes; it has no traffic to measure).
+struct QuotaKind {
+    quota_type: &'static str,
+    name: &'static str,
+    description: &'static str,
+    metric: &'static str,
+    limit: u64,
+    has_usage: bool,
+}
+
+/// Limit of each throughput quota, in bytes per second (made up).
+const THROUGHPUT_LIMIT: u64 = 5_000_000_000;
+
+/// The per-endpoint quotas.
+const QUOTAS: &[QuotaKind] = &[
+    QuotaKind {
+        quota_type: "obj-buckets",
+        name: "Number of Buckets",
+        description: "Current number of buckets per account, per endpoint",
+        metric: "bucket",
+        limit: BUCKET_LIMIT,
+        has_usage: true,
+    },
+    QuotaKind {
+        quota_type: "obj-objects",
+        name: "Number of Objects",
+        description: "Current number of objects per account, per endpoint",
+        metric: "object",
+        limit: OBJECT_LIMIT,
+        has_usage: true,
+    },
+    QuotaKind {
+        quota_type: "obj-bytes",
+        name: "Total Capacity",
+        description: "Current total capacity per account, per endpoint",
+        metric: "byte",
+        limit: BYTE_LIMIT,
+        has_usage: true,
+    },
+    QuotaKind {
+        quota_type: "obj-total-ingress-throughput",
+        name: "Ingress Throughput (per endpoint)",
+        description: "Current total ingress bandwidth per account, per endpoint",
+        metric: "byte_per_second",
+        limit: THROUGHPUT_LIMIT,
+        has_usage: false,
+    },
+    QuotaKind {
+        quota_type: "obj-total-egress-throughput",
+        name: "Egress Throughput (per endpoint)",
+        description: "Current total egress bandwidth per account, per endpoint",
+        metric: "byte_per_second",
+        limit: THROUGHPUT_LIMIT,
+        has_usage: false,
+    },
+    QuotaKind {
+        quota_type: "obj-per-ip-ingress-throughput",
+        name: "Ingress Throughput (per IP)",
+        description: "Current ingress bandwidth per account, per destination IP address",
+        metric: "byte_per_second",
+        limit: THROUGHPUT_LIMIT,
+        has_usage: false,
+    },
+    QuotaKind {
+        quota_type: "obj-per-ip-egress-throughput",
+        name: "Egress Throughput (per IP)",
+        description: "Current egress bandwidth per account, per destination IP address",
+        metric: "byte_per_second",
+        limit: THROUGHPUT_LIMIT,
+        has_usage: false,
+    },
 ];
 
-fn quota_json(prefix: &str, name: &str, metric: &str, limit: u64, region: &str) -> Value {
+fn quota_json(kind: &QuotaKind, region: &str) -> Value {
     let endpoint = s3_endpoint(region);
     json!({
-        "quota_id": format!("{prefix}-{endpoint}"),
-        "quota_name": name,
+        "quota_id": format!("{}-{endpoint}", kind.quota_type),
+        "quota_type": kind.quota_type,
+        "quota_name": kind.name,
         "endpoint_type": ENDPOINT_TYPE,
         "s3_endpoint": endpoint,
-        "description": format!("{name} on the {endpoint} endpoint"),
-        "quota_limit": limit,
-        "resource_metric": metric,
+        "description": kind.description,
+        "quota_limit": kind.limit,
+        "resource_metric": kind.metric,
+        "has_usage": kind.has_usage,
     })
 }
 
 fn all_quotas() -> Vec<Value> {
     os_regions()
-        .flat_map(|region| {
-            QUOTAS
-                .iter()
-                .map(move |&(p, n, m, l)| quota_json(p, n, m, l, region))
-        })
+        .flat_map(|region| QUOTAS.iter().map(move |kind| quota_json(kind, region)))
         .collect()
 }
 
@@ -1140,6 +1212,9 @@ async fn quota_usage(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
     let quota = find_quota(&id).ok_or_else(ApiError::not_found)?;
+    if quota["has_usage"] != true {
+        return Err(ApiError::bad_request("This quota has no usage to report"));
+    }
     let store = state.store();
     let in_endpoint: Vec<&Value> = store
         .table(BUCKETS)
@@ -1159,38 +1234,17 @@ async fn quota_usage(
     ))
 }
 
-const GLOBAL_QUOTAS: &[(&str, &str, &str, u64, bool)] = &[
-    (
-        "obj-access-keys-per-account",
-        "Object Storage Access Keys per Account",
-        "key",
-        KEY_LIMIT,
-        true,
-    ),
-    (
-        "obj-total-capacity-per-account",
-        "Object Storage Capacity per Account",
-        "byte",
-        BYTE_LIMIT,
-        false,
-    ),
-];
-
+/// The global quotas of 4.229.1: only `keys`, the number of access keys of the account.
 fn global_quotas() -> Vec<Value> {
-    GLOBAL_QUOTAS
-        .iter()
-        .map(|&(id, name, metric, limit, has_usage)| {
-            json!({
-                "quota_id": id,
-                "quota_type": id,
-                "quota_name": name,
-                "description": format!("{name}, in every region"),
-                "quota_limit": limit,
-                "resource_metric": metric,
-                "has_usage": has_usage,
-            })
-        })
-        .collect()
+    vec![json!({
+        "quota_id": "keys",
+        "quota_type": "keys",
+        "quota_name": "Number of Access Keys",
+        "description": "Current number of access keys per account",
+        "quota_limit": KEY_LIMIT,
+        "resource_metric": "key",
+        "has_usage": true,
+    })]
 }
 
 async fn list_global_quotas(req: ListRequest) -> Result<Json<Value>, ApiError> {

@@ -145,8 +145,9 @@ const VALKEY_OPERATIONS: EngineOperations = EngineOperations {
 pub const MIN_LABEL_LENGTH: usize = 3;
 /// Longest database label, in characters.
 pub const MAX_LABEL_LENGTH: usize = 32;
-/// The cluster sizes a database may have: one node, or a primary and two replicas.
-pub const CLUSTER_SIZES: [u8; 2] = [1, 3];
+/// The cluster sizes a database may have: one node, or a primary and one (dedicated types
+/// only) or two standbys.
+pub const CLUSTER_SIZES: [u8; 3] = [1, 2, 3];
 
 /// An engine this client can manage, naming the family of paths its calls use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -291,7 +292,8 @@ pub struct Database {
     pub node_type: String,
     /// Where it is in its life.
     pub status: DatabaseStatus,
-    /// How many nodes: 1, or 3 for a primary and two replicas (mutable: only grows).
+    /// How many nodes: 1, 2 (dedicated types) or 3: a primary and its standbys (mutable: only
+    /// grows).
     #[serde(default, deserialize_with = "null_default")]
     pub cluster_size: u8,
     /// The IPv4 addresses and ranges allowed to connect; empty blocks every connection.
@@ -321,10 +323,22 @@ pub struct Database {
     /// When maintenance updates may be applied.
     #[serde(default)]
     pub updates: Option<UpdatesWindow>,
+    /// The VPC subnet restricting access to it; `None` when it is not in a VPC.
+    #[serde(default)]
+    pub private_network: Option<PrivateNetwork>,
+    /// The database it was forked from, when it was made by restoring another one.
+    #[serde(default)]
+    pub fork: Option<DatabaseFork>,
+    /// The times a fork of it can be made from (`available_restore_times`).
+    #[serde(default, deserialize_with = "null_default")]
+    pub available_restore_times: Vec<String>,
+    /// The oldest time a fork of it can be made from (MySQL, PostgreSQL).
+    #[serde(default)]
+    pub oldest_restore_time: Option<String>,
     /// Disk size of each node, in GB.
     #[serde(default, deserialize_with = "null_default")]
     pub total_disk_size_gb: u64,
-    /// Disk used, in GB.
+    /// Disk used, in GB (the API sends `null` for Valkey: 0 here).
     #[serde(default, deserialize_with = "null_default")]
     pub used_disk_size_gb: u64,
     /// When it was created.
@@ -375,9 +389,111 @@ pub struct DatabaseHosts {
     /// The primary node's host name.
     #[serde(default, deserialize_with = "null_default")]
     pub primary: String,
-    /// The replicas' host name, for a cluster of three nodes.
+    /// The read-only standby nodes' host name, for a cluster of two or three nodes.
+    #[serde(default)]
+    pub standby: Option<String>,
+    /// The name older API versions gave the standby host (`None` from current ones).
     #[serde(default)]
     pub secondary: Option<String>,
+    /// Every connection point, with its role and port.
+    #[serde(default, deserialize_with = "null_default")]
+    pub endpoints: Vec<DatabaseEndpoint>,
+}
+
+/// One connection point of a database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DatabaseEndpoint {
+    /// The host name, resolving to the `primary` or the `standby` nodes.
+    #[serde(default, deserialize_with = "null_default")]
+    pub address: String,
+    /// The port.
+    #[serde(default, deserialize_with = "null_default")]
+    pub port: u16,
+    /// `primary` or `standby`.
+    #[serde(default, deserialize_with = "null_default")]
+    pub role: String,
+    /// Whether it is reachable from outside the database's VPC.
+    #[serde(default, deserialize_with = "null_default")]
+    pub public_access: bool,
+}
+
+/// The VPC subnet a database is reachable from.
+///
+/// ```
+/// use linode::api::databases::PrivateNetwork;
+/// let network = PrivateNetwork::new(123, 456).public_access(true);
+/// assert_eq!(network.subnet_id, 456);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PrivateNetwork {
+    /// The VPC.
+    pub vpc_id: u64,
+    /// Its subnet.
+    pub subnet_id: u64,
+    /// Whether clients outside the VPC may connect too (through the allow list).
+    #[serde(default, deserialize_with = "null_default")]
+    pub public_access: bool,
+}
+
+impl PrivateNetwork {
+    /// Subnet `subnet_id` of VPC `vpc_id`, without public access.
+    pub fn new(vpc_id: u64, subnet_id: u64) -> PrivateNetwork {
+        PrivateNetwork {
+            vpc_id,
+            subnet_id,
+            public_access: false,
+        }
+    }
+
+    /// Lets clients outside the VPC connect too (or not).
+    pub fn public_access(mut self, on: bool) -> PrivateNetwork {
+        self.public_access = on;
+        self
+    }
+}
+
+/// Where a forked database came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DatabaseFork {
+    /// The database it was forked from.
+    pub source: u64,
+    /// The moment of the source's data it was restored to (not when the fork was made).
+    #[serde(default)]
+    pub restore_time: Option<String>,
+}
+
+impl DatabaseFork {
+    /// A fork of database `source`, at its latest data.
+    pub fn of(source: u64) -> DatabaseFork {
+        DatabaseFork {
+            source,
+            restore_time: None,
+        }
+    }
+
+    /// Restores the source's data as it was at `time` (`2024-10-14T19:55:12`).
+    pub fn at(mut self, time: impl Into<String>) -> DatabaseFork {
+        self.restore_time = Some(time.into());
+        self
+    }
+}
+
+/// A planned maintenance update of a database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PendingUpdate {
+    /// What it is.
+    #[serde(default, deserialize_with = "null_default")]
+    pub description: String,
+    /// When it must be applied at the latest.
+    #[serde(default)]
+    pub deadline: Option<String>,
+    /// When it will be applied.
+    #[serde(default)]
+    pub planned_for: Option<String>,
 }
 
 /// When maintenance updates may be applied.
@@ -399,6 +515,13 @@ pub struct UpdatesWindow {
     /// Week of the month (1 to 4) when monthly.
     #[serde(default)]
     pub week_of_month: Option<u8>,
+    /// The updates planned (read-only: never sent).
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub pending: Vec<PendingUpdate>,
 }
 
 impl UpdatesWindow {
@@ -410,6 +533,7 @@ impl UpdatesWindow {
             hour_of_day,
             day_of_week,
             week_of_month: None,
+            pending: Vec::new(),
         }
     }
 
@@ -424,7 +548,7 @@ impl UpdatesWindow {
                 ))
             }
         };
-        check("duration", self.duration, 1..=3)?;
+        check("duration", self.duration, 1..=4)?;
         check("hour_of_day", self.hour_of_day, 0..=23)?;
         check("day_of_week", self.day_of_week, 1..=7)?;
         if let Some(week) = self.week_of_month {
@@ -610,6 +734,21 @@ impl ConnectionPoolSettings {
         }
     }
 
+    /// A new pool `label` with the API's defaults for the rest (`defaultdb`, `transaction`,
+    /// 10 connections, the connecting client's user); set any of them to change it.
+    ///
+    /// ```
+    /// use linode::api::databases::ConnectionPoolSettings;
+    /// let pool = ConnectionPoolSettings::named("web").size(20);
+    /// assert_eq!(pool.database, None);
+    /// ```
+    pub fn named(label: impl Into<String>) -> Self {
+        ConnectionPoolSettings {
+            label: Some(label.into()),
+            ..Self::default()
+        }
+    }
+
     /// Changes nothing yet; set the fields to change.
     pub fn changes() -> Self {
         Self::default()
@@ -629,8 +768,18 @@ impl ConnectionPoolSettings {
         {
             return Err(Error::invalid("size", "must be from 1 to 10000"));
         }
-        if self.label.as_ref().is_some_and(|l| l.is_empty()) {
-            return Err(Error::invalid("label", "must not be empty"));
+        if let Some(label) = &self.label {
+            let ok = (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !ok {
+                return Err(Error::invalid(
+                    "label",
+                    "must be 1 to 63 letters, digits, underscores and dashes, not starting with a dash",
+                ));
+            }
         }
         Ok(())
     }
@@ -644,6 +793,8 @@ setters! {
         mode: into String,
         /// Sets the number of connections.
         size: value u32,
+        /// Sets the database it connects to.
+        database: into String,
     }
 }
 
@@ -660,12 +811,18 @@ pub struct CreateDatabase {
     pub node_type: String,
     /// The engine version's id from [`DatabasesGroup::engines`], such as `postgresql/16.7`.
     pub engine: String,
-    /// 1 or 3 nodes.
+    /// 1, 2 (dedicated types only) or 3 nodes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_size: Option<u8>,
     /// IPv4 addresses and ranges allowed to connect.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allow_list: Vec<String>,
+    /// The VPC subnet it is reachable from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private_network: Option<PrivateNetwork>,
+    /// The database (and moment) to fork it from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fork: Option<DatabaseFork>,
     /// Whether connections must use TLS.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssl_connection: Option<bool>,
@@ -690,6 +847,8 @@ impl CreateDatabase {
             engine: engine.into(),
             cluster_size: None,
             allow_list: Vec::new(),
+            private_network: None,
+            fork: None,
             ssl_connection: None,
             engine_config: Map::new(),
         }
@@ -729,10 +888,14 @@ impl CreateDatabase {
 
 setters! {
     CreateDatabase {
-        /// Sets the number of nodes (1 or 3).
+        /// Sets the number of nodes (1, 2 on a dedicated type, or 3).
         cluster_size: value u8,
         /// Sets whether connections must use TLS.
         ssl_connection: value bool,
+        /// Puts the database in a VPC subnet.
+        private_network: value PrivateNetwork,
+        /// Makes the database a fork of another one.
+        fork: value DatabaseFork,
     }
 }
 
@@ -758,6 +921,9 @@ pub struct DatabaseUpdate {
     /// Engine settings to change (merged into the current ones).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub engine_config: Option<Map<String, Value>>,
+    /// A new VPC subnet (moving the database into it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private_network: Option<PrivateNetwork>,
 }
 
 impl DatabaseUpdate {
@@ -807,8 +973,10 @@ setters! {
         updates: value UpdatesWindow,
         /// Moves to another node type.
         node_type: into String,
-        /// Grows the cluster (to 3 nodes).
+        /// Grows the cluster (to 2 or 3 nodes).
         cluster_size: value u8,
+        /// Moves the database into a VPC subnet.
+        private_network: value PrivateNetwork,
     }
 }
 
@@ -826,7 +994,7 @@ fn check_label(label: &str) -> Result<()> {
 fn check_cluster_size(size: Option<u8>) -> Result<()> {
     match size {
         Some(n) if !CLUSTER_SIZES.contains(&n) => {
-            Err(Error::invalid("cluster_size", "must be 1 or 3"))
+            Err(Error::invalid("cluster_size", "must be 1, 2 or 3"))
         }
         _ => Ok(()),
     }
@@ -965,22 +1133,16 @@ impl<'c> DatabasesGroup<'c> {
         self.client.send(GET_POOL.request(&[&id, &name])).await
     }
 
-    /// Adds a connection pool to PostgreSQL database `id`.
+    /// Adds a connection pool to PostgreSQL database `id` (only its label is required: the
+    /// API gives the rest their defaults).
     pub async fn create_connection_pool(
         &self,
         id: u64,
         pool: &ConnectionPoolSettings,
     ) -> Result<ConnectionPool> {
         pool.validate()?;
-        for (field, set) in [
-            ("label", pool.label.is_some()),
-            ("database", pool.database.is_some()),
-            ("mode", pool.mode.is_some()),
-            ("size", pool.size.is_some()),
-        ] {
-            if !set {
-                return Err(Error::invalid(field, "is required"));
-            }
+        if pool.label.is_none() {
+            return Err(Error::invalid("label", "is required"));
         }
         self.client.send(CREATE_POOL.with_body(&[&id], pool)?).await
     }
@@ -1112,7 +1274,7 @@ mod tests {
         assert!(base().validate(EngineKind::PostgreSql).is_ok());
         assert_eq!(refused(base().validate(EngineKind::MySql)), "engine");
         assert_eq!(
-            refused(base().cluster_size(2).validate(EngineKind::PostgreSql)),
+            refused(base().cluster_size(4).validate(EngineKind::PostgreSql)),
             "cluster_size"
         );
         assert_eq!(

@@ -24,7 +24,9 @@ use crate::error::{Error, Result};
 use crate::events::{Probe, Wait};
 use crate::filter::filterable;
 use crate::lazy::Lazy;
-use crate::model::{ChildId, Ref, Resource, api_enum, null_default, setters, timestamp};
+use crate::model::{
+    ChildId, Encryption, LockType, Ref, Resource, api_enum, null_default, setters, timestamp,
+};
 use crate::operation::operations;
 use crate::pagination::ListRequest;
 
@@ -108,6 +110,53 @@ api_enum! {
 }
 
 api_enum! {
+    /// The network stack of an `enterprise` cluster.
+    pub enum StackType {
+        /// IPv4 only (the default).
+        Ipv4 = "ipv4",
+        /// IPv4 and IPv6 (dual stack).
+        DualStack = "ipv4-ipv6",
+    }
+}
+
+api_enum! {
+    /// The file system of a pool's custom disk.
+    pub enum PoolDiskType {
+        /// No file system.
+        Raw = "raw",
+        /// ext4.
+        Ext4 = "ext4",
+    }
+}
+
+/// A custom disk of each node of a pool, besides its boot disk (chosen at creation).
+///
+/// ```
+/// use linode::api::lke::{PoolDisk, PoolDiskType};
+/// let disk = PoolDisk::new(1024, PoolDiskType::Ext4);
+/// assert_eq!(disk.size, 1024);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PoolDisk {
+    /// Its size, in MB.
+    pub size: u64,
+    /// Its file system.
+    #[serde(rename = "type")]
+    pub disk_type: PoolDiskType,
+}
+
+impl PoolDisk {
+    /// A disk of `size` MB with file system `disk_type`.
+    pub fn new(size: u64, disk_type: PoolDiskType) -> PoolDisk {
+        PoolDisk { size, disk_type }
+    }
+}
+
+/// Most custom disks of a pool's nodes.
+pub const MAX_POOL_DISKS: usize = 7;
+
+api_enum! {
     /// How an `enterprise` pool's nodes take a new Kubernetes version.
     pub enum UpdateStrategy {
         /// Node by node, at once.
@@ -129,7 +178,8 @@ pub struct LkeCluster {
     pub region: Ref<Region>,
     /// Its Kubernetes version (upgraded one minor version at a time).
     pub k8s_version: String,
-    /// Whether its control plane is up.
+    /// Whether its control plane is up. API 4.229.1 documents this field as unused, always
+    /// `ready`: to wait for a new cluster, [`LkeGroup::wait_for_kubeconfig`] is the sure way.
     pub status: ClusterStatus,
     /// Its tier (`None` when the API did not say: `standard`).
     #[serde(default)]
@@ -143,6 +193,18 @@ pub struct LkeCluster {
     /// Whether the Akamai App Platform is installed.
     #[serde(default, deserialize_with = "null_default")]
     pub apl_enabled: bool,
+    /// Its locks (`cannot_delete`), shown under `/v4beta`.
+    #[serde(default, deserialize_with = "null_default")]
+    pub locks: Vec<LockType>,
+    /// Its network stack (`enterprise` tier).
+    #[serde(default)]
+    pub stack_type: Option<StackType>,
+    /// Its VPC (`enterprise` tier).
+    #[serde(default)]
+    pub vpc_id: Option<u64>,
+    /// Its VPC subnet (`enterprise` tier).
+    #[serde(default)]
+    pub subnet_id: Option<u64>,
     /// When it was created.
     #[serde(default, with = "timestamp::option")]
     pub created: Option<timestamp::Timestamp>,
@@ -214,9 +276,15 @@ pub struct NodePool {
     /// Its label, if it was given one.
     #[serde(default)]
     pub label: Option<String>,
-    /// Whether its nodes' disks are encrypted (`enabled`, `disabled`).
+    /// Whether its nodes' disks are encrypted.
     #[serde(default)]
-    pub disk_encryption: Option<String>,
+    pub disk_encryption: Option<Encryption>,
+    /// Its nodes' custom disks, besides their boot disk.
+    #[serde(default, deserialize_with = "null_default")]
+    pub disks: Vec<PoolDisk>,
+    /// Its locks (`cannot_delete`), shown under `/v4beta`.
+    #[serde(default, deserialize_with = "null_default")]
+    pub locks: Vec<LockType>,
     /// Its Kubernetes version (`enterprise` tier only).
     #[serde(default)]
     pub k8s_version: Option<String>,
@@ -257,6 +325,9 @@ pub struct LkeNode {
     /// Its Linode (`None` while the API has not made it).
     #[serde(default)]
     pub instance_id: Option<u64>,
+    /// Its pool (sent for `enterprise` clusters).
+    #[serde(default)]
+    pub pool_id: Option<u64>,
     /// Whether it has joined the cluster.
     pub status: NodeStatus,
 }
@@ -479,6 +550,14 @@ pub struct CreateCluster {
     control_plane: Option<ControlPlaneRequest>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tier: Option<LkeTier>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    apl_enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stack_type: Option<StackType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vpc_id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subnet_id: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -487,6 +566,10 @@ struct ControlPlaneRequest {
     high_availability: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     acl: Option<ControlPlaneAcl>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    audit_logs_enabled: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metrics_enabled: Option<bool>,
 }
 
 /// The control-plane part of a request, made when a first setting of it is given.
@@ -510,6 +593,10 @@ impl CreateCluster {
             tags: Vec::new(),
             control_plane: None,
             tier: None,
+            apl_enabled: None,
+            stack_type: None,
+            vpc_id: None,
+            subnet_id: None,
         }
     }
 
@@ -537,8 +624,34 @@ impl CreateCluster {
         self
     }
 
+    /// Keeps the control plane's audit logs (`enterprise` tier).
+    pub fn audit_logs(mut self, on: bool) -> Self {
+        plane(&mut self.control_plane).audit_logs_enabled = Some(on);
+        self
+    }
+
+    /// Turns the control plane's metrics on (`enterprise` tier; write-only: the cluster does not
+    /// show it).
+    pub fn metrics(mut self, on: bool) -> Self {
+        plane(&mut self.control_plane).metrics_enabled = Some(on);
+        self
+    }
+
     fn validate(&self) -> Result<()> {
         check_label(&self.label)?;
+        if self.apl_enabled == Some(true)
+            && self
+                .control_plane
+                .as_ref()
+                .and_then(|c| c.high_availability)
+                != Some(true)
+            && self.tier != Some(LkeTier::Enterprise)
+        {
+            return Err(Error::invalid(
+                "apl_enabled",
+                "the App Platform needs control_plane.high_availability",
+            ));
+        }
         if self.region.trim().is_empty() {
             return Err(Error::invalid("region", "is empty"));
         }
@@ -562,6 +675,14 @@ setters! {
     CreateCluster {
         /// Chooses the tier: the request then goes to `/v4beta`, the only version knowing tiers.
         tier: value LkeTier,
+        /// Installs the Akamai App Platform (needs high availability; only at creation).
+        apl_enabled: value bool,
+        /// Chooses the network stack (`enterprise` tier).
+        stack_type: value StackType,
+        /// Puts the cluster in this VPC, a subnet allocated (`enterprise` tier).
+        vpc_id: value u64,
+        /// Puts the cluster in this VPC subnet (`enterprise` tier).
+        subnet_id: value u64,
     }
 }
 
@@ -627,6 +748,18 @@ pub struct NewPool {
     labels: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     taints: Vec<Taint>,
+    #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
+    pool_label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disk_encryption: Option<Encryption>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    disks: Vec<PoolDisk>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    firewall_id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    k8s_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    update_strategy: Option<UpdateStrategy>,
 }
 
 impl NewPool {
@@ -639,7 +772,19 @@ impl NewPool {
             tags: Vec::new(),
             labels: BTreeMap::new(),
             taints: Vec::new(),
+            pool_label: None,
+            disk_encryption: None,
+            disks: Vec::new(),
+            firewall_id: None,
+            k8s_version: None,
+            update_strategy: None,
         }
+    }
+
+    /// Adds a custom disk to each node (at most [`MAX_POOL_DISKS`]).
+    pub fn disk(mut self, disk: PoolDisk) -> Self {
+        self.disks.push(disk);
+        self
     }
 
     /// Tags the pool's Linodes.
@@ -668,6 +813,15 @@ impl NewPool {
         if let Some(autoscaler) = &self.autoscaler {
             autoscaler.validate(field)?;
         }
+        if self.disks.len() > MAX_POOL_DISKS {
+            return Err(Error::invalid(
+                format!("{field}disks"),
+                format!("at most {MAX_POOL_DISKS} disks"),
+            ));
+        }
+        if let Some(label) = &self.pool_label {
+            check_pool_label(&format!("{field}label"), label)?;
+        }
         check_taints(field, &self.taints)
     }
 }
@@ -676,6 +830,36 @@ setters! {
     NewPool {
         /// Sets the autoscaler.
         autoscaler: value Autoscaler,
+        /// Names the pool (1-32 lowercase letters, digits, dashes); its nodes' Linodes are
+        /// named after it.
+        pool_label: into String,
+        /// Encrypts the nodes' disks (or not; the API's default is `disabled`).
+        disk_encryption: value Encryption,
+        /// Puts the nodes behind this Cloud Firewall (`enterprise` tier).
+        firewall_id: value u64,
+        /// Runs the nodes on this version (`enterprise` tier, where it is required).
+        k8s_version: into String,
+        /// How the nodes take a new version (`enterprise` tier, where it is required).
+        update_strategy: value UpdateStrategy,
+    }
+}
+
+/// A pool label: 1-32 lowercase letters, digits and dashes, starting and ending with a letter
+/// or a digit.
+fn check_pool_label(field: &str, label: &str) -> Result<()> {
+    let ok = (1..=MAX_LABEL_LENGTH).contains(&label.len())
+        && label
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !label.starts_with('-')
+        && !label.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            "must be 1 to 32 lowercase letters, digits and dashes, not starting or ending with a dash",
+        ))
     }
 }
 
@@ -712,6 +896,12 @@ impl ClusterUpdate {
     /// Replaces the control plane's ACL.
     pub fn acl(mut self, acl: ControlPlaneAcl) -> Self {
         plane(&mut self.control_plane).acl = Some(acl);
+        self
+    }
+
+    /// Turns the control plane's audit logs on or off (`enterprise` tier).
+    pub fn audit_logs(mut self, on: bool) -> Self {
+        plane(&mut self.control_plane).audit_logs_enabled = Some(on);
         self
     }
 
@@ -754,6 +944,18 @@ pub struct PoolUpdate {
     /// New tags (replacing all).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    /// A new pool label.
+    #[serde(rename = "label", skip_serializing_if = "Option::is_none")]
+    pub pool_label: Option<String>,
+    /// A new Kubernetes version of the nodes (`enterprise` tier).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub k8s_version: Option<String>,
+    /// A new update strategy (`enterprise` tier).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_strategy: Option<UpdateStrategy>,
+    /// Another Cloud Firewall for the nodes (`enterprise` tier).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub firewall_id: Option<u64>,
 }
 
 impl PoolUpdate {
@@ -792,6 +994,9 @@ impl PoolUpdate {
         if let Some(autoscaler) = &self.autoscaler {
             autoscaler.validate("")?;
         }
+        if let Some(label) = &self.pool_label {
+            check_pool_label("label", label)?;
+        }
         check_taints("", self.taints.as_deref().unwrap_or_default())
     }
 }
@@ -800,6 +1005,14 @@ setters! {
     PoolUpdate {
         /// Sets the autoscaler.
         autoscaler: value Autoscaler,
+        /// Renames the pool.
+        pool_label: into String,
+        /// Moves the nodes to this version (`enterprise` tier).
+        k8s_version: into String,
+        /// Changes how the nodes take a new version (`enterprise` tier).
+        update_strategy: value UpdateStrategy,
+        /// Puts the nodes behind another Cloud Firewall (`enterprise` tier).
+        firewall_id: value u64,
     }
 }
 

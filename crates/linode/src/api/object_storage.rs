@@ -719,8 +719,13 @@ pub struct ObjectStorageTransfer {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Quota {
-    /// The quota's id, such as `obj-buckets-us-east-1.linodeobjects.com`.
+    /// The quota's id, `<quota_type>-<s3_endpoint>` such as
+    /// `obj-buckets-us-east-1.linodeobjects.com`.
     pub quota_id: String,
+    /// What kind of limit it is: `obj-buckets`, `obj-objects`, `obj-bytes`,
+    /// `obj-total-ingress-throughput`, ...
+    #[serde(default, deserialize_with = "null_default")]
+    pub quota_type: String,
     /// A display name.
     #[serde(default, deserialize_with = "null_default")]
     pub quota_name: String,
@@ -736,9 +741,12 @@ pub struct Quota {
     /// The limit, in `resource_metric`s.
     #[serde(default, deserialize_with = "null_default")]
     pub quota_limit: u64,
-    /// The unit counted: `bucket`, `object`, `byte`, ...
+    /// The unit counted: `bucket`, `object`, `byte` or `byte_per_second`.
     #[serde(default, deserialize_with = "null_default")]
     pub resource_metric: String,
+    /// Whether its usage can be read ([`ObjectStorageGroup::quota_usage`]).
+    #[serde(default, deserialize_with = "null_default")]
+    pub has_usage: bool,
 }
 
 filterable!(Quota {
@@ -750,7 +758,7 @@ filterable!(Quota {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GlobalQuota {
-    /// The quota's id, such as `obj-access-keys-per-account`.
+    /// The quota's id, such as `keys`.
     pub quota_id: String,
     /// Its type.
     #[serde(default, deserialize_with = "null_default")]

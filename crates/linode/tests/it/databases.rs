@@ -111,7 +111,8 @@ async fn a_database_provisions_then_suspends_and_resumes_through_its_states() {
             .primary
             .starts_with(&format!("a{}-", created.id))
     );
-    assert!(created.hosts.secondary.is_some());
+    assert!(created.hosts.standby.is_some());
+    assert_eq!(created.hosts.secondary, None);
     assert_eq!(created.members.len(), 3);
     let id = DatabaseId::new(EngineKind::PostgreSql, created.id);
 
@@ -214,7 +215,7 @@ async fn every_engine_is_served_by_the_same_calls_under_its_own_paths() {
             format!("POST /v4/databases/{kind}/instances")
         );
         assert_eq!(db.port, port);
-        assert_eq!(db.hosts.secondary, None);
+        assert_eq!(db.hosts.standby, None);
         let got = group.get(db.id).await.unwrap();
         assert_eq!(got.status, DatabaseStatus::Active);
         assert_eq!(got.engine.kind(), Some(kind));
@@ -425,7 +426,7 @@ async fn bad_input_is_refused_by_the_client_and_by_the_sandbox() {
         ),
         (
             CreateDatabase::new("ok-db", "us-east", "g6-nanode-1", "postgresql/16.7")
-                .cluster_size(2),
+                .cluster_size(4),
             "cluster_size",
         ),
         (

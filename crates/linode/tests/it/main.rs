@@ -19,6 +19,7 @@ mod linode_family;
 mod linode_ops;
 mod live_shapes;
 mod lke;
+mod lke_db_os_audit;
 mod load;
 mod longview;
 mod monitor;

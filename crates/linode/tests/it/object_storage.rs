@@ -925,8 +925,25 @@ async fn endpoints_clusters_prices_and_quotas_with_usage() {
         [
             "obj-buckets-us-east-1.linodeobjects.com",
             "obj-objects-us-east-1.linodeobjects.com",
-            "obj-bytes-us-east-1.linodeobjects.com"
+            "obj-bytes-us-east-1.linodeobjects.com",
+            "obj-total-ingress-throughput-us-east-1.linodeobjects.com",
+            "obj-total-egress-throughput-us-east-1.linodeobjects.com",
+            "obj-per-ip-ingress-throughput-us-east-1.linodeobjects.com",
+            "obj-per-ip-egress-throughput-us-east-1.linodeobjects.com",
         ]
+    );
+    // Every field as 4.229.1 names it.
+    assert_eq!(
+        serde_json::to_value(&quotas[0]).unwrap(),
+        json!({"quota_id": "obj-buckets-us-east-1.linodeobjects.com", "quota_type": "obj-buckets",
+               "quota_name": "Number of Buckets", "endpoint_type": "E1",
+               "s3_endpoint": "us-east-1.linodeobjects.com",
+               "description": "Current number of buckets per account, per endpoint",
+               "quota_limit": 1000, "resource_metric": "bucket", "has_usage": true})
+    );
+    assert_eq!(
+        (quotas[3].resource_metric.as_str(), quotas[3].has_usage),
+        ("byte_per_second", false)
     );
     assert_eq!(
         common::last_filter(&sandbox).as_deref(),
@@ -952,7 +969,7 @@ async fn endpoints_clusters_prices_and_quotas_with_usage() {
     storage.create_key(CreateKey::new("one")).await.unwrap();
     let global = storage
         .global_quotas()
-        .filter(GlobalQuota::QUOTA_NAME.eq("Object Storage Access Keys per Account"))
+        .filter(GlobalQuota::QUOTA_NAME.eq("Number of Access Keys"))
         .await
         .unwrap()
         .collect_all()
@@ -966,10 +983,10 @@ async fn endpoints_clusters_prices_and_quotas_with_usage() {
     assert_eq!((usage.quota_limit, usage.usage), (100, Some(1)));
     assert_eq!(
         common::last_line(&sandbox),
-        "GET /v4/object-storage/global-quotas/obj-access-keys-per-account/usage"
+        "GET /v4/object-storage/global-quotas/keys/usage"
     );
     let err = storage
-        .global_quota_usage("obj-total-capacity-per-account")
+        .quota_usage("obj-total-ingress-throughput-us-east-1.linodeobjects.com")
         .await
         .unwrap_err();
     assert_eq!(
