@@ -616,3 +616,50 @@ impl<T> Drop for PageTask<T> {
         self.0.abort();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::decode_seed;
+
+    fn request() -> Request {
+        Request::get(Path::new("/linode/instances"))
+    }
+
+    #[test]
+    fn a_page_is_decoded_with_its_room_reserved_and_unknown_keys_skipped() {
+        let body = br#"{"page": 1, "x_future": {"a": [1, null]}, "data": [1, 2, 3], "pages": 4, "results": 10}"#;
+        let page = decode_seed(&request(), 200, body, PageSeed::<u64>::new(3)).unwrap();
+        assert_eq!(page.data, vec![1, 2, 3]);
+        assert_eq!(page.data.capacity(), 3);
+        assert_eq!((page.pages, page.results), (4, 10));
+        // No `pages`: one page; at most the API's largest page is reserved.
+        let body = br#"{"data": [], "results": 0}"#;
+        let page = decode_seed(&request(), 200, body, PageSeed::<u64>::new(10_000)).unwrap();
+        assert_eq!(
+            (page.pages, page.results, page.data.capacity()),
+            (0, 0, 500)
+        );
+    }
+
+    #[test]
+    fn a_bad_page_names_the_json_path_that_failed() {
+        let failure =
+            |body: &[u8]| match decode_seed(&request(), 200, body, PageSeed::<u64>::new(2)) {
+                Err(Error::UnexpectedResponse {
+                    json_path, reason, ..
+                }) => (json_path, reason),
+                other => panic!("{:?}", other.map(|p| p.data)),
+            };
+        let (path, _) = failure(br#"{"data": [1, "two"], "results": 2}"#);
+        assert_eq!(path.as_deref(), Some("data[1]"));
+        let (path, reason) = failure(br#"{"data": [1]}"#);
+        assert_eq!(path.as_deref(), Some("."));
+        assert!(reason.contains("missing field `results`"), "{reason}");
+        let (_, reason) = failure(br#"{"data": [1], "data": [2], "results": 1}"#);
+        assert!(reason.contains("duplicate field `data`"), "{reason}");
+        // Not UTF-8: decoded from the bytes, with the parser's own error.
+        let (_, reason) = failure(b"{\"data\": [\"\xff\"], \"results\": 1}");
+        assert!(!reason.is_empty());
+    }
+}
