@@ -29,7 +29,13 @@ Options:
   --region R           w4: region to keep (default us-east)
   --label-contains S   w4: text the label must contain (default 00)
   --runtime R          Tokio runtime: multi (default, as #[tokio::main]) or current
+  --page-concurrency N pages fetched at once by list workloads (default: the client's default,
+                       which the floor copies: all remaining pages when at most 24, else 4)
 ";
+
+/// The client's default: all the remaining pages at once when there are at most this many
+/// (see `ClientBuilder::page_concurrency`), which the floor copies.
+const BURST_PAGES: u64 = 24;
 
 /// Settings of one run.
 struct Args {
@@ -44,6 +50,7 @@ struct Args {
     region: String,
     label_contains: String,
     runtime: String,
+    page_concurrency: Option<usize>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -60,6 +67,7 @@ fn parse_args() -> Result<Args, String> {
         region: "us-east".to_owned(),
         label_contains: "00".to_owned(),
         runtime: "multi".to_owned(),
+        page_concurrency: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -79,6 +87,7 @@ fn parse_args() -> Result<Args, String> {
             "--region" => args.region = value,
             "--label-contains" => args.label_contains = value,
             "--runtime" => args.runtime = value,
+            "--page-concurrency" => args.page_concurrency = Some(number(&value)? as usize),
             other => return Err(format!("unknown option {other}")),
         }
     }
@@ -183,10 +192,13 @@ fn ids(args: &Args) -> impl Iterator<Item = u64> + use<> {
 }
 
 async fn run_client(args: &Args) -> Result<(Outcome, Duration, Duration), Failure> {
-    let client = Client::builder(args.token.as_str())
+    let mut builder = Client::builder(args.token.as_str())
         .base_url(args.url.as_str())
-        .page_size(args.page_size)
-        .build()?;
+        .page_size(args.page_size);
+    if let Some(pages) = args.page_concurrency {
+        builder = builder.page_concurrency(pages);
+    }
+    let client = builder.build()?;
     let instances = || client.linode().instances();
     match args.workload.as_str() {
         "w1" => {
@@ -284,17 +296,22 @@ impl Raw {
         Ok(bytes_len::Body(response.bytes().await?))
     }
 
-    /// All pages of a list, the first alone and then the rest `in_flight` at a time, as the
-    /// client does.
+    /// All pages of a list, the first alone and then the rest `in_flight` at a time (`None`:
+    /// as the client's default does), as the client does.
     async fn list(
         &self,
         page_size: u32,
         filter: Option<&str>,
-        in_flight: usize,
+        in_flight: Option<usize>,
     ) -> Result<Outcome, Failure> {
         let path = |page: u64| format!("/linode/instances?page={page}&page_size={page_size}");
         let first = self.get(&path(1), filter).await?;
         let pages = first.pages().ok_or("no page count in the first page")?;
+        let in_flight = match in_flight {
+            Some(n) => n,
+            None if pages.saturating_sub(1) <= BURST_PAGES => pages.max(2) as usize - 1,
+            None => Client::builder("x").build()?.page_concurrency(),
+        };
         let mut bytes = first.len();
         let mut rest = stream::iter(2..=pages)
             .map(|page| {
@@ -345,11 +362,7 @@ async fn run_raw(args: &Args) -> Result<(Outcome, Duration, Duration), Failure> 
             .await
             .map(|b| b.len())
     };
-    // The client's default number of pages fetched at once.
-    let page_concurrency = Client::builder("x")
-        .build()
-        .map(|c| c.page_concurrency())
-        .unwrap_or(4);
+    let page_concurrency = args.page_concurrency;
     match args.workload.as_str() {
         "w1" => timed(raw.list(args.page_size, None, page_concurrency)).await,
         "w2" => {
@@ -381,7 +394,7 @@ async fn run_raw(args: &Args) -> Result<(Outcome, Duration, Duration), Failure> 
             timed(raw.list(args.page_size, Some(&filter), page_concurrency)).await
         }
         // Streaming: one page ahead, as the client's stream.
-        "w5" => timed(raw.list(args.page_size, None, 2)).await,
+        "w5" => timed(raw.list(args.page_size, None, Some(2))).await,
         other => Err(format!("unknown workload {other}").into()),
     }
 }

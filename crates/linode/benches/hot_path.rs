@@ -1,56 +1,98 @@
 //! Micro-benchmarks of the client's hot path: decoding a page of 500 instances as the sandbox
-//! serves it, and encoding a filter into its `X-Filter` header. Run with `cargo bench -p linode`.
+//! serves it, one GET through the client against the same GET with plain `reqwest`, and
+//! encoding a filter into its `X-Filter` header. Run with `cargo bench -p linode`; for counts
+//! that hold on a busy machine, `bash bench/callgrind.sh` runs the same paths under callgrind.
+
+mod support;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use linode::Client;
 use linode::api::linode::Instance;
-use linode_sandbox::pagination::PageParams;
-use linode_sandbox::store::Store;
-use serde::Deserialize;
+use linode::fuzzing::{decode_one, decode_page_sized};
 use std::hint::black_box;
-
-/// A list page as the client decodes it.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct Page {
-    data: Vec<Instance>,
-    page: u32,
-    pages: u32,
-    results: u32,
-}
-
-/// A page of 500 instances, byte for byte as the sandbox serves it.
-fn sandbox_page() -> Vec<u8> {
-    let mut store = Store::default();
-    let ids = store.seed_instances(500);
-    let params = PageParams {
-        page: 1,
-        page_size: 500,
-    };
-    let items: Vec<&[u8]> = ids
-        .iter()
-        .filter_map(|&id| store.instances.get_json(id))
-        .collect();
-    params.envelope_json(items, ids.len())
-}
+use support::{Bodies, CannedServer};
 
 fn decode_page(c: &mut Criterion) {
-    let body = sandbox_page();
+    let Bodies {
+        page: body,
+        instance,
+    } = Bodies::from_sandbox();
     let mut group = c.benchmark_group("decode");
     group.throughput(Throughput::Bytes(body.len() as u64));
     group.bench_function("page of 500 instances", |b| {
         b.iter(|| {
-            let page: Page = serde_json::from_slice(black_box(&body)).unwrap();
-            assert_eq!(page.data.len(), 500);
-            page
+            // As the client decodes every list page.
+            let (items, _) = decode_page_sized::<Instance>(black_box(&body), 500).unwrap();
+            assert_eq!(items.len(), 500);
+            items
         })
     });
     // Reference points: the same bytes only validated, and decoded into untyped values.
-    group.bench_function("page of 500, validated only (IgnoredAny)", |b| {
-        b.iter(|| serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&body)).unwrap())
-    });
+    group.bench_function(
+        "page of 500, validated only (UTF-8 check, IgnoredAny)",
+        |b| {
+            b.iter(|| {
+                serde_json::from_str::<serde::de::IgnoredAny>(
+                    std::str::from_utf8(black_box(&body)).unwrap(),
+                )
+                .unwrap()
+            })
+        },
+    );
     group.bench_function("page of 500, as serde_json::Value", |b| {
         b.iter(|| serde_json::from_slice::<serde_json::Value>(black_box(&body)).unwrap())
+    });
+    group.finish();
+    let mut group = c.benchmark_group("decode one");
+    group.throughput(Throughput::Bytes(instance.len() as u64));
+    group.bench_function("instance", |b| {
+        b.iter(|| decode_one::<Instance>(black_box(&instance)).unwrap())
+    });
+    group.finish();
+}
+
+/// One GET of an instance from a canned loopback server (on the current-thread runtime): the
+/// client's `load` against plain `reqwest`, with and without decoding the body, so that the
+/// difference is what the client adds per request.
+fn request(c: &mut Criterion) {
+    let server = CannedServer::start(Bodies::from_sandbox());
+    let root = format!("{}/v4", server.url);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = Client::builder("token")
+        .base_url(server.url.as_str())
+        .build()
+        .unwrap();
+    let http = reqwest::Client::new();
+    let raw = |decode: bool| {
+        let (http, root) = (&http, &root);
+        async move {
+            let body = http
+                .get(format!("{root}/linode/instances/1"))
+                .header("Authorization", "Bearer token")
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            if decode {
+                black_box(decode_one::<Instance>(&body).unwrap());
+            }
+            body
+        }
+    };
+    let mut group = c.benchmark_group("GET one instance");
+    group.bench_function("client.load", |b| {
+        b.iter(|| rt.block_on(client.load::<Instance>(black_box(1))).unwrap())
+    });
+    group.bench_function("reqwest, body as bytes (floor)", |b| {
+        b.iter(|| rt.block_on(raw(false)))
+    });
+    group.bench_function("reqwest, body decoded", |b| {
+        b.iter(|| rt.block_on(raw(true)))
     });
     group.finish();
 }
@@ -74,5 +116,5 @@ fn encode_filter(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, decode_page, encode_filter);
+criterion_group!(benches, decode_page, request, encode_filter);
 criterion_main!(benches);

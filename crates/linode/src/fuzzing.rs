@@ -3,9 +3,9 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::client::{Path, Request, api_error, decode};
+use crate::client::{Path, Request, api_error, decode, decode_seed};
 use crate::error::{Error, Result};
-use crate::pagination::Page;
+use crate::pagination::{Page, PageSeed};
 
 fn request() -> Request {
     Request::get(Path::new("/fuzz"))
@@ -15,6 +15,16 @@ fn request() -> Request {
 /// client does, returning its items and result count.
 pub fn decode_page<T: DeserializeOwned>(body: &[u8]) -> Result<(Vec<T>, usize)> {
     let page: Page<T> = decode(&request(), 200, body)?;
+    Ok((page.data, page.results))
+}
+
+/// Like [`decode_page`], with room made for `capacity` items at once, as the client does when
+/// it knows how many items a page holds.
+pub fn decode_page_sized<T: DeserializeOwned>(
+    body: &[u8],
+    capacity: usize,
+) -> Result<(Vec<T>, usize)> {
+    let page = decode_seed(&request(), 200, body, PageSeed::<T>::new(capacity))?;
     Ok((page.data, page.results))
 }
 

@@ -343,7 +343,7 @@ pub(crate) fn unredacted_secret<'de, D: Deserializer<'de>>(
 /// The API's timestamps: `2018-01-01T00:01:01`, in UTC without a zone. Offsets and fractions, if
 /// the API ever sends them, are accepted and normalised to UTC.
 pub mod timestamp {
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer};
     use time::format_description::well_known::Rfc3339;
     use time::macros::format_description;
     use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
@@ -424,12 +424,25 @@ pub mod timestamp {
         pub fn deserialize<'de, D: Deserializer<'de>>(
             d: D,
         ) -> Result<Option<PrimitiveDateTime>, D::Error> {
-            match Option::<std::borrow::Cow<'de, str>>::deserialize(d)? {
-                None => Ok(None),
-                Some(text) => parse(&text)
-                    .map(Some)
-                    .ok_or_else(|| serde::de::Error::custom(format!("invalid timestamp {text:?}"))),
+            // A visitor rather than `Option<Cow<str>>`, which would copy every timestamp into
+            // a `String` first.
+            struct OptionVisitor;
+            impl<'de> serde::de::Visitor<'de> for OptionVisitor {
+                type Value = Option<PrimitiveDateTime>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a timestamp or null")
+                }
+                fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                    Ok(None)
+                }
+                fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                    Ok(None)
+                }
+                fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                    super::deserialize(d).map(Some)
+                }
             }
+            d.deserialize_option(OptionVisitor)
         }
     }
 }

@@ -9,11 +9,13 @@ use std::sync::Arc;
 
 use futures::future::{self, Either};
 use futures::{Stream, StreamExt, TryStreamExt, stream};
-use serde::Deserialize;
-use serde::de::DeserializeOwned;
+use serde::de::{
+    DeserializeOwned, DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
+use serde::{Deserialize, Deserializer};
 use tokio::task::JoinSet;
 
-use crate::client::{ApiVersion, Client, Path, Request};
+use crate::client::{ApiVersion, BURST_PAGES, Client, Path, Request};
 use crate::error::{Error, Result};
 use crate::filter::{self, Field, Filter, Order};
 
@@ -117,7 +119,9 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         self
     }
 
-    /// How many pages [`PaginatedList::collect_all`] fetches at once.
+    /// How many pages [`PaginatedList::collect_all`] fetches at once: the client's setting
+    /// by default ([`Client::page_concurrency`]), which fetches a list of at most 24 more
+    /// pages all at once and a longer one 4 pages at a time.
     pub fn concurrency(mut self, pages: usize) -> Self {
         self.concurrency = Some(pages);
         self
@@ -156,12 +160,19 @@ impl<T: DeserializeOwned + Send + 'static> ListRequest<T> {
         if self.limit == Some(0) {
             return Err(Error::invalid("limit", "must be at least 1"));
         }
-        let concurrency = self.concurrency.unwrap_or(self.client.page_concurrency());
-        if concurrency == 0 {
+        // `None`: chosen by the number of pages to fetch (see `PaginatedList::load`).
+        let concurrency = self.concurrency.or(self.client.page_concurrency_set());
+        if concurrency == Some(0) {
             return Err(Error::invalid("concurrency", "must be at least 1"));
         }
         let template = self.to_request(1);
-        let first: Page<T> = self.client.send(template.clone()).await?;
+        let expected = self
+            .limit
+            .map_or(page_size, |limit| limit.min(page_size as usize) as u32);
+        let first = self
+            .client
+            .send_seed(template.clone(), PageSeed::<T>::new(expected as usize))
+            .await?;
         // If the server chose a smaller page than asked, index by what it actually serves.
         let page_size = if first.pages > 1 && !first.data.is_empty() {
             first.data.len()
@@ -213,12 +224,151 @@ impl<T: DeserializeOwned + Send + 'static> IntoFuture for ListRequest<T> {
 }
 
 /// One page as the API sends it.
-#[derive(Deserialize)]
 pub(crate) struct Page<T> {
     pub(crate) data: Vec<T>,
-    #[serde(default)]
     pub(crate) pages: usize,
     pub(crate) results: usize,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        PageSeed::new(0).deserialize(deserializer)
+    }
+}
+
+/// Decodes a [`Page`] whose `data` is made room for at once: the number of items a page holds
+/// is known before it is fetched, and growing the list item by item copied each page about
+/// once more.
+pub(crate) struct PageSeed<T> {
+    capacity: usize,
+    _model: PhantomData<fn() -> T>,
+}
+
+impl<T> PageSeed<T> {
+    /// A seed for a page of about `capacity` items (at most the API's largest page is
+    /// reserved, whatever is asked).
+    pub(crate) fn new(capacity: usize) -> Self {
+        PageSeed {
+            capacity: capacity.min(500),
+            _model: PhantomData,
+        }
+    }
+}
+
+impl<T> Clone for PageSeed<T> {
+    fn clone(&self) -> Self {
+        PageSeed::new(self.capacity)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for PageSeed<T> {
+    type Value = Page<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Page<T>, D::Error> {
+        deserializer.deserialize_struct("Page", &["data", "pages", "results"], self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for PageSeed<T> {
+    type Value = Page<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a page of results")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Page<T>, A::Error> {
+        let (mut data, mut pages, mut results) = (None, None, None);
+        while let Some(key) = map.next_key::<PageKey>()? {
+            match key {
+                PageKey::Data if data.is_some() => return Err(A::Error::duplicate_field("data")),
+                PageKey::Data => data = Some(map.next_value_seed(Items::<T>::new(self.capacity))?),
+                PageKey::Pages if pages.is_some() => {
+                    return Err(A::Error::duplicate_field("pages"));
+                }
+                PageKey::Pages => pages = Some(map.next_value::<usize>()?),
+                PageKey::Results if results.is_some() => {
+                    return Err(A::Error::duplicate_field("results"));
+                }
+                PageKey::Results => results = Some(map.next_value::<usize>()?),
+                PageKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Page {
+            data: data.ok_or_else(|| A::Error::missing_field("data"))?,
+            pages: pages.unwrap_or_default(),
+            results: results.ok_or_else(|| A::Error::missing_field("results"))?,
+        })
+    }
+}
+
+/// The keys of a page that matter; any other is skipped.
+enum PageKey {
+    Data,
+    Pages,
+    Results,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for PageKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = PageKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a field name")
+            }
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<PageKey, E> {
+                Ok(match key {
+                    "data" => PageKey::Data,
+                    "pages" => PageKey::Pages,
+                    "results" => PageKey::Results,
+                    _ => PageKey::Other,
+                })
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// The `data` of a page, in a list with room for `capacity` items from the start.
+struct Items<T> {
+    capacity: usize,
+    _model: PhantomData<fn() -> T>,
+}
+
+impl<T> Items<T> {
+    fn new(capacity: usize) -> Self {
+        Items {
+            capacity,
+            _model: PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Items<T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<T>, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Items<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut items = Vec::with_capacity(self.capacity);
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(items)
+    }
 }
 
 /// More pages than any real list has: a `results` implying more is refused rather than
@@ -242,10 +392,13 @@ impl Fetcher {
                 *value = (index + 1).to_string();
             }
         }
-        let page: Page<T> = self.client.send(request).await?;
         let expected = self
             .page_size
             .min(self.results.saturating_sub(index * self.page_size));
+        let page = self
+            .client
+            .send_seed(request, PageSeed::<T>::new(expected))
+            .await?;
         if page.results != self.results || page.data.len() != expected {
             return Err(Error::CollectionChanged {
                 path: self.template.path.clone(),
@@ -275,7 +428,8 @@ pub struct PaginatedList<T> {
     /// Pages by 0-based index; `None` until loaded.
     pages: Vec<Option<Vec<T>>>,
     len: usize,
-    concurrency: usize,
+    /// Pages fetched at once; `None`: all of them when few, else the client's default.
+    concurrency: Option<usize>,
 }
 
 impl<T> std::fmt::Debug for PaginatedList<T> {
@@ -335,12 +489,17 @@ impl<T: DeserializeOwned + Send + 'static> PaginatedList<T> {
             return Ok(());
         }
         missing.reverse();
+        let concurrency = match self.concurrency {
+            Some(pages) => pages,
+            None if missing.len() <= BURST_PAGES => missing.len(),
+            None => self.fetcher.client.page_concurrency(),
+        };
         let mut tasks = JoinSet::new();
         let spawn = |tasks: &mut JoinSet<_>, i: usize| {
             let fetcher = Arc::clone(&self.fetcher);
             tasks.spawn(async move { fetcher.fetch::<T>(i).await.map(|page| (i, page)) });
         };
-        while tasks.len() < self.concurrency {
+        while tasks.len() < concurrency {
             let Some(i) = missing.pop() else { break };
             spawn(&mut tasks, i);
         }
@@ -475,5 +634,52 @@ impl<T> Future for PageTask<T> {
 impl<T> Drop for PageTask<T> {
     fn drop(&mut self) {
         self.0.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::decode_seed;
+
+    fn request() -> Request {
+        Request::get(Path::new("/linode/instances"))
+    }
+
+    #[test]
+    fn a_page_is_decoded_with_its_room_reserved_and_unknown_keys_skipped() {
+        let body = br#"{"page": 1, "x_future": {"a": [1, null]}, "data": [1, 2, 3], "pages": 4, "results": 10}"#;
+        let page = decode_seed(&request(), 200, body, PageSeed::<u64>::new(3)).unwrap();
+        assert_eq!(page.data, vec![1, 2, 3]);
+        assert_eq!(page.data.capacity(), 3);
+        assert_eq!((page.pages, page.results), (4, 10));
+        // No `pages`: one page; at most the API's largest page is reserved.
+        let body = br#"{"data": [], "results": 0}"#;
+        let page = decode_seed(&request(), 200, body, PageSeed::<u64>::new(10_000)).unwrap();
+        assert_eq!(
+            (page.pages, page.results, page.data.capacity()),
+            (0, 0, 500)
+        );
+    }
+
+    #[test]
+    fn a_bad_page_names_the_json_path_that_failed() {
+        let failure =
+            |body: &[u8]| match decode_seed(&request(), 200, body, PageSeed::<u64>::new(2)) {
+                Err(Error::UnexpectedResponse {
+                    json_path, reason, ..
+                }) => (json_path, reason),
+                other => panic!("{:?}", other.map(|p| p.data)),
+            };
+        let (path, _) = failure(br#"{"data": [1, "two"], "results": 2}"#);
+        assert_eq!(path.as_deref(), Some("data[1]"));
+        let (path, reason) = failure(br#"{"data": [1]}"#);
+        assert_eq!(path.as_deref(), Some("."));
+        assert!(reason.contains("missing field `results`"), "{reason}");
+        let (_, reason) = failure(br#"{"data": [1], "data": [2], "results": 1}"#);
+        assert!(reason.contains("duplicate field `data`"), "{reason}");
+        // Not UTF-8: decoded from the bytes, with the parser's own error.
+        let (_, reason) = failure(b"{\"data\": [\"\xff\"], \"results\": 1}");
+        assert!(!reason.is_empty());
     }
 }
