@@ -29,7 +29,7 @@ fn sandbox_page() -> Vec<u8> {
     };
     let items: Vec<&[u8]> = ids
         .iter()
-        .filter_map(|&id| store.instances.get_json(id))
+        .filter_map(|&id| store.instances().get_json(id))
         .collect();
     params.envelope_json(items, ids.len())
 }

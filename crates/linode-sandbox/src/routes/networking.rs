@@ -67,8 +67,8 @@ fn address_json(store: &Store, address: &str, item: &Value) -> Value {
 fn address_fields(store: &Store, address: &str, item: &Value) -> Value {
     let linode_id = item["id"].clone();
     let region = item["region"].clone();
-    let rdns = |default: Value| match store.compute.rdns.get(address) {
-        Some(set) => set.clone().map_or(Value::Null, Value::from),
+    let rdns = |default: Value| match store.rdns(address) {
+        Some(set) => set.map_or(Value::Null, Value::from),
         None => default,
     };
     if address.contains(':') {
@@ -143,7 +143,7 @@ fn with_owner(mut address: Value, item: &Value) -> Value {
 
 /// The `IPAddress` object of any address of the account, or `None`.
 pub(super) fn ip_json(store: &Store, address: &str) -> Option<Value> {
-    store.instances.values().find_map(|item| {
+    store.instances().values().find_map(|item| {
         let v4 = item["ipv4"]
             .as_array()
             .is_some_and(|a| a.iter().any(|x| x == address));
@@ -153,7 +153,7 @@ pub(super) fn ip_json(store: &Store, address: &str) -> Option<Value> {
 
 /// What `GET /linode/instances/{id}/ips` answers.
 pub(super) fn linode_ips(store: &Store, id: u64) -> Value {
-    let Some(item) = store.instances.get(id) else {
+    let Some(item) = store.instances().get(id) else {
         return Value::Null;
     };
     let addresses: Vec<&str> = item["ipv4"]
@@ -190,9 +190,8 @@ pub(super) fn linode_ips(store: &Store, id: u64) -> Value {
         )
     });
     let global: Vec<Value> = store
-        .compute
-        .ipv6_ranges
-        .values()
+        .ipv6_ranges()
+        .into_iter()
         .filter(|(owner, _)| *owner == id)
         .map(|(_, r)| r.clone())
         .collect();
@@ -231,7 +230,7 @@ pub(super) fn allocate_ipv4(
     }
     errs.finish(())?;
     let public = public.unwrap_or(true);
-    let item = store.instances.get(id).ok_or_else(ApiError::not_found)?;
+    let item = store.instances().get(id).ok_or_else(ApiError::not_found)?;
     let label = item["label"].as_str().unwrap_or_default().to_owned();
     let has_private = item["ipv4"]
         .as_array()
@@ -247,7 +246,7 @@ pub(super) fn allocate_ipv4(
     } else {
         store.alloc_private_ipv4()
     };
-    if let Some(item) = store.instances.get_mut(id) {
+    if let Some(item) = store.instances_mut().get_mut(id) {
         if let Some(list) = item["ipv4"].as_array_mut() {
             // Public addresses first, as the API lists them.
             let at = if public {
@@ -292,7 +291,7 @@ pub(super) fn set_rdns(
         errs.add("rdns", "Reverse DNS cannot be set on a private address");
     }
     errs.finish(())?;
-    store.compute.rdns.insert(address.to_owned(), rdns);
+    store.set_rdns(address, rdns);
     store.record(Action::new(
         "ipaddress_update",
         Entity::new(
@@ -311,7 +310,7 @@ async fn list_ips(
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
     let mut all = Vec::new();
-    for item in store.instances.values() {
+    for item in store.instances().values() {
         for a in item["ipv4"].as_array().into_iter().flatten() {
             if let Some(a) = a.as_str() {
                 all.push(address_json(&store, a, item));
@@ -350,7 +349,9 @@ async fn allocate(
     let linode = errs.unsigned(&body, "linode_id");
     match linode {
         None => errs.add("linode_id", "linode_id is required"),
-        Some(id) if store.instances.get(id).is_none() => errs.add("linode_id", "Linode not found"),
+        Some(id) if store.instances().get(id).is_none() => {
+            errs.add("linode_id", "Linode not found")
+        }
         Some(_) => {}
     }
     errs.finish(())?;
@@ -396,7 +397,7 @@ async fn assign(
         let target = a["linode_id"].as_u64();
         let field = |k: &str| format!("assignments[{i}].{k}");
         let owner = address.and_then(|addr| {
-            let linode = store.instances.values().find(|item| {
+            let linode = store.instances().values().find(|item| {
                 item["ipv4"]
                     .as_array()
                     .is_some_and(|l| l.iter().any(|x| x == addr))
@@ -419,7 +420,7 @@ async fn assign(
             }
             _ => {}
         }
-        match target.map(|t| store.instances.get(t)) {
+        match target.map(|t| store.instances().get(t)) {
             None => errs.add(&field("linode_id"), "linode_id is required"),
             Some(None) => errs.add(&field("linode_id"), "Linode not found"),
             Some(Some(t)) if !in_region(t) => errs.add(
@@ -439,7 +440,7 @@ async fn assign(
         for id in [from, to].into_iter().filter(|id| **id != 0) {
             lists.entry(*id).or_insert_with(|| {
                 store
-                    .instances
+                    .instances()
                     .get(*id)
                     .and_then(|i| i["ipv4"].as_array())
                     .into_iter()
@@ -477,7 +478,7 @@ async fn assign(
     }
     for (id, mut list) in lists {
         list.sort_by_key(|a| is_private(a));
-        if let Some(item) = store.instances.get_mut(id) {
+        if let Some(item) = store.instances_mut().get_mut(id) {
             item["ipv4"] = Value::from(list);
         }
     }
@@ -506,11 +507,7 @@ async fn list_ranges(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    list_response(
-        store.compute.ipv6_ranges.values().map(|(_, r)| r),
-        &[],
-        &req,
-    )
+    list_response(store.ipv6_ranges().into_iter().map(|(_, r)| r), &[], &req)
 }
 
 async fn create_range(
@@ -536,7 +533,7 @@ async fn create_range(
             errs.add("linode_id", "linode_id or route_target is required");
             None
         }
-        (Some(id), None) => match store.instances.get(id) {
+        (Some(id), None) => match store.instances().get(id) {
             Some(item) => Some(item),
             None => {
                 errs.add("linode_id", "Linode not found");
@@ -545,7 +542,7 @@ async fn create_range(
         },
         (None, Some(t)) => {
             let bare = t.split('/').next().unwrap_or(t);
-            match store.instances.values().find(|i| slaac(i) == Some(bare)) {
+            match store.instances().values().find(|i| slaac(i) == Some(bare)) {
                 Some(item) => Some(item),
                 None => {
                     errs.add(
@@ -568,17 +565,14 @@ async fn create_range(
     let Some((linode_id, region, route_target)) = owner else {
         return Err(ApiError::field("linode_id", "Linode not found"));
     };
-    let range = store.compute.ipv6_range(prefix);
+    let range = store.new_ipv6_range(prefix);
     let object = json!({
         "range": range,
         "prefix": prefix,
         "region": region,
         "route_target": route_target,
     });
-    store
-        .compute
-        .ipv6_ranges
-        .insert(range.clone(), (linode_id, object));
+    store.add_ipv6_range(&range, linode_id, object);
     Ok(Json(json!({
         "range": format!("{range}/{prefix}"),
         "route_target": route_target,
@@ -595,7 +589,7 @@ async fn get_range(
     ApiPath(range): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    let Some((owner, object)) = store.compute.ipv6_ranges.get(range_key(&range)) else {
+    let Some((owner, object)) = store.ipv6_range(range_key(&range)) else {
         return Err(ApiError::not_found());
     };
     Ok(Json(json!({
@@ -613,9 +607,7 @@ async fn delete_range(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     store
-        .compute
-        .ipv6_ranges
-        .remove(range_key(&range))
+        .remove_ipv6_range(range_key(&range))
         .ok_or_else(ApiError::not_found)?;
     Ok(Json(json!({})))
 }

@@ -301,7 +301,7 @@ async fn cancel_account(
         ));
     }
     let ids: Vec<u64> = store
-        .instances
+        .instances()
         .values()
         .filter_map(|i| i["id"].as_u64())
         .collect();
@@ -584,10 +584,10 @@ fn restricted_user(store: &Store, username: &str) -> Result<(), ApiError> {
 /// Ids of the existing entities of a kind.
 fn entity_ids(store: &Store, kind: &str) -> Vec<u64> {
     let table = match kind {
-        "linode" => &store.instances,
-        "domain" => &store.domains,
-        "volume" => &store.volumes,
-        _ => &store.nodebalancers,
+        "linode" => store.instances(),
+        "domain" => store.domains(),
+        "volume" => store.volumes(),
+        _ => store.nodebalancers(),
     };
     table.values().filter_map(|e| e["id"].as_u64()).collect()
 }
