@@ -96,7 +96,7 @@ fn entities(store: &Store) -> Vec<Value> {
             image_number,
         ))
         .chain(entities_of(
-            &store.stackscripts(),
+            store.stackscripts(),
             "stackscript",
             "label",
             mine,
