@@ -106,19 +106,17 @@ pub(crate) fn seed(store: &mut Store) {
 impl Store {
     /// The objects of `kind` of Linode `linode_id` as served, in id order.
     pub fn children(&self, kind: Child, linode_id: u64) -> Vec<Value> {
-        self.table(kind.table())
-            .values()
-            .filter(|o| owned_by(o, linode_id))
+        let table = self.table(kind.table());
+        self.owned_ids(kind.table(), linode_id)
+            .into_iter()
+            .filter_map(|id| table.get(id))
             .map(served)
             .collect()
     }
 
     /// How many objects of `kind` Linode `linode_id` has.
     pub fn child_count(&self, kind: Child, linode_id: u64) -> usize {
-        self.table(kind.table())
-            .values()
-            .filter(|o| owned_by(o, linode_id))
-            .count()
+        self.owned_ids(kind.table(), linode_id).len()
     }
 
     /// One object of `kind` as served, when Linode `linode_id` owns it.
@@ -143,16 +141,16 @@ impl Store {
         kind: Child,
         linode_id: u64,
     ) -> impl Iterator<Item = &mut Value> {
+        let ids = self.owned_ids(kind.table(), linode_id);
         self.table_mut(kind.table())
             .iter_mut()
+            .filter(move |(id, _)| ids.binary_search(id).is_ok())
             .map(|(_, o)| o)
-            .filter(move |o| owned_by(o, linode_id))
     }
 
     /// Stores `object` (as served) as Linode `linode_id`'s object `id` of `kind`.
-    pub fn add_child(&mut self, kind: Child, linode_id: u64, id: u64, mut object: Value) {
-        object[PARENT] = Value::from(linode_id);
-        self.table_mut(kind.table()).insert(id, object);
+    pub fn add_child(&mut self, kind: Child, linode_id: u64, id: u64, object: Value) {
+        self.insert_owned(kind.table(), linode_id, id, object);
     }
 
     /// Removes Linode `linode_id`'s object `id` of `kind`, answering it as served.
@@ -160,20 +158,13 @@ impl Store {
         self.table(kind.table())
             .get(id)
             .filter(|o| owned_by(o, linode_id))?;
-        self.table_mut(kind.table()).remove(id).as_ref().map(served)
+        self.remove_owned(kind.table(), id).as_ref().map(served)
     }
 
     /// Removes every object of `kind` of Linode `linode_id`.
     pub fn remove_children(&mut self, kind: Child, linode_id: u64) {
-        let ids: Vec<u64> = self
-            .table(kind.table())
-            .iter()
-            .filter(|(_, o)| owned_by(o, linode_id))
-            .map(|(id, _)| id)
-            .collect();
-        let table = self.table_mut(kind.table());
-        for id in ids {
-            table.remove(id);
+        for id in self.owned_ids(kind.table(), linode_id) {
+            self.remove_owned(kind.table(), id);
         }
     }
 

@@ -1,7 +1,7 @@
 //! The sandbox's mutable state: every collection of resources, id and address allocation.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 use std::time::SystemTime;
 
@@ -223,6 +223,23 @@ pub const KEYED: &[(&str, &str)] = &[
     (crate::compute::names::IPV6_RANGES, "range"),
 ];
 
+/// Collections whose objects belong to a parent object named by a field, as `(collection,
+/// field)`: written with [`Store::insert_owned`] and [`Store::remove_owned`], which keep the
+/// index from parent to ids in step; a parent's are [`Store::owned_ids`].
+pub const OWNED: &[(&str, &str)] = &[
+    (crate::compute::names::DISKS, crate::compute::PARENT),
+    (crate::compute::names::CONFIGS, crate::compute::PARENT),
+    (crate::compute::names::BACKUPS, crate::compute::PARENT),
+];
+
+/// The parent field of an owned collection (see [`OWNED`]).
+fn parent_field(table: &str) -> &'static str {
+    OWNED
+        .iter()
+        .find(|(name, _)| *name == table)
+        .map_or("parent_id", |(_, field)| field)
+}
+
 /// The key field of a keyed collection (see [`KEYED`]).
 fn key_field(table: &str) -> &'static str {
     KEYED
@@ -239,6 +256,8 @@ struct Indexes {
     instance_labels: HashSet<String>,
     /// The id of each object of a keyed collection by its key (see [`KEYED`]).
     keys: HashMap<&'static str, HashMap<String, u64>>,
+    /// The ids of the objects of each parent in an owned collection (see [`OWNED`]).
+    owned: HashMap<(&'static str, u64), BTreeSet<u64>>,
 }
 
 /// All state of one sandbox.
@@ -475,7 +494,16 @@ impl Store {
                 (table, by_key)
             })
             .collect();
+        let mut owned: HashMap<(&'static str, u64), BTreeSet<u64>> = HashMap::new();
+        for &(table, field) in OWNED {
+            for (id, object) in self.table(table).iter() {
+                if let Some(parent) = object[field].as_u64() {
+                    owned.entry((table, parent)).or_default().insert(id);
+                }
+            }
+        }
         self.indexes = Indexes {
+            owned,
             instance_labels: self
                 .instances()
                 .values()
@@ -483,6 +511,43 @@ impl Store {
                 .collect(),
             keys,
         };
+    }
+
+    /// The ids of the objects of `parent` in the owned collection `table` (see [`OWNED`]),
+    /// in id order.
+    pub fn owned_ids(&self, table: &'static str, parent: u64) -> Vec<u64> {
+        self.indexes
+            .owned
+            .get(&(table, parent))
+            .map(|ids| ids.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// Stores `object` as `parent`'s object `id` in the owned collection `table` (see
+    /// [`OWNED`]), setting its parent field.
+    pub fn insert_owned(&mut self, table: &'static str, parent: u64, id: u64, mut object: Value) {
+        self.remove_owned(table, id);
+        object[parent_field(table)] = Value::from(parent);
+        self.indexes
+            .owned
+            .entry((table, parent))
+            .or_default()
+            .insert(id);
+        self.table_mut(table).insert(id, object);
+    }
+
+    /// Removes object `id` of the owned collection `table` (see [`OWNED`]).
+    pub fn remove_owned(&mut self, table: &'static str, id: u64) -> Option<Value> {
+        let object = self.table_mut(table).remove(id)?;
+        if let Some(parent) = object[parent_field(table)].as_u64() {
+            if let Some(ids) = self.indexes.owned.get_mut(&(table, parent)) {
+                ids.remove(&id);
+                if ids.is_empty() {
+                    self.indexes.owned.remove(&(table, parent));
+                }
+            }
+        }
+        Some(object)
     }
 
     /// An object of a keyed collection (see [`KEYED`]) by its key, with its id.
@@ -794,5 +859,37 @@ mod tests {
         assert!(store.delete_instance(id).is_some());
         assert!(store.instances().get_json(id).is_none());
         assert!(!store.instance_label_taken("renamed"));
+    }
+
+    #[test]
+    fn indexes_are_rebuilt_on_import() {
+        use crate::compute::Child;
+        let mut store = Store::default();
+        let id = store.seed_instances(2)[1];
+        store.ensure_parts(id);
+        store.set_rdns("192.0.2.1", Some("a.example.org".to_owned()));
+        let disks = store.children(Child::Disks, id);
+        assert_eq!(disks.len(), 2);
+        assert!(
+            disks[0].get("linode_id").is_none(),
+            "served without its parent"
+        );
+        let document = store.export();
+        assert_eq!(
+            document["state"]["linode_disks"].as_object().unwrap().len(),
+            2
+        );
+        let mut back = Store::default();
+        back.import(&document).unwrap();
+        assert_eq!(back.children(Child::Disks, id), disks);
+        assert_eq!(back.child_count(Child::Configs, id), 1);
+        assert!(back.instance_label_taken("seed-00002"));
+        assert_eq!(back.rdns("192.0.2.1"), Some(Some("a.example.org")));
+        back.remove_children(Child::Disks, id);
+        assert!(back.children(Child::Disks, id).is_empty());
+        assert_eq!(
+            back.export()["state"]["linode_disks"],
+            serde_json::json!({})
+        );
     }
 }
