@@ -1,12 +1,12 @@
 //! State of the Linode family beyond the instances themselves: disks, configuration profiles,
 //! backups, StackScripts, private images, reverse DNS and IPv6 ranges.
 //!
-//! Disks, configs and backups are kept per Linode. An instance seeded or created before its
+//! Disks, configs and backups are each one collection whose objects name their Linode
+//! ([`Child`], [`Store::children`]). An instance seeded or created before its
 //! disks were asked for gets them on first use ([`Store::ensure_parts`]), so seeding many
 //! instances stays cheap while every instance deployed from an image still has a main disk, a
 //! swap disk and a configuration profile.
 
-use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 use serde_json::{Map, Value, json};
@@ -31,92 +31,190 @@ pub const FIRST_STACKSCRIPT_ID: u64 = 1_200_000;
 /// First number of a private image (`private/<n>`).
 pub const FIRST_IMAGE_ID: u64 = 25_000_000;
 
-/// The Linode family's extra state, kept in [`Store::compute`].
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-pub struct Compute {
-    /// Disks per Linode id (absent: not materialized yet).
-    pub disks: HashMap<u64, Table>,
-    /// Configuration profiles per Linode id (materialized with the disks).
-    pub configs: HashMap<u64, Table>,
-    /// Backups (automatic ones and snapshots) per Linode id.
-    pub backups: HashMap<u64, Table>,
-    /// StackScripts: the public catalog and the account's own.
-    pub stackscripts: Table,
-    /// Private images by number (`private/<n>`).
-    pub images: Table,
-    /// Reverse DNS set on addresses (`None`: reset to nothing).
-    pub rdns: HashMap<String, Option<String>>,
-    /// IPv6 ranges by range address, with the Linode they route to.
-    pub ipv6_ranges: BTreeMap<String, (u64, Value)>,
-    next_disk_id: u64,
-    next_config_id: u64,
-    next_backup_id: u64,
-    next_stackscript_id: u64,
-    next_image_id: u64,
-    next_range: u64,
+/// Names of this module's collections.
+pub mod names {
+    /// StackScripts: the public catalog and the account's own (`StackScript` objects).
+    pub const STACKSCRIPTS: &str = "stackscripts";
+    /// Private images by number (`private/<n>`), `Image` objects as served.
+    pub const PRIVATE_IMAGES: &str = "private_images";
+    /// Reverse DNS set on addresses: `{"address": "192.0.2.1", "rdns": <name or null>}` (null:
+    /// reset to nothing), found by `address`.
+    pub const RDNS: &str = "rdns";
+    /// IPv6 ranges: `{"range": "2600:..::", "linode_id": <the Linode it routes to>,
+    /// "object": <the range as listed>}`, found by `range`.
+    pub const IPV6_RANGES: &str = "ipv6_ranges";
+    /// Disks of every Linode (`Disk` objects plus their `linode_id`).
+    pub const DISKS: &str = "linode_disks";
+    /// Configuration profiles of every Linode (`LinodeConfig` objects plus their `linode_id`).
+    pub const CONFIGS: &str = "linode_configs";
+    /// Backups of every Linode (`Backup` objects plus their `linode_id`).
+    pub const BACKUPS: &str = "linode_backups";
+    /// The Linodes whose disks and configs exist (`{"linode_id": ..}` by Linode id): the
+    /// others get theirs on first use.
+    pub const PARTS: &str = "linode_parts";
 }
 
-impl Default for Compute {
-    fn default() -> Self {
-        let mut stackscripts = Table::default();
-        for script in public_stackscripts() {
-            if let Some(id) = script["id"].as_u64() {
-                stackscripts.insert(id, script);
-            }
-        }
-        Compute {
-            disks: HashMap::new(),
-            configs: HashMap::new(),
-            backups: HashMap::new(),
-            stackscripts,
-            images: Table::default(),
-            rdns: HashMap::new(),
-            ipv6_ranges: BTreeMap::new(),
-            next_disk_id: FIRST_DISK_ID,
-            next_config_id: FIRST_CONFIG_ID,
-            next_backup_id: FIRST_BACKUP_ID,
-            next_stackscript_id: FIRST_STACKSCRIPT_ID,
-            next_image_id: FIRST_IMAGE_ID,
-            next_range: 1,
+/// The objects each Linode owns: disks, configuration profiles and backups. Each kind is a
+/// collection of objects as served plus the [`PARENT`] field naming their Linode; a Linode's
+/// own are derived from it ([`Store::children`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Child {
+    /// `Disk` objects.
+    Disks,
+    /// `LinodeConfig` objects.
+    Configs,
+    /// `Backup` objects (automatic ones and snapshots).
+    Backups,
+}
+
+impl Child {
+    /// The collection of this kind.
+    pub fn table(self) -> &'static str {
+        match self {
+            Child::Disks => names::DISKS,
+            Child::Configs => names::CONFIGS,
+            Child::Backups => names::BACKUPS,
         }
     }
 }
 
-impl Compute {
+/// The field of a [`Child`] object naming its Linode (never served).
+pub const PARENT: &str = "linode_id";
+
+/// A [`Child`] object as served: without its [`PARENT`] field.
+pub fn served(stored: &Value) -> Value {
+    let mut object = stored.clone();
+    if let Some(fields) = object.as_object_mut() {
+        fields.remove(PARENT);
+    }
+    object
+}
+
+fn owned_by(object: &Value, linode_id: u64) -> bool {
+    object[PARENT].as_u64() == Some(linode_id)
+}
+
+/// Puts the public StackScripts in a new store.
+pub(crate) fn seed(store: &mut Store) {
+    for script in public_stackscripts() {
+        if let Some(id) = script["id"].as_u64() {
+            store.table_mut(names::STACKSCRIPTS).insert(id, script);
+        }
+    }
+}
+
+impl Store {
+    /// The objects of `kind` of Linode `linode_id` as served, in id order.
+    pub fn children(&self, kind: Child, linode_id: u64) -> Vec<Value> {
+        let table = self.table(kind.table());
+        self.owned_ids(kind.table(), linode_id)
+            .into_iter()
+            .filter_map(|id| table.get(id))
+            .map(served)
+            .collect()
+    }
+
+    /// How many objects of `kind` Linode `linode_id` has.
+    pub fn child_count(&self, kind: Child, linode_id: u64) -> usize {
+        self.owned_ids(kind.table(), linode_id).len()
+    }
+
+    /// One object of `kind` as served, when Linode `linode_id` owns it.
+    pub fn child(&self, kind: Child, linode_id: u64, id: u64) -> Option<Value> {
+        self.table(kind.table())
+            .get(id)
+            .filter(|o| owned_by(o, linode_id))
+            .map(served)
+    }
+
+    /// One object of `kind` as stored (with its [`PARENT`]), mutable, when Linode
+    /// `linode_id` owns it.
+    pub fn child_mut(&mut self, kind: Child, linode_id: u64, id: u64) -> Option<&mut Value> {
+        self.table_mut(kind.table())
+            .get_mut(id)
+            .filter(|o| owned_by(o, linode_id))
+    }
+
+    /// Every object of `kind` of Linode `linode_id` as stored, mutable.
+    pub fn children_mut(
+        &mut self,
+        kind: Child,
+        linode_id: u64,
+    ) -> impl Iterator<Item = &mut Value> {
+        let ids = self.owned_ids(kind.table(), linode_id);
+        self.table_mut(kind.table())
+            .iter_mut()
+            .filter(move |(id, _)| ids.binary_search(id).is_ok())
+            .map(|(_, o)| o)
+    }
+
+    /// Stores `object` (as served) as Linode `linode_id`'s object `id` of `kind`.
+    pub fn add_child(&mut self, kind: Child, linode_id: u64, id: u64, object: Value) {
+        self.insert_owned(kind.table(), linode_id, id, object);
+    }
+
+    /// Removes Linode `linode_id`'s object `id` of `kind`, answering it as served.
+    pub fn remove_child(&mut self, kind: Child, linode_id: u64, id: u64) -> Option<Value> {
+        self.table(kind.table())
+            .get(id)
+            .filter(|o| owned_by(o, linode_id))?;
+        self.remove_owned(kind.table(), id).as_ref().map(served)
+    }
+
+    /// Removes every object of `kind` of Linode `linode_id`.
+    pub fn remove_children(&mut self, kind: Child, linode_id: u64) {
+        for id in self.owned_ids(kind.table(), linode_id) {
+            self.remove_owned(kind.table(), id);
+        }
+    }
+
+    /// An object of `kind` by id whatever its Linode: `(its Linode, the object as served)`.
+    pub fn find_child(&self, kind: Child, id: u64) -> Option<(u64, Value)> {
+        let object = self.table(kind.table()).get(id)?;
+        Some((object[PARENT].as_u64().unwrap_or(0), served(object)))
+    }
+
+    /// Whether the Linode's disks and configs exist (see [`Store::ensure_parts`]).
+    pub fn has_parts(&self, linode_id: u64) -> bool {
+        self.table(names::PARTS).get(linode_id).is_some()
+    }
+
+    /// Gives the Linode no disks and no configs (they exist, empty).
+    pub fn clear_parts(&mut self, linode_id: u64) {
+        self.remove_children(Child::Disks, linode_id);
+        self.remove_children(Child::Configs, linode_id);
+        self.table_mut(names::PARTS)
+            .insert(linode_id, json!({"linode_id": linode_id}));
+    }
+
     /// A fresh disk id.
     pub fn disk_id(&mut self) -> u64 {
-        self.next_disk_id += 1;
-        self.next_disk_id - 1
+        self.next_id("disk", FIRST_DISK_ID)
     }
 
     /// A fresh config id.
     pub fn config_id(&mut self) -> u64 {
-        self.next_config_id += 1;
-        self.next_config_id - 1
+        self.next_id("config", FIRST_CONFIG_ID)
     }
 
     /// A fresh backup id.
     pub fn backup_id(&mut self) -> u64 {
-        self.next_backup_id += 1;
-        self.next_backup_id - 1
+        self.next_id("backup", FIRST_BACKUP_ID)
     }
 
     /// A fresh StackScript id.
     pub fn stackscript_id(&mut self) -> u64 {
-        self.next_stackscript_id += 1;
-        self.next_stackscript_id - 1
+        self.next_id("stackscript", FIRST_STACKSCRIPT_ID)
     }
 
     /// A fresh private image number.
     pub fn image_number(&mut self) -> u64 {
-        self.next_image_id += 1;
-        self.next_image_id - 1
+        self.next_id("private_image", FIRST_IMAGE_ID)
     }
 
-    /// A fresh IPv6 range of `prefix` bits in `region`.
-    pub fn ipv6_range(&mut self, prefix: u64) -> String {
-        let n = self.next_range;
-        self.next_range += 1;
+    /// A fresh IPv6 range of `prefix` bits.
+    pub fn new_ipv6_range(&mut self, prefix: u64) -> String {
+        let n = self.next_id("ipv6_range_number", 1);
         if prefix == 56 {
             format!("2600:3c0f:{:x}:{:x}00::", 0x10 + n / 256, n % 256)
         } else {
@@ -124,24 +222,71 @@ impl Compute {
         }
     }
 
-    /// A backup by id, with the Linode it belongs to.
-    pub fn find_backup(&self, backup_id: u64) -> Option<(u64, &Value)> {
-        self.backups
-            .iter()
-            .find_map(|(lid, table)| table.get(backup_id).map(|b| (*lid, b)))
+    /// Routes the new IPv6 range `range` (its address, as [`Store::new_ipv6_range`] made it)
+    /// to Linode `linode_id`; `object` is the range as listed.
+    pub fn add_ipv6_range(&mut self, range: &str, linode_id: u64, object: Value) {
+        self.put_keyed(
+            names::IPV6_RANGES,
+            json!({"range": range, "linode_id": linode_id, "object": object}),
+        );
     }
 
-    /// A disk by id, with the Linode it belongs to.
-    pub fn find_disk(&self, disk_id: u64) -> Option<(u64, &Value)> {
-        self.disks
-            .iter()
-            .find_map(|(lid, table)| table.get(disk_id).map(|d| (*lid, d)))
+    /// Every IPv6 range as `(the Linode it routes to, the range as listed)`, by range address.
+    pub fn ipv6_ranges(&self) -> Vec<(u64, &Value)> {
+        let mut ranges: Vec<&Value> = self.table(names::IPV6_RANGES).values().collect();
+        ranges.sort_by(|a, b| a["range"].as_str().cmp(&b["range"].as_str()));
+        ranges
+            .into_iter()
+            .map(|r| (r["linode_id"].as_u64().unwrap_or(0), &r["object"]))
+            .collect()
+    }
+
+    /// An IPv6 range by its address: `(the Linode it routes to, the range as listed)`.
+    pub fn ipv6_range(&self, range: &str) -> Option<(u64, &Value)> {
+        let (_, r) = self.get_keyed(names::IPV6_RANGES, range)?;
+        Some((r["linode_id"].as_u64().unwrap_or(0), &r["object"]))
+    }
+
+    /// Removes an IPv6 range by its address.
+    pub fn remove_ipv6_range(&mut self, range: &str) -> Option<Value> {
+        self.remove_keyed(names::IPV6_RANGES, range)
+    }
+
+    /// The reverse DNS set on `address`: `None` when never set, `Some(None)` when reset.
+    pub fn rdns(&self, address: &str) -> Option<Option<&str>> {
+        let (_, r) = self.get_keyed(names::RDNS, address)?;
+        Some(r["rdns"].as_str())
+    }
+
+    /// Sets (`None`: resets to nothing) the reverse DNS of `address`.
+    pub fn set_rdns(&mut self, address: &str, rdns: Option<String>) {
+        self.put_keyed(names::RDNS, json!({"address": address, "rdns": rdns}));
+    }
+
+    /// Forgets the reverse DNS of `address` (back to its default).
+    pub fn forget_rdns(&mut self, address: &str) {
+        self.remove_keyed(names::RDNS, address);
     }
 
     /// A private image by id (`private/<n>`).
     pub fn private_image(&self, id: &str) -> Option<&Value> {
         let n = id.strip_prefix("private/")?.parse().ok()?;
-        self.images.get(n)
+        self.table(names::PRIVATE_IMAGES).get(n)
+    }
+
+    /// The private images (`private/<n>`), mutable.
+    pub fn private_images_mut(&mut self) -> &mut Table {
+        self.table_mut(names::PRIVATE_IMAGES)
+    }
+
+    /// The StackScripts (public and the account's own).
+    pub fn stackscripts(&self) -> &Table {
+        self.table(names::STACKSCRIPTS)
+    }
+
+    /// The StackScripts, mutable.
+    pub fn stackscripts_mut(&mut self) -> &mut Table {
+        self.table_mut(names::STACKSCRIPTS)
     }
 }
 
@@ -199,7 +344,7 @@ pub fn config_json(id: u64, label: &str, devices: &[(&str, u64)], memory_limit: 
 pub fn image_label(store: &Store, image: &str) -> String {
     catalog()
         .image(image)
-        .or_else(|| store.compute.private_image(image))
+        .or_else(|| store.private_image(image))
         .and_then(|i| i["label"].as_str())
         .unwrap_or(image)
         .to_owned()
@@ -209,7 +354,6 @@ pub fn image_label(store: &Store, image: &str) -> String {
 pub fn image_deployable(store: &Store, image: &str) -> bool {
     catalog().image(image).is_some()
         || store
-            .compute
             .private_image(image)
             .is_some_and(|i| i["status"] == "available")
 }
@@ -256,16 +400,15 @@ impl Store {
     /// Makes sure the Linode's disks and configs exist: an instance deployed from an image
     /// that never had them gets a main disk, a swap disk and a profile.
     pub fn ensure_parts(&mut self, linode_id: u64) {
-        if self.compute.disks.contains_key(&linode_id) {
+        if self.has_parts(linode_id) {
             return;
         }
-        let Some(item) = self.instances.get(linode_id) else {
+        let Some(item) = self.instances().get(linode_id) else {
             return;
         };
         let image = item["image"].as_str().map(str::to_owned);
         let type_id = item["type"].as_str().unwrap_or_default().to_owned();
-        self.compute.disks.insert(linode_id, Table::default());
-        self.compute.configs.insert(linode_id, Table::default());
+        self.clear_parts(linode_id);
         if let Some(image) = image {
             self.deploy_image(linode_id, &image, &type_id);
         }
@@ -279,9 +422,9 @@ impl Store {
             .linode_type(type_id)
             .and_then(|t| t["memory"].as_u64())
             .unwrap_or(0);
-        let main_id = self.compute.disk_id();
-        let swap_id = self.compute.disk_id();
-        let config_id = self.compute.config_id();
+        let main_id = self.disk_id();
+        let swap_id = self.disk_id();
+        let config_id = self.config_id();
         let mut disks = Table::default();
         disks.insert(
             main_id,
@@ -305,7 +448,7 @@ impl Store {
         );
         // Its disks are encrypted when the instance is.
         let encryption = self
-            .instances
+            .instances()
             .get(linode_id)
             .map_or(Value::from("disabled"), |i| i["disk_encryption"].clone());
         for (_, disk) in disks.iter_mut() {
@@ -321,14 +464,19 @@ impl Store {
                 memory,
             ),
         );
-        self.compute.disks.insert(linode_id, disks);
-        self.compute.configs.insert(linode_id, configs);
+        self.clear_parts(linode_id);
+        for (id, disk) in disks.iter() {
+            self.add_child(Child::Disks, linode_id, id, disk.clone());
+        }
+        for (id, config) in configs.iter() {
+            self.add_child(Child::Configs, linode_id, id, config.clone());
+        }
     }
 
     /// Puts Linode `id` on type `type_id` (current or retired) with that type's specs, as the
     /// API no longer lets one create a Linode of a retired type; `false` when either is unknown.
     pub fn retype_instance(&mut self, id: u64, type_id: &str) -> bool {
-        let (Some(spec), Some(item)) = (any_linode_type(type_id), self.instances.get_mut(id))
+        let (Some(spec), Some(item)) = (any_linode_type(type_id), self.instances_mut().get_mut(id))
         else {
             return false;
         };
@@ -342,16 +490,16 @@ impl Store {
     /// The MB used by the Linode's disks.
     pub fn disk_usage(&mut self, linode_id: u64) -> u64 {
         self.ensure_parts(linode_id);
-        self.compute
-            .disks
-            .get(&linode_id)
-            .map_or(0, |t| t.values().filter_map(|d| d["size"].as_u64()).sum())
+        self.children(Child::Disks, linode_id)
+            .iter()
+            .filter_map(|d| d["size"].as_u64())
+            .sum()
     }
 
     /// Adds the disks and configuration profiles saved in backup `backup_id` to Linode
     /// `target` (no-op when either is gone).
     pub fn restore_backup_into(&mut self, backup_id: u64, target: u64) {
-        let Some((_, backup)) = self.compute.find_backup(backup_id) else {
+        let Some((_, backup)) = self.find_child(Child::Backups, backup_id) else {
             return;
         };
         let disks: Vec<(String, u64, String)> = backup["disks"]
@@ -372,52 +520,61 @@ impl Store {
             .flatten()
             .filter_map(|c| c.as_str().map(str::to_owned))
             .collect();
-        if self.instances.get(target).is_none() {
+        if self.instances().get(target).is_none() {
             return;
         }
         self.ensure_parts(target);
         let memory = self
-            .instances
+            .instances()
             .get(target)
             .and_then(|i| i["specs"]["memory"].as_u64())
             .unwrap_or(0);
         const SLOTS: [&str; 8] = ["sda", "sdb", "sdc", "sdd", "sde", "sdf", "sdg", "sdh"];
         let mut devices = Vec::new();
         for (i, (label, size, fs)) in disks.into_iter().enumerate() {
-            let id = self.compute.disk_id();
+            let id = self.disk_id();
             if let Some(slot) = SLOTS.get(i) {
                 devices.push((*slot, id));
             }
-            self.compute
-                .disks
-                .entry(target)
-                .or_default()
-                .insert(id, disk_json(id, &label, size, &fs, "ready"));
+            self.add_child(
+                Child::Disks,
+                target,
+                id,
+                disk_json(id, &label, size, &fs, "ready"),
+            );
         }
         for label in configs {
-            let id = self.compute.config_id();
-            self.compute
-                .configs
-                .entry(target)
-                .or_default()
-                .insert(id, config_json(id, &label, &devices, memory));
+            let id = self.config_id();
+            self.add_child(
+                Child::Configs,
+                target,
+                id,
+                config_json(id, &label, &devices, memory),
+            );
         }
     }
 
     /// Forgets everything that belonged to a deleted Linode: disks, configs, backups, reverse
     /// DNS of its addresses and its IPv6 ranges. Its addresses leave with the instance.
     pub fn forget_linode_parts(&mut self, linode_id: u64, deleted: &Value) {
-        self.compute.disks.remove(&linode_id);
-        self.compute.configs.remove(&linode_id);
-        self.compute.backups.remove(&linode_id);
+        self.remove_children(Child::Disks, linode_id);
+        self.remove_children(Child::Configs, linode_id);
+        self.remove_children(Child::Backups, linode_id);
+        self.table_mut(names::PARTS).remove(linode_id);
         if let Some(addresses) = deleted["ipv4"].as_array() {
             for a in addresses.iter().filter_map(Value::as_str) {
-                self.compute.rdns.remove(a);
+                self.forget_rdns(a);
             }
         }
-        self.compute
-            .ipv6_ranges
-            .retain(|_, (owner, _)| *owner != linode_id);
+        let routed: Vec<String> = self
+            .table(names::IPV6_RANGES)
+            .values()
+            .filter(|r| r["linode_id"].as_u64() == Some(linode_id))
+            .filter_map(|r| r["range"].as_str().map(str::to_owned))
+            .collect();
+        for range in routed {
+            self.remove_ipv6_range(&range);
+        }
     }
 }
 

@@ -318,7 +318,7 @@ impl Sandbox {
     pub fn instance(&self, id: u64) -> Option<serde_json::Value> {
         let mut store = self.state.store();
         store.tick();
-        store.instances.get(id).cloned()
+        store.instances().get(id).cloned()
     }
 
     /// Moves the sandbox's clock forward, finishing the actions that are due by then.
@@ -362,7 +362,7 @@ impl Sandbox {
     pub fn events(&self) -> Vec<serde_json::Value> {
         let mut store = self.state.store();
         store.tick();
-        store.events.values().cloned().collect()
+        store.events().values().cloned().collect()
     }
 
     /// Reads the account-level state (profile, users, billing, OAuth clients and their
@@ -401,12 +401,12 @@ impl Sandbox {
 
     /// The stored JSON of every instance, in id order.
     pub fn instances(&self) -> Vec<serde_json::Value> {
-        self.state.store().instances.values().cloned().collect()
+        self.state.store().instances().values().cloned().collect()
     }
 
     /// How many instances exist.
     pub fn instance_count(&self) -> usize {
-        self.state.store().instances.len()
+        self.state.store().instances().len()
     }
 
     /// The disks of a Linode, in id order (empty when it does not exist).
@@ -414,12 +414,7 @@ impl Sandbox {
         let mut store = self.state.store();
         store.tick();
         store.ensure_parts(linode_id);
-        store
-            .compute
-            .disks
-            .get(&linode_id)
-            .map(|t| t.values().cloned().collect())
-            .unwrap_or_default()
+        store.children(compute::Child::Disks, linode_id)
     }
 
     /// The configuration profiles of a Linode, in id order.
@@ -427,24 +422,14 @@ impl Sandbox {
         let mut store = self.state.store();
         store.tick();
         store.ensure_parts(linode_id);
-        store
-            .compute
-            .configs
-            .get(&linode_id)
-            .map(|t| t.values().cloned().collect())
-            .unwrap_or_default()
+        store.children(compute::Child::Configs, linode_id)
     }
 
     /// The backups (automatic ones and snapshots) of a Linode, in id order.
     pub fn backups(&self, linode_id: u64) -> Vec<serde_json::Value> {
         let mut store = self.state.store();
         store.tick();
-        store
-            .compute
-            .backups
-            .get(&linode_id)
-            .map(|t| t.values().cloned().collect())
-            .unwrap_or_default()
+        store.children(compute::Child::Backups, linode_id)
     }
 
     /// Takes an automatic backup of a Linode with the backup service on, as the daily job
@@ -455,14 +440,14 @@ impl Sandbox {
 
     /// The stored JSON of a StackScript (public or the account's own).
     pub fn stackscript(&self, id: u64) -> Option<serde_json::Value> {
-        self.state.store().compute.stackscripts.get(id).cloned()
+        self.state.store().stackscripts().get(id).cloned()
     }
 
     /// The stored JSON of a private image (`private/123`).
     pub fn private_image(&self, id: &str) -> Option<serde_json::Value> {
         let mut store = self.state.store();
         store.tick();
-        store.compute.private_image(id).cloned()
+        store.private_image(id).cloned()
     }
 
     /// Image sharing as stored: `sharegroups`, `shares` (`shared/<n>` as producers see them),
@@ -475,12 +460,11 @@ impl Sandbox {
 
     /// The IPv6 ranges, each with the id of the Linode it routes to.
     pub fn ipv6_ranges(&self) -> Vec<(u64, serde_json::Value)> {
-        self.state
-            .store()
-            .compute
-            .ipv6_ranges
-            .values()
-            .cloned()
+        let store = self.state.store();
+        store
+            .ipv6_ranges()
+            .into_iter()
+            .map(|(owner, range)| (owner, range.clone()))
             .collect()
     }
 
@@ -488,19 +472,19 @@ impl Sandbox {
     pub fn volume(&self, id: u64) -> Option<serde_json::Value> {
         let mut store = self.state.store();
         store.tick();
-        store.volumes.get(id).cloned()
+        store.volumes().get(id).cloned()
     }
 
     /// The stored JSON of a domain.
     pub fn domain(&self, id: u64) -> Option<serde_json::Value> {
-        self.state.store().domains.get(id).cloned()
+        self.state.store().domains().get(id).cloned()
     }
 
     /// The stored records of a domain, in id order.
     pub fn domain_records(&self, domain_id: u64) -> Vec<serde_json::Value> {
         let store = self.state.store();
         store
-            .domain_records
+            .domain_records()
             .values()
             .filter(|w| w["domain_id"].as_u64() == Some(domain_id))
             .map(|w| w["record"].clone())
@@ -509,12 +493,12 @@ impl Sandbox {
 
     /// The stored JSON of a NodeBalancer.
     pub fn nodebalancer(&self, id: u64) -> Option<serde_json::Value> {
-        self.state.store().nodebalancers.get(id).cloned()
+        self.state.store().nodebalancers().get(id).cloned()
     }
 
     /// The stored JSON of a NodeBalancer config (by its own id).
     pub fn nodebalancer_config(&self, id: u64) -> Option<serde_json::Value> {
-        self.state.store().nodebalancer_configs.get(id).cloned()
+        self.state.store().nodebalancer_configs().get(id).cloned()
     }
 
     /// The stored objects of the named collection (`"locks"`, `"tags"`,
@@ -525,7 +509,7 @@ impl Sandbox {
 
     /// The stored JSON of a NodeBalancer node (by its own id).
     pub fn nodebalancer_node(&self, id: u64) -> Option<serde_json::Value> {
-        self.state.store().nodebalancer_nodes.get(id).cloned()
+        self.state.store().nodebalancer_nodes().get(id).cloned()
     }
 
     /// The stored JSON of a firewall.
@@ -582,11 +566,12 @@ impl Sandbox {
     ) -> bool {
         let mut store = self.state.store();
         store.ensure_parts(linode_id);
-        let Some(configs) = store.compute.configs.get_mut(&linode_id) else {
-            return false;
-        };
-        let id = config_id.or_else(|| configs.values().next().and_then(|c| c["id"].as_u64()));
-        match id.and_then(|id| configs.get_mut(id)) {
+        let first = store
+            .children(compute::Child::Configs, linode_id)
+            .first()
+            .and_then(|c| c["id"].as_u64());
+        let id = config_id.or(first);
+        match id.and_then(|id| store.child_mut(compute::Child::Configs, linode_id, id)) {
             Some(config) => {
                 config["interfaces"] = interfaces;
                 true
@@ -598,7 +583,7 @@ impl Sandbox {
     /// Moves a Linode to the host `host_uuid`, as a host migration would: two Linodes on one
     /// host break the anti-affinity of a placement group.
     pub fn move_to_host(&self, linode_id: u64, host_uuid: &str) {
-        if let Some(linode) = self.state.store().instances.get_mut(linode_id) {
+        if let Some(linode) = self.state.store().instances_mut().get_mut(linode_id) {
             linode["host_uuid"] = serde_json::Value::from(host_uuid);
         }
     }

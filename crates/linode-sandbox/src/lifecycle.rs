@@ -300,7 +300,7 @@ impl Store {
         // The API sends "" rather than null when there is no message or detail.
         event.insert("message".into(), Value::from(""));
         event.insert("details".into(), Value::Null);
-        self.events.insert(id, Value::Object(event));
+        self.events_mut().insert(id, Value::Object(event));
         self.lifecycle.jobs.push(Job {
             event_id: id,
             started: now,
@@ -332,15 +332,27 @@ impl Store {
             }
         }
         let now = self.clock.now();
-        for job in &self.lifecycle.jobs {
-            let total = job.due.duration_since(job.started).as_secs_f64();
-            let done = now.saturating_duration_since(job.started).as_secs_f64();
-            let share = if total > 0.0 {
-                (done / total).min(1.0)
-            } else {
-                1.0
-            };
-            if let Some(event) = self.events.get_mut(job.event_id) {
+        let progress: Vec<(u64, f64)> = self
+            .lifecycle
+            .jobs
+            .iter()
+            .map(|job| {
+                let total = job.due.duration_since(job.started).as_secs_f64();
+                let done = now.saturating_duration_since(job.started).as_secs_f64();
+                let share = if total > 0.0 {
+                    (done / total).min(1.0)
+                } else {
+                    1.0
+                };
+                (job.event_id, share)
+            })
+            .collect();
+        if progress.is_empty() {
+            return;
+        }
+        let events = self.events_mut();
+        for (event_id, share) in progress {
+            if let Some(event) = events.get_mut(event_id) {
                 let status = if share < SCHEDULED_SHARE {
                     "scheduled"
                 } else {
@@ -371,7 +383,7 @@ impl Store {
     }
 
     fn finish(&mut self, job: Job) {
-        if let Some(event) = self.events.get_mut(job.event_id) {
+        if let Some(event) = self.events_mut().get_mut(job.event_id) {
             event["status"] = Value::from(if job.fail { "failed" } else { "finished" });
             event["percent_complete"] = Value::from(if job.fail { 0 } else { 100 });
             let seconds = job.due.saturating_duration_since(job.started).as_secs_f64();

@@ -1,7 +1,7 @@
 //! The sandbox's mutable state: every collection of resources, id and address allocation.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 use std::time::SystemTime;
 
@@ -13,7 +13,7 @@ use crate::catalog::catalog;
 use crate::lifecycle::{Clock, Lifecycle};
 
 /// The `format` of a state document ([`Store::export`]).
-pub const STATE_FORMAT: &str = "linode-sandbox/state/v1";
+pub const STATE_FORMAT: &str = "linode-sandbox/state/v2";
 
 /// First id handed out to a Linode instance.
 pub const FIRST_INSTANCE_ID: u64 = 40_000_000;
@@ -134,6 +134,11 @@ impl Table {
         self.items.values().map(|e| &e.value)
     }
 
+    /// All objects with their ids, in id order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &Value)> {
+        self.items.iter().map(|(id, e)| (*id, &e.value))
+    }
+
     /// All objects with their ids, mutable, in id order.
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (u64, &mut Value)> {
         self.items.iter_mut().map(|(id, entry)| {
@@ -190,87 +195,159 @@ pub fn status_on_create(has_image: bool, booted: bool) -> &'static str {
     }
 }
 
+/// Names of the collections of the older families (every other family names its own).
+pub mod names {
+    /// The event log (`Event` objects as served).
+    pub const EVENTS: &str = "events";
+    /// Linode instances (`Linode` objects as served).
+    pub const INSTANCES: &str = "instances";
+    /// Block Storage volumes (`Volume` objects as served).
+    pub const VOLUMES: &str = "volumes";
+    /// DNS domains (`Domain` objects as served).
+    pub const DOMAINS: &str = "domains";
+    /// Domain records, keyed by record id, each stored as `{"domain_id": .., "record": {..}}`.
+    pub const DOMAIN_RECORDS: &str = "domain_records";
+    /// NodeBalancers (`NodeBalancer` objects as served).
+    pub const NODEBALANCERS: &str = "nodebalancers";
+    /// NodeBalancer configs (`NodeBalancerConfig` objects as served).
+    pub const NODEBALANCER_CONFIGS: &str = "nodebalancer_configs";
+    /// NodeBalancer nodes (`NodeBalancerNode` objects as served).
+    pub const NODEBALANCER_NODES: &str = "nodebalancer_nodes";
+}
+
+/// Collections whose objects are also found by a unique string field, as `(collection,
+/// field)`: read and written with [`Store::get_keyed`], [`Store::put_keyed`] and
+/// [`Store::remove_keyed`], which keep the index from key to id in step.
+pub const KEYED: &[(&str, &str)] = &[
+    (crate::compute::names::RDNS, "address"),
+    (crate::compute::names::IPV6_RANGES, "range"),
+];
+
+/// Collections whose objects belong to a parent object named by a field, as `(collection,
+/// field)`: written with [`Store::insert_owned`] and [`Store::remove_owned`], which keep the
+/// index from parent to ids in step; a parent's are [`Store::owned_ids`].
+pub const OWNED: &[(&str, &str)] = &[
+    (crate::compute::names::DISKS, crate::compute::PARENT),
+    (crate::compute::names::CONFIGS, crate::compute::PARENT),
+    (crate::compute::names::BACKUPS, crate::compute::PARENT),
+];
+
+/// The parent field of an owned collection (see [`OWNED`]).
+fn parent_field(table: &str) -> &'static str {
+    OWNED
+        .iter()
+        .find(|(name, _)| *name == table)
+        .map_or("parent_id", |(_, field)| field)
+}
+
+/// The key field of a keyed collection (see [`KEYED`]).
+fn key_field(table: &str) -> &'static str {
+    KEYED
+        .iter()
+        .find(|(name, _)| *name == table)
+        .map_or("key", |(_, field)| field)
+}
+
+/// Indexes derived from the collections: never exported, rebuilt by
+/// [`Store::rebuild_indexes`] on import and kept in step by the store's methods.
+#[derive(Debug, Default)]
+struct Indexes {
+    /// Every instance's label (labels are unique).
+    instance_labels: HashSet<String>,
+    /// The id of each object of a keyed collection by its key (see [`KEYED`]).
+    keys: HashMap<&'static str, HashMap<String, u64>>,
+    /// The ids of the objects of each parent in an owned collection (see [`OWNED`]).
+    owned: HashMap<(&'static str, u64), BTreeSet<u64>>,
+}
+
 /// All state of one sandbox.
 ///
-/// Everything but the clock and the actions in progress is plain data: the whole state is one
-/// JSON document ([`Store::export`], [`Store::import`]) with no per-family code, and the indexes
-/// (the set of instance labels) are derived from the collections and rebuilt on import.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+/// Everything but the clock and the actions in progress is plain data: named collections of
+/// JSON objects by id ([`Store::table`]) and the next id of each kind ([`Store::next_id`]).
+/// The whole state is one JSON document ([`Store::export`], [`Store::import`]) with no
+/// per-family code: `{"next_ids": {..}, "<collection>": {"<id>": {..}, ..}, ..}`. The indexes
+/// (such as the set of instance labels) are derived from the collections and rebuilt on import.
+#[derive(Debug)]
 pub struct Store {
     /// The sandbox's time, which drives actions in progress.
-    #[serde(skip)]
     pub clock: Clock,
     /// Actions in progress and injected failures.
-    #[serde(skip)]
     pub lifecycle: Lifecycle,
     /// Realism switches (lags), off by default.
-    #[serde(skip)]
     pub realism: crate::realism::Realism,
-    /// The event log (`Event` objects as served).
-    pub events: Table,
-    next_event_id: u64,
-    /// Linode instances (`Linode` objects as served).
-    pub instances: Table,
-    #[serde(skip)]
-    instance_labels: HashSet<String>,
-    next_instance_id: u64,
-    next_public_ip: u64,
-    next_private_ip: u64,
-    next_ipv6: u64,
-    seeded: u64,
-    /// Disks, configs, backups, StackScripts, private images and networking details.
-    pub compute: crate::compute::Compute,
-
-    /// Block Storage volumes (`Volume` objects as served).
-    pub volumes: Table,
-    /// DNS domains (`Domain` objects as served).
-    pub domains: Table,
-    /// Domain records, keyed by record id, each stored as `{"domain_id": .., "record": {..}}`.
-    pub domain_records: Table,
-    /// NodeBalancers (`NodeBalancer` objects as served).
-    pub nodebalancers: Table,
-    /// NodeBalancer configs (`NodeBalancerConfig` objects as served).
-    pub nodebalancer_configs: Table,
-    /// NodeBalancer nodes (`NodeBalancerNode` objects as served).
-    pub nodebalancer_nodes: Table,
-    /// The next id of each kind handed out by [`Store::next_id`].
-    next_ids: BTreeMap<Cow<'static, str>, u64>,
-    /// Named collections of JSON objects by id (see [`Store::table`]): where every family
-    /// added since keeps its state, so that whole-state operations need no per-family code.
-    tables: BTreeMap<Cow<'static, str>, Table>,
-
     /// The account, its user, billing, OAuth clients, tokens, Longview and support.
     pub account: crate::account::AccountState,
+    /// The next id of each kind handed out by [`Store::next_id`].
+    next_ids: BTreeMap<Cow<'static, str>, u64>,
+    /// Named collections of JSON objects by id (see [`Store::table`]).
+    tables: BTreeMap<Cow<'static, str>, Table>,
+    /// Derived from `tables`.
+    indexes: Indexes,
+}
+
+/// The key of the id counters in a state document (no collection may take this name, nor
+/// `account`).
+const NEXT_IDS: &str = "next_ids";
+
+impl serde::Serialize for Store {
+    /// As one map: the counters under `next_ids`, then each collection under its name.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.tables.len() + 2))?;
+        map.serialize_entry("account", &self.account)?;
+        map.serialize_entry(NEXT_IDS, &self.next_ids)?;
+        for (name, table) in &self.tables {
+            map.serialize_entry(name, table)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Store {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Store;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of collections and `next_ids`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Store, A::Error> {
+                let mut store = Store::empty();
+                let mut account = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "account" => account = Some(map.next_value()?),
+                        NEXT_IDS => {
+                            store.next_ids = map
+                                .next_value::<BTreeMap<String, u64>>()?
+                                .into_iter()
+                                .map(|(k, v)| (Cow::Owned(k), v))
+                                .collect();
+                        }
+                        _ => {
+                            let table = map.next_value::<Table>()?;
+                            store.tables.insert(Cow::Owned(key), table);
+                        }
+                    }
+                }
+                store.account =
+                    account.ok_or_else(|| serde::de::Error::missing_field("account"))?;
+                Ok(store)
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
 }
 
 impl Default for Store {
+    /// A fresh sandbox's state: the public catalog objects a new account sees.
     fn default() -> Self {
-        Store {
-            clock: Clock::default(),
-            lifecycle: Lifecycle::default(),
-            realism: crate::realism::Realism::default(),
-            events: Table::default(),
-            next_event_id: FIRST_EVENT_ID,
-            instances: Table::default(),
-            instance_labels: HashSet::new(),
-            next_instance_id: FIRST_INSTANCE_ID,
-            next_public_ip: 0,
-            next_private_ip: 0,
-            next_ipv6: 0,
-            seeded: 0,
-            compute: crate::compute::Compute::default(),
-
-            volumes: Table::default(),
-            domains: Table::default(),
-            domain_records: Table::default(),
-            nodebalancers: Table::default(),
-            nodebalancer_configs: Table::default(),
-            nodebalancer_nodes: Table::default(),
-            next_ids: BTreeMap::new(),
-            tables: BTreeMap::new(),
-
-            account: crate::account::AccountState::default(),
-        }
+        let mut store = Store::empty();
+        crate::compute::seed(&mut store);
+        store
     }
 }
 
@@ -301,7 +378,60 @@ pub(crate) fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// Accessors onto the older families' collections, by the names their fields had.
+macro_rules! collections {
+    ($($(#[$doc:meta])* $get:ident, $get_mut:ident => $name:path;)*) => {
+        impl Store {
+            $(
+                $(#[$doc])*
+                pub fn $get(&self) -> &Table {
+                    self.table($name)
+                }
+
+                $(#[$doc])*
+                /// Mutable.
+                pub fn $get_mut(&mut self) -> &mut Table {
+                    self.table_mut($name)
+                }
+            )*
+        }
+    };
+}
+
+collections! {
+    /// The event log (`Event` objects as served).
+    events, events_mut => names::EVENTS;
+    /// Linode instances (`Linode` objects as served). Change a label with
+    /// [`Store::relabel_instance`], which keeps the label index in step.
+    instances, instances_mut => names::INSTANCES;
+    /// Block Storage volumes (`Volume` objects as served).
+    volumes, volumes_mut => names::VOLUMES;
+    /// DNS domains (`Domain` objects as served).
+    domains, domains_mut => names::DOMAINS;
+    /// Domain records, each stored as `{"domain_id": .., "record": {..}}`.
+    domain_records, domain_records_mut => names::DOMAIN_RECORDS;
+    /// NodeBalancers (`NodeBalancer` objects as served).
+    nodebalancers, nodebalancers_mut => names::NODEBALANCERS;
+    /// NodeBalancer configs (`NodeBalancerConfig` objects as served).
+    nodebalancer_configs, nodebalancer_configs_mut => names::NODEBALANCER_CONFIGS;
+    /// NodeBalancer nodes (`NodeBalancerNode` objects as served).
+    nodebalancer_nodes, nodebalancer_nodes_mut => names::NODEBALANCER_NODES;
+}
+
 impl Store {
+    /// A store with no collections, no counters and the default account state.
+    fn empty() -> Store {
+        Store {
+            clock: Clock::default(),
+            lifecycle: Lifecycle::default(),
+            realism: crate::realism::Realism::default(),
+            account: crate::account::AccountState::default(),
+            next_ids: BTreeMap::new(),
+            tables: BTreeMap::new(),
+            indexes: Indexes::default(),
+        }
+    }
+
     /// An empty store whose actions run on `clock`.
     pub fn with_clock(clock: Clock) -> Store {
         Store {
@@ -311,9 +441,7 @@ impl Store {
     }
 
     pub(crate) fn next_event_id(&mut self) -> u64 {
-        let id = self.next_event_id;
-        self.next_event_id += 1;
-        id
+        self.next_id("event", FIRST_EVENT_ID)
     }
 
     /// A fresh id of kind `kind` (`"volume"`, `"domain"`, ...): ids start at `first` and are
@@ -348,13 +476,107 @@ impl Store {
             .map_err(|e| format!("state.{}: {}", e.path(), e.inner()))?;
         store.clock = self.clock.clone();
         store.realism = self.realism.clone();
-        store.instance_labels = store
-            .instances
-            .values()
-            .filter_map(|i| i["label"].as_str().map(str::to_owned))
-            .collect();
+        store.rebuild_indexes();
         *self = store;
         Ok(())
+    }
+
+    /// Derives every index from the collections (after an import).
+    pub fn rebuild_indexes(&mut self) {
+        let keys = KEYED
+            .iter()
+            .map(|&(table, field)| {
+                let by_key = self
+                    .table(table)
+                    .iter()
+                    .filter_map(|(id, o)| Some((o[field].as_str()?.to_owned(), id)))
+                    .collect();
+                (table, by_key)
+            })
+            .collect();
+        let mut owned: HashMap<(&'static str, u64), BTreeSet<u64>> = HashMap::new();
+        for &(table, field) in OWNED {
+            for (id, object) in self.table(table).iter() {
+                if let Some(parent) = object[field].as_u64() {
+                    owned.entry((table, parent)).or_default().insert(id);
+                }
+            }
+        }
+        self.indexes = Indexes {
+            owned,
+            instance_labels: self
+                .instances()
+                .values()
+                .filter_map(|i| i["label"].as_str().map(str::to_owned))
+                .collect(),
+            keys,
+        };
+    }
+
+    /// The ids of the objects of `parent` in the owned collection `table` (see [`OWNED`]),
+    /// in id order.
+    pub fn owned_ids(&self, table: &'static str, parent: u64) -> Vec<u64> {
+        self.indexes
+            .owned
+            .get(&(table, parent))
+            .map(|ids| ids.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// Stores `object` as `parent`'s object `id` in the owned collection `table` (see
+    /// [`OWNED`]), setting its parent field.
+    pub fn insert_owned(&mut self, table: &'static str, parent: u64, id: u64, mut object: Value) {
+        self.remove_owned(table, id);
+        object[parent_field(table)] = Value::from(parent);
+        self.indexes
+            .owned
+            .entry((table, parent))
+            .or_default()
+            .insert(id);
+        self.table_mut(table).insert(id, object);
+    }
+
+    /// Removes object `id` of the owned collection `table` (see [`OWNED`]).
+    pub fn remove_owned(&mut self, table: &'static str, id: u64) -> Option<Value> {
+        let object = self.table_mut(table).remove(id)?;
+        if let Some(parent) = object[parent_field(table)].as_u64() {
+            if let Some(ids) = self.indexes.owned.get_mut(&(table, parent)) {
+                ids.remove(&id);
+                if ids.is_empty() {
+                    self.indexes.owned.remove(&(table, parent));
+                }
+            }
+        }
+        Some(object)
+    }
+
+    /// An object of a keyed collection (see [`KEYED`]) by its key, with its id.
+    pub fn get_keyed(&self, table: &str, key: &str) -> Option<(u64, &Value)> {
+        let id = *self.indexes.keys.get(table)?.get(key)?;
+        Some((id, self.table(table).get(id)?))
+    }
+
+    /// Stores `object` in the keyed collection `table` (see [`KEYED`]), replacing the object
+    /// with the same key, whose id it keeps; answers its id.
+    pub fn put_keyed(&mut self, table: &'static str, object: Value) -> u64 {
+        let key = object[key_field(table)]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let known = self.indexes.keys.get(table).and_then(|k| k.get(&key));
+        let id = match known {
+            Some(id) => *id,
+            None => self.next_id(table, 1),
+        };
+        self.indexes.keys.entry(table).or_default().insert(key, id);
+        self.table_mut(table).insert(id, object);
+        id
+    }
+
+    /// Removes an object of a keyed collection (see [`KEYED`]) by its key.
+    pub fn remove_keyed(&mut self, table: &'static str, key: &str) -> Option<Value> {
+        let id = self.indexes.keys.get_mut(table)?.remove(key)?;
+        self.table_mut(table).remove(id)
     }
 
     /// The collection named `name` (`"firewalls"`, `"vpcs"`, ...); empty when nothing was
@@ -381,10 +603,10 @@ impl Store {
     /// [`entity_exists`](Store::entity_exists)).
     pub fn entity_label(&self, kind: &str, id: u64) -> Option<String> {
         let (item, field) = match kind {
-            "linode" => (self.instances.get(id), "label"),
-            "domain" => (self.domains.get(id), "domain"),
-            "nodebalancer" => (self.nodebalancers.get(id), "label"),
-            "volume" => (self.volumes.get(id), "label"),
+            "linode" => (self.instances().get(id), "label"),
+            "domain" => (self.domains().get(id), "domain"),
+            "nodebalancer" => (self.nodebalancers().get(id), "label"),
+            "volume" => (self.volumes().get(id), "label"),
             _ => (None, "label"),
         };
         Some(item?[field].as_str().unwrap_or_default().to_owned())
@@ -392,7 +614,7 @@ impl Store {
 
     /// Sets an instance's `status` (no-op when it no longer exists).
     pub fn set_instance_status(&mut self, id: u64, status: &str) {
-        if let Some(item) = self.instances.get_mut(id) {
+        if let Some(item) = self.instances_mut().get_mut(id) {
             item["status"] = Value::from(status);
         }
         // Its interfaces are in use while it runs.
@@ -401,14 +623,13 @@ impl Store {
 
     /// Whether an instance already uses `label`.
     pub fn instance_label_taken(&self, label: &str) -> bool {
-        self.instance_labels.contains(label)
+        self.indexes.instance_labels.contains(label)
     }
 
     /// A public IPv4 address never handed out before: the three documentation ranges
     /// first, then the benchmarking range 198.18.0.0/15.
     pub(crate) fn alloc_public_ipv4(&mut self) -> String {
-        let n = self.next_public_ip;
-        self.next_public_ip += 1;
+        let n = self.next_id("public_ipv4", 0);
         const DOC: [&str; 3] = ["192.0.2", "198.51.100", "203.0.113"];
         if n < 3 * 254 {
             format!("{}.{}", DOC[(n / 254) as usize], n % 254 + 1)
@@ -419,14 +640,12 @@ impl Store {
     }
 
     pub(crate) fn alloc_private_ipv4(&mut self) -> String {
-        let n = self.next_private_ip % (128 * 254);
-        self.next_private_ip += 1;
+        let n = self.next_id("private_ipv4", 0) % (128 * 254);
         format!("192.168.{}.{}", 128 + n / 254, n % 254 + 1)
     }
 
     pub(crate) fn alloc_ipv6(&mut self) -> String {
-        let n = self.next_ipv6 & 0xff_ffff;
-        self.next_ipv6 += 1;
+        let n = self.next_id("ipv6", 0) & 0xff_ffff;
         if n <= 0xffff {
             format!("2600:3c03::f03c:91ff:fe24:{n:x}/128")
         } else {
@@ -442,8 +661,7 @@ impl Store {
     ///
     /// Region and type are expected to exist; an unknown type yields zero specs.
     pub fn create_instance(&mut self, new: NewInstance) -> u64 {
-        let id = self.next_instance_id;
-        self.next_instance_id += 1;
+        let id = self.next_id("instance", FIRST_INSTANCE_ID);
         let label = new.label.unwrap_or_else(|| format!("linode{id}"));
         let spec = catalog().linode_type(&new.type_id);
         let num = |k: &str| spec.and_then(|t| t[k].as_u64()).unwrap_or(0);
@@ -526,30 +744,36 @@ impl Store {
             ("locks", Value::Array(Vec::new())),
             ("maintenance_policy", Value::from("linode/migrate")),
         ]);
-        self.instance_labels.insert(label);
-        self.instances.insert(id, item);
+        self.indexes.instance_labels.insert(label);
+        self.instances_mut().insert(id, item);
         id
     }
 
     /// Replaces an instance's label, keeping the uniqueness index in step.
     pub fn relabel_instance(&mut self, id: u64, label: &str) {
-        if let Some(item) = self.instances.get_mut(id) {
-            if let Some(old) = item["label"].as_str() {
-                self.instance_labels.remove(old);
-            }
-            item["label"] = Value::from(label);
-            self.instance_labels.insert(label.to_owned());
+        let Some(item) = self
+            .tables
+            .get_mut(names::INSTANCES)
+            .and_then(|t| t.get_mut(id))
+        else {
+            return;
+        };
+        let labels = &mut self.indexes.instance_labels;
+        if let Some(old) = item["label"].as_str() {
+            labels.remove(old);
         }
+        item["label"] = Value::from(label);
+        labels.insert(label.to_owned());
     }
 
     /// Deletes an instance; `None` when it does not exist.
     pub fn delete_instance(&mut self, id: u64) -> Option<Value> {
-        let item = self.instances.remove(id)?;
+        let item = self.instances_mut().remove(id)?;
         if let Some(label) = item["label"].as_str() {
-            self.instance_labels.remove(label);
+            self.indexes.instance_labels.remove(label);
         }
         // Volumes are detached from a deleted Linode.
-        for (_, volume) in self.volumes.iter_mut() {
+        for (_, volume) in self.volumes_mut().iter_mut() {
             if volume["linode_id"].as_u64() == Some(id) {
                 volume["linode_id"] = Value::Null;
                 volume["linode_label"] = Value::Null;
@@ -588,12 +812,10 @@ impl Store {
         const ENVS: [&str; 3] = ["env:prod", "env:staging", "env:dev"];
         let mut ids = Vec::with_capacity(n);
         for _ in 0..n {
-            let mut k = self.seeded;
-            self.seeded += 1;
+            let mut k = self.next_id("seeded_instance", 0);
             let mut label = format!("seed-{:05}", k + 1);
             while self.instance_label_taken(&label) {
-                k = self.seeded;
-                self.seeded += 1;
+                k = self.next_id("seeded_instance", 0);
                 label = format!("seed-{:05}", k + 1);
             }
             let i = k as usize;
@@ -627,15 +849,49 @@ mod tests {
     fn cached_json_is_serde_json_and_never_stale() {
         let mut store = Store::default();
         let id = store.seed_instances(1)[0];
-        let json = store.instances.get_json(id).unwrap().to_vec();
+        let json = store.instances().get_json(id).unwrap().to_vec();
         assert_eq!(
             json,
-            serde_json::to_vec(store.instances.get(id).unwrap()).unwrap()
+            serde_json::to_vec(store.instances().get(id).unwrap()).unwrap()
         );
         store.relabel_instance(id, "renamed");
-        let json: Value = serde_json::from_slice(store.instances.get_json(id).unwrap()).unwrap();
+        let json: Value = serde_json::from_slice(store.instances().get_json(id).unwrap()).unwrap();
         assert_eq!(json["label"], "renamed");
+        assert!(store.instance_label_taken("renamed"));
         assert!(store.delete_instance(id).is_some());
-        assert!(store.instances.get_json(id).is_none());
+        assert!(store.instances().get_json(id).is_none());
+        assert!(!store.instance_label_taken("renamed"));
+    }
+
+    #[test]
+    fn indexes_are_rebuilt_on_import() {
+        use crate::compute::Child;
+        let mut store = Store::default();
+        let id = store.seed_instances(2)[1];
+        store.ensure_parts(id);
+        store.set_rdns("192.0.2.1", Some("a.example.org".to_owned()));
+        let disks = store.children(Child::Disks, id);
+        assert_eq!(disks.len(), 2);
+        assert!(
+            disks[0].get("linode_id").is_none(),
+            "served without its parent"
+        );
+        let document = store.export();
+        assert_eq!(
+            document["state"]["linode_disks"].as_object().unwrap().len(),
+            2
+        );
+        let mut back = Store::default();
+        back.import(&document).unwrap();
+        assert_eq!(back.children(Child::Disks, id), disks);
+        assert_eq!(back.child_count(Child::Configs, id), 1);
+        assert!(back.instance_label_taken("seed-00002"));
+        assert_eq!(back.rdns("192.0.2.1"), Some(Some("a.example.org")));
+        back.remove_children(Child::Disks, id);
+        assert!(back.children(Child::Disks, id).is_empty());
+        assert_eq!(
+            back.export()["state"]["linode_disks"],
+            serde_json::json!({})
+        );
     }
 }

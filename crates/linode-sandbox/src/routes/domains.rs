@@ -126,7 +126,7 @@ fn apply_domain(
         if !is_domain_name(&name) {
             checks.add("domain", "Domain is not valid");
         } else if store
-            .domains
+            .domains()
             .values()
             .any(|d| d["domain"] == name.as_str() && d["id"].as_u64() != own)
         {
@@ -189,14 +189,14 @@ async fn list_domains(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    list_response(store.domains.values(), DOMAIN_FILTERABLE, &req)
+    list_response(store.domains().values(), DOMAIN_FILTERABLE, &req)
 }
 
 async fn get_domain(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().domains.get(id))
+    get_response(state.store().domains().get(id))
 }
 
 async fn create_domain(
@@ -213,7 +213,7 @@ async fn create_domain(
     let id = store.next_id("domain", FIRST_DOMAIN_ID);
     domain["id"] = Value::from(id);
     store.record(Action::new("domain_create", domain_entity(id, &domain)));
-    store.domains.insert(id, domain.clone());
+    store.domains_mut().insert(id, domain.clone());
     Ok(Json(domain))
 }
 
@@ -255,7 +255,7 @@ fn keep_domain(store: &mut Store, mut domain: Value, records: &[Value], action: 
     let id = store.next_id("domain", FIRST_DOMAIN_ID);
     domain["id"] = Value::from(id);
     store.record(Action::new(action, domain_entity(id, &domain)));
-    store.domains.insert(id, domain.clone());
+    store.domains_mut().insert(id, domain.clone());
     let ts = now();
     for record in records {
         let mut record = record.clone();
@@ -318,7 +318,7 @@ async fn clone_domain(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let mut domain = store
-        .domains
+        .domains()
         .get(id)
         .cloned()
         .ok_or_else(ApiError::not_found)?;
@@ -338,7 +338,7 @@ async fn clone_domain(
 /// The records of domain `id`, in id order.
 fn records_of(store: &Store, id: u64) -> impl Iterator<Item = &Value> {
     store
-        .domain_records
+        .domain_records()
         .values()
         .filter(move |w| w["domain_id"].as_u64() == Some(id))
         .map(|w| &w["record"])
@@ -349,7 +349,7 @@ async fn zone_file(
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    let domain = store.domains.get(id).ok_or_else(ApiError::not_found)?;
+    let domain = store.domains().get(id).ok_or_else(ApiError::not_found)?;
     let records: Vec<&Value> = records_of(&store, id).collect();
     Ok(Json(json!({"zone_file": zone_lines(id, domain, &records)})))
 }
@@ -433,13 +433,13 @@ async fn update_domain(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let mut domain = store
-        .domains
+        .domains()
         .get(id)
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     apply_domain(&body, &mut domain, &store, Some(id))?;
     store.record(Action::new("domain_update", domain_entity(id, &domain)));
-    store.domains.insert(id, domain.clone());
+    store.domains_mut().insert(id, domain.clone());
     Ok(Json(domain))
 }
 
@@ -448,15 +448,18 @@ async fn delete_domain(
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let domain = store.domains.remove(id).ok_or_else(ApiError::not_found)?;
+    let domain = store
+        .domains_mut()
+        .remove(id)
+        .ok_or_else(ApiError::not_found)?;
     let records: Vec<u64> = store
-        .domain_records
+        .domain_records()
         .values()
         .filter(|w| w["domain_id"].as_u64() == Some(id))
         .filter_map(|w| w["record"]["id"].as_u64())
         .collect();
     for record in records {
-        store.domain_records.remove(record);
+        store.domain_records_mut().remove(record);
     }
     store.record(Action::new("domain_delete", domain_entity(id, &domain)));
     Ok(Json(json!({})))
@@ -465,7 +468,7 @@ async fn delete_domain(
 /// The record `record_id` of domain `domain_id`, or 404.
 fn find_record(store: &Store, domain_id: u64, record_id: u64) -> Result<&Value, ApiError> {
     store
-        .domain_records
+        .domain_records()
         .get(record_id)
         .filter(|w| w["domain_id"].as_u64() == Some(domain_id))
         .map(|w| &w["record"])
@@ -478,11 +481,11 @@ async fn list_records(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    if store.domains.get(id).is_none() {
+    if store.domains().get(id).is_none() {
         return Err(ApiError::not_found());
     }
     let records = store
-        .domain_records
+        .domain_records()
         .values()
         .filter(|w| w["domain_id"].as_u64() == Some(id))
         .map(|w| &w["record"]);
@@ -607,14 +610,14 @@ fn apply_record(
 
 /// A domain's event entity and name, or 404: what its records' handlers need of it.
 fn parent(store: &Store, id: u64) -> Result<(Entity, String), ApiError> {
-    let domain = store.domains.get(id).ok_or_else(ApiError::not_found)?;
+    let domain = store.domains().get(id).ok_or_else(ApiError::not_found)?;
     let name = domain["domain"].as_str().unwrap_or_default().to_owned();
     Ok((domain_entity(id, domain), name))
 }
 
 /// Stores (or replaces) record `record_id` of domain `id`.
 fn keep_record(store: &mut Store, id: u64, record_id: u64, record: &Value) {
-    store.domain_records.insert(
+    store.domain_records_mut().insert(
         record_id,
         json!({"domain_id": id, "record": record.clone()}),
     );
@@ -678,7 +681,7 @@ async fn delete_record(
     let mut store = state.store();
     let (entity, _) = parent(&store, id)?;
     let record = find_record(&store, id, record_id)?.clone();
-    store.domain_records.remove(record_id);
+    store.domain_records_mut().remove(record_id);
     store.record(Action::new("domain_record_delete", entity).secondary(record_entity(id, &record)));
     Ok(Json(json!({})))
 }

@@ -52,23 +52,23 @@ fn entities(store: &Store) -> Vec<Value> {
             .parse::<u64>()
             .ok()
     };
-    entities_of(&store.instances, "linode", "label", any, numeric_id)
+    entities_of(store.instances(), "linode", "label", any, numeric_id)
         .chain(entities_of(
-            &store.volumes,
+            store.volumes(),
             "volume",
             "label",
             any,
             numeric_id,
         ))
         .chain(entities_of(
-            &store.domains,
+            store.domains(),
             "domain",
             "domain",
             any,
             numeric_id,
         ))
         .chain(entities_of(
-            &store.nodebalancers,
+            store.nodebalancers(),
             "nodebalancer",
             "label",
             any,
@@ -89,14 +89,14 @@ fn entities(store: &Store) -> Vec<Value> {
             numeric_id,
         ))
         .chain(entities_of(
-            &store.compute.images,
+            store.table(crate::compute::names::PRIVATE_IMAGES),
             "image",
             "label",
             any,
             image_number,
         ))
         .chain(entities_of(
-            &store.compute.stackscripts,
+            store.stackscripts(),
             "stackscript",
             "label",
             mine,

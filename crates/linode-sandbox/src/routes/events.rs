@@ -40,7 +40,7 @@ async fn list_events(
     let store = state.store();
     let shown = shown_since(&store);
     let newest_first: Vec<&Value> = store
-        .events
+        .events()
         .values()
         .rev()
         .filter(|e| is_shown(e, shown.as_deref()))
@@ -56,7 +56,7 @@ async fn get_event(
     let shown = shown_since(&store);
     get_response(
         store
-            .events
+            .events()
             .get(id)
             .filter(|e| is_shown(e, shown.as_deref())),
     )
@@ -78,10 +78,10 @@ async fn mark_seen(
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    if store.events.get(id).is_none() {
+    if store.events().get(id).is_none() {
         return Err(ApiError::not_found());
     }
-    for (event_id, event) in store.events.iter_mut() {
+    for (event_id, event) in store.events_mut().iter_mut() {
         if event_id <= id {
             event["seen"] = Value::from(true);
         }

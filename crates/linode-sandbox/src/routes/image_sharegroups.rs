@@ -272,7 +272,7 @@ fn check_shares(
         let label = optional("label", 1, 100);
         let description = optional("description", 0, 65000);
         let Some(id) = id else { continue };
-        let problem = match store.compute.private_image(&id) {
+        let problem = match store.private_image(&id) {
             None if id.starts_with("private/") => Some("Image not found"),
             None => Some("Only private images can be shared"),
             Some(image) if image["status"] != "available" => Some("Image is not available yet"),
@@ -303,7 +303,7 @@ fn insert_shares(store: &mut Store, group_id: u64, shares: Vec<NewShare>) -> Vec
     let mut added = Vec::new();
     let mut sources = Vec::new();
     for (source_id, label, description) in shares {
-        let Some(source) = store.compute.private_image(&source_id).cloned() else {
+        let Some(source) = store.private_image(&source_id).cloned() else {
             continue;
         };
         let number = store.next_id("image_share", 1);
@@ -898,10 +898,7 @@ pub(super) async fn list_image_sharegroups(
     signed_in(authenticated)?;
     let id = image_id(&params);
     let store = state.store();
-    store
-        .compute
-        .private_image(&id)
-        .ok_or_else(ApiError::not_found)?;
+    store.private_image(&id).ok_or_else(ApiError::not_found)?;
     let groups: Vec<u64> = store
         .table(SHARES)
         .values()

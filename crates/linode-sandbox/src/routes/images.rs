@@ -130,7 +130,10 @@ async fn list_images(
     } else {
         Vec::new()
     };
-    let private = store.compute.images.values().filter(|_| authenticated);
+    let private = store
+        .table(crate::compute::names::PRIVATE_IMAGES)
+        .values()
+        .filter(|_| authenticated);
     list_response(
         catalog().images.iter().chain(private).chain(shared.iter()),
         IMAGE_FILTERABLE,
@@ -155,7 +158,7 @@ async fn get_image(
         let shared = shares_visible_to_members(&store);
         return get_response(shared.iter().find(|s| s["id"] == id.as_str()));
     }
-    get_response(store.compute.private_image(&id))
+    get_response(store.private_image(&id))
 }
 
 /// Checks `label`, `description`, `tags` and `cloud_init` of a new image.
@@ -220,7 +223,7 @@ async fn create_image(
     let mut store = state.store();
     let mut errs = Checks::default();
     let disk_id = errs.unsigned(&body, "disk_id");
-    let disk = disk_id.and_then(|d| store.compute.find_disk(d));
+    let disk = disk_id.and_then(|d| store.find_child(crate::compute::Child::Disks, d));
     match (disk_id, &disk) {
         (None, _) => errs.add("disk_id", "disk_id is required"),
         (Some(_), None) => errs.add("disk_id", "Disk not found"),
@@ -231,18 +234,18 @@ async fn create_image(
     }
     let new = check_new_image(&mut errs, &body);
     errs.finish(())?;
-    let Some((linode_id, disk)) = disk.map(|(l, d)| (l, d.clone())) else {
+    let Some((linode_id, disk)) = disk else {
         return Err(ApiError::field("disk_id", "Disk not found"));
     };
     let label = new
         .label
         .clone()
         .unwrap_or_else(|| disk["label"].as_str().unwrap_or_default().to_owned());
-    let number = store.compute.image_number();
+    let number = store.image_number();
     let id = format!("private/{number}");
     let size = disk["size"].as_u64().unwrap_or(0);
     let (linode_label, region) = store
-        .instances
+        .instances()
         .get(linode_id)
         .map(|i| {
             (
@@ -260,19 +263,19 @@ async fn create_image(
     );
     image["size"] = Value::from(size);
     image["total_size"] = Value::from(size);
-    store.compute.images.insert(number, image.clone());
+    store.private_images_mut().insert(number, image.clone());
     store.record(
         Action::new("disk_imagize", Entity::linode(linode_id, &linode_label))
             .secondary(image_entity(&id, &label))
             .lasting(Duration::from_secs(120))
             .on_finish(move |s| {
-                if let Some(i) = s.compute.images.get_mut(number) {
+                if let Some(i) = s.private_images_mut().get_mut(number) {
                     i["status"] = Value::from("available");
                     i["regions"][0]["status"] = Value::from("available");
                 }
             })
             .on_fail(move |s| {
-                s.compute.images.remove(number);
+                s.private_images_mut().remove(number);
             }),
     );
     Ok(Json(image))
@@ -310,7 +313,7 @@ async fn create_upload(
         return Err(ApiError::field("label", "label is required"));
     };
     let mut store = state.store();
-    let number = store.compute.image_number();
+    let number = store.image_number();
     let id = format!("private/{number}");
     let image = private_image_json(
         &id,
@@ -319,7 +322,7 @@ async fn create_upload(
         "pending_upload",
         json!([{"region": region, "status": "pending"}]),
     );
-    store.compute.images.insert(number, image.clone());
+    store.private_images_mut().insert(number, image.clone());
     let signature = random_hex(24);
     store
         .table_mut(UPLOADS)
@@ -394,8 +397,7 @@ async fn receive_upload(
     let size = length.div_ceil(1024 * 1024);
     let id = format!("private/{number}");
     let label = store
-        .compute
-        .images
+        .table(crate::compute::names::PRIVATE_IMAGES)
         .get(number)
         .and_then(|i| i["label"].as_str())
         .unwrap_or_default()
@@ -404,7 +406,7 @@ async fn receive_upload(
         Action::new("image_upload", image_entity(&id, &label))
             .lasting(Duration::from_secs(60))
             .on_finish(move |s| {
-                if let Some(i) = s.compute.images.get_mut(number) {
+                if let Some(i) = s.private_images_mut().get_mut(number) {
                     i["status"] = Value::from("available");
                     i["size"] = Value::from(size);
                     if let Some(regions) = i["regions"].as_array_mut() {
@@ -447,8 +449,7 @@ async fn replicate_image(
     let number = private_number(&id)?;
     let mut store = state.store();
     let image = store
-        .compute
-        .images
+        .table(crate::compute::names::PRIVATE_IMAGES)
         .get(number)
         .ok_or_else(ApiError::not_found)?;
     if image["status"] != "available" {
@@ -484,8 +485,7 @@ async fn replicate_image(
     }
     errs.finish(())?;
     let image = store
-        .compute
-        .images
+        .private_images_mut()
         .get_mut(number)
         .ok_or_else(ApiError::not_found)?;
     let mut regions: Vec<Value> = image["regions"]
@@ -517,7 +517,7 @@ async fn replicate_image(
         Action::new("image_update", image_entity(&id, &label))
             .lasting(Duration::from_secs(300))
             .on_finish(move |s| {
-                if let Some(i) = s.compute.images.get_mut(number) {
+                if let Some(i) = s.private_images_mut().get_mut(number) {
                     if let Some(regions) = i["regions"].as_array_mut() {
                         regions.retain(|r| r["status"] != "pending deletion");
                         for r in regions.iter_mut() {
@@ -540,8 +540,7 @@ async fn update_image(
     let mut store = state.store();
     let number = private_number(&id)?;
     store
-        .compute
-        .images
+        .table(crate::compute::names::PRIVATE_IMAGES)
         .get(number)
         .ok_or_else(ApiError::not_found)?;
     let mut errs = Checks::default();
@@ -555,8 +554,7 @@ async fn update_image(
     let tags = errs.tags(&body);
     errs.finish(())?;
     let image = store
-        .compute
-        .images
+        .private_images_mut()
         .get_mut(number)
         .ok_or_else(ApiError::not_found)?;
     if let Some(l) = label {
@@ -583,8 +581,7 @@ async fn delete_image(
     let mut store = state.store();
     let number = private_number(&id)?;
     let removed = store
-        .compute
-        .images
+        .private_images_mut()
         .remove(number)
         .ok_or_else(ApiError::not_found)?;
     store.table_mut(UPLOADS).remove(number);
@@ -597,7 +594,7 @@ async fn delete_image(
 /// Keeps a private image's `is_shared` and `image_sharing` in step with the share groups.
 pub(super) fn set_sharing(store: &mut Store, id: &str, groups: usize) {
     if let Ok(number) = private_number(id) {
-        if let Some(image) = store.compute.images.get_mut(number) {
+        if let Some(image) = store.private_images_mut().get_mut(number) {
             image["is_shared"] = Value::from(groups > 0);
             image["image_sharing"] = sharing_block(id, groups);
         }

@@ -10,6 +10,7 @@
 
 use serde_json::Value;
 
+use crate::compute::Child;
 use crate::store::Store;
 
 /// The collection of VPC addresses (kept by the VPC routes).
@@ -20,14 +21,12 @@ const VPCS: &str = "vpcs";
 /// Sets `active` on every interface of Linode `linode_id`: in use while it runs.
 pub(crate) fn sync(store: &mut Store, linode_id: u64) {
     let running = store
-        .instances
+        .instances()
         .get(linode_id)
         .is_some_and(|i| i["status"] == "running");
-    if let Some(configs) = store.compute.configs.get_mut(&linode_id) {
-        for (_, config) in configs.iter_mut() {
-            for iface in config["interfaces"].as_array_mut().into_iter().flatten() {
-                iface["active"] = Value::from(running);
-            }
+    for config in store.children_mut(Child::Configs, linode_id) {
+        for iface in config["interfaces"].as_array_mut().into_iter().flatten() {
+            iface["active"] = Value::from(running);
         }
     }
     let mut ids = Vec::new();

@@ -98,7 +98,7 @@ fn prefixed(mut error: ApiError, prefix: &str) -> ApiError {
 fn generation(store: &Store, id: u64, wanted: &str) -> Result<(), ApiError> {
     instance(store, id)?;
     let current = store
-        .instances
+        .instances()
         .get(id)
         .and_then(|i| i["interface_generation"].as_str())
         .unwrap_or("legacy_config");
@@ -395,18 +395,14 @@ fn config_of(store: &mut Store, id: u64, config_id: u64) -> Result<Value, ApiErr
     generation(store, id, "legacy_config")?;
     store.ensure_parts(id);
     store
-        .compute
-        .configs
-        .get(&id)
-        .and_then(|t| t.get(config_id))
-        .cloned()
+        .child(crate::compute::Child::Configs, id, config_id)
         .ok_or_else(ApiError::not_found)
 }
 
 fn save_config(store: &mut Store, id: u64, config_id: u64, mut config: Value) {
     config["updated"] = Value::from(now());
-    if let Some(table) = store.compute.configs.get_mut(&id) {
-        table.insert(config_id, config);
+    if store.has_parts(id) {
+        store.add_child(crate::compute::Child::Configs, id, config_id, config);
     }
 }
 
@@ -637,7 +633,7 @@ fn check_linode_interface(
     others: &[Value],
 ) -> Result<(Value, Option<u64>), ApiError> {
     let region = store
-        .instances
+        .instances()
         .get(id)
         .map_or(Value::Null, |i| i["region"].clone());
     check_interface_in(store, id, &region, body, others)
@@ -842,7 +838,7 @@ fn make_linode_interface(
 ) -> Result<Value, ApiError> {
     if !item["public"].is_null() {
         let public = store
-            .instances
+            .instances()
             .get(id)
             .and_then(|i| i["ipv4"].as_array())
             .and_then(|a| a.first())
@@ -1050,7 +1046,7 @@ pub(super) fn make_new_linode_interfaces(
     if body.get("interface_generation").and_then(Value::as_str) != Some("linode") {
         return legacy_interfaces_on_create(store, id, checked);
     }
-    if let Some(item) = store.instances.get_mut(id) {
+    if let Some(item) = store.instances_mut().get_mut(id) {
         item["interface_generation"] = Value::from("linode");
     }
     for (i, (mut item, firewall)) in checked.into_iter().enumerate() {
@@ -1073,10 +1069,8 @@ fn legacy_interfaces_on_create(
     }
     store.ensure_parts(id);
     let Some(mut config) = store
-        .compute
-        .configs
-        .get(&id)
-        .and_then(|t| t.values().next())
+        .children(crate::compute::Child::Configs, id)
+        .first()
         .cloned()
     else {
         return Ok(());
@@ -1339,12 +1333,7 @@ async fn upgrade(
     let wanted = errs.unsigned(&body, "config_id");
     errs.finish(())?;
     store.ensure_parts(id);
-    let configs: Vec<Value> = store
-        .compute
-        .configs
-        .get(&id)
-        .map(|t| t.values().cloned().collect())
-        .unwrap_or_default();
+    let configs: Vec<Value> = store.children(crate::compute::Child::Configs, id);
     let config = match wanted {
         Some(c) => configs
             .iter()
@@ -1391,7 +1380,7 @@ async fn upgrade(
             answer.push(served(&item));
         }
     } else {
-        if let Some(item) = store.instances.get_mut(id) {
+        if let Some(item) = store.instances_mut().get_mut(id) {
             item["interface_generation"] = Value::from("linode");
         }
         for (item, firewall) in made {

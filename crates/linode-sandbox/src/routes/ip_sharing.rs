@@ -50,7 +50,7 @@ enum Owned {
 /// The owner and region of an IPv4 address of a Linode, or of an IPv6 range.
 fn owner_of(store: &Store, address: &str) -> Option<Owned> {
     if is_ipv4(address) {
-        return store.instances.values().find_map(|item| {
+        return store.instances().values().find_map(|item| {
             let has = item["ipv4"]
                 .as_array()
                 .is_some_and(|l| l.iter().any(|a| a == address));
@@ -60,9 +60,9 @@ fn owner_of(store: &Store, address: &str) -> Option<Owned> {
             })
         });
     }
-    let (owner, range) = store.compute.ipv6_ranges.get(address)?;
+    let (owner, range) = store.ipv6_range(address)?;
     Some(Owned::Range {
-        owner: *owner,
+        owner,
         region: range["region"].as_str().unwrap_or_default().to_owned(),
     })
 }
@@ -91,7 +91,7 @@ fn stored_set(store: &Store, id: u64) -> Vec<String> {
 /// shared IPv4 addresses and the range objects of its shared IPv6 ranges, each only while it
 /// still belongs to another Linode of the same region.
 pub(super) fn shared_with(store: &Store, id: u64) -> (Vec<Value>, Vec<Value>) {
-    let Some(region) = store.instances.get(id).map(|i| i["region"].clone()) else {
+    let Some(region) = store.instances().get(id).map(|i| i["region"].clone()) else {
         return (Vec::new(), Vec::new());
     };
     let (mut ipv4, mut ranges) = (Vec::new(), Vec::new());
@@ -101,7 +101,7 @@ pub(super) fn shared_with(store: &Store, id: u64) -> (Vec<Value>, Vec<Value>) {
                 ipv4.extend(ip_json(store, &address));
             }
             Some(Owned::Range { owner, region: r }) if owner != id && region == r.as_str() => {
-                if let Some((_, range)) = store.compute.ipv6_ranges.get(&address) {
+                if let Some((_, range)) = store.ipv6_range(&address) {
                     ranges.push(range.clone());
                 }
             }
@@ -144,7 +144,7 @@ async fn share(
             }
             None
         }
-        Some(id) => match store.instances.get(id) {
+        Some(id) => match store.instances().get(id) {
             None => {
                 errs.add("linode_id", "Linode not found");
                 None

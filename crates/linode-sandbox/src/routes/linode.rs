@@ -104,16 +104,16 @@ async fn list_instances(
     let unfiltered = matches!(&filter.cond, Cond::All(all) if all.is_empty());
     if filter.order.is_none() && unfiltered && req.visible.is_none() {
         // No filter: the page is a slice of the table in id order.
-        let results = store.instances.len();
-        let page = store.instances.json_range(params.range(results));
+        let results = store.instances().len();
+        let page = store.instances().json_range(params.range(results));
         let body = params.envelope_json(page, results);
         drop(store);
         return Ok(json_bytes(body));
     }
-    let kept = filter.apply(store.instances.values().filter(|i| req.shows(i)));
+    let kept = filter.apply(store.instances().values().filter(|i| req.shows(i)));
     let page = kept[params.range(kept.len())]
         .iter()
-        .filter_map(|v| store.instances.get_json(v["id"].as_u64()?));
+        .filter_map(|v| store.instances().get_json(v["id"].as_u64()?));
     let body = params.envelope_json(page, kept.len());
     drop(store);
     Ok(json_bytes(body))
@@ -125,7 +125,7 @@ async fn get_instance(
 ) -> Result<Response, ApiError> {
     let body = state
         .store()
-        .instances
+        .instances()
         .get_json(id)
         .map(<[u8]>::to_vec)
         .ok_or_else(ApiError::not_found)?;
@@ -194,7 +194,7 @@ async fn create_instance(
         super::placement::join(&mut store, gid, id);
     }
     let label = store
-        .instances
+        .instances()
         .get(id)
         .and_then(|i| i["label"].as_str())
         .unwrap_or_default()
@@ -218,7 +218,7 @@ async fn create_instance(
             );
         });
     store.record(create);
-    get_response(store.instances.get(id))
+    get_response(store.instances().get(id))
 }
 
 async fn update_instance(
@@ -227,7 +227,7 @@ async fn update_instance(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    if store.instances.get(id).is_none() {
+    if store.instances().get(id).is_none() {
         return Err(ApiError::not_found());
     }
     let update = validate_update(&body, id, &store)?;
@@ -235,7 +235,7 @@ async fn update_instance(
         store.relabel_instance(id, label);
     }
     let item = store
-        .instances
+        .instances_mut()
         .get_mut(id)
         .ok_or_else(ApiError::not_found)?;
     if let Some(group) = update.group {
@@ -274,7 +274,7 @@ impl Checks {
             return None;
         }
         let own = own_id
-            .and_then(|id| store.instances.get(id))
+            .and_then(|id| store.instances().get(id))
             .and_then(|v| v["label"].as_str())
             == Some(label.as_str());
         if !own && store.instance_label_taken(&label) {
@@ -392,7 +392,7 @@ fn validate_create(
     let backup_id = errs.unsigned(body, "backup_id");
     let mut backup = None;
     if let Some(bid) = backup_id {
-        match store.compute.find_backup(bid) {
+        match store.find_child(crate::compute::Child::Backups, bid) {
             Some((_, b)) if b["status"] == "successful" && b["available"] == true => {
                 backup = Some(bid);
             }

@@ -44,7 +44,7 @@ use crate::catalog::catalog;
 use crate::compute::{any_linode_type, type_disk};
 use crate::error::ApiError;
 use crate::lifecycle::{Action, Entity};
-use crate::store::{NewInstance, Store, Table, mix, now};
+use crate::store::{NewInstance, Store, mix, now};
 
 /// Fields `GET /linode/instances/{id}/nodebalancers` may filter and order on.
 const NODEBALANCER_FILTERABLE: &[&str] = &["ipv4", "label", "locks", "region", "tags"];
@@ -98,11 +98,7 @@ fn disk_entity(linode: u64, disk: &Value) -> Entity {
 fn disk_of(store: &mut Store, id: u64, disk: u64) -> Result<Value, ApiError> {
     store.ensure_parts(id);
     store
-        .compute
-        .disks
-        .get(&id)
-        .and_then(|t| t.get(disk))
-        .cloned()
+        .child(crate::compute::Child::Disks, id, disk)
         .ok_or_else(ApiError::not_found)
 }
 
@@ -154,8 +150,8 @@ async fn clone_instance(
     let (label, status) = instance(&store, id)?;
     not_busy(&status)?;
     store.ensure_parts(id);
-    let source_disks = values_of(store.compute.disks.get(&id));
-    let source_configs = values_of(store.compute.configs.get(&id));
+    let source_disks = store.children(crate::compute::Child::Disks, id);
+    let source_configs = store.children(crate::compute::Child::Configs, id);
     let has = |list: &[Value], n: u64| list.iter().any(|v| v["id"] == n);
 
     let mut errs = Checks::default();
@@ -215,7 +211,7 @@ async fn clone_instance(
             Ok((_, target_status)) => {
                 not_busy(&target_status)?;
                 let total = store
-                    .instances
+                    .instances()
                     .get(target)
                     .and_then(|i| i["specs"]["disk"].as_u64())
                     .unwrap_or(0);
@@ -255,7 +251,7 @@ async fn clone_instance(
         let has_user_data =
             metadata.is_some_and(|m| m.get("user_data").is_some_and(Value::is_string));
         let image = store
-            .instances
+            .instances()
             .get(id)
             .and_then(|i| i["image"].as_str())
             .map(str::to_owned);
@@ -283,8 +279,7 @@ async fn clone_instance(
         (None, Some(new)) => {
             let target = store.create_instance(new);
             // The clone's disks are the copies, not a deployment of the source's image.
-            store.compute.disks.insert(target, Table::default());
-            store.compute.configs.insert(target, Table::default());
+            store.clear_parts(target);
             (target, "provisioning", "offline")
         }
         (None, None) => return Err(ApiError::not_found()),
@@ -302,7 +297,7 @@ async fn clone_instance(
         });
     // The answer shows the target as the copy starts (an instant sandbox finishes it at once).
     store.set_instance_status(target, during);
-    let answer = store.instances.get(target).cloned();
+    let answer = store.instances().get(target).cloned();
     start_instance_action(&mut store, target, during, action, after);
     answer.map(Json).ok_or_else(ApiError::not_found)
 }
@@ -314,22 +309,17 @@ fn copy_parts(store: &mut Store, target: u64, disks: &[Value], configs: &[Value]
     let ts = now();
     let mut renamed = Vec::new();
     for disk in disks {
-        let copy_id = store.compute.disk_id();
+        let copy_id = store.disk_id();
         let mut copy = disk.clone();
         copy["id"] = Value::from(copy_id);
         copy["status"] = Value::from("not ready");
         copy["created"] = Value::from(ts.as_str());
         copy["updated"] = Value::from(ts.as_str());
         renamed.push((disk["id"].clone(), copy_id));
-        store
-            .compute
-            .disks
-            .entry(target)
-            .or_default()
-            .insert(copy_id, copy);
+        store.add_child(crate::compute::Child::Disks, target, copy_id, copy);
     }
     for config in configs {
-        let copy_id = store.compute.config_id();
+        let copy_id = store.config_id();
         let mut copy = config.clone();
         copy["id"] = Value::from(copy_id);
         for slot in CONFIG_SLOTS {
@@ -338,19 +328,9 @@ fn copy_parts(store: &mut Store, target: u64, disks: &[Value], configs: &[Value]
                 device["disk_id"] = Value::from(*new);
             }
         }
-        store
-            .compute
-            .configs
-            .entry(target)
-            .or_default()
-            .insert(copy_id, copy);
+        store.add_child(crate::compute::Child::Configs, target, copy_id, copy);
     }
     renamed.into_iter().map(|(_, new)| new).collect()
-}
-
-/// The objects of a Linode's table of disks or configs, cloned.
-fn values_of(table: Option<&Table>) -> Vec<Value> {
-    table.into_iter().flat_map(Table::values).cloned().collect()
 }
 
 /// Checks a new root password in field `key`.
@@ -395,7 +375,7 @@ async fn mutate(
         .unwrap_or(true);
     errs.finish(())?;
     let current = store
-        .instances
+        .instances()
         .get(id)
         .and_then(|i| i["type"].as_str())
         .unwrap_or_default()
@@ -451,18 +431,14 @@ async fn rescue(
             }
             (None, None) => errs.add(&field, "A disk_id or a volume_id is required"),
             (Some(disk), None) => {
-                let own = disk.as_u64().is_some_and(|n| {
-                    store
-                        .compute
-                        .disks
-                        .get(&id)
-                        .is_some_and(|t| t.get(n).is_some())
-                });
+                let own = disk
+                    .as_u64()
+                    .is_some_and(|n| store.child(crate::compute::Child::Disks, id, n).is_some());
                 if !own {
                     errs.add(&format!("{field}.disk_id"), "Disk not found");
                 }
             }
-            (None, Some(volume)) => match volume.as_u64().and_then(|n| store.volumes.get(n)) {
+            (None, Some(volume)) => match volume.as_u64().and_then(|n| store.volumes().get(n)) {
                 None => errs.add(&format!("{field}.volume_id"), "Volume not found"),
                 Some(v) if v["linode_id"] != id => errs.add(
                     &format!("{field}.volume_id"),
@@ -490,7 +466,7 @@ async fn rescue(
 fn set_backups(store: &mut Store, id: u64, enabled: bool) -> Result<(), ApiError> {
     let (label, _) = instance(store, id)?;
     let on = store
-        .instances
+        .instances()
         .get(id)
         .is_some_and(|i| i["backups"]["enabled"] == true);
     if on == enabled {
@@ -505,7 +481,7 @@ fn set_backups(store: &mut Store, id: u64, enabled: bool) -> Result<(), ApiError
     } else {
         Value::Null
     };
-    if let Some(item) = store.instances.get_mut(id) {
+    if let Some(item) = store.instances_mut().get_mut(id) {
         let backups = &mut item["backups"];
         backups["enabled"] = Value::from(enabled);
         backups["schedule"] = json!({"day": schedule, "window": schedule});
@@ -516,7 +492,7 @@ fn set_backups(store: &mut Store, id: u64, enabled: bool) -> Result<(), ApiError
     }
     if !enabled {
         // Cancelling deletes the Linode's backups forever.
-        store.compute.backups.remove(&id);
+        store.remove_children(crate::compute::Child::Backups, id);
     }
     let action = if enabled {
         "backups_enable"
@@ -549,7 +525,7 @@ async fn clone_disk(
     let (label, status) = instance(&store, id)?;
     let source = disk_of(&mut store, id, disk)?;
     not_busy(&status)?;
-    let count = store.compute.disks.get(&id).map_or(0, Table::len);
+    let count = store.child_count(crate::compute::Child::Disks, id);
     if count >= MAX_DISKS {
         return Err(ApiError::bad_request(format!(
             "A Linode may have at most {MAX_DISKS} disks"
@@ -557,7 +533,7 @@ async fn clone_disk(
     }
     let size = source["size"].as_u64().unwrap_or(0);
     let total = store
-        .instances
+        .instances()
         .get(id)
         .and_then(|i| i["specs"]["disk"].as_u64())
         .unwrap_or(0);
@@ -575,9 +551,7 @@ async fn clone_disk(
             .lasting(Duration::from_secs(30))
             .on_finish(move |s| set_disk(s, id, copy, "status", Value::from("ready")))
             .on_fail(move |s| {
-                if let Some(t) = s.compute.disks.get_mut(&id) {
-                    t.remove(copy);
-                }
+                s.remove_child(crate::compute::Child::Disks, id, copy);
             }),
     );
     Ok(Json(answer))
@@ -609,7 +583,7 @@ async fn reset_disk_password(
 /// The Linode's IPv4 addresses.
 fn ipv4_of(store: &Store, id: u64) -> Vec<String> {
     store
-        .instances
+        .instances()
         .get(id)
         .and_then(|i| i["ipv4"].as_array())
         .into_iter()
@@ -646,13 +620,13 @@ pub(super) async fn delete_ip(
         ));
     }
     if let Some(list) = store
-        .instances
+        .instances_mut()
         .get_mut(id)
         .and_then(|i| i["ipv4"].as_array_mut())
     {
         list.retain(|a| *a != address.as_str());
     }
-    store.compute.rdns.remove(&address);
+    store.forget_rdns(&address);
     store.record(Action::new("linode_deleteip", Entity::linode(id, &label)));
     Ok(Json(json!({})))
 }
@@ -669,7 +643,7 @@ async fn nodebalancers(
         .filter(|a| is_private(a))
         .collect();
     let ids: Vec<u64> = store
-        .nodebalancer_nodes
+        .nodebalancer_nodes()
         .values()
         .filter(|n| {
             let host = n["address"].as_str().and_then(|a| a.split(':').next());
@@ -678,7 +652,7 @@ async fn nodebalancers(
         .filter_map(|n| n["nodebalancer_id"].as_u64())
         .collect();
     let mine = store
-        .nodebalancers
+        .nodebalancers()
         .values()
         .filter(|nb| nb["id"].as_u64().is_some_and(|n| ids.contains(&n)));
     list_response(mine, NODEBALANCER_FILTERABLE, &req)
@@ -737,7 +711,7 @@ fn reading(id: u64, series: u64, t: u64, scale: f64) -> f64 {
 
 /// The statistics of Linode `id` from `start` to `end` (seconds), one point per `step`.
 fn stats_json(store: &Store, id: u64, start: u64, end: u64, step: u64, period: &str) -> Value {
-    let item = store.instances.get(id);
+    let item = store.instances().get(id);
     let label = item
         .and_then(|i| i["label"].as_str())
         .unwrap_or_default()
@@ -810,7 +784,7 @@ async fn transfer(
     let store = state.store();
     instance(&store, id)?;
     let quota = store
-        .instances
+        .instances()
         .get(id)
         .and_then(|i| i["specs"]["transfer"].as_u64())
         .unwrap_or(0);

@@ -18,7 +18,7 @@ use crate::catalog::catalog;
 use crate::compute::{config_json, disk_json, image_deployable, type_disk};
 use crate::error::ApiError;
 use crate::lifecycle::{Action, Entity, durations};
-use crate::store::{Store, Table, now};
+use crate::store::{Store, now};
 
 /// Fields `GET /linode/instances/{id}/disks` may filter and order on.
 const DISK_FILTERABLE: &[&str] = &["label", "size"];
@@ -98,7 +98,7 @@ impl<S: Send + Sync> FromRequest<S> for OptionalJson {
 
 /// The instance's label and status, or 404.
 pub(super) fn instance(store: &Store, id: u64) -> Result<(String, String), ApiError> {
-    let item = store.instances.get(id).ok_or_else(ApiError::not_found)?;
+    let item = store.instances().get(id).ok_or_else(ApiError::not_found)?;
     Ok((
         item["label"].as_str().unwrap_or_default().to_owned(),
         item["status"].as_str().unwrap_or_default().to_owned(),
@@ -140,7 +140,7 @@ pub(super) fn start_instance_action(
     store.record(action.on_fail(move |s| s.set_instance_status(id, &failed)));
 }
 
-/// A sub-collection every instance has, kept per Linode id in `Store::compute`.
+/// A sub-collection every instance has (see [`crate::compute::Child`]).
 #[derive(Debug, Clone, Copy)]
 enum Part {
     Disks,
@@ -148,16 +148,20 @@ enum Part {
 }
 
 impl Part {
-    /// The instance's table of these (materialized on first use), or 404 when the
-    /// instance does not exist.
-    fn of(self, store: &mut Store, id: u64) -> Result<&mut Table, ApiError> {
-        store.instances.get(id).ok_or_else(ApiError::not_found)?;
+    /// The instance's own of these (materialized on first use), or 404 when the instance
+    /// does not exist.
+    fn of(self, store: &mut Store, id: u64) -> Result<Parts<'_>, ApiError> {
+        store.instances().get(id).ok_or_else(ApiError::not_found)?;
         store.ensure_parts(id);
-        let tables = match self {
-            Part::Disks => &mut store.compute.disks,
-            Part::Configs => &mut store.compute.configs,
+        let kind = match self {
+            Part::Disks => crate::compute::Child::Disks,
+            Part::Configs => crate::compute::Child::Configs,
         };
-        tables.get_mut(&id).ok_or_else(ApiError::not_found)
+        Ok(Parts {
+            store,
+            kind,
+            linode: id,
+        })
     }
 
     /// Fields the list may filter and order on.
@@ -194,6 +198,31 @@ impl Part {
     }
 }
 
+/// One instance's disks or configs, as served.
+struct Parts<'a> {
+    store: &'a mut Store,
+    kind: crate::compute::Child,
+    linode: u64,
+}
+
+impl Parts<'_> {
+    fn values(&self) -> Vec<Value> {
+        self.store.children(self.kind, self.linode)
+    }
+
+    fn get(&self, id: u64) -> Option<Value> {
+        self.store.child(self.kind, self.linode, id)
+    }
+
+    fn insert(&mut self, id: u64, object: Value) {
+        self.store.add_child(self.kind, self.linode, id, object);
+    }
+
+    fn remove(&mut self, id: u64) -> Option<Value> {
+        self.store.remove_child(self.kind, self.linode, id)
+    }
+}
+
 async fn list_part(
     part: Part,
     State(state): State<AppState>,
@@ -201,7 +230,7 @@ async fn list_part(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    list_response(part.of(&mut store, id)?.values(), part.filterable(), &req)
+    list_response(&part.of(&mut store, id)?.values(), part.filterable(), &req)
 }
 
 async fn get_part(
@@ -210,7 +239,7 @@ async fn get_part(
     ApiPath((id, item)): ApiPath<(u64, u64)>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    get_response(part.of(&mut store, id)?.get(item))
+    get_response(part.of(&mut store, id)?.get(item).as_ref())
 }
 
 /// A power action: its event, the status while it runs and the status it ends in.
@@ -255,12 +284,12 @@ fn check_bootable(store: &mut Store, id: u64, body: &Map<String, Value>) -> Resu
     let config = errs.unsigned(body, "config_id");
     errs.finish(())?;
     store.ensure_parts(id);
-    let configs = store.compute.configs.get(&id);
+    let configs = store.children(crate::compute::Child::Configs, id);
     match config {
-        Some(cid) if configs.and_then(|t| t.get(cid)).is_none() => {
+        Some(cid) if !configs.iter().any(|c| c["id"].as_u64() == Some(cid)) => {
             Err(ApiError::field("config_id", "Config not found"))
         }
-        None if configs.is_none_or(Table::is_empty) => Err(ApiError::bad_request(
+        None if configs.is_empty() => Err(ApiError::bad_request(
             "Linode has no configuration profile to boot",
         )),
         _ => Ok(()),
@@ -341,13 +370,13 @@ async fn rebuild(
     }
     let image = errs.finish(image)?.unwrap_or_default();
     let type_id = store
-        .instances
+        .instances()
         .get(id)
         .and_then(|i| i["type"].as_str())
         .unwrap_or_default()
         .to_owned();
     store.deploy_image(id, &image, &type_id);
-    if let Some(item) = store.instances.get_mut(id) {
+    if let Some(item) = store.instances_mut().get_mut(id) {
         item["image"] = Value::from(image.as_str());
         item["updated"] = Value::from(now());
     }
@@ -363,7 +392,7 @@ async fn rebuild(
         .lasting(durations::REBUILD)
         .on_finish(move |s| s.set_instance_status(id, after));
     start_instance_action(&mut store, id, "rebuilding", action, "offline");
-    get_response(store.instances.get(id))
+    get_response(store.instances().get(id))
 }
 
 async fn resize(
@@ -385,7 +414,7 @@ async fn resize(
         }
     }
     let current = store
-        .instances
+        .instances()
         .get(id)
         .and_then(|i| i["type"].as_str())
         .unwrap_or_default()
@@ -425,7 +454,7 @@ pub(super) fn finish_resize(
     let Some(spec) = catalog().linode_type(new_type) else {
         return;
     };
-    if let Some(item) = store.instances.get_mut(id) {
+    if let Some(item) = store.instances_mut().get_mut(id) {
         item["type"] = Value::from(new_type);
         for key in ["disk", "memory", "vcpus", "gpus", "transfer"] {
             item["specs"][key] = spec[key].clone();
@@ -437,19 +466,20 @@ pub(super) fn finish_resize(
         return;
     }
     let total = type_disk(new_type);
-    if let Some(disks) = store.compute.disks.get_mut(&id) {
+    if store.has_parts(id) {
+        let disks = store.children(crate::compute::Child::Disks, id);
         let ext: Vec<u64> = disks
-            .values()
+            .iter()
             .filter(|d| matches!(d["filesystem"].as_str(), Some("ext3" | "ext4")))
             .filter_map(|d| d["id"].as_u64())
             .collect();
         if let [only] = ext[..] {
             let others: u64 = disks
-                .values()
+                .iter()
                 .filter(|d| d["id"].as_u64() != Some(only))
                 .filter_map(|d| d["size"].as_u64())
                 .sum();
-            if let Some(disk) = disks.get_mut(only) {
+            if let Some(disk) = store.child_mut(crate::compute::Child::Disks, id, only) {
                 disk["size"] = Value::from(total.saturating_sub(others));
             }
         }
@@ -469,7 +499,7 @@ fn disk_label(errs: &mut Checks, body: &Map<String, Value>) -> Option<String> {
 /// Checks that `size` more MB fit on the instance beside `used`.
 fn check_space(errs: &mut Checks, store: &Store, id: u64, used: u64, size: u64) {
     let total = store
-        .instances
+        .instances()
         .get(id)
         .and_then(|i| i["specs"]["disk"].as_u64())
         .unwrap_or(0);
@@ -530,7 +560,7 @@ async fn create_disk(
         super::stackscripts::check_deploy(&mut errs, &store, sid, image.as_deref(), data);
     }
     let size = errs.finish(size)?.unwrap_or(0);
-    let disk_id = store.compute.disk_id();
+    let disk_id = store.disk_id();
     let disk_label = disk_label.unwrap_or_else(|| match &image {
         Some(i) => format!("{} Disk", crate::compute::image_label(&store, i)),
         None => format!("Disk {disk_id}"),
@@ -549,16 +579,11 @@ async fn create_disk(
             .lasting(Duration::from_secs(15))
             .on_finish(move |s| set_disk(s, id, disk_id, "status", Value::from("ready"))),
     );
-    get_response(Part::Disks.of(&mut store, id)?.get(disk_id))
+    get_response(Part::Disks.of(&mut store, id)?.get(disk_id).as_ref())
 }
 
 pub(super) fn set_disk(store: &mut Store, id: u64, disk: u64, key: &str, value: Value) {
-    if let Some(d) = store
-        .compute
-        .disks
-        .get_mut(&id)
-        .and_then(|t| t.get_mut(disk))
-    {
+    if let Some(d) = store.child_mut(crate::compute::Child::Disks, id, disk) {
         d[key] = value;
         d["updated"] = Value::from(now());
     }
@@ -584,7 +609,6 @@ async fn update_disk(
     let answer = Part::Disks
         .of(&mut store, id)?
         .get(disk)
-        .cloned()
         .ok_or_else(ApiError::not_found)?;
     Part::Disks.record(&mut store, "disk_update", id, &label, &answer);
     Ok(Json(answer))
@@ -601,7 +625,6 @@ async fn resize_disk(
     let current = Part::Disks
         .of(&mut store, id)?
         .get(disk)
-        .cloned()
         .ok_or_else(ApiError::not_found)?;
     let old = current["size"].as_u64().unwrap_or(0);
     let used = store.disk_usage(id).saturating_sub(old);
@@ -645,8 +668,8 @@ async fn delete_disk(
         .remove(disk)
         .ok_or_else(ApiError::not_found)?;
     // Profiles no longer boot the deleted disk.
-    if let Some(configs) = store.compute.configs.get_mut(&id) {
-        for (_, config) in configs.iter_mut() {
+    {
+        for config in store.children_mut(crate::compute::Child::Configs, id) {
             for slot in SLOTS {
                 if config["devices"][slot]["disk_id"].as_u64() == Some(disk) {
                     config["devices"][slot] = Value::Null;
@@ -713,7 +736,7 @@ fn apply_config(
         }
     }
     store.ensure_parts(id);
-    let disks = store.compute.disks.get(&id);
+    let disks = store.children(crate::compute::Child::Disks, id);
     match errs.object(body, "devices") {
         None if creating => errs.add("devices", "devices is required"),
         None => {}
@@ -731,7 +754,7 @@ fn apply_config(
                             errs.add(&format!("{field}.volume_id"), "Volume not found");
                         }
                         match d.get("disk_id").and_then(Value::as_u64) {
-                            Some(disk) if disks.and_then(|t| t.get(disk)).is_some() => {
+                            Some(disk) if disks.iter().any(|d| d["id"].as_u64() == Some(disk)) => {
                                 target["devices"][slot] =
                                     json!({"disk_id": disk, "volume_id": null});
                             }
@@ -755,14 +778,14 @@ async fn create_config(
     let mut store = state.store();
     let (label, _) = instance(&store, id)?;
     let memory = store
-        .instances
+        .instances()
         .get(id)
         .and_then(|i| i["specs"]["memory"].as_u64())
         .unwrap_or(0);
     let mut config = config_json(0, "", &[], memory);
     config["kernel"] = Value::from("linode/latest-64bit");
     apply_config(&body, &mut store, id, &mut config, true)?;
-    let config_id = store.compute.config_id();
+    let config_id = store.config_id();
     config["id"] = Value::from(config_id);
     super::interfaces::apply_config_interfaces(&body, &mut store, id, config_id, &mut config)?;
     Part::Configs
@@ -782,7 +805,6 @@ async fn update_config(
     let mut config = Part::Configs
         .of(&mut store, id)?
         .get(config_id)
-        .cloned()
         .ok_or_else(ApiError::not_found)?;
     apply_config(&body, &mut store, id, &mut config, false)?;
     super::interfaces::apply_config_interfaces(&body, &mut store, id, config_id, &mut config)?;
@@ -821,23 +843,17 @@ fn backup_json(
 ) -> Value {
     store.ensure_parts(id);
     let disks: Vec<Value> = store
-        .compute
-        .disks
-        .get(&id)
-        .into_iter()
-        .flat_map(Table::values)
+        .children(crate::compute::Child::Disks, id)
+        .iter()
         .map(|d| json!({"label": d["label"], "size": d["size"], "filesystem": d["filesystem"]}))
         .collect();
     let configs: Vec<Value> = store
-        .compute
-        .configs
-        .get(&id)
-        .into_iter()
-        .flat_map(Table::values)
+        .children(crate::compute::Child::Configs, id)
+        .iter()
         .map(|c| c["label"].clone())
         .collect();
     let region = store
-        .instances
+        .instances()
         .get(id)
         .map_or(Value::Null, |i| i["region"].clone());
     let ts = now();
@@ -861,18 +877,14 @@ impl Store {
     /// Takes an automatic backup of a Linode whose backup service is on, as the daily job
     /// does; returns its id.
     pub fn automatic_backup(&mut self, id: u64) -> Option<u64> {
-        if self.instances.get(id)?["backups"]["enabled"] != true {
+        if self.instances().get(id)?["backups"]["enabled"] != true {
             return None;
         }
-        let backup_id = self.compute.backup_id();
+        let backup_id = self.backup_id();
         let backup = backup_json(self, id, backup_id, "auto", None);
         let finished = backup["finished"].clone();
-        self.compute
-            .backups
-            .entry(id)
-            .or_default()
-            .insert(backup_id, backup);
-        if let Some(item) = self.instances.get_mut(id) {
+        self.add_child(crate::compute::Child::Backups, id, backup_id, backup);
+        if let Some(item) = self.instances_mut().get_mut(id) {
             item["backups"]["available"] = Value::from(true);
             item["backups"]["last_successful"] = finished;
         }
@@ -886,24 +898,14 @@ async fn available_backups(
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
     instance(&store, id)?;
-    let backups: Vec<&Value> = store
-        .compute
-        .backups
-        .get(&id)
-        .into_iter()
-        .flat_map(Table::values)
-        .collect();
-    let automatic: Vec<Value> = backups
-        .iter()
-        .filter(|b| b["type"] == "auto")
-        .map(|b| (*b).clone())
-        .collect();
+    let backups = store.children(crate::compute::Child::Backups, id);
+    let automatic: Vec<&Value> = backups.iter().filter(|b| b["type"] == "auto").collect();
     let snapshot = |done: bool| {
         backups
             .iter()
             .rev()
             .find(|b| b["type"] == "snapshot" && (b["status"] == "successful") == done)
-            .map_or(Value::Null, |b| (*b).clone())
+            .map_or(Value::Null, Value::clone)
     };
     Ok(Json(json!({
         "automatic": automatic,
@@ -917,7 +919,11 @@ async fn get_backup(
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
     instance(&store, id)?;
-    get_response(store.compute.backups.get(&id).and_then(|t| t.get(backup)))
+    get_response(
+        store
+            .child(crate::compute::Child::Backups, id, backup)
+            .as_ref(),
+    )
 }
 
 async fn take_snapshot(
@@ -938,7 +944,7 @@ async fn take_snapshot(
     }
     errs.finish(())?;
     if store
-        .instances
+        .instances()
         .get(id)
         .is_some_and(|i| i["backups"]["enabled"] != true)
     {
@@ -946,29 +952,27 @@ async fn take_snapshot(
             "Backups are not enabled for this Linode",
         ));
     }
-    let pending = store.compute.backups.get(&id).is_some_and(|t| {
-        t.values()
-            .any(|b| b["type"] == "snapshot" && b["status"] != "successful")
-    });
+    let pending = store
+        .children(crate::compute::Child::Backups, id)
+        .iter()
+        .any(|b| b["type"] == "snapshot" && b["status"] != "successful");
     if pending {
         return Err(ApiError::bad_request("A snapshot is already in progress"));
     }
-    let backup_id = store.compute.backup_id();
+    let backup_id = store.backup_id();
     let backup = backup_json(&mut store, id, backup_id, "snapshot", snap_label.as_deref());
-    store
-        .compute
-        .backups
-        .entry(id)
-        .or_default()
-        .insert(backup_id, backup.clone());
+    store.add_child(
+        crate::compute::Child::Backups,
+        id,
+        backup_id,
+        backup.clone(),
+    );
     store.record(
         Action::new("linode_snapshot", Entity::linode(id, &label))
             .lasting(Duration::from_secs(60))
             .on_finish(move |s| finish_snapshot(s, id, backup_id))
             .on_fail(move |s| {
-                if let Some(t) = s.compute.backups.get_mut(&id) {
-                    t.remove(backup_id);
-                }
+                s.remove_child(crate::compute::Child::Backups, id, backup_id);
             }),
     );
     Ok(Json(backup))
@@ -976,25 +980,26 @@ async fn take_snapshot(
 
 /// A snapshot is done: it becomes the current one, replacing the previous.
 fn finish_snapshot(store: &mut Store, id: u64, backup_id: u64) {
-    let Some(table) = store.compute.backups.get_mut(&id) else {
+    let backups = store.children(crate::compute::Child::Backups, id);
+    if backups.is_empty() {
         return;
-    };
-    let old: Vec<u64> = table
-        .values()
+    }
+    let old: Vec<u64> = backups
+        .iter()
         .filter(|b| b["type"] == "snapshot" && b["status"] == "successful")
         .filter_map(|b| b["id"].as_u64())
         .collect();
     for o in old {
-        table.remove(o);
+        store.remove_child(crate::compute::Child::Backups, id, o);
     }
     let ts = now();
-    if let Some(b) = table.get_mut(backup_id) {
+    if let Some(b) = store.child_mut(crate::compute::Child::Backups, id, backup_id) {
         b["status"] = Value::from("successful");
         b["available"] = Value::from(true);
         b["finished"] = Value::from(ts.as_str());
         b["updated"] = Value::from(ts.as_str());
     }
-    if let Some(item) = store.instances.get_mut(id) {
+    if let Some(item) = store.instances_mut().get_mut(id) {
         item["backups"]["available"] = Value::from(true);
         item["backups"]["last_successful"] = Value::from(ts);
     }
@@ -1008,11 +1013,7 @@ async fn restore_backup(
     let mut store = state.store();
     instance(&store, id)?;
     let backup = store
-        .compute
-        .backups
-        .get(&id)
-        .and_then(|t| t.get(backup_id))
-        .cloned()
+        .child(crate::compute::Child::Backups, id, backup_id)
         .ok_or_else(ApiError::not_found)?;
     let mut errs = Checks::default();
     let target = errs.unsigned(&body, "linode_id");
@@ -1029,7 +1030,7 @@ async fn restore_backup(
     let Ok((target_label, target_status)) = instance(&store, target) else {
         return Err(ApiError::field("linode_id", "Linode not found"));
     };
-    let target_region = store.instances.get(target).map(|i| i["region"].clone());
+    let target_region = store.instances().get(target).map(|i| i["region"].clone());
     if target_region.as_ref() != Some(&backup["region"]) {
         return Err(ApiError::field(
             "linode_id",
@@ -1053,7 +1054,7 @@ async fn restore_backup(
         store.disk_usage(target)
     };
     let total = store
-        .instances
+        .instances()
         .get(target)
         .and_then(|i| i["specs"]["disk"].as_u64())
         .unwrap_or(0);
@@ -1064,8 +1065,7 @@ async fn restore_backup(
         ));
     }
     if overwrite {
-        store.compute.disks.insert(target, Table::default());
-        store.compute.configs.insert(target, Table::default());
+        store.clear_parts(target);
     }
     store.restore_backup_into(backup_id, target);
     let action = Action::new("backups_restore", Entity::linode(target, &target_label))

@@ -502,7 +502,7 @@ fn new_node(store: &mut Store, cluster_id: u64, pool_id: u64) -> Value {
         ..NewInstance::default()
     });
     store.ensure_parts(instance_id);
-    if let Some(linode) = store.instances.get_mut(instance_id) {
+    if let Some(linode) = store.instances_mut().get_mut(instance_id) {
         linode["lke_cluster_id"] = Value::from(cluster_id);
         linode["status"] = Value::from("provisioning");
     }
@@ -522,7 +522,7 @@ fn new_node(store: &mut Store, cluster_id: u64, pool_id: u64) -> Value {
         Action::new("linode_create", entity.clone())
             .lasting(durations::CREATE)
             .on_finish(move |s| {
-                if s.instances.get(instance_id).is_some() {
+                if s.instances().get(instance_id).is_some() {
                     s.set_instance_status(instance_id, "booting");
                     s.record(boot);
                 }
@@ -533,7 +533,7 @@ fn new_node(store: &mut Store, cluster_id: u64, pool_id: u64) -> Value {
     store.record(Action::new("lke_node_create", cluster).secondary(entity));
     // At speed 0 the Linode already runs (before the node was listed for its boot to mark).
     let running = store
-        .instances
+        .instances()
         .get(instance_id)
         .is_some_and(|l| l["status"] == "running");
     let status = if running { "ready" } else { "not_ready" };

@@ -71,8 +71,8 @@ fn sync_locks_field(store: &mut Store, kind: &str, id: u64) {
         .into_iter()
         .collect();
     let item = match kind {
-        "linode" => store.instances.get_mut(id),
-        "nodebalancer" => store.nodebalancers.get_mut(id),
+        "linode" => store.instances_mut().get_mut(id),
+        "nodebalancer" => store.nodebalancers_mut().get_mut(id),
         _ => None,
     };
     if let Some(item) = item {

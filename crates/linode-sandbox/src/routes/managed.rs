@@ -317,7 +317,7 @@ async fn ssh_key() -> Json<Value> {
 
 /// The settings of an existing Linode: its stored SSH access over the defaults.
 fn settings(store: &Store, id: u64) -> Option<Value> {
-    let linode = store.instances.get(id)?;
+    let linode = store.instances().get(id)?;
     let ssh = store
         .table(LINODE_SETTINGS)
         .get(id)
@@ -337,7 +337,7 @@ async fn list_settings(
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
     let all: Vec<Value> = store
-        .instances
+        .instances()
         .values()
         .filter_map(|l| l["id"].as_u64())
         .filter_map(|id| settings(&store, id))
@@ -371,7 +371,7 @@ async fn update_settings(
             }
             if let Some(ip) = c.string(given, "ip") {
                 let own = store
-                    .instances
+                    .instances()
                     .get(id)
                     .and_then(|l| l["ipv4"].as_array())
                     .is_some_and(|ips| ips.iter().any(|a| *a == ip.as_str()));
@@ -562,7 +562,7 @@ async fn disable_service(
 /// One sample an hour over the last day, scaled by how many Linodes there are.
 async fn stats(State(state): State<AppState>) -> Json<Value> {
     let store = state.store();
-    let linodes = store.instances.len() as f64;
+    let linodes = store.instances().len() as f64;
     let end_ms = store
         .clock
         .wall()

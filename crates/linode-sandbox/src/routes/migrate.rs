@@ -29,7 +29,7 @@ async fn migrate(
     let (label, status) = instance(&store, id)?;
     not_busy(&status)?;
     let current = store
-        .instances
+        .instances()
         .get(id)
         .and_then(|i| i["region"].as_str())
         .unwrap_or_default()
@@ -46,7 +46,7 @@ async fn migrate(
         Some(r) if *r == current => checks.add("region", "Linode is already in that region"),
         Some(_)
             if store
-                .volumes
+                .volumes()
                 .values()
                 .any(|v| v["linode_id"].as_u64() == Some(id)) =>
         {
@@ -65,7 +65,7 @@ async fn migrate(
 
 fn finish(store: &mut Store, id: u64, region: &str, back_to: &str) {
     let address = store.alloc_public_ipv4();
-    if let Some(item) = store.instances.get_mut(id) {
+    if let Some(item) = store.instances_mut().get_mut(id) {
         item["region"] = Value::from(region);
         // What it can use follows it to its new region.
         let (site_type, capabilities) = crate::store::region_traits(region);

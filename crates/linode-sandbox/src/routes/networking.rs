@@ -70,8 +70,8 @@ fn address_json(store: &Store, address: &str, item: &Value) -> Value {
 fn address_fields(store: &Store, address: &str, item: &Value) -> Value {
     let linode_id = item["id"].clone();
     let region = item["region"].clone();
-    let rdns = |default: Value| match store.compute.rdns.get(address) {
-        Some(set) => set.clone().map_or(Value::Null, Value::from),
+    let rdns = |default: Value| match store.rdns(address) {
+        Some(set) => set.map_or(Value::Null, Value::from),
         None => default,
     };
     if address.contains(':') {
@@ -146,7 +146,7 @@ fn with_owner(mut address: Value, item: &Value) -> Value {
 
 /// The `IPAddress` object of any address of the account, or `None`.
 pub(super) fn ip_json(store: &Store, address: &str) -> Option<Value> {
-    store.instances.values().find_map(|item| {
+    store.instances().values().find_map(|item| {
         let v4 = item["ipv4"]
             .as_array()
             .is_some_and(|a| a.iter().any(|x| x == address));
@@ -156,7 +156,7 @@ pub(super) fn ip_json(store: &Store, address: &str) -> Option<Value> {
 
 /// What `GET /linode/instances/{id}/ips` answers.
 pub(super) fn linode_ips(store: &Store, id: u64) -> Value {
-    let Some(item) = store.instances.get(id) else {
+    let Some(item) = store.instances().get(id) else {
         return Value::Null;
     };
     let addresses: Vec<&str> = item["ipv4"]
@@ -194,9 +194,8 @@ pub(super) fn linode_ips(store: &Store, id: u64) -> Value {
     });
     let (shared, shared_ranges) = super::ip_sharing::shared_with(store, id);
     let global: Vec<Value> = store
-        .compute
-        .ipv6_ranges
-        .values()
+        .ipv6_ranges()
+        .into_iter()
         .filter(|(owner, _)| *owner == id)
         .map(|(_, r)| r.clone())
         .chain(shared_ranges)
@@ -236,7 +235,7 @@ pub(super) fn allocate_ipv4(
     }
     errs.finish(())?;
     let public = public.unwrap_or(true);
-    let item = store.instances.get(id).ok_or_else(ApiError::not_found)?;
+    let item = store.instances().get(id).ok_or_else(ApiError::not_found)?;
     let label = item["label"].as_str().unwrap_or_default().to_owned();
     let has_private = item["ipv4"]
         .as_array()
@@ -252,7 +251,7 @@ pub(super) fn allocate_ipv4(
     } else {
         store.alloc_private_ipv4()
     };
-    if let Some(item) = store.instances.get_mut(id) {
+    if let Some(item) = store.instances_mut().get_mut(id) {
         if let Some(list) = item["ipv4"].as_array_mut() {
             // Public addresses first, as the API lists them.
             let at = if public {
@@ -297,7 +296,7 @@ pub(super) fn set_rdns(
         errs.add("rdns", "Reverse DNS cannot be set on a private address");
     }
     errs.finish(())?;
-    store.compute.rdns.insert(address.to_owned(), rdns);
+    store.set_rdns(address, rdns);
     store.record(Action::new(
         "ipaddress_update",
         Entity::new(
@@ -316,7 +315,7 @@ async fn list_ips(
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
     let mut all = Vec::new();
-    for item in store.instances.values() {
+    for item in store.instances().values() {
         for a in item["ipv4"].as_array().into_iter().flatten() {
             if let Some(a) = a.as_str() {
                 all.push(address_json(&store, a, item));
@@ -359,7 +358,9 @@ async fn allocate(
     let linode = errs.unsigned(&body, "linode_id");
     match linode {
         None => errs.add("linode_id", "linode_id is required"),
-        Some(id) if store.instances.get(id).is_none() => errs.add("linode_id", "Linode not found"),
+        Some(id) if store.instances().get(id).is_none() => {
+            errs.add("linode_id", "Linode not found")
+        }
         Some(_) => {}
     }
     errs.finish(())?;
@@ -405,7 +406,7 @@ async fn assign(
         let target = a["linode_id"].as_u64();
         let field = |k: &str| format!("assignments[{i}].{k}");
         let owner = address.and_then(|addr| {
-            let linode = store.instances.values().find(|item| {
+            let linode = store.instances().values().find(|item| {
                 item["ipv4"]
                     .as_array()
                     .is_some_and(|l| l.iter().any(|x| x == addr))
@@ -428,7 +429,7 @@ async fn assign(
             }
             _ => {}
         }
-        match target.map(|t| store.instances.get(t)) {
+        match target.map(|t| store.instances().get(t)) {
             None => errs.add(&field("linode_id"), "linode_id is required"),
             Some(None) => errs.add(&field("linode_id"), "Linode not found"),
             Some(Some(t)) if !in_region(t) => errs.add(
@@ -448,7 +449,7 @@ async fn assign(
         for id in [from, to].into_iter().filter(|id| **id != 0) {
             lists.entry(*id).or_insert_with(|| {
                 store
-                    .instances
+                    .instances()
                     .get(*id)
                     .and_then(|i| i["ipv4"].as_array())
                     .into_iter()
@@ -486,7 +487,7 @@ async fn assign(
     }
     for (id, mut list) in lists {
         list.sort_by_key(|a| is_private(a));
-        if let Some(item) = store.instances.get_mut(id) {
+        if let Some(item) = store.instances_mut().get_mut(id) {
             item["ipv4"] = Value::from(list);
         }
     }
@@ -515,11 +516,7 @@ async fn list_ranges(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    list_response(
-        store.compute.ipv6_ranges.values().map(|(_, r)| r),
-        &[],
-        &req,
-    )
+    list_response(store.ipv6_ranges().into_iter().map(|(_, r)| r), &[], &req)
 }
 
 async fn create_range(
@@ -545,7 +542,7 @@ async fn create_range(
             errs.add("linode_id", "linode_id or route_target is required");
             None
         }
-        (Some(id), None) => match store.instances.get(id) {
+        (Some(id), None) => match store.instances().get(id) {
             Some(item) => Some(item),
             None => {
                 errs.add("linode_id", "Linode not found");
@@ -554,7 +551,7 @@ async fn create_range(
         },
         (None, Some(t)) => {
             let bare = t.split('/').next().unwrap_or(t);
-            match store.instances.values().find(|i| slaac(i) == Some(bare)) {
+            match store.instances().values().find(|i| slaac(i) == Some(bare)) {
                 Some(item) => Some(item),
                 None => {
                     errs.add(
@@ -577,17 +574,14 @@ async fn create_range(
     let Some((linode_id, region, route_target)) = owner else {
         return Err(ApiError::field("linode_id", "Linode not found"));
     };
-    let range = store.compute.ipv6_range(prefix);
+    let range = store.new_ipv6_range(prefix);
     let object = json!({
         "range": range,
         "prefix": prefix,
         "region": region,
         "route_target": route_target,
     });
-    store
-        .compute
-        .ipv6_ranges
-        .insert(range.clone(), (linode_id, object));
+    store.add_ipv6_range(&range, linode_id, object);
     Ok(Json(json!({
         "range": format!("{range}/{prefix}"),
         "route_target": route_target,
@@ -604,12 +598,12 @@ async fn get_range(
     ApiPath(range): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    let Some((owner, object)) = store.compute.ipv6_ranges.get(range_key(&range)) else {
+    let Some((owner, object)) = store.ipv6_range(range_key(&range)) else {
         return Err(ApiError::not_found());
     };
     // A shared range reaches the Linodes it is shared with too, over BGP.
     let shared = super::ip_sharing::range_shared_with(&store, range_key(&range));
-    let mut linodes = vec![*owner];
+    let mut linodes = vec![owner];
     linodes.extend(&shared);
     Ok(Json(json!({
         "range": object["range"],
@@ -626,9 +620,7 @@ async fn delete_range(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     store
-        .compute
-        .ipv6_ranges
-        .remove(range_key(&range))
+        .remove_ipv6_range(range_key(&range))
         .ok_or_else(ApiError::not_found)?;
     Ok(Json(json!({})))
 }

@@ -106,7 +106,7 @@ fn nb_entity(id: u64, nb: &Value) -> Entity {
 /// need of it.
 fn parent(store: &Store, id: u64) -> Result<(Entity, String), ApiError> {
     let nb = store
-        .nodebalancers
+        .nodebalancers()
         .get(id)
         .ok_or_else(ApiError::not_found)?;
     let region = nb["region"].as_str().unwrap_or_default().to_owned();
@@ -166,7 +166,7 @@ fn apply_nodebalancer(
                 "Must be 3-32 characters of letters, numbers, dashes and underscores",
             );
         } else if store
-            .nodebalancers
+            .nodebalancers()
             .values()
             .any(|n| n["label"] == label.as_str() && n["id"].as_u64() != own)
         {
@@ -188,14 +188,18 @@ async fn list_nodebalancers(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    list_response(store.nodebalancers.values(), NODEBALANCER_FILTERABLE, &req)
+    list_response(
+        store.nodebalancers().values(),
+        NODEBALANCER_FILTERABLE,
+        &req,
+    )
 }
 
 async fn get_nodebalancer(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().nodebalancers.get(id))
+    get_response(state.store().nodebalancers().get(id))
 }
 
 async fn create_nodebalancer(
@@ -256,19 +260,19 @@ async fn create_nodebalancer(
     nb["ipv4"] = Value::from(ipv4);
     nb["ipv6"] = Value::from(ipv6.trim_end_matches("/128"));
     store.record(Action::new("nodebalancer_create", nb_entity(id, &nb)));
-    store.nodebalancers.insert(id, nb.clone());
+    store.nodebalancers_mut().insert(id, nb.clone());
     super::firewalls::attach_new(&mut store, "nodebalancer", id, firewall);
     for (mut config, nodes) in configs {
         let config_id = store.next_id("nodebalancer_config", FIRST_CONFIG_ID);
         config["id"] = Value::from(config_id);
         config["nodebalancer_id"] = Value::from(id);
-        store.nodebalancer_configs.insert(config_id, config);
+        store.nodebalancer_configs_mut().insert(config_id, config);
         for mut node in nodes {
             let node_id = store.next_id("nodebalancer_node", FIRST_NODE_ID);
             node["id"] = Value::from(node_id);
             node["config_id"] = Value::from(config_id);
             node["nodebalancer_id"] = Value::from(id);
-            store.nodebalancer_nodes.insert(node_id, node);
+            store.nodebalancer_nodes_mut().insert(node_id, node);
         }
         refresh_nodes_status(&mut store, config_id);
     }
@@ -292,7 +296,7 @@ async fn update_nodebalancer(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let mut nb = store
-        .nodebalancers
+        .nodebalancers()
         .get(id)
         .cloned()
         .ok_or_else(ApiError::not_found)?;
@@ -301,7 +305,7 @@ async fn update_nodebalancer(
     checks.finish(())?;
     nb["updated"] = Value::from(now());
     store.record(Action::new("nodebalancer_update", nb_entity(id, &nb)));
-    store.nodebalancers.insert(id, nb.clone());
+    store.nodebalancers_mut().insert(id, nb.clone());
     Ok(Json(nb))
 }
 
@@ -312,17 +316,17 @@ async fn delete_nodebalancer(
     let mut store = state.store();
     super::locks::refuse_locked(&store, "nodebalancer", id)?;
     let nb = store
-        .nodebalancers
+        .nodebalancers_mut()
         .remove(id)
         .ok_or_else(ApiError::not_found)?;
     let belongs = |v: &Value| v["nodebalancer_id"].as_u64() == Some(id);
-    let configs: Vec<u64> = ids_where(&store.nodebalancer_configs, belongs);
-    let nodes: Vec<u64> = ids_where(&store.nodebalancer_nodes, belongs);
+    let configs: Vec<u64> = ids_where(store.nodebalancer_configs(), belongs);
+    let nodes: Vec<u64> = ids_where(store.nodebalancer_nodes(), belongs);
     for config in configs {
-        store.nodebalancer_configs.remove(config);
+        store.nodebalancer_configs_mut().remove(config);
     }
     for node in nodes {
-        store.nodebalancer_nodes.remove(node);
+        store.nodebalancer_nodes_mut().remove(node);
     }
     let vpcs = ids_where(store.table(VPC_CONFIGS), belongs);
     for vpc in vpcs {
@@ -344,7 +348,7 @@ fn ids_where(table: &Table, keep: impl Fn(&Value) -> bool) -> Vec<u64> {
 /// The config `config_id` of NodeBalancer `nb_id`, or 404.
 fn find_config(store: &Store, nb_id: u64, config_id: u64) -> Result<&Value, ApiError> {
     store
-        .nodebalancer_configs
+        .nodebalancer_configs()
         .get(config_id)
         .filter(|c| c["nodebalancer_id"].as_u64() == Some(nb_id))
         .ok_or_else(ApiError::not_found)
@@ -508,7 +512,7 @@ fn apply_config(
     let mut checks = Checks::default();
     let own = config["id"].as_u64();
     if let Some(port) = checks.integer(body, "port", 1, 65535) {
-        let taken = store.nodebalancer_configs.values().any(|c| {
+        let taken = store.nodebalancer_configs().values().any(|c| {
             c["nodebalancer_id"].as_u64() == Some(nb_id)
                 && c["port"].as_u64() == Some(port)
                 && c["id"].as_u64() != own
@@ -626,7 +630,7 @@ fn children<'a>(
     id: u64,
 ) -> Result<impl Iterator<Item = &'a Value>, ApiError> {
     store
-        .nodebalancers
+        .nodebalancers()
         .get(id)
         .ok_or_else(ApiError::not_found)?;
     Ok(table
@@ -641,7 +645,7 @@ async fn list_configs(
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
     list_response(
-        children(&store, &store.nodebalancer_configs, id)?,
+        children(&store, store.nodebalancer_configs(), id)?,
         &[],
         &req,
     )
@@ -676,7 +680,9 @@ async fn create_config(
     store.record(
         Action::new("nodebalancer_config_create", entity).secondary(config_entity(id, &config)),
     );
-    store.nodebalancer_configs.insert(config_id, config.clone());
+    store
+        .nodebalancer_configs_mut()
+        .insert(config_id, config.clone());
     Ok(Json(config))
 }
 
@@ -692,7 +698,9 @@ async fn update_config(
     store.record(
         Action::new("nodebalancer_config_update", entity).secondary(config_entity(id, &config)),
     );
-    store.nodebalancer_configs.insert(config_id, config.clone());
+    store
+        .nodebalancer_configs_mut()
+        .insert(config_id, config.clone());
     Ok(Json(config))
 }
 
@@ -703,13 +711,13 @@ async fn delete_config(
     let mut store = state.store();
     let (entity, _) = parent(&store, id)?;
     let config = find_config(&store, id, config_id)?.clone();
-    let nodes = ids_where(&store.nodebalancer_nodes, |n| {
+    let nodes = ids_where(store.nodebalancer_nodes(), |n| {
         n["config_id"].as_u64() == Some(config_id)
     });
     for node in nodes {
-        store.nodebalancer_nodes.remove(node);
+        store.nodebalancer_nodes_mut().remove(node);
     }
-    store.nodebalancer_configs.remove(config_id);
+    store.nodebalancer_configs_mut().remove(config_id);
     store.record(
         Action::new("nodebalancer_config_delete", entity).secondary(config_entity(id, &config)),
     );
@@ -720,7 +728,7 @@ async fn delete_config(
 fn find_node(store: &Store, nb_id: u64, config_id: u64, node_id: u64) -> Result<&Value, ApiError> {
     find_config(store, nb_id, config_id)?;
     store
-        .nodebalancer_nodes
+        .nodebalancer_nodes()
         .get(node_id)
         .filter(|n| n["config_id"].as_u64() == Some(config_id))
         .ok_or_else(ApiError::not_found)
@@ -729,7 +737,7 @@ fn find_node(store: &Store, nb_id: u64, config_id: u64, node_id: u64) -> Result<
 /// Counts the config's nodes that are up and down into its `nodes_status`.
 fn refresh_nodes_status(store: &mut Store, config_id: u64) {
     let (mut up, mut down) = (0, 0);
-    for node in store.nodebalancer_nodes.values() {
+    for node in store.nodebalancer_nodes().values() {
         if node["config_id"].as_u64() == Some(config_id) {
             match node["status"].as_str() {
                 Some("UP") => up += 1,
@@ -738,7 +746,7 @@ fn refresh_nodes_status(store: &mut Store, config_id: u64) {
             }
         }
     }
-    if let Some(config) = store.nodebalancer_configs.get_mut(config_id) {
+    if let Some(config) = store.nodebalancer_configs_mut().get_mut(config_id) {
         config["nodes_status"] = json!({"up": up, "down": down});
     }
 }
@@ -758,7 +766,7 @@ fn apply_node(
         match check_address(&address, store, region) {
             Err(reason) => checks.add("address", reason),
             Ok(running) => {
-                let taken = store.nodebalancer_nodes.values().any(|n| {
+                let taken = store.nodebalancer_nodes().values().any(|n| {
                     n["config_id"].as_u64() == config_id
                         && n["address"] == address.as_str()
                         && n["id"].as_u64() != own
@@ -804,7 +812,7 @@ fn check_address(address: &str, store: &Store, region: &str) -> Result<bool, &'s
         return Err("Must be a private IPv4 address (192.168.0.0/16)");
     }
     let ip = socket.ip().to_string();
-    let linode = store.instances.values().find(|l| {
+    let linode = store.instances().values().find(|l| {
         l["ipv4"]
             .as_array()
             .is_some_and(|ips| ips.iter().any(|a| a == ip.as_str()))
@@ -826,7 +834,7 @@ async fn list_nodes(
     let store = state.store();
     find_config(&store, id, config_id)?;
     let nodes = store
-        .nodebalancer_nodes
+        .nodebalancer_nodes()
         .values()
         .filter(|n| n["config_id"].as_u64() == Some(config_id));
     list_response(nodes, &[], &req)
@@ -860,7 +868,7 @@ async fn create_node(
         Action::new("nodebalancer_node_create", entity)
             .secondary(node_entity(id, config_id, &node)),
     );
-    store.nodebalancer_nodes.insert(node_id, node.clone());
+    store.nodebalancer_nodes_mut().insert(node_id, node.clone());
     refresh_nodes_status(&mut store, config_id);
     Ok(Json(node))
 }
@@ -878,7 +886,7 @@ async fn update_node(
         Action::new("nodebalancer_node_update", entity)
             .secondary(node_entity(id, config_id, &node)),
     );
-    store.nodebalancer_nodes.insert(node_id, node.clone());
+    store.nodebalancer_nodes_mut().insert(node_id, node.clone());
     refresh_nodes_status(&mut store, config_id);
     Ok(Json(node))
 }
@@ -890,7 +898,7 @@ async fn delete_node(
     let mut store = state.store();
     let (entity, _) = parent(&store, id)?;
     let node = find_node(&store, id, config_id, node_id)?.clone();
-    store.nodebalancer_nodes.remove(node_id);
+    store.nodebalancer_nodes_mut().remove(node_id);
     store.record(
         Action::new("nodebalancer_node_delete", entity)
             .secondary(node_entity(id, config_id, &node)),
@@ -1006,7 +1014,7 @@ async fn get_stats(
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
     let nb = store
-        .nodebalancers
+        .nodebalancers()
         .get(id)
         .ok_or_else(ApiError::not_found)?;
     let now_ms = store
@@ -1100,7 +1108,7 @@ async fn rebuild_config(
             Some(given) => {
                 let existing = given
                     .as_u64()
-                    .and_then(|n| store.nodebalancer_nodes.get(n))
+                    .and_then(|n| store.nodebalancer_nodes().get(n))
                     .filter(|n| n["config_id"].as_u64() == Some(config_id));
                 match existing {
                     Some(n) if listed.insert(n["id"].as_u64()) => {
@@ -1140,11 +1148,11 @@ async fn rebuild_config(
     if !errors.is_empty() {
         return Err(ApiError::fields(errors));
     }
-    let dropped = ids_where(&store.nodebalancer_nodes, |n| {
+    let dropped = ids_where(store.nodebalancer_nodes(), |n| {
         n["config_id"].as_u64() == Some(config_id) && !listed.contains(&n["id"].as_u64())
     });
     for node in dropped {
-        store.nodebalancer_nodes.remove(node);
+        store.nodebalancer_nodes_mut().remove(node);
     }
     for mut node in nodes {
         let node_id = match node["id"].as_u64() {
@@ -1152,9 +1160,9 @@ async fn rebuild_config(
             None => store.next_id("nodebalancer_node", FIRST_NODE_ID),
         };
         node["id"] = Value::from(node_id);
-        store.nodebalancer_nodes.insert(node_id, node);
+        store.nodebalancer_nodes_mut().insert(node_id, node);
     }
-    store.nodebalancer_configs.insert(config_id, config);
+    store.nodebalancer_configs_mut().insert(config_id, config);
     refresh_nodes_status(&mut store, config_id);
     let config = find_config(&store, id, config_id)?.clone();
     store.record(

@@ -128,7 +128,7 @@ fn member_ids(group: &Value) -> Vec<u64> {
 }
 
 fn host_of(store: &Store, linode_id: u64) -> Option<String> {
-    store.instances.get(linode_id)?["host_uuid"]
+    store.instances().get(linode_id)?["host_uuid"]
         .as_str()
         .map(str::to_owned)
 }
@@ -163,7 +163,7 @@ fn set_members(store: &mut Store, group_id: u64, ids: &[u64]) -> Option<Value> {
     let answer = group.clone();
     let shown = summary(&answer);
     for &id in ids {
-        if let Some(linode) = store.instances.get_mut(id) {
+        if let Some(linode) = store.instances_mut().get_mut(id) {
             linode["placement_group"] = shown.clone();
         }
     }
@@ -194,7 +194,7 @@ fn read_linodes(body: &Map<String, Value>) -> Result<Vec<u64>, ApiError> {
 /// is in the group's region, in no group yet, and the group has room. Answers the reason when
 /// it may not.
 fn may_join(store: &Store, group: &Value, members: &[u64], linode_id: u64) -> Result<(), String> {
-    let Some(linode) = store.instances.get(linode_id) else {
+    let Some(linode) = store.instances().get(linode_id) else {
         return Err(format!("Linode {linode_id} not found"));
     };
     if linode["region"] != group["region"] {
@@ -423,7 +423,7 @@ async fn unassign(
         .collect();
     let answer = set_members(&mut store, id, &kept).ok_or_else(ApiError::not_found)?;
     for &linode_id in &linodes {
-        if let Some(linode) = store.instances.get_mut(linode_id) {
+        if let Some(linode) = store.instances_mut().get_mut(linode_id) {
             linode["placement_group"] = Value::Null;
         }
     }

@@ -259,15 +259,18 @@ async fn release(
 /// Every VLAN: `(region, label)` to the Linodes whose configurations attach it.
 fn vlans(store: &Store) -> BTreeMap<(String, String), Vec<u64>> {
     let mut found: BTreeMap<(String, String), Vec<u64>> = BTreeMap::new();
-    for (linode_id, configs) in &store.compute.configs {
+    for config in store.table(crate::compute::names::CONFIGS).values() {
+        let Some(linode_id) = config[crate::compute::PARENT].as_u64() else {
+            continue;
+        };
         let Some(region) = store
-            .instances
-            .get(*linode_id)
+            .instances()
+            .get(linode_id)
             .and_then(|i| i["region"].as_str())
         else {
             continue;
         };
-        for config in configs.values() {
+        {
             for iface in config["interfaces"].as_array().into_iter().flatten() {
                 if iface["purpose"] != "vlan" {
                     continue;
@@ -278,8 +281,8 @@ fn vlans(store: &Store) -> BTreeMap<(String, String), Vec<u64>> {
                 let linodes = found
                     .entry((region.to_owned(), label.to_owned()))
                     .or_default();
-                if !linodes.contains(linode_id) {
-                    linodes.push(*linode_id);
+                if !linodes.contains(&linode_id) {
+                    linodes.push(linode_id);
                 }
             }
         }

@@ -51,18 +51,14 @@ async fn list_stackscripts(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    list_response(
-        store.compute.stackscripts.values(),
-        STACKSCRIPT_FILTERABLE,
-        &req,
-    )
+    list_response(store.stackscripts().values(), STACKSCRIPT_FILTERABLE, &req)
 }
 
 async fn get_stackscript(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().compute.stackscripts.get(id))
+    get_response(state.store().stackscripts().get(id))
 }
 
 /// The user-defined fields declared in a script: `<UDF name="..." label="..." />` tags.
@@ -103,7 +99,7 @@ pub(super) fn check_deploy(
     image: Option<&str>,
     data: Option<&Map<String, Value>>,
 ) {
-    let Some(script) = store.compute.stackscripts.get(id) else {
+    let Some(script) = store.stackscripts().get(id) else {
         errs.add("stackscript_id", "StackScript not found");
         return;
     };
@@ -151,7 +147,7 @@ pub(super) fn check_deploy(
 
 /// Counts a deployment of StackScript `id`.
 pub(super) fn count_deployment(store: &mut Store, id: u64) {
-    if let Some(script) = store.compute.stackscripts.get_mut(id) {
+    if let Some(script) = store.stackscripts_mut().get_mut(id) {
         for key in ["deployments_total", "deployments_active"] {
             let n = script[key].as_u64().unwrap_or(0);
             script[key] = Value::from(n + 1);
@@ -222,7 +218,7 @@ async fn create_stackscript(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let fields = validate_fields(&body, &store, true, false)?;
-    let id = store.compute.stackscript_id();
+    let id = store.stackscript_id();
     let ts = now();
     let mut script = json!({
         "id": id,
@@ -247,7 +243,7 @@ async fn create_stackscript(
         script[key] = value;
     }
     let label = script["label"].as_str().unwrap_or_default().to_owned();
-    store.compute.stackscripts.insert(id, script.clone());
+    store.stackscripts_mut().insert(id, script.clone());
     store.record(Action::new("stackscript_create", entity(id, &label)));
     Ok(Json(script))
 }
@@ -255,8 +251,7 @@ async fn create_stackscript(
 /// An own StackScript (others' public ones cannot be changed: 403 like the API).
 fn own(store: &Store, id: u64) -> Result<&Value, ApiError> {
     let script = store
-        .compute
-        .stackscripts
+        .stackscripts()
         .get(id)
         .ok_or_else(ApiError::not_found)?;
     if script["mine"] != true {
@@ -277,8 +272,7 @@ async fn update_stackscript(
     let was_public = own(&store, id)?["is_public"] == true;
     let fields = validate_fields(&body, &store, false, was_public)?;
     let script = store
-        .compute
-        .stackscripts
+        .stackscripts_mut()
         .get_mut(id)
         .ok_or_else(ApiError::not_found)?;
     for (key, value) in fields {
@@ -298,8 +292,7 @@ async fn delete_stackscript(
     let mut store = state.store();
     own(&store, id)?;
     let script = store
-        .compute
-        .stackscripts
+        .stackscripts_mut()
         .remove(id)
         .ok_or_else(ApiError::not_found)?;
     let label = script["label"].as_str().unwrap_or_default();

@@ -40,19 +40,19 @@ pub(super) fn routes() -> Router<AppState> {
 
 fn objects<'s>(store: &'s Store, kind: &str) -> &'s Table {
     match kind {
-        "linode" => &store.instances,
-        "domain" => &store.domains,
-        "nodebalancer" => &store.nodebalancers,
-        _ => &store.volumes,
+        "linode" => store.instances(),
+        "domain" => store.domains(),
+        "nodebalancer" => store.nodebalancers(),
+        _ => store.volumes(),
     }
 }
 
 fn objects_mut<'s>(store: &'s mut Store, kind: &str) -> &'s mut Table {
     match kind {
-        "linode" => &mut store.instances,
-        "domain" => &mut store.domains,
-        "nodebalancer" => &mut store.nodebalancers,
-        _ => &mut store.volumes,
+        "linode" => store.instances_mut(),
+        "domain" => store.domains_mut(),
+        "nodebalancer" => store.nodebalancers_mut(),
+        _ => store.volumes_mut(),
     }
 }
 

@@ -66,7 +66,7 @@ fn label_of(item: &Value) -> String {
 }
 
 fn set_status(store: &mut Store, id: u64, status: &str) {
-    if let Some(v) = store.volumes.get_mut(id) {
+    if let Some(v) = store.volumes_mut().get_mut(id) {
         v["status"] = Value::from(status);
     }
 }
@@ -109,7 +109,7 @@ fn read_label(
         return None;
     }
     let taken = store
-        .volumes
+        .volumes()
         .values()
         .any(|v| v["label"] == label.as_str() && v["id"].as_u64() != own);
     if taken {
@@ -127,7 +127,7 @@ fn check_linode(
     linode_id: u64,
     region: Option<&str>,
 ) -> Option<String> {
-    let Some(linode) = store.instances.get(linode_id) else {
+    let Some(linode) = store.instances().get(linode_id) else {
         checks.add("linode_id", "Linode not found");
         return None;
     };
@@ -136,7 +136,7 @@ fn check_linode(
         return None;
     }
     let attached = store
-        .volumes
+        .volumes()
         .values()
         .filter(|v| v["linode_id"].as_u64() == Some(linode_id))
         .count();
@@ -187,7 +187,7 @@ async fn list_volumes(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    list_response(store.volumes.values(), VOLUME_FILTERABLE, &req)
+    list_response(store.volumes().values(), VOLUME_FILTERABLE, &req)
 }
 
 async fn list_linode_volumes(
@@ -196,11 +196,11 @@ async fn list_linode_volumes(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    if store.instances.get(id).is_none() {
+    if store.instances().get(id).is_none() {
         return Err(ApiError::not_found());
     }
     let attached = store
-        .volumes
+        .volumes()
         .values()
         .filter(|v| v["linode_id"].as_u64() == Some(id));
     list_response(attached, VOLUME_FILTERABLE, &req)
@@ -210,7 +210,7 @@ async fn get_volume(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().volumes.get(id))
+    get_response(state.store().volumes().get(id))
 }
 
 async fn create_volume(
@@ -245,7 +245,7 @@ async fn create_volume(
     }
     let region = match (&linode, region) {
         (Some((lid, _)), None) => store
-            .instances
+            .instances()
             .get(*lid)
             .and_then(|l| l["region"].as_str())
             .map(str::to_owned),
@@ -281,18 +281,18 @@ async fn create_volume(
         tags.unwrap_or_default(),
     );
     item["encryption"] = Value::from(encryption.unwrap_or_else(|| "disabled".to_owned()));
-    store.volumes.insert(id, item);
+    store.volumes_mut().insert(id, item);
     let mut create = Action::new("volume_create", entity(id, &label))
         .lasting(Duration::from_secs(10))
         .on_finish(move |s| set_status(s, id, "active"))
         .on_fail(move |s| {
-            s.volumes.remove(id);
+            s.volumes_mut().remove(id);
         });
     if let Some((lid, llabel)) = &linode {
         create = create.secondary(Entity::linode(*lid, llabel));
     }
     store.record(create);
-    get_response(store.volumes.get(id))
+    get_response(store.volumes().get(id))
 }
 
 async fn update_volume(
@@ -301,14 +301,17 @@ async fn update_volume(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    if store.volumes.get(id).is_none() {
+    if store.volumes().get(id).is_none() {
         return Err(ApiError::not_found());
     }
     let mut checks = Checks::default();
     let label = read_label(&mut checks, &body, &store, false, Some(id));
     let tags = checks.tags(&body);
     let (label, tags) = checks.finish((label, tags))?;
-    let item = store.volumes.get_mut(id).ok_or_else(ApiError::not_found)?;
+    let item = store
+        .volumes_mut()
+        .get_mut(id)
+        .ok_or_else(ApiError::not_found)?;
     if let Some(label) = label {
         item["filesystem_path"] =
             Value::from(format!("/dev/disk/by-id/scsi-0Linode_Volume_{label}"));
@@ -328,7 +331,7 @@ async fn delete_volume(
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let item = store.volumes.get(id).ok_or_else(ApiError::not_found)?;
+    let item = store.volumes().get(id).ok_or_else(ApiError::not_found)?;
     super::locks::refuse_locked(&store, "volume", id)?;
     if !item["linode_id"].is_null() {
         return Err(ApiError::bad_request(
@@ -336,7 +339,7 @@ async fn delete_volume(
         ));
     }
     let label = label_of(item);
-    store.volumes.remove(id);
+    store.volumes_mut().remove(id);
     store.record(Action::new("volume_delete", entity(id, &label)));
     Ok(Json(json!({})))
 }
@@ -347,7 +350,7 @@ async fn attach_volume(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let item = store.volumes.get(id).ok_or_else(ApiError::not_found)?;
+    let item = store.volumes().get(id).ok_or_else(ApiError::not_found)?;
     if !item["linode_id"].is_null() {
         return Err(ApiError::bad_request(
             "Volume is already attached to a Linode",
@@ -376,7 +379,10 @@ async fn attach_volume(
     let Some((lid, llabel)) = linode else {
         return Err(ApiError::field("linode_id", "linode_id is required"));
     };
-    let item = store.volumes.get_mut(id).ok_or_else(ApiError::not_found)?;
+    let item = store
+        .volumes_mut()
+        .get_mut(id)
+        .ok_or_else(ApiError::not_found)?;
     item["linode_id"] = Value::from(lid);
     item["linode_label"] = Value::from(llabel.as_str());
     item["updated"] = Value::from(now());
@@ -385,13 +391,13 @@ async fn attach_volume(
             .secondary(Entity::linode(lid, &llabel))
             .lasting(Duration::from_secs(5))
             .on_fail(move |s| {
-                if let Some(v) = s.volumes.get_mut(id) {
+                if let Some(v) = s.volumes_mut().get_mut(id) {
                     v["linode_id"] = Value::Null;
                     v["linode_label"] = Value::Null;
                 }
             }),
     );
-    get_response(store.volumes.get(id))
+    get_response(store.volumes().get(id))
 }
 
 async fn detach_volume(
@@ -399,7 +405,10 @@ async fn detach_volume(
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let item = store.volumes.get_mut(id).ok_or_else(ApiError::not_found)?;
+    let item = store
+        .volumes_mut()
+        .get_mut(id)
+        .ok_or_else(ApiError::not_found)?;
     let Some(lid) = item["linode_id"].as_u64() else {
         return Err(ApiError::bad_request("Volume is not attached to a Linode"));
     };
@@ -414,8 +423,8 @@ async fn detach_volume(
             .secondary(Entity::linode(lid, &llabel))
             .lasting(Duration::from_secs(5))
             .on_fail(move |s| {
-                if s.instances.get(lid).is_some() {
-                    if let Some(v) = s.volumes.get_mut(id) {
+                if s.instances().get(lid).is_some() {
+                    if let Some(v) = s.volumes_mut().get_mut(id) {
                         v["linode_id"] = Value::from(lid);
                         v["linode_label"] = Value::from(restore);
                     }
@@ -431,7 +440,7 @@ async fn resize_volume(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let item = store.volumes.get(id).ok_or_else(ApiError::not_found)?;
+    let item = store.volumes().get(id).ok_or_else(ApiError::not_found)?;
     let old = item["size"].as_u64().unwrap_or_default();
     let status = item["status"].as_str().unwrap_or_default().to_owned();
     let label = label_of(item);
@@ -452,7 +461,7 @@ async fn resize_volume(
             "Volume is {status}; only active volumes can be resized"
         )));
     }
-    if let Some(item) = store.volumes.get_mut(id) {
+    if let Some(item) = store.volumes_mut().get_mut(id) {
         item["size"] = Value::from(size);
         item["status"] = Value::from("resizing");
         item["updated"] = Value::from(now());
@@ -462,13 +471,13 @@ async fn resize_volume(
             .lasting(Duration::from_secs(10))
             .on_finish(move |s| set_status(s, id, "active"))
             .on_fail(move |s| {
-                if let Some(v) = s.volumes.get_mut(id) {
+                if let Some(v) = s.volumes_mut().get_mut(id) {
                     v["size"] = Value::from(old);
                     v["status"] = Value::from("active");
                 }
             }),
     );
-    get_response(store.volumes.get(id))
+    get_response(store.volumes().get(id))
 }
 
 async fn clone_volume(
@@ -477,7 +486,7 @@ async fn clone_volume(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    let source = store.volumes.get(id).ok_or_else(ApiError::not_found)?;
+    let source = store.volumes().get(id).ok_or_else(ApiError::not_found)?;
     let size = source["size"].as_u64().unwrap_or(DEFAULT_SIZE);
     let region = source["region"].as_str().unwrap_or_default().to_owned();
     let source_label = label_of(source);
@@ -492,17 +501,17 @@ async fn clone_volume(
     }
     let new_id = store.next_id("volume", FIRST_VOLUME_ID);
     let item = volume_json(new_id, &label, size, &region, None, Vec::new());
-    store.volumes.insert(new_id, item);
+    store.volumes_mut().insert(new_id, item);
     store.record(
         Action::new("volume_clone", entity(id, &source_label))
             .secondary(entity(new_id, &label))
             .lasting(Duration::from_secs(10))
             .on_finish(move |s| set_status(s, new_id, "active"))
             .on_fail(move |s| {
-                s.volumes.remove(new_id);
+                s.volumes_mut().remove(new_id);
             }),
     );
-    get_response(store.volumes.get(new_id))
+    get_response(store.volumes().get(new_id))
 }
 
 #[cfg(test)]

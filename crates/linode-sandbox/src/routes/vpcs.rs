@@ -552,7 +552,7 @@ pub fn attach_linode_to_subnet(
         .and_then(|r| r.parse().ok())
         .ok_or_else(|| ApiError::field("subnet_id", "Subnet has no IPv4 range"))?;
     let linode = store
-        .instances
+        .instances()
         .get(linode_id)
         .ok_or_else(|| ApiError::field("linode_id", "Linode not found"))?;
     if linode["region"] != region.as_str() {
@@ -604,10 +604,8 @@ pub fn attach_linode_to_subnet(
     };
     store.ensure_parts(linode_id);
     let config_id = store
-        .compute
-        .configs
-        .get(&linode_id)
-        .and_then(|t| t.values().next())
+        .children(crate::compute::Child::Configs, linode_id)
+        .first()
         .and_then(|c| c["id"].as_u64());
     let interface_id = store.next_id("interface", FIRST_INTERFACE_ID);
     let item = json!({

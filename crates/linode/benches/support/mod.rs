@@ -31,7 +31,7 @@ impl Bodies {
         let ids = store.seed_instances(PAGE_SIZE);
         let items: Vec<&[u8]> = ids
             .iter()
-            .filter_map(|&id| store.instances.get_json(id))
+            .filter_map(|&id| store.instances().get_json(id))
             .collect();
         let instance = items[0].to_vec();
         let params = PageParams {

@@ -306,7 +306,7 @@ async fn cancel_account(
         ));
     }
     let ids: Vec<u64> = store
-        .instances
+        .instances()
         .values()
         .filter_map(|i| i["id"].as_u64())
         .collect();
@@ -590,13 +590,13 @@ fn restricted_user(store: &Store, username: &str) -> Result<(), ApiError> {
 /// and StackScripts are not the account's, so no grant applies to them.
 fn entities(store: &Store, kind: &str) -> Vec<(u64, String)> {
     let (table, label) = match kind {
-        "linode" => (&store.instances, "label"),
-        "domain" => (&store.domains, "domain"),
-        "volume" => (&store.volumes, "label"),
-        "nodebalancer" => (&store.nodebalancers, "label"),
+        "linode" => (store.instances(), "label"),
+        "domain" => (store.domains(), "domain"),
+        "volume" => (store.volumes(), "label"),
+        "nodebalancer" => (store.nodebalancers(), "label"),
         "longview" => (&store.account.longview_clients, "label"),
-        "image" => (&store.compute.images, "label"),
-        "stackscript" => (&store.compute.stackscripts, "label"),
+        "image" => (store.table(crate::compute::names::PRIVATE_IMAGES), "label"),
+        "stackscript" => (store.stackscripts(), "label"),
         "firewall" => (store.table("firewalls"), "label"),
         "vpc" => (store.table("vpcs"), "label"),
         "database" => (store.table("databases"), "label"),
@@ -786,7 +786,7 @@ fn guarded_id(store: &Store, kind: &str, tail: &str) -> Option<u64> {
         "image" => None,
         "stackscript" => {
             let id = first.parse().ok()?;
-            owned_id(kind, store.compute.stackscripts.get(id)?)
+            owned_id(kind, store.stackscripts().get(id)?)
         }
         _ => first.parse().ok(),
     }

@@ -536,7 +536,7 @@ async fn delete_user(
 async fn get_transfer(State(state): State<AppState>) -> Json<Value> {
     let store = state.store();
     let mut regions: BTreeMap<String, u64> = BTreeMap::new();
-    for instance in store.instances.values() {
+    for instance in store.instances().values() {
         let region = instance["region"].as_str().unwrap_or_default().to_owned();
         *regions.entry(region).or_default() += instance["specs"]["transfer"].as_u64().unwrap_or(0);
     }
