@@ -375,22 +375,9 @@ fn read_trigger(c: &mut Checks, body: &Map<String, Value>) -> Option<Value> {
 }
 
 fn read_channel_ids(c: &mut Checks, body: &Map<String, Value>, store: &Store) -> Option<Vec<u64>> {
-    let ids: Option<Vec<u64>> = match body.get("channel_ids")? {
-        Value::Array(items) if !items.is_empty() => items.iter().map(Value::as_u64).collect(),
-        _ => None,
-    };
-    let Some(ids) = ids else {
-        c.add("channel_ids", "Must be a non-empty array of channel IDs");
-        return None;
-    };
-    if let Some(missing) = ids
-        .iter()
-        .find(|id| store.table(CHANNELS).get(**id).is_none())
-    {
-        c.add("channel_ids", format!("Channel {missing} not found"));
-        return None;
-    }
-    Some(ids)
+    let shape = "Must be a non-empty array of channel IDs";
+    let field = ("channel_ids", CHANNELS, "Channel");
+    super::existing_ids(c, body, store, field, (|n| n > 0, shape))
 }
 
 fn read_entity_ids(

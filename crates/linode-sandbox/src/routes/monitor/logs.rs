@@ -114,25 +114,9 @@ async fn get_stream(
 }
 
 fn read_destinations(c: &mut Checks, body: &Map<String, Value>, store: &Store) -> Option<Vec<u64>> {
-    let ids: Option<Vec<u64>> = match body.get("destinations")? {
-        Value::Array(items) if items.len() == 1 => items.iter().map(Value::as_u64).collect(),
-        _ => None,
-    };
-    let Some(ids) = ids else {
-        c.add(
-            "destinations",
-            "Must be an array of exactly one destination ID",
-        );
-        return None;
-    };
-    if let Some(missing) = ids
-        .iter()
-        .find(|id| store.table(DESTINATIONS).get(**id).is_none())
-    {
-        c.add("destinations", format!("Destination {missing} not found"));
-        return None;
-    }
-    Some(ids)
+    let shape = "Must be an array of exactly one destination ID";
+    let field = ("destinations", DESTINATIONS, "Destination");
+    super::existing_ids(c, body, store, field, (|n| n == 1, shape))
 }
 
 /// Reads `details` for a stream of `kind`: LKE clusters that exist, or all of them.

@@ -134,6 +134,30 @@ fn entity_id(value: &Value) -> Option<u64> {
 }
 
 /// The account's username, who creates and updates what the caller sends.
+/// Reads `field` as a list of ids of objects of collection `table`: a list of the size `fits`
+/// accepts (`shape` says which when not), of ids that exist (`what` names one when not).
+fn existing_ids(
+    c: &mut super::checks::Checks,
+    body: &serde_json::Map<String, Value>,
+    store: &Store,
+    (field, table, what): (&str, &str, &str),
+    (fits, shape): (fn(usize) -> bool, &str),
+) -> Option<Vec<u64>> {
+    let ids: Option<Vec<u64>> = match body.get(field)? {
+        Value::Array(items) if fits(items.len()) => items.iter().map(Value::as_u64).collect(),
+        _ => None,
+    };
+    let Some(ids) = ids else {
+        c.add(field, shape);
+        return None;
+    };
+    if let Some(missing) = ids.iter().find(|id| store.table(table).get(**id).is_none()) {
+        c.add(field, format!("{what} {missing} not found"));
+        return None;
+    }
+    Some(ids)
+}
+
 fn username(store: &Store) -> Value {
     store.account.profile["username"].clone()
 }
