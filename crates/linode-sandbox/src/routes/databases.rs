@@ -24,7 +24,16 @@
 //!   nodes, the `standby` host, and lists both as `endpoints` (public unless the database is in
 //!   a VPC without `public_access`); a `private_network` is a subnet of a VPC of the database's
 //!   region; a `fork` names a database of the same engine; the maintenance window defaults to
-//!   weekly, 4 hours (4.229.1 allows only that; the sandbox still takes 1-4 hours, monthly);
+//!   weekly, 4 hours (4.229.1 allows only that; the sandbox still takes 1-4 hours, and monthly
+//!   windows with a `week_of_month` for Valkey only);
+//! - MySQL and PostgreSQL (4.229.1): a create body with a `fork` is a restore: it has no
+//!   `engine` (a 400 naming `engine`), and `label`, `region`, `type`, `cluster_size`,
+//!   `allow_list` and `engine_config` default to the source's (the label as
+//!   `<source label>-<new id>`: invented, the API does not say); an update may set `version`
+//!   (an engine version of `/databases/engines`, through `updating`), but not a new `type`
+//!   with an `allow_list` (a 400 naming `type`); their instances have no
+//!   `available_restore_times` and no `updates.week_of_month`; a PostgreSQL instance has a
+//!   `connection_pool_port` (its value, 25061, is invented);
 //! - the Valkey parameters are those of 4.229.1 (flat `valkey_*` keys and `backup_*`,
 //!   `frequent_snapshots`); the MySQL and PostgreSQL schemas are a subset of the API's.
 //!
@@ -56,6 +65,9 @@ const PASSWORDS: &str = "database_passwords";
 const POOLS: &str = "database_pools";
 /// First id handed out to a database.
 pub const FIRST_DATABASE_ID: u64 = 40_000;
+/// The PgBouncer port of a PostgreSQL database's `connection_pool_port` (invented: the API
+/// gives no value).
+const POOL_PORT: u64 = 25_061;
 
 /// Fields the instance lists may filter and order on.
 const FILTERABLE: &[&str] = &[
@@ -560,17 +572,31 @@ fn read_config(checks: &mut Checks, body: &Map<String, Value>, name: &str) -> Op
     Some(Value::Object(config.clone()))
 }
 
-/// Checks an `updates` window.
-fn read_updates(checks: &mut Checks, body: &Map<String, Value>) -> Option<Value> {
+/// Checks an `updates` window (MySQL and PostgreSQL, 4.229.1: `weekly` only, and no
+/// `week_of_month`).
+fn read_updates(checks: &mut Checks, body: &Map<String, Value>, name: &str) -> Option<Value> {
     let window = checks.object(body, "updates")?;
+    let relational = name != "valkey";
     let frequency = match window.get("frequency") {
         None | Some(Value::Null) => None,
-        Some(v) if v == "weekly" || v == "monthly" => v.as_str().map(str::to_owned),
+        Some(v) if v == "weekly" || (!relational && v == "monthly") => {
+            v.as_str().map(str::to_owned)
+        }
+        Some(_) if relational => {
+            checks.add("updates.frequency", "Must be weekly");
+            None
+        }
         Some(_) => {
             checks.add("updates.frequency", "Must be weekly or monthly");
             None
         }
     };
+    if relational && window.contains_key("week_of_month") {
+        checks.add(
+            "updates.week_of_month",
+            "Not a field of this engine's updates",
+        );
+    }
     let mut number = |key: &str, min: u64, max: u64| match window.get(key) {
         None | Some(Value::Null) => None,
         Some(v) => match v.as_u64() {
@@ -588,14 +614,18 @@ fn read_updates(checks: &mut Checks, body: &Map<String, Value>) -> Option<Value>
     let hour = number("hour_of_day", 0, 23);
     let day = number("day_of_week", 1, 7);
     let week = number("week_of_month", 1, 4);
-    Some(json!({
+    let mut window = json!({
         "frequency": frequency.unwrap_or_else(|| "weekly".into()),
         "duration": duration.unwrap_or(4),
         "hour_of_day": hour.unwrap_or(0),
         "day_of_week": day.unwrap_or(1),
         "week_of_month": week,
         "pending": [],
-    }))
+    });
+    if relational && let Some(o) = window.as_object_mut() {
+        o.remove("week_of_month");
+    }
+    Some(window)
 }
 
 /// Where to connect: the primary's host name, the standbys' one (for 2 or 3 nodes), and
@@ -740,55 +770,111 @@ fn create(
     body: &Map<String, Value>,
 ) -> Result<Json<Value>, ApiError> {
     let mut checks = Checks::default();
-    checks.require(body, "label");
+    // 4.229.1, MySQL and PostgreSQL: a body with a `fork` is a restore, whose only required
+    // field is `fork` (the rest defaults to the source's) and which has no `engine`.
+    let source = (name != "valkey")
+        .then(|| body.get("fork").and_then(|f| f.get("source")))
+        .flatten()
+        .and_then(Value::as_u64)
+        .and_then(|id| store.table(DATABASES).get(id))
+        .filter(|d| d["engine"] == name)
+        .cloned();
+    let restore = name != "valkey" && body.get("fork").is_some_and(|f| !f.is_null());
+    let absent = |key: &str| body.get(key).is_none_or(Value::is_null);
+    if !restore {
+        checks.require(body, "label");
+    }
     let taken = "Label must be unique among your databases";
     let label = checks.unique_label(body, store.table(DATABASES), None, check_label, taken);
-    let region = checks.region_offering(
-        body,
-        "Managed Databases",
-        "Managed Databases are not available in this region",
-    );
-    let type_id = checks.required(body, "type");
+    let region = match &source {
+        Some(src) if absent("region") => src["region"].as_str().map(str::to_owned),
+        _ if restore && absent("region") => None,
+        _ => checks.region_offering(
+            body,
+            "Managed Databases",
+            "Managed Databases are not available in this region",
+        ),
+    };
+    let type_id = match &source {
+        Some(src) if absent("type") => src["type"].as_str().map(str::to_owned),
+        _ if restore && absent("type") => None,
+        _ => checks.required(body, "type"),
+    };
     if let Some(t) = &type_id
         && !TYPES.iter().any(|row| row.0 == t)
     {
         checks.add("type", "Type not found");
     }
-    let version = checks.required(body, "engine").and_then(|e| {
-        let version = e.strip_prefix(&format!("{name}/")).map(str::to_owned);
-        match version {
-            Some(v) if engine(name).versions.contains(&v.as_str()) => Some(v),
-            _ => {
-                checks.add(
-                    "engine",
-                    format!("Must be a {name} version of /databases/engines"),
-                );
-                None
-            }
+    let version = if restore {
+        if !absent("engine") {
+            checks.add(
+                "engine",
+                "A restore takes the source's engine: engine can't be set",
+            );
         }
-    });
-    let cluster_size = if body.get("cluster_size").is_none_or(Value::is_null) {
-        Some(1)
+        source
+            .as_ref()
+            .and_then(|s| s["version"].as_str().map(str::to_owned))
+    } else {
+        checks.required(body, "engine").and_then(|e| {
+            let version = e.strip_prefix(&format!("{name}/")).map(str::to_owned);
+            match version {
+                Some(v) if engine(name).versions.contains(&v.as_str()) => Some(v),
+                _ => {
+                    checks.add(
+                        "engine",
+                        format!("Must be a {name} version of /databases/engines"),
+                    );
+                    None
+                }
+            }
+        })
+    };
+    let cluster_size = if absent("cluster_size") {
+        Some(
+            source
+                .as_ref()
+                .and_then(|s| s["cluster_size"].as_u64())
+                .unwrap_or(1),
+        )
     } else {
         read_cluster_size(&mut checks, body, type_id.as_deref())
     };
-    let allow_list = read_allow_list(&mut checks, body);
+    let allow_list = read_allow_list(&mut checks, body).or_else(|| {
+        source
+            .as_ref()
+            .map(|s| s["allow_list"].clone())
+            .and_then(|l| serde_json::from_value::<Vec<String>>(l).ok())
+    });
     let ssl = checks.boolean(body, "ssl_connection");
-    let config = read_config(&mut checks, body, name);
-    let region_id = body.get("region").and_then(Value::as_str);
-    let network = read_private_network(&mut checks, store, body, region_id);
+    let config = read_config(&mut checks, body, name)
+        .or_else(|| source.as_ref().map(|s| s["engine_config"].clone()));
+    let region_id = region.clone();
+    let network = read_private_network(&mut checks, store, body, region_id.as_deref());
     let fork = read_fork(&mut checks, store, body, name);
-    let (Some(label), Some(region), Some(type_id), Some(version), Some(cluster_size)) =
-        checks.finish((label, region, type_id, version, cluster_size))?
+    let (Some(region), Some(type_id), Some(version), Some(cluster_size)) =
+        checks.finish((region, type_id, version, cluster_size))?
     else {
-        return Err(ApiError::field("label", "label is required"));
+        return Err(ApiError::field("fork.source", "No database with this id"));
     };
     let network = network.unwrap_or(Value::Null);
     let public = public_access(&json!({"private_network": network}));
     let id = store.next_id("database", FIRST_DATABASE_ID);
+    // Invented: the API does not say what label a restore without one gets.
+    let label = label.unwrap_or_else(|| {
+        let suffix = format!("-{id}");
+        let base: String = source
+            .as_ref()
+            .and_then(|s| s["label"].as_str())
+            .unwrap_or("fork")
+            .chars()
+            .take(32 - suffix.len())
+            .collect();
+        format!("{base}{suffix}")
+    });
     let disk = TYPES.iter().find(|r| r.0 == type_id).map_or(0, |r| r.5);
     let ts = now();
-    let db = json!({
+    let mut db = json!({
         "id": id,
         "label": label,
         "engine": name,
@@ -817,6 +903,19 @@ fn create(
         "created": ts,
         "updated": ts,
     });
+    if name != "valkey" {
+        // 4.229.1: the MySQL and PostgreSQL instance objects have neither
+        // `available_restore_times` nor `updates.week_of_month` (Valkey's has them).
+        if let Some(o) = db.as_object_mut() {
+            o.remove("available_restore_times");
+        }
+        if let Some(o) = db["updates"].as_object_mut() {
+            o.remove("week_of_month");
+        }
+    }
+    if name == "postgresql" {
+        db["connection_pool_port"] = Value::from(POOL_PORT);
+    }
     store.table_mut(DATABASES).insert(id, db.clone());
     let password = new_password(store, id);
     store
@@ -845,13 +944,38 @@ fn update(
     let taken = "Label must be unique among your databases";
     let label = checks.unique_label(body, store.table(DATABASES), Some(id), check_label, taken);
     let allow_list = read_allow_list(&mut checks, body);
-    let updates = read_updates(&mut checks, body);
+    let updates = read_updates(&mut checks, body, name);
     let type_id = checks.string(body, "type");
     if let Some(t) = &type_id
         && !TYPES.iter().any(|row| row.0 == t)
     {
         checks.add("type", "Type not found");
     }
+    let relational = name != "valkey";
+    // 4.229.1 (MySQL, PostgreSQL): no new `allow_list` with a new `type`; `version` upgrades
+    // the engine in place.
+    if relational && allow_list.is_some() && type_id.is_some() {
+        checks.add(
+            "type",
+            "Can't set a new type and the allow_list in one request",
+        );
+    }
+    let version = if relational {
+        checks.string(body, "version")
+    } else {
+        None
+    };
+    if let Some(v) = &version
+        && !engine(name).versions.contains(&v.as_str())
+    {
+        checks.add(
+            "version",
+            format!("Must be a {name} version of /databases/engines"),
+        );
+    }
+    let upgrade = version
+        .as_ref()
+        .is_some_and(|v| current["version"] != v.as_str());
     let new_type = type_id
         .as_deref()
         .or(current["type"].as_str())
@@ -869,7 +993,7 @@ fn update(
         .as_ref()
         .is_some_and(|t| current["type"] != t.as_str())
         || cluster_size.is_some_and(|n| current["cluster_size"] != n);
-    let reconfigure = config.is_some();
+    let reconfigure = config.is_some() || upgrade;
     let needed: &[&str] = if resize || reconfigure {
         &["active"]
     } else {
@@ -885,6 +1009,9 @@ fn update(
     }
     if let Some(list) = allow_list {
         db["allow_list"] = Value::from(list);
+    }
+    if let Some(v) = version {
+        db["version"] = Value::from(v);
     }
     if let Some(window) = updates {
         db["updates"] = window;

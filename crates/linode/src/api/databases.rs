@@ -329,12 +329,16 @@ pub struct Database {
     /// The database it was forked from, when it was made by restoring another one.
     #[serde(default)]
     pub fork: Option<DatabaseFork>,
-    /// The times a fork of it can be made from (`available_restore_times`).
+    /// The times a fork of it can be made from (Valkey: MySQL and PostgreSQL instances have no
+    /// `available_restore_times` in 4.229.1, and this is empty for them).
     #[serde(default, deserialize_with = "null_default")]
     pub available_restore_times: Vec<String>,
     /// The oldest time a fork of it can be made from (MySQL, PostgreSQL).
     #[serde(default)]
     pub oldest_restore_time: Option<String>,
+    /// The port of its PgBouncer connection pools (PostgreSQL only; `None` for the others).
+    #[serde(default)]
+    pub connection_pool_port: Option<u16>,
     /// Disk size of each node, in GB.
     #[serde(default, deserialize_with = "null_default")]
     pub total_disk_size_gb: u64,
@@ -460,8 +464,9 @@ impl PrivateNetwork {
 pub struct DatabaseFork {
     /// The database it was forked from.
     pub source: u64,
-    /// The moment of the source's data it was restored to (not when the fork was made).
-    #[serde(default)]
+    /// The moment of the source's data it was restored to (not when the fork was made); a
+    /// string, never sent as `null` (4.229.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restore_time: Option<String>,
 }
 
@@ -512,8 +517,9 @@ pub struct UpdatesWindow {
     /// Day it falls on, 1 (Monday) to 7.
     #[serde(default, deserialize_with = "null_default")]
     pub day_of_week: u8,
-    /// Week of the month (1 to 4) when monthly.
-    #[serde(default)]
+    /// Week of the month (1 to 4) when monthly (Valkey; MySQL and PostgreSQL windows have no
+    /// such field, and it is not sent when `None`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub week_of_month: Option<u8>,
     /// The updates planned (read-only: never sent).
     #[serde(
@@ -802,14 +808,18 @@ setters! {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct CreateDatabase {
-    /// Its label (3 to 32 characters).
+    /// Its label (3 to 32 characters; a restore may leave it empty: not sent).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub label: String,
-    /// Where it runs.
+    /// Where it runs (a restore may leave it empty: not sent).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub region: String,
-    /// The node type, from [`DatabasesGroup::types`].
-    #[serde(rename = "type")]
+    /// The node type, from [`DatabasesGroup::types`] (a restore may leave it empty: not sent).
+    #[serde(rename = "type", skip_serializing_if = "String::is_empty")]
     pub node_type: String,
-    /// The engine version's id from [`DatabasesGroup::engines`], such as `postgresql/16.7`.
+    /// The engine version's id from [`DatabasesGroup::engines`], such as `postgresql/16.7`
+    /// (empty, and not sent, for a restore: a fork keeps its source's engine).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub engine: String,
     /// 1, 2 (dedicated types only) or 3 nodes.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -854,6 +864,38 @@ impl CreateDatabase {
         }
     }
 
+    /// A restore: a fork of `fork`'s source (MySQL and PostgreSQL), taking the source's engine,
+    /// and its label, region and node type unless set (`label`, `region`, `node_type`).
+    ///
+    /// ```
+    /// use linode::api::databases::{CreateDatabase, DatabaseFork};
+    /// let restore = CreateDatabase::restore(DatabaseFork::of(123)).label("restored");
+    /// assert_eq!(restore.engine, "");
+    /// ```
+    pub fn restore(fork: DatabaseFork) -> Self {
+        let mut request = CreateDatabase::new("", "", "", "");
+        request.fork = Some(fork);
+        request
+    }
+
+    /// Sets the label (of a restore, which otherwise gets one from the API).
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    /// Sets the region (of a restore, which otherwise keeps the source's).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+
+    /// Sets the node type (of a restore, which otherwise keeps the source's).
+    pub fn node_type(mut self, node_type: impl Into<String>) -> Self {
+        self.node_type = node_type.into();
+        self
+    }
+
     /// Allows an IPv4 address or range (`203.0.113.0/24`) to connect.
     pub fn allow(mut self, range: impl fmt::Display) -> Self {
         self.allow_list.push(range.to_string());
@@ -867,6 +909,21 @@ impl CreateDatabase {
     }
 
     fn validate(&self, engine: EngineKind) -> Result<()> {
+        // 4.229.1 (MySQL, PostgreSQL): a restore has no `engine`; the rest is optional.
+        let restore = self.fork.is_some() && engine != EngineKind::Valkey;
+        if restore {
+            if !self.engine.is_empty() {
+                return Err(Error::invalid(
+                    "engine",
+                    "a restore keeps its source's engine: leave it empty",
+                ));
+            }
+            if !self.label.is_empty() {
+                check_label(&self.label)?;
+            }
+            check_cluster_size(self.cluster_size)?;
+            return check_allow_list(&self.allow_list);
+        }
         check_label(&self.label)?;
         if self.region.trim().is_empty() {
             return Err(Error::invalid("region", "must not be empty"));
@@ -924,6 +981,9 @@ pub struct DatabaseUpdate {
     /// A new VPC subnet (moving the database into it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub private_network: Option<PrivateNetwork>,
+    /// A new engine version, such as `8.4` (MySQL, PostgreSQL: an in-place upgrade).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 impl DatabaseUpdate {
@@ -977,6 +1037,8 @@ setters! {
         cluster_size: value u8,
         /// Moves the database into a VPC subnet.
         private_network: value PrivateNetwork,
+        /// Upgrades the engine to another version (MySQL, PostgreSQL).
+        version: into String,
     }
 }
 
@@ -1300,6 +1362,40 @@ mod tests {
                     .validate()
             ),
             "updates.day_of_week"
+        );
+        // A restore (MySQL, PostgreSQL) has no engine; label, region and type are optional.
+        let restore = || CreateDatabase::restore(DatabaseFork::of(7));
+        assert!(restore().validate(EngineKind::MySql).is_ok());
+        assert!(
+            restore()
+                .label("again")
+                .validate(EngineKind::PostgreSql)
+                .is_ok()
+        );
+        assert_eq!(
+            refused(restore().label("x").validate(EngineKind::MySql)),
+            "label"
+        );
+        assert_eq!(
+            refused(
+                base()
+                    .fork(DatabaseFork::of(7))
+                    .validate(EngineKind::PostgreSql)
+            ),
+            "engine"
+        );
+        assert_eq!(
+            serde_json::to_value(restore().label("again")).unwrap(),
+            serde_json::json!({"label": "again", "fork": {"source": 7}})
+        );
+        assert_eq!(
+            serde_json::to_value(DatabaseUpdate::new().version("8.4")).unwrap(),
+            serde_json::json!({"version": "8.4"})
+        );
+        assert_eq!(
+            serde_json::to_value(UpdatesWindow::weekly(1, 0, 4)).unwrap(),
+            serde_json::json!({"frequency": "weekly", "duration": 4, "hour_of_day": 0,
+                               "day_of_week": 1})
         );
     }
 

@@ -328,7 +328,7 @@ async fn updates_resize_reconfigure_and_refuse_what_the_api_refuses() {
         common::last_body(&sandbox),
         json!({"label": "grown", "allow_list": ["10.0.0.0/8"],
                "updates": {"frequency": "weekly", "duration": 2, "hour_of_day": 4,
-                           "day_of_week": 3, "week_of_month": null}})
+                           "day_of_week": 3}})
     );
     assert_eq!(updated.label, "grown");
     assert_eq!(updated.status, DatabaseStatus::Active);

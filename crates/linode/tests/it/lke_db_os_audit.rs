@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use linode::api::databases::{
     ConnectionPoolSettings, CreateDatabase, Database, DatabaseFork, DatabaseId, DatabaseStatus,
-    DatabaseUpdate, EngineKind, PrivateNetwork,
+    DatabaseUpdate, EngineKind, PrivateNetwork, UpdatesWindow,
 };
 use linode::api::lke::{
     ClusterUpdate, CreateCluster, LkeTier, NewPool, PoolDisk, PoolDiskType, PoolUpdate, StackType,
@@ -621,32 +621,50 @@ async fn databases_join_a_vpc_are_forked_and_take_valkeys_own_parameters() {
         assert_eq!(common::refusal(&err).1, Some(field));
     }
 
-    // A fork names its source (of the same engine).
+    // A fork names its source (of the same engine): a restore, without `engine`, taking the
+    // source's region, type and version unless given.
     let fork = pg
         .create(
-            CreateDatabase::new("forked", "us-east", "g6-nanode-1", "postgresql/16.7")
-                .fork(DatabaseFork::of(db.id).at("2026-01-02T03:04:05")),
+            CreateDatabase::restore(DatabaseFork::of(db.id).at("2026-01-02T03:04:05"))
+                .label("forked"),
         )
         .await
         .unwrap();
     assert_eq!(
-        common::last_body(&sandbox)["fork"],
-        json!({"source": db.id, "restore_time": "2026-01-02T03:04:05"})
+        common::last_body(&sandbox),
+        json!({"label": "forked",
+               "fork": {"source": db.id, "restore_time": "2026-01-02T03:04:05"}})
     );
     assert_eq!(
         fork.fork,
         Some(DatabaseFork::of(db.id).at("2026-01-02T03:04:05"))
     );
+    assert_eq!(
+        (
+            fork.label.as_str(),
+            fork.region.id().as_str(),
+            fork.node_type.as_str(),
+            fork.version.as_str()
+        ),
+        ("forked", "us-east", "g6-nanode-1", "16.7")
+    );
     let err = client
         .databases()
         .mysql()
-        .create(
-            CreateDatabase::new("badfork", "us-east", "g6-nanode-1", "mysql/8.0.35")
-                .fork(DatabaseFork::of(db.id)),
-        )
+        .create(CreateDatabase::restore(DatabaseFork::of(db.id)).label("badfork"))
         .await
         .unwrap_err();
     assert_eq!(common::refusal(&err).1, Some("fork.source"));
+    // A restore naming an engine is refused by the sandbox too.
+    common::assert_raw_refusals(
+        &sandbox,
+        "/v4/databases/postgresql/instances",
+        [(
+            json!({"fork": {"source": db.id}, "engine": "postgresql/16.7"}),
+            "engine",
+        )],
+    )
+    .await;
 
     // Valkey: the parameters of 4.229.1, flat, some nullable; no nested groups.
     let valkey = client.databases().valkey();
@@ -709,6 +727,102 @@ async fn databases_join_a_vpc_are_forked_and_take_valkeys_own_parameters() {
             Some("cluster_size"),
             "A 2 node cluster needs a dedicated type"
         )
+    );
+}
+
+#[tokio::test]
+async fn mysql_and_postgresql_instances_have_their_own_4_229_1_fields() {
+    let (sandbox, client) = common::setup().await;
+    let pg = client.databases().postgresql();
+    let my = client.databases().mysql();
+    let db = pg
+        .create(CreateDatabase::new(
+            "pg-fields",
+            "us-east",
+            "g6-nanode-1",
+            "postgresql/16.7",
+        ))
+        .await
+        .unwrap();
+    let other = my
+        .create(CreateDatabase::new(
+            "my-fields",
+            "us-east",
+            "g6-nanode-1",
+            "mysql/8.0.35",
+        ))
+        .await
+        .unwrap();
+    // PostgreSQL has a `connection_pool_port`; neither has `available_restore_times` or
+    // `updates.week_of_month` (Valkey's fields).
+    assert_eq!(db.connection_pool_port, Some(25_061));
+    assert_eq!(other.connection_pool_port, None);
+    for id in [db.id, other.id] {
+        let row = stored(&sandbox, "databases", id);
+        assert_eq!(row.get("available_restore_times"), None);
+        assert_eq!(
+            row["updates"],
+            json!({"frequency": "weekly", "duration": 4, "hour_of_day": 0, "day_of_week": 1,
+                   "pending": []})
+        );
+    }
+    assert_eq!(
+        stored(&sandbox, "databases", other.id).get("connection_pool_port"),
+        None
+    );
+    sandbox.settle();
+
+    // `version` upgrades in place, through `updating`.
+    let upgraded = pg
+        .update(db.id, &DatabaseUpdate::new().version("17.3"))
+        .await
+        .unwrap();
+    assert_eq!(common::last_body(&sandbox), json!({"version": "17.3"}));
+    assert_eq!(
+        (upgraded.version.as_str(), upgraded.status),
+        ("17.3", DatabaseStatus::Updating)
+    );
+    assert_eq!(stored(&sandbox, "databases", db.id)["version"], "17.3");
+    sandbox.settle();
+    let err = my
+        .update(other.id, &DatabaseUpdate::new().version("5.7"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        common::refusal(&err),
+        (
+            400,
+            Some("version"),
+            "Must be a mysql version of /databases/engines"
+        )
+    );
+    // No new type with an allow list; weekly windows only.
+    let err = my
+        .update(
+            other.id,
+            &DatabaseUpdate::new()
+                .node_type("g6-standard-2")
+                .allow_list(["10.0.0.0/8"]),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        common::refusal(&err),
+        (
+            400,
+            Some("type"),
+            "Can't set a new type and the allow_list in one request"
+        )
+    );
+    let mut monthly = UpdatesWindow::weekly(1, 0, 4);
+    monthly.frequency = "monthly".into();
+    let err = pg
+        .update(db.id, &DatabaseUpdate::new().updates(monthly))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        common::refusal(&err),
+        (400, Some("updates.frequency"), "Must be weekly")
     );
 }
 
