@@ -9,7 +9,61 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
 
-use crate::store::{Table, format_time};
+use crate::store::{Store, Table, format_time};
+
+/// Names of the account's collections in the store (see [`Store::table`]).
+pub mod names {
+    /// SSH keys of the profile (`SSHKey` objects).
+    pub const SSH_KEYS: &str = "ssh_keys";
+    /// Longview clients (`LongviewClient` objects).
+    pub const LONGVIEW_CLIENTS: &str = "longview_clients";
+}
+
+/// The account-level state as [`crate::Sandbox::with_account`] shows it: the typed
+/// [`AccountState`] (through `Deref`) and the account's collections kept in the store.
+pub struct AccountView<'a> {
+    state: &'a AccountState,
+    /// SSH keys of the profile (`SSHKey` objects).
+    pub ssh_keys: &'a Table,
+    /// Longview clients (`LongviewClient` objects).
+    pub longview_clients: &'a Table,
+}
+
+impl<'a> AccountView<'a> {
+    /// The view of `store`'s account.
+    pub fn of(store: &'a Store) -> AccountView<'a> {
+        AccountView {
+            state: &store.account,
+            ssh_keys: store.table(names::SSH_KEYS),
+            longview_clients: store.table(names::LONGVIEW_CLIENTS),
+        }
+    }
+}
+
+impl std::ops::Deref for AccountView<'_> {
+    type Target = AccountState;
+    fn deref(&self) -> &AccountState {
+        self.state
+    }
+}
+
+impl Store {
+    /// Keeps the owner's `ssh_keys` (labels) in step with the profile's keys.
+    pub fn sync_owner_keys(&mut self) {
+        let labels: Vec<Value> = self
+            .table(names::SSH_KEYS)
+            .values()
+            .map(|k| k["label"].clone())
+            .collect();
+        let owner = self.account.profile["username"]
+            .as_str()
+            .unwrap_or(USERNAME)
+            .to_owned();
+        if let Some(user) = self.account.users.get_mut(&owner) {
+            user["ssh_keys"] = Value::from(labels);
+        }
+    }
+}
 
 /// The username of the sandbox's single user (also the one events name).
 pub const USERNAME: &str = "sandbox-user";
@@ -258,10 +312,6 @@ pub struct AccountState {
     pub apps: Table,
     /// The OAuth client of each authorized app.
     pub app_clients: HashMap<u64, String>,
-    /// SSH keys of the profile (`SSHKey` objects).
-    pub ssh_keys: Table,
-    /// Longview clients (`LongviewClient` objects).
-    pub longview_clients: Table,
     /// Support tickets (`SupportTicket` objects).
     pub tickets: Table,
     /// Replies of each ticket.
@@ -364,8 +414,6 @@ impl Default for AccountState {
             personal_tokens: Table::default(),
             apps: Table::default(),
             app_clients: HashMap::new(),
-            ssh_keys: Table::default(),
-            longview_clients: Table::default(),
             tickets: Table::default(),
             ticket_replies: BTreeMap::new(),
             tokens: HashMap::new(),
@@ -518,18 +566,6 @@ impl AccountState {
             |_, t| !matches!(&t.owner, TokenOwner::OAuth { app_id: a, .. } if *a == app_id),
         );
         self.refresh_tokens.retain(|_, r| r.app_id != app_id);
-    }
-
-    /// Keeps the owner's `ssh_keys` (labels) in step with the profile's keys.
-    pub fn sync_owner_keys(&mut self) {
-        let labels: Vec<Value> = self.ssh_keys.values().map(|k| k["label"].clone()).collect();
-        let owner = self.profile["username"]
-            .as_str()
-            .unwrap_or(USERNAME)
-            .to_owned();
-        if let Some(user) = self.users.get_mut(&owner) {
-            user["ssh_keys"] = Value::from(labels);
-        }
     }
 }
 

@@ -373,10 +373,10 @@ impl Sandbox {
     /// let tickets = sandbox.with_account(|a| a.tickets.len());
     /// # }
     /// ```
-    pub fn with_account<R>(&self, read: impl FnOnce(&account::AccountState) -> R) -> R {
+    pub fn with_account<R>(&self, read: impl FnOnce(&account::AccountView) -> R) -> R {
         let mut store = self.state.store();
         store.tick();
-        read(&store.account)
+        read(&account::AccountView::of(&store))
     }
 
     /// Registers an OAuth client directly (as `POST /account/oauth-clients` would) and

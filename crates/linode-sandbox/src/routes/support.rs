@@ -97,8 +97,7 @@ fn ticket_entity(ticket: &Value) -> Entity {
 fn regarded(store: &Store, kind: &str, id: u64) -> Option<String> {
     match kind {
         "longview_client" => store
-            .account
-            .longview_clients
+            .table(crate::account::names::LONGVIEW_CLIENTS)
             .get(id)
             .map(|c| c["label"].as_str().unwrap_or_default().to_owned()),
         _ => store.entity_label(kind, id),

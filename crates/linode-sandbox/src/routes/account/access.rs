@@ -594,7 +594,10 @@ fn entities(store: &Store, kind: &str) -> Vec<(u64, String)> {
         "domain" => (store.domains(), "domain"),
         "volume" => (store.volumes(), "label"),
         "nodebalancer" => (store.nodebalancers(), "label"),
-        "longview" => (&store.account.longview_clients, "label"),
+        "longview" => (
+            store.table(crate::account::names::LONGVIEW_CLIENTS),
+            "label",
+        ),
         "image" => (store.table(crate::compute::names::PRIVATE_IMAGES), "label"),
         "stackscript" => (store.stackscripts(), "label"),
         "firewall" => (store.table("firewalls"), "label"),

@@ -387,14 +387,18 @@ async fn list_keys(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    list_response(store.account.ssh_keys.values(), KEY_FILTERABLE, &req)
+    list_response(
+        store.table(crate::account::names::SSH_KEYS).values(),
+        KEY_FILTERABLE,
+        &req,
+    )
 }
 
 async fn get_key(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().account.ssh_keys.get(id))
+    get_response(state.store().table(crate::account::names::SSH_KEYS).get(id))
 }
 
 async fn create_key(
@@ -416,8 +420,10 @@ async fn create_key(
         "ssh_key": key.trim(),
         "created": format_time(store.clock.wall())
     });
-    store.account.ssh_keys.insert(id, item.clone());
-    store.account.sync_owner_keys();
+    store
+        .table_mut(crate::account::names::SSH_KEYS)
+        .insert(id, item.clone());
+    store.sync_owner_keys();
     store.record(Action::new("user_ssh_key_add", key_entity(&item)));
     Ok(Json(item))
 }
@@ -431,8 +437,7 @@ async fn update_key(
     let label = c.sized(&body, "label", 0, 64);
     let mut store = state.store();
     let key = store
-        .account
-        .ssh_keys
+        .table_mut(crate::account::names::SSH_KEYS)
         .get_mut(id)
         .ok_or_else(ApiError::not_found)?;
     c.finish(())?;
@@ -440,7 +445,7 @@ async fn update_key(
         key["label"] = Value::from(label);
     }
     let answer = key.clone();
-    store.account.sync_owner_keys();
+    store.sync_owner_keys();
     store.record(Action::new("user_ssh_key_update", key_entity(&answer)));
     Ok(Json(answer))
 }
@@ -451,11 +456,10 @@ async fn delete_key(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let key = store
-        .account
-        .ssh_keys
+        .table_mut(crate::account::names::SSH_KEYS)
         .remove(id)
         .ok_or_else(ApiError::not_found)?;
-    store.account.sync_owner_keys();
+    store.sync_owner_keys();
     store.record(Action::new("user_ssh_key_delete", key_entity(&key)));
     Ok(Json(json!({})))
 }
