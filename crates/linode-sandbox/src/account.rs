@@ -17,7 +17,15 @@ pub mod names {
     pub const SSH_KEYS: &str = "ssh_keys";
     /// Longview clients (`LongviewClient` objects).
     pub const LONGVIEW_CLIENTS: &str = "longview_clients";
+    /// Support tickets (`SupportTicket` objects).
+    pub const TICKETS: &str = "tickets";
+    /// Replies of tickets (`SupportTicketReply` objects plus the [`super::TICKET`] field
+    /// naming their ticket, never served), owned by their ticket (see [`crate::store::OWNED`]).
+    pub const TICKET_REPLIES: &str = "ticket_replies";
 }
+
+/// The field of a ticket reply naming its ticket (never served).
+pub const TICKET: &str = "ticket_id";
 
 /// The account-level state as [`crate::Sandbox::with_account`] shows it: the typed
 /// [`AccountState`] (through `Deref`) and the account's collections kept in the store.
@@ -27,6 +35,8 @@ pub struct AccountView<'a> {
     pub ssh_keys: &'a Table,
     /// Longview clients (`LongviewClient` objects).
     pub longview_clients: &'a Table,
+    /// Support tickets (`SupportTicket` objects).
+    pub tickets: &'a Table,
 }
 
 impl<'a> AccountView<'a> {
@@ -36,6 +46,7 @@ impl<'a> AccountView<'a> {
             state: &store.account,
             ssh_keys: store.table(names::SSH_KEYS),
             longview_clients: store.table(names::LONGVIEW_CLIENTS),
+            tickets: store.table(names::TICKETS),
         }
     }
 }
@@ -312,10 +323,6 @@ pub struct AccountState {
     pub apps: Table,
     /// The OAuth client of each authorized app.
     pub app_clients: HashMap<u64, String>,
-    /// Support tickets (`SupportTicket` objects).
-    pub tickets: Table,
-    /// Replies of each ticket.
-    pub ticket_replies: BTreeMap<u64, Vec<Value>>,
     /// Every token accepted besides the main one, by token string.
     pub tokens: HashMap<String, IssuedToken>,
     /// Authorization codes not yet exchanged.
@@ -414,8 +421,6 @@ impl Default for AccountState {
             personal_tokens: Table::default(),
             apps: Table::default(),
             app_clients: HashMap::new(),
-            tickets: Table::default(),
-            ticket_replies: BTreeMap::new(),
             tokens: HashMap::new(),
             codes: HashMap::new(),
             refresh_tokens: HashMap::new(),

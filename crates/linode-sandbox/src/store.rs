@@ -230,6 +230,10 @@ pub const OWNED: &[(&str, &str)] = &[
     (crate::compute::names::DISKS, crate::compute::PARENT),
     (crate::compute::names::CONFIGS, crate::compute::PARENT),
     (crate::compute::names::BACKUPS, crate::compute::PARENT),
+    (
+        crate::account::names::TICKET_REPLIES,
+        crate::account::TICKET,
+    ),
 ];
 
 /// The parent field of an owned collection (see [`OWNED`]).
