@@ -17,12 +17,22 @@ pub mod names {
     pub const SSH_KEYS: &str = "ssh_keys";
     /// Longview clients (`LongviewClient` objects).
     pub const LONGVIEW_CLIENTS: &str = "longview_clients";
+    /// Invoices (`Invoice` objects).
+    pub const INVOICES: &str = "invoices";
+    /// Items of invoices (`InvoiceItem` objects plus the [`super::INVOICE`] field naming
+    /// their invoice, never served), owned by their invoice (see [`crate::store::OWNED`]).
+    pub const INVOICE_ITEMS: &str = "invoice_items";
+    /// Payments (`Payment` objects).
+    pub const PAYMENTS: &str = "payments";
     /// Support tickets (`SupportTicket` objects).
     pub const TICKETS: &str = "tickets";
     /// Replies of tickets (`SupportTicketReply` objects plus the [`super::TICKET`] field
     /// naming their ticket, never served), owned by their ticket (see [`crate::store::OWNED`]).
     pub const TICKET_REPLIES: &str = "ticket_replies";
 }
+
+/// The field of an invoice item naming its invoice (never served).
+pub const INVOICE: &str = "invoice_id";
 
 /// The field of a ticket reply naming its ticket (never served).
 pub const TICKET: &str = "ticket_id";
@@ -37,6 +47,10 @@ pub struct AccountView<'a> {
     pub longview_clients: &'a Table,
     /// Support tickets (`SupportTicket` objects).
     pub tickets: &'a Table,
+    /// Invoices (`Invoice` objects).
+    pub invoices: &'a Table,
+    /// Payments (`Payment` objects).
+    pub payments: &'a Table,
 }
 
 impl<'a> AccountView<'a> {
@@ -47,6 +61,8 @@ impl<'a> AccountView<'a> {
             ssh_keys: store.table(names::SSH_KEYS),
             longview_clients: store.table(names::LONGVIEW_CLIENTS),
             tickets: store.table(names::TICKETS),
+            invoices: store.table(names::INVOICES),
+            payments: store.table(names::PAYMENTS),
         }
     }
 }
@@ -305,12 +321,6 @@ pub struct AccountState {
     pub settings: Value,
     /// `GET /profile`.
     pub profile: Value,
-    /// Invoices (`Invoice` objects).
-    pub invoices: Table,
-    /// Items of each invoice.
-    pub invoice_items: BTreeMap<u64, Vec<Value>>,
-    /// Payments (`Payment` objects).
-    pub payments: Table,
     /// OAuth clients by id (`OAuthClient` objects, `secret` redacted).
     pub oauth_clients: BTreeMap<String, Value>,
     /// The current secret of each OAuth client.
@@ -412,9 +422,6 @@ impl Default for AccountState {
                 "authentication_type": "password",
                 "user_type": "default"
             }),
-            invoices: Table::default(),
-            invoice_items: BTreeMap::new(),
-            payments: Table::default(),
             oauth_clients: BTreeMap::new(),
             client_secrets: HashMap::new(),
             users: BTreeMap::new(),
@@ -440,7 +447,6 @@ impl Default for AccountState {
                 "user_type": "default"
             }),
         );
-        state.seed_billing();
         state
     }
 }
@@ -471,9 +477,11 @@ impl AccountState {
         );
         id
     }
+}
 
+impl Store {
     /// Three monthly invoices with their items, and the payments that settled them.
-    fn seed_billing(&mut self) {
+    pub(crate) fn seed_billing(&mut self) {
         // (days ago, [(label, hours, hourly price, region)])
         let months: [(u64, &[BilledLine]); 3] = [
             (
@@ -526,7 +534,7 @@ impl AccountState {
             let subtotal = round2(subtotal);
             let tax = round2(subtotal * 0.06);
             let total = round2(subtotal + tax);
-            self.invoices.insert(
+            self.table_mut(names::INVOICES).insert(
                 invoice_id,
                 json!({
                     "id": invoice_id,
@@ -539,15 +547,20 @@ impl AccountState {
                     "billing_source": "linode"
                 }),
             );
-            self.invoice_items.insert(invoice_id, items);
+            for item in items {
+                let item_id = self.next_id(names::INVOICE_ITEMS, 1);
+                self.insert_owned(names::INVOICE_ITEMS, invoice_id, item_id, item);
+            }
             let payment_id = 5_300_000 + n as u64;
-            self.payments.insert(
+            self.table_mut(names::PAYMENTS).insert(
                 payment_id,
                 json!({"id": payment_id, "date": days_ago(ago - 2), "usd": total}),
             );
         }
     }
+}
 
+impl AccountState {
     /// The grant and validity of a token other than the main one, at time `now`; `None` when
     /// it is unknown, revoked or expired.
     pub fn grant_of(&self, token: &str, now: SystemTime) -> Option<&IssuedToken> {

@@ -234,6 +234,10 @@ pub const OWNED: &[(&str, &str)] = &[
         crate::account::names::TICKET_REPLIES,
         crate::account::TICKET,
     ),
+    (
+        crate::account::names::INVOICE_ITEMS,
+        crate::account::INVOICE,
+    ),
 ];
 
 /// The parent field of an owned collection (see [`OWNED`]).
@@ -351,6 +355,7 @@ impl Default for Store {
     fn default() -> Self {
         let mut store = Store::empty();
         crate::compute::seed(&mut store);
+        store.seed_billing();
         store
     }
 }

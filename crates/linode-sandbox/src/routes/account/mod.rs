@@ -178,7 +178,11 @@ async fn list_invoices(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    let newest_first: Vec<&Value> = store.account.invoices.values().rev().collect();
+    let newest_first: Vec<&Value> = store
+        .table(crate::account::names::INVOICES)
+        .values()
+        .rev()
+        .collect();
     list_response(newest_first, INVOICE_FILTERABLE, &req)
 }
 
@@ -186,7 +190,7 @@ async fn get_invoice(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().account.invoices.get(id))
+    get_response(state.store().table(crate::account::names::INVOICES).get(id))
 }
 
 async fn list_invoice_items(
@@ -195,12 +199,26 @@ async fn list_invoice_items(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    let items = store
-        .account
-        .invoice_items
-        .get(&id)
-        .ok_or_else(ApiError::not_found)?;
-    list_response(items, &[], &req)
+    if store
+        .table(crate::account::names::INVOICES)
+        .get(id)
+        .is_none()
+    {
+        return Err(ApiError::not_found());
+    }
+    let items: Vec<Value> = store
+        .owned_ids(crate::account::names::INVOICE_ITEMS, id)
+        .into_iter()
+        .filter_map(|item| store.table(crate::account::names::INVOICE_ITEMS).get(item))
+        .map(|item| {
+            let mut item = item.clone();
+            if let Some(fields) = item.as_object_mut() {
+                fields.remove(crate::account::INVOICE);
+            }
+            item
+        })
+        .collect();
+    list_response(&items, &[], &req)
 }
 
 async fn list_payments(
@@ -208,7 +226,11 @@ async fn list_payments(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    let newest_first: Vec<&Value> = store.account.payments.values().rev().collect();
+    let newest_first: Vec<&Value> = store
+        .table(crate::account::names::PAYMENTS)
+        .values()
+        .rev()
+        .collect();
     list_response(newest_first, PAYMENT_FILTERABLE, &req)
 }
 
@@ -216,7 +238,7 @@ async fn get_payment(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().account.payments.get(id))
+    get_response(state.store().table(crate::account::names::PAYMENTS).get(id))
 }
 
 // OAuth clients ------------------------------------------------------------------------------
