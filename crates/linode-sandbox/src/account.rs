@@ -17,6 +17,9 @@ pub mod names {
     pub const SSH_KEYS: &str = "ssh_keys";
     /// Longview clients (`LongviewClient` objects).
     pub const LONGVIEW_CLIENTS: &str = "longview_clients";
+    /// Personal access tokens (`PersonalAccessToken` objects, `token` shortened to its first
+    /// characters as the API shows it; the full strings are in the account's token map).
+    pub const PERSONAL_TOKENS: &str = "personal_tokens";
     /// Invoices (`Invoice` objects).
     pub const INVOICES: &str = "invoices";
     /// Items of invoices (`InvoiceItem` objects plus the [`super::INVOICE`] field naming
@@ -47,6 +50,8 @@ pub struct AccountView<'a> {
     pub longview_clients: &'a Table,
     /// Support tickets (`SupportTicket` objects).
     pub tickets: &'a Table,
+    /// Personal access tokens (`PersonalAccessToken` objects, `token` shortened).
+    pub personal_tokens: &'a Table,
     /// Invoices (`Invoice` objects).
     pub invoices: &'a Table,
     /// Payments (`Payment` objects).
@@ -61,6 +66,7 @@ impl<'a> AccountView<'a> {
             ssh_keys: store.table(names::SSH_KEYS),
             longview_clients: store.table(names::LONGVIEW_CLIENTS),
             tickets: store.table(names::TICKETS),
+            personal_tokens: store.table(names::PERSONAL_TOKENS),
             invoices: store.table(names::INVOICES),
             payments: store.table(names::PAYMENTS),
         }
@@ -327,8 +333,6 @@ pub struct AccountState {
     pub client_secrets: HashMap<String, String>,
     /// Users by username (`User` objects).
     pub users: BTreeMap<String, Value>,
-    /// Personal access tokens (`PersonalAccessToken` objects, `token` shortened).
-    pub personal_tokens: Table,
     /// Authorized OAuth apps (`AuthorizedApp` objects).
     pub apps: Table,
     /// The OAuth client of each authorized app.
@@ -425,7 +429,6 @@ impl Default for AccountState {
             oauth_clients: BTreeMap::new(),
             client_secrets: HashMap::new(),
             users: BTreeMap::new(),
-            personal_tokens: Table::default(),
             apps: Table::default(),
             app_clients: HashMap::new(),
             tokens: HashMap::new(),
@@ -457,14 +460,16 @@ impl AccountState {
         self.next_id += 1;
         self.next_id
     }
+}
 
+impl Store {
     /// Lists the sandbox's main token among the personal access tokens, as the API lists the
     /// token in use (label `sandbox`, every scope, no expiry); answers its id. The main token
     /// keeps authenticating even if this entry is deleted.
     pub fn list_main_token(&mut self, token: &str, created: SystemTime) -> u64 {
-        let id = self.next_id();
+        let id = self.account.next_id();
         let prefix: String = token.chars().take(16).collect();
-        self.personal_tokens.insert(
+        self.table_mut(names::PERSONAL_TOKENS).insert(
             id,
             json!({
                 "id": id,

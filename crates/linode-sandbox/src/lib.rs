@@ -155,7 +155,7 @@ impl SandboxBuilder {
         let token = self.token.unwrap_or_else(random_token);
         let mut store = Store::with_clock(lifecycle::Clock::with_speed(self.speed));
         let wall = store.clock.wall();
-        store.account.list_main_token(&token, wall);
+        store.list_main_token(&token, wall);
         let state: AppState = Arc::new(Shared {
             store: Mutex::new(store),
             token,

@@ -155,7 +155,7 @@ async fn list_tokens(
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
     list_response(
-        store.account.personal_tokens.values(),
+        store.table(crate::account::names::PERSONAL_TOKENS).values(),
         TOKEN_FILTERABLE,
         &req,
     )
@@ -165,7 +165,12 @@ async fn get_token(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().account.personal_tokens.get(id))
+    get_response(
+        state
+            .store()
+            .table(crate::account::names::PERSONAL_TOKENS)
+            .get(id),
+    )
 }
 
 /// Creates a token with the scopes asked for (the caller's own when omitted or `*`), which
@@ -225,7 +230,9 @@ async fn create_token(
         "token": &secret[..TOKEN_PREFIX],
         "expiry": expiry.map(format_time)
     });
-    store.account.personal_tokens.insert(id, token.clone());
+    store
+        .table_mut(crate::account::names::PERSONAL_TOKENS)
+        .insert(id, token.clone());
     store.account.tokens.insert(
         secret.clone(),
         IssuedToken {
@@ -249,8 +256,7 @@ async fn update_token(
     let label = c.sized(&body, "label", 1, 100);
     let mut store = state.store();
     let token = store
-        .account
-        .personal_tokens
+        .table_mut(crate::account::names::PERSONAL_TOKENS)
         .get_mut(id)
         .ok_or_else(ApiError::not_found)?;
     c.finish(())?;
@@ -269,8 +275,7 @@ async fn revoke_token(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let token = store
-        .account
-        .personal_tokens
+        .table_mut(crate::account::names::PERSONAL_TOKENS)
         .remove(id)
         .ok_or_else(ApiError::not_found)?;
     store
