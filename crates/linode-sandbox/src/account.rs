@@ -20,6 +20,10 @@ pub mod names {
     /// Personal access tokens (`PersonalAccessToken` objects, `token` shortened to its first
     /// characters as the API shows it; the full strings are in the account's token map).
     pub const PERSONAL_TOKENS: &str = "personal_tokens";
+    /// Authorized OAuth apps (`AuthorizedApp` objects).
+    pub const APPS: &str = "apps";
+    /// The OAuth client of each authorized app, by the app's id: `{"id": app, "client_id": ..}`.
+    pub const APP_CLIENTS: &str = "app_clients";
     /// Invoices (`Invoice` objects).
     pub const INVOICES: &str = "invoices";
     /// Items of invoices (`InvoiceItem` objects plus the [`super::INVOICE`] field naming
@@ -52,6 +56,8 @@ pub struct AccountView<'a> {
     pub tickets: &'a Table,
     /// Personal access tokens (`PersonalAccessToken` objects, `token` shortened).
     pub personal_tokens: &'a Table,
+    /// Authorized OAuth apps (`AuthorizedApp` objects).
+    pub apps: &'a Table,
     /// Invoices (`Invoice` objects).
     pub invoices: &'a Table,
     /// Payments (`Payment` objects).
@@ -67,6 +73,7 @@ impl<'a> AccountView<'a> {
             longview_clients: store.table(names::LONGVIEW_CLIENTS),
             tickets: store.table(names::TICKETS),
             personal_tokens: store.table(names::PERSONAL_TOKENS),
+            apps: store.table(names::APPS),
             invoices: store.table(names::INVOICES),
             payments: store.table(names::PAYMENTS),
         }
@@ -81,6 +88,13 @@ impl std::ops::Deref for AccountView<'_> {
 }
 
 impl Store {
+    /// Removes an authorized app and revokes its tokens.
+    pub fn remove_app(&mut self, app_id: u64) -> Option<Value> {
+        self.account.revoke_app_tokens(app_id);
+        self.table_mut(names::APP_CLIENTS).remove(app_id);
+        self.table_mut(names::APPS).remove(app_id)
+    }
+
     /// Keeps the owner's `ssh_keys` (labels) in step with the profile's keys.
     pub fn sync_owner_keys(&mut self) {
         let labels: Vec<Value> = self
@@ -333,10 +347,6 @@ pub struct AccountState {
     pub client_secrets: HashMap<String, String>,
     /// Users by username (`User` objects).
     pub users: BTreeMap<String, Value>,
-    /// Authorized OAuth apps (`AuthorizedApp` objects).
-    pub apps: Table,
-    /// The OAuth client of each authorized app.
-    pub app_clients: HashMap<u64, String>,
     /// Every token accepted besides the main one, by token string.
     pub tokens: HashMap<String, IssuedToken>,
     /// Authorization codes not yet exchanged.
@@ -429,8 +439,6 @@ impl Default for AccountState {
             oauth_clients: BTreeMap::new(),
             client_secrets: HashMap::new(),
             users: BTreeMap::new(),
-            apps: Table::default(),
-            app_clients: HashMap::new(),
             tokens: HashMap::new(),
             codes: HashMap::new(),
             refresh_tokens: HashMap::new(),
@@ -574,13 +582,6 @@ impl AccountState {
             Some(expiry) if expiry <= now => None,
             _ => Some(issued),
         }
-    }
-
-    /// Removes an authorized app and revokes its tokens.
-    pub fn remove_app(&mut self, app_id: u64) -> Option<Value> {
-        self.revoke_app_tokens(app_id);
-        self.app_clients.remove(&app_id);
-        self.apps.remove(app_id)
     }
 
     /// Revokes every token of an authorized app.

@@ -363,17 +363,16 @@ async fn delete_client(
         .oauth_clients
         .remove(&id)
         .ok_or_else(ApiError::not_found)?;
-    let account = &mut store.account;
-    account.client_secrets.remove(&id);
-    account.codes.retain(|_, code| code.client_id != id);
-    let apps: Vec<u64> = account
-        .app_clients
+    store.account.client_secrets.remove(&id);
+    store.account.codes.retain(|_, code| code.client_id != id);
+    let apps: Vec<u64> = store
+        .table(crate::account::names::APP_CLIENTS)
         .iter()
-        .filter(|(_, client)| **client == id)
-        .map(|(app, _)| *app)
+        .filter(|(_, client)| client["client_id"] == id.as_str())
+        .map(|(app, _)| app)
         .collect();
     for app in apps {
-        account.remove_app(app);
+        store.remove_app(app);
     }
     store.record(Action::new("oauth_client_delete", client_entity(&client)));
     Ok(Json(json!({})))

@@ -293,14 +293,18 @@ async fn list_apps(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    list_response(store.account.apps.values(), APP_FILTERABLE, &req)
+    list_response(
+        store.table(crate::account::names::APPS).values(),
+        APP_FILTERABLE,
+        &req,
+    )
 }
 
 async fn get_app(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().account.apps.get(id))
+    get_response(state.store().table(crate::account::names::APPS).get(id))
 }
 
 /// Revokes the app's access: its tokens stop working.
@@ -309,10 +313,7 @@ async fn revoke_app(
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    store
-        .account
-        .remove_app(id)
-        .ok_or_else(ApiError::not_found)?;
+    store.remove_app(id).ok_or_else(ApiError::not_found)?;
     Ok(Json(json!({})))
 }
 
