@@ -17,6 +17,8 @@ pub mod names {
     pub const SSH_KEYS: &str = "ssh_keys";
     /// Longview clients (`LongviewClient` objects).
     pub const LONGVIEW_CLIENTS: &str = "longview_clients";
+    /// Users (`User` objects), keyed by `username` (see [`crate::store::KEYED`]).
+    pub const USERS: &str = "users";
     /// Personal access tokens (`PersonalAccessToken` objects, `token` shortened to its first
     /// characters as the API shows it; the full strings are in the account's token map).
     pub const PERSONAL_TOKENS: &str = "personal_tokens";
@@ -58,6 +60,8 @@ pub struct AccountView<'a> {
     pub personal_tokens: &'a Table,
     /// Authorized OAuth apps (`AuthorizedApp` objects).
     pub apps: &'a Table,
+    /// Users by username (`User` objects), copied.
+    pub users: BTreeMap<String, Value>,
     /// Invoices (`Invoice` objects).
     pub invoices: &'a Table,
     /// Payments (`Payment` objects).
@@ -74,6 +78,7 @@ impl<'a> AccountView<'a> {
             tickets: store.table(names::TICKETS),
             personal_tokens: store.table(names::PERSONAL_TOKENS),
             apps: store.table(names::APPS),
+            users: store.users(),
             invoices: store.table(names::INVOICES),
             payments: store.table(names::PAYMENTS),
         }
@@ -106,7 +111,7 @@ impl Store {
             .as_str()
             .unwrap_or(USERNAME)
             .to_owned();
-        if let Some(user) = self.account.users.get_mut(&owner) {
+        if let Some(user) = self.user_mut(&owner) {
             user["ssh_keys"] = Value::from(labels);
         }
     }
@@ -345,8 +350,6 @@ pub struct AccountState {
     pub oauth_clients: BTreeMap<String, Value>,
     /// The current secret of each OAuth client.
     pub client_secrets: HashMap<String, String>,
-    /// Users by username (`User` objects).
-    pub users: BTreeMap<String, Value>,
     /// Every token accepted besides the main one, by token string.
     pub tokens: HashMap<String, IssuedToken>,
     /// Authorization codes not yet exchanged.
@@ -381,7 +384,7 @@ fn days_ago(days: u64) -> String {
 
 impl Default for AccountState {
     fn default() -> Self {
-        let mut state = AccountState {
+        AccountState {
             account: json!({
                 "active_promotions": [],
                 "active_since": days_ago(800),
@@ -438,27 +441,63 @@ impl Default for AccountState {
             }),
             oauth_clients: BTreeMap::new(),
             client_secrets: HashMap::new(),
-            users: BTreeMap::new(),
             tokens: HashMap::new(),
             codes: HashMap::new(),
             refresh_tokens: HashMap::new(),
             next_id: 1000,
-        };
-        state.users.insert(
-            USERNAME.to_owned(),
-            json!({
-                "username": USERNAME,
-                "email": "sandbox-user@example.com",
-                "restricted": false,
-                "ssh_keys": [],
-                "tfa_enabled": false,
-                "verified_phone_number": null,
-                "password_created": days_ago(800),
-                "last_login": {"login_datetime": days_ago(1), "status": "successful"},
-                "user_type": "default"
-            }),
-        );
-        state
+        }
+    }
+}
+
+impl Store {
+    /// The account's own user, as a fresh sandbox has it.
+    pub(crate) fn seed_owner(&mut self) {
+        self.put_user(json!({
+            "username": USERNAME,
+            "email": "sandbox-user@example.com",
+            "restricted": false,
+            "ssh_keys": [],
+            "tfa_enabled": false,
+            "verified_phone_number": null,
+            "password_created": days_ago(800),
+            "last_login": {"login_datetime": days_ago(1), "status": "successful"},
+            "user_type": "default"
+        }));
+    }
+
+    /// The user named `username`.
+    pub fn user(&self, username: &str) -> Option<&Value> {
+        self.get_keyed(names::USERS, username).map(|(_, user)| user)
+    }
+
+    /// The user named `username`, mutable (its `username` must not change: use
+    /// [`Store::remove_user`] and [`Store::put_user`]).
+    pub fn user_mut(&mut self, username: &str) -> Option<&mut Value> {
+        let (id, _) = self.get_keyed(names::USERS, username)?;
+        self.table_mut(names::USERS).get_mut(id)
+    }
+
+    /// Every user by username (`User` objects), in username order.
+    pub fn users(&self) -> BTreeMap<String, Value> {
+        self.table(names::USERS)
+            .values()
+            .map(|u| {
+                (
+                    u["username"].as_str().unwrap_or_default().to_owned(),
+                    u.clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// Stores a user under its `username`, replacing the one with that name.
+    pub fn put_user(&mut self, user: Value) {
+        self.put_keyed(names::USERS, user);
+    }
+
+    /// Removes the user named `username`.
+    pub fn remove_user(&mut self, username: &str) -> Option<Value> {
+        self.remove_keyed(names::USERS, username)
     }
 }
 

@@ -221,6 +221,7 @@ pub mod names {
 pub const KEYED: &[(&str, &str)] = &[
     (crate::compute::names::RDNS, "address"),
     (crate::compute::names::IPV6_RANGES, "range"),
+    (crate::account::names::USERS, "username"),
 ];
 
 /// Collections whose objects belong to a parent object named by a field, as `(collection,
@@ -355,6 +356,7 @@ impl Default for Store {
     fn default() -> Self {
         let mut store = Store::empty();
         crate::compute::seed(&mut store);
+        store.seed_owner();
         store.seed_billing();
         store
     }

@@ -556,7 +556,7 @@ async fn put_tfa_optional(
     let names = c.strings(&body, "usernames").unwrap_or_default();
     let mut store = state.store();
     for name in &names {
-        if !store.account.users.contains_key(name) {
+        if store.user(name).is_none() {
             c.add("usernames", format!("Invalid username: {name}"));
         }
     }
@@ -573,11 +573,7 @@ async fn put_tfa_optional(
 
 /// The user, refused with 404 when unknown and 400 when unrestricted.
 fn restricted_user(store: &Store, username: &str) -> Result<(), ApiError> {
-    let user = store
-        .account
-        .users
-        .get(username)
-        .ok_or_else(ApiError::not_found)?;
+    let user = store.user(username).ok_or_else(ApiError::not_found)?;
     if user["restricted"] != true {
         return Err(ApiError::bad_request(
             "Grants are only available for restricted users",
@@ -885,6 +881,6 @@ pub(crate) async fn enforce_grants(
 
 /// The stored grants of `username` when it is a restricted user.
 fn restricted_grants(store: &Store, username: &str) -> Option<Value> {
-    let user = store.account.users.get(username)?;
+    let user = store.user(username)?;
     (user["restricted"] == true).then(|| extra(store, GRANTS)[username].clone())
 }

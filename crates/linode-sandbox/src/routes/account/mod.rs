@@ -414,14 +414,15 @@ async fn list_users(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    list_response(store.account.users.values(), USER_FILTERABLE, &req)
+    let users = store.users();
+    list_response(users.values(), USER_FILTERABLE, &req)
 }
 
 async fn get_user(
     State(state): State<AppState>,
     ApiPath(username): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().account.users.get(&username))
+    get_response(state.store().user(&username))
 }
 
 /// Checks a username: 3-32 characters, letters, digits, `-` and `_`, starting with a letter
@@ -460,7 +461,7 @@ async fn create_user(
     let mut c = Checks::default();
     let username = c.required(&body, "username");
     if let Some(username) = &username {
-        check_username(&mut c, username, &store.account.users, None);
+        check_username(&mut c, username, &store.users(), None);
     }
     if body.get("email").is_none_or(Value::is_null) {
         c.add("email", "email is required");
@@ -479,7 +480,7 @@ async fn create_user(
         "last_login": null,
         "user_type": "default"
     });
-    store.account.users.insert(username.clone(), user.clone());
+    store.put_user(user.clone());
     store.record(Action::new("user_create", user_entity(&username)));
     Ok(Json(user))
 }
@@ -490,7 +491,7 @@ async fn update_user(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    if !store.account.users.contains_key(&username) {
+    if store.user(&username).is_none() {
         return Err(ApiError::not_found());
     }
     let is_owner = username
@@ -500,7 +501,7 @@ async fn update_user(
     let mut c = Checks::default();
     let new_name = c.string(&body, "username");
     if let Some(name) = &new_name {
-        check_username(&mut c, name, &store.account.users, Some(&username));
+        check_username(&mut c, name, &store.users(), Some(&username));
     }
     let email = c.email(&body, "email");
     let restricted = c.boolean(&body, "restricted");
@@ -509,9 +510,7 @@ async fn update_user(
     }
     c.finish(())?;
     let mut user = store
-        .account
-        .users
-        .remove(&username)
+        .remove_user(&username)
         .ok_or_else(ApiError::not_found)?;
     if let Some(email) = email {
         user["email"] = Value::from(email.as_str());
@@ -527,7 +526,7 @@ async fn update_user(
     if is_owner {
         store.account.profile["username"] = Value::from(name.as_str());
     }
-    store.account.users.insert(name.clone(), user.clone());
+    store.put_user(user.clone());
     store.record(Action::new("user_update", user_entity(&name)));
     Ok(Json(user))
 }
@@ -537,7 +536,7 @@ async fn delete_user(
     ApiPath(username): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    if !store.account.users.contains_key(&username) {
+    if store.user(&username).is_none() {
         return Err(ApiError::not_found());
     }
     if username
@@ -547,7 +546,7 @@ async fn delete_user(
     {
         return Err(ApiError::bad_request("You cannot delete yourself"));
     }
-    store.account.users.remove(&username);
+    store.remove_user(&username);
     store.record(Action::new("user_delete", user_entity(&username)));
     Ok(Json(json!({})))
 }

@@ -114,7 +114,7 @@ async fn update_profile(
         .unwrap_or_default()
         .to_owned();
     if let Some(email) = changes.get("email") {
-        if let Some(user) = store.account.users.get_mut(&owner) {
+        if let Some(user) = store.user_mut(&owner) {
             user["email"] = email.clone();
         }
     }
