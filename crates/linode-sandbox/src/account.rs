@@ -17,6 +17,9 @@ pub mod names {
     pub const SSH_KEYS: &str = "ssh_keys";
     /// Longview clients (`LongviewClient` objects).
     pub const LONGVIEW_CLIENTS: &str = "longview_clients";
+    /// OAuth clients (`OAuthClient` objects, `secret` redacted: the secrets are in the
+    /// account's typed state), keyed by `id` (see [`crate::store::KEYED`]).
+    pub const OAUTH_CLIENTS: &str = "oauth_clients";
     /// Users (`User` objects), keyed by `username` (see [`crate::store::KEYED`]).
     pub const USERS: &str = "users";
     /// Personal access tokens (`PersonalAccessToken` objects, `token` shortened to its first
@@ -60,6 +63,8 @@ pub struct AccountView<'a> {
     pub personal_tokens: &'a Table,
     /// Authorized OAuth apps (`AuthorizedApp` objects).
     pub apps: &'a Table,
+    /// OAuth clients by id (`OAuthClient` objects, `secret` redacted), copied.
+    pub oauth_clients: BTreeMap<String, Value>,
     /// Users by username (`User` objects), copied.
     pub users: BTreeMap<String, Value>,
     /// Invoices (`Invoice` objects).
@@ -79,6 +84,7 @@ impl<'a> AccountView<'a> {
             personal_tokens: store.table(names::PERSONAL_TOKENS),
             apps: store.table(names::APPS),
             users: store.users(),
+            oauth_clients: store.oauth_clients(),
             invoices: store.table(names::INVOICES),
             payments: store.table(names::PAYMENTS),
         }
@@ -346,8 +352,6 @@ pub struct AccountState {
     pub settings: Value,
     /// `GET /profile`.
     pub profile: Value,
-    /// OAuth clients by id (`OAuthClient` objects, `secret` redacted).
-    pub oauth_clients: BTreeMap<String, Value>,
     /// The current secret of each OAuth client.
     pub client_secrets: HashMap<String, String>,
     /// Every token accepted besides the main one, by token string.
@@ -439,7 +443,6 @@ impl Default for AccountState {
                 "authentication_type": "password",
                 "user_type": "default"
             }),
-            oauth_clients: BTreeMap::new(),
             client_secrets: HashMap::new(),
             tokens: HashMap::new(),
             codes: HashMap::new(),
@@ -488,6 +491,36 @@ impl Store {
                 )
             })
             .collect()
+    }
+
+    /// The OAuth client `id` (`secret` redacted).
+    pub fn oauth_client(&self, id: &str) -> Option<&Value> {
+        self.get_keyed(names::OAUTH_CLIENTS, id)
+            .map(|(_, client)| client)
+    }
+
+    /// The OAuth client `id`, mutable (its `id` must not change).
+    pub fn oauth_client_mut(&mut self, id: &str) -> Option<&mut Value> {
+        let (key, _) = self.get_keyed(names::OAUTH_CLIENTS, id)?;
+        self.table_mut(names::OAUTH_CLIENTS).get_mut(key)
+    }
+
+    /// Every OAuth client by id (`secret` redacted), in id order.
+    pub fn oauth_clients(&self) -> BTreeMap<String, Value> {
+        self.table(names::OAUTH_CLIENTS)
+            .values()
+            .map(|c| (c["id"].as_str().unwrap_or_default().to_owned(), c.clone()))
+            .collect()
+    }
+
+    /// Stores an OAuth client under its `id`, replacing the one with that id.
+    pub fn put_oauth_client(&mut self, client: Value) {
+        self.put_keyed(names::OAUTH_CLIENTS, client);
+    }
+
+    /// Removes the OAuth client `id`.
+    pub fn remove_oauth_client(&mut self, id: &str) -> Option<Value> {
+        self.remove_keyed(names::OAUTH_CLIENTS, id)
     }
 
     /// Stores a user under its `username`, replacing the one with that name.

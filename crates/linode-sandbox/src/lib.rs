@@ -385,13 +385,10 @@ impl Sandbox {
         let mut store = self.state.store();
         let id = account::random_hex(10);
         let secret = account::random_hex(32);
-        store.account.oauth_clients.insert(
-            id.clone(),
-            serde_json::json!({
-                "id": id, "redirect_uri": redirect_uri, "label": label, "status": "active",
-                "secret": "<REDACTED>", "thumbnail_url": null, "public": false
-            }),
-        );
+        store.put_oauth_client(serde_json::json!({
+            "id": id, "redirect_uri": redirect_uri, "label": label, "status": "active",
+            "secret": "<REDACTED>", "thumbnail_url": null, "public": false
+        }));
         store
             .account
             .client_secrets

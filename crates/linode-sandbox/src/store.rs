@@ -222,6 +222,7 @@ pub const KEYED: &[(&str, &str)] = &[
     (crate::compute::names::RDNS, "address"),
     (crate::compute::names::IPV6_RANGES, "range"),
     (crate::account::names::USERS, "username"),
+    (crate::account::names::OAUTH_CLIENTS, "id"),
 ];
 
 /// Collections whose objects belong to a parent object named by a field, as `(collection,

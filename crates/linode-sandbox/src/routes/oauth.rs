@@ -87,7 +87,7 @@ async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
         Err(reason) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", &reason),
     };
     let mut store = state.store();
-    let Some(client) = store.account.oauth_clients.get(client_id) else {
+    let Some(client) = store.oauth_client(client_id) else {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_client",
@@ -243,9 +243,7 @@ fn authorize_app(store: &mut Store, client_id: &str, grant: &Grant) -> u64 {
         .find(|(_, c)| c["client_id"] == client_id)
         .map(|(id, _)| id);
     let client = store
-        .account
-        .oauth_clients
-        .get(client_id)
+        .oauth_client(client_id)
         .cloned()
         .unwrap_or(Value::Null);
     let now = format_time(store.clock.wall());

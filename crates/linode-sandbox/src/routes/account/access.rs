@@ -468,7 +468,7 @@ async fn get_thumbnail(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let store = state.store();
-    if !store.account.oauth_clients.contains_key(&id) {
+    if store.oauth_client(&id).is_none() {
         return Err(ApiError::not_found());
     }
     let png = extra(&store, THUMBNAILS)[&id]
@@ -485,7 +485,7 @@ async fn put_thumbnail(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    if !store.account.oauth_clients.contains_key(&id) {
+    if store.oauth_client(&id).is_none() {
         return Err(ApiError::not_found());
     }
     let content_type = headers
@@ -510,7 +510,7 @@ async fn put_thumbnail(
     let mut stored = extra(&store, THUMBNAILS);
     stored[&id] = Value::from(to_hex(&body));
     set_extra(&mut store, THUMBNAILS, stored);
-    if let Some(client) = store.account.oauth_clients.get_mut(&id) {
+    if let Some(client) = store.oauth_client_mut(&id) {
         client["thumbnail_url"] = Value::from(format!(
             "https://api.linode.com/v4/account/oauth-clients/{id}/thumbnail"
         ));

@@ -258,18 +258,14 @@ async fn list_clients(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    list_response(
-        store.account.oauth_clients.values(),
-        CLIENT_FILTERABLE,
-        &req,
-    )
+    list_response(store.oauth_clients().values(), CLIENT_FILTERABLE, &req)
 }
 
 async fn get_client(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().account.oauth_clients.get(&id))
+    get_response(state.store().oauth_client(&id))
 }
 
 /// The client as served once, with its secret.
@@ -307,10 +303,7 @@ async fn create_client(
         "public": public
     });
     let mut store = state.store();
-    store
-        .account
-        .oauth_clients
-        .insert(id.clone(), client.clone());
+    store.put_oauth_client(client.clone());
     store.account.client_secrets.insert(id, secret.clone());
     store.record(Action::new("oauth_client_create", client_entity(&client)));
     Ok(Json(with_secret(&client, &secret)))
@@ -329,14 +322,12 @@ async fn update_client(
     }
     let public = c.boolean(&body, "public");
     let mut store = state.store();
-    if !store.account.oauth_clients.contains_key(&id) {
+    if store.oauth_client(&id).is_none() {
         return Err(ApiError::not_found());
     }
     c.finish(())?;
     let client = store
-        .account
-        .oauth_clients
-        .get_mut(&id)
+        .oauth_client_mut(&id)
         .ok_or_else(ApiError::not_found)?;
     if let Some(label) = label {
         client["label"] = Value::from(label);
@@ -359,9 +350,7 @@ async fn delete_client(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let client = store
-        .account
-        .oauth_clients
-        .remove(&id)
+        .remove_oauth_client(&id)
         .ok_or_else(ApiError::not_found)?;
     store.account.client_secrets.remove(&id);
     store.account.codes.retain(|_, code| code.client_id != id);
@@ -384,9 +373,7 @@ async fn reset_secret(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let client = store
-        .account
-        .oauth_clients
-        .get(&id)
+        .oauth_client(&id)
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     let secret = random_hex(32);
