@@ -344,7 +344,7 @@ pub struct RefreshGrant {
 }
 
 /// The account-level state of one sandbox.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct AccountState {
     /// `GET /account`.
     pub account: Value,
@@ -361,6 +361,23 @@ pub struct AccountState {
     /// Refresh tokens not yet used.
     pub refresh_tokens: HashMap<String, RefreshGrant>,
     next_id: u64,
+}
+
+/// Shows the served objects and how many secrets there are, never the secrets (token strings,
+/// client secrets, codes).
+impl std::fmt::Debug for AccountState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountState")
+            .field("account", &self.account)
+            .field("settings", &self.settings)
+            .field("profile", &self.profile)
+            .field("client_secrets", &self.client_secrets.len())
+            .field("tokens", &self.tokens.len())
+            .field("codes", &self.codes.len())
+            .field("refresh_tokens", &self.refresh_tokens.len())
+            .field("next_id", &self.next_id)
+            .finish()
+    }
 }
 
 /// A fresh random secret of `bytes` random bytes, in hexadecimal.

@@ -285,7 +285,9 @@ pub struct Store {
     pub lifecycle: Lifecycle,
     /// Realism switches (lags), off by default.
     pub realism: crate::realism::Realism,
-    /// The account, its user, billing, OAuth clients, tokens, Longview and support.
+    /// The account's typed state: the account, settings and profile objects, the token
+    /// strings and OAuth secrets, codes, refresh tokens and the account's id counter (its
+    /// other objects are collections, see [`crate::account::names`]).
     pub account: crate::account::AccountState,
     /// The next id of each kind handed out by [`Store::next_id`].
     next_ids: BTreeMap<Cow<'static, str>, u64>,
