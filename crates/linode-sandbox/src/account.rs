@@ -9,7 +9,119 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
 
-use crate::store::{Table, format_time};
+use crate::store::{Store, Table, format_time};
+
+/// Names of the account's collections in the store (see [`Store::table`]).
+pub mod names {
+    /// SSH keys of the profile (`SSHKey` objects).
+    pub const SSH_KEYS: &str = "ssh_keys";
+    /// Longview clients (`LongviewClient` objects).
+    pub const LONGVIEW_CLIENTS: &str = "longview_clients";
+    /// OAuth clients (`OAuthClient` objects, `secret` redacted: the secrets are in the
+    /// account's typed state), keyed by `id` (see [`crate::store::KEYED`]).
+    pub const OAUTH_CLIENTS: &str = "oauth_clients";
+    /// Users (`User` objects), keyed by `username` (see [`crate::store::KEYED`]).
+    pub const USERS: &str = "users";
+    /// Personal access tokens (`PersonalAccessToken` objects, `token` shortened to its first
+    /// characters as the API shows it; the full strings are in the account's token map).
+    pub const PERSONAL_TOKENS: &str = "personal_tokens";
+    /// Authorized OAuth apps (`AuthorizedApp` objects).
+    pub const APPS: &str = "apps";
+    /// The OAuth client of each authorized app, by the app's id: `{"id": app, "client_id": ..}`.
+    pub const APP_CLIENTS: &str = "app_clients";
+    /// Invoices (`Invoice` objects).
+    pub const INVOICES: &str = "invoices";
+    /// Items of invoices (`InvoiceItem` objects plus the [`super::INVOICE`] field naming
+    /// their invoice, never served), owned by their invoice (see [`crate::store::OWNED`]).
+    pub const INVOICE_ITEMS: &str = "invoice_items";
+    /// Payments (`Payment` objects).
+    pub const PAYMENTS: &str = "payments";
+    /// Support tickets (`SupportTicket` objects).
+    pub const TICKETS: &str = "tickets";
+    /// Replies of tickets (`SupportTicketReply` objects plus the [`super::TICKET`] field
+    /// naming their ticket, never served), owned by their ticket (see [`crate::store::OWNED`]).
+    pub const TICKET_REPLIES: &str = "ticket_replies";
+}
+
+/// The field of an invoice item naming its invoice (never served).
+pub const INVOICE: &str = "invoice_id";
+
+/// The field of a ticket reply naming its ticket (never served).
+pub const TICKET: &str = "ticket_id";
+
+/// The account-level state as [`crate::Sandbox::with_account`] shows it: the typed
+/// [`AccountState`] (through `Deref`) and the account's collections kept in the store.
+pub struct AccountView<'a> {
+    state: &'a AccountState,
+    /// SSH keys of the profile (`SSHKey` objects).
+    pub ssh_keys: &'a Table,
+    /// Longview clients (`LongviewClient` objects).
+    pub longview_clients: &'a Table,
+    /// Support tickets (`SupportTicket` objects).
+    pub tickets: &'a Table,
+    /// Personal access tokens (`PersonalAccessToken` objects, `token` shortened).
+    pub personal_tokens: &'a Table,
+    /// Authorized OAuth apps (`AuthorizedApp` objects).
+    pub apps: &'a Table,
+    /// OAuth clients by id (`OAuthClient` objects, `secret` redacted), copied.
+    pub oauth_clients: BTreeMap<String, Value>,
+    /// Users by username (`User` objects), copied.
+    pub users: BTreeMap<String, Value>,
+    /// Invoices (`Invoice` objects).
+    pub invoices: &'a Table,
+    /// Payments (`Payment` objects).
+    pub payments: &'a Table,
+}
+
+impl<'a> AccountView<'a> {
+    /// The view of `store`'s account.
+    pub fn of(store: &'a Store) -> AccountView<'a> {
+        AccountView {
+            state: &store.account,
+            ssh_keys: store.table(names::SSH_KEYS),
+            longview_clients: store.table(names::LONGVIEW_CLIENTS),
+            tickets: store.table(names::TICKETS),
+            personal_tokens: store.table(names::PERSONAL_TOKENS),
+            apps: store.table(names::APPS),
+            users: store.users(),
+            oauth_clients: store.oauth_clients(),
+            invoices: store.table(names::INVOICES),
+            payments: store.table(names::PAYMENTS),
+        }
+    }
+}
+
+impl std::ops::Deref for AccountView<'_> {
+    type Target = AccountState;
+    fn deref(&self) -> &AccountState {
+        self.state
+    }
+}
+
+impl Store {
+    /// Removes an authorized app and revokes its tokens.
+    pub fn remove_app(&mut self, app_id: u64) -> Option<Value> {
+        self.account.revoke_app_tokens(app_id);
+        self.table_mut(names::APP_CLIENTS).remove(app_id);
+        self.table_mut(names::APPS).remove(app_id)
+    }
+
+    /// Keeps the owner's `ssh_keys` (labels) in step with the profile's keys.
+    pub fn sync_owner_keys(&mut self) {
+        let labels: Vec<Value> = self
+            .table(names::SSH_KEYS)
+            .values()
+            .map(|k| k["label"].clone())
+            .collect();
+        let owner = self.account.profile["username"]
+            .as_str()
+            .unwrap_or(USERNAME)
+            .to_owned();
+        if let Some(user) = self.user_mut(&owner) {
+            user["ssh_keys"] = Value::from(labels);
+        }
+    }
+}
 
 /// The username of the sandbox's single user (also the one events name).
 pub const USERNAME: &str = "sandbox-user";
@@ -232,7 +344,7 @@ pub struct RefreshGrant {
 }
 
 /// The account-level state of one sandbox.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct AccountState {
     /// `GET /account`.
     pub account: Value,
@@ -240,32 +352,8 @@ pub struct AccountState {
     pub settings: Value,
     /// `GET /profile`.
     pub profile: Value,
-    /// Invoices (`Invoice` objects).
-    pub invoices: Table,
-    /// Items of each invoice.
-    pub invoice_items: BTreeMap<u64, Vec<Value>>,
-    /// Payments (`Payment` objects).
-    pub payments: Table,
-    /// OAuth clients by id (`OAuthClient` objects, `secret` redacted).
-    pub oauth_clients: BTreeMap<String, Value>,
     /// The current secret of each OAuth client.
     pub client_secrets: HashMap<String, String>,
-    /// Users by username (`User` objects).
-    pub users: BTreeMap<String, Value>,
-    /// Personal access tokens (`PersonalAccessToken` objects, `token` shortened).
-    pub personal_tokens: Table,
-    /// Authorized OAuth apps (`AuthorizedApp` objects).
-    pub apps: Table,
-    /// The OAuth client of each authorized app.
-    pub app_clients: HashMap<u64, String>,
-    /// SSH keys of the profile (`SSHKey` objects).
-    pub ssh_keys: Table,
-    /// Longview clients (`LongviewClient` objects).
-    pub longview_clients: Table,
-    /// Support tickets (`SupportTicket` objects).
-    pub tickets: Table,
-    /// Replies of each ticket.
-    pub ticket_replies: BTreeMap<u64, Vec<Value>>,
     /// Every token accepted besides the main one, by token string.
     pub tokens: HashMap<String, IssuedToken>,
     /// Authorization codes not yet exchanged.
@@ -273,6 +361,23 @@ pub struct AccountState {
     /// Refresh tokens not yet used.
     pub refresh_tokens: HashMap<String, RefreshGrant>,
     next_id: u64,
+}
+
+/// Shows the served objects and how many secrets there are, never the secrets (token strings,
+/// client secrets, codes).
+impl std::fmt::Debug for AccountState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountState")
+            .field("account", &self.account)
+            .field("settings", &self.settings)
+            .field("profile", &self.profile)
+            .field("client_secrets", &self.client_secrets.len())
+            .field("tokens", &self.tokens.len())
+            .field("codes", &self.codes.len())
+            .field("refresh_tokens", &self.refresh_tokens.len())
+            .field("next_id", &self.next_id)
+            .finish()
+    }
 }
 
 /// A fresh random secret of `bytes` random bytes, in hexadecimal.
@@ -300,7 +405,7 @@ fn days_ago(days: u64) -> String {
 
 impl Default for AccountState {
     fn default() -> Self {
-        let mut state = AccountState {
+        AccountState {
             account: json!({
                 "active_promotions": [],
                 "active_since": days_ago(800),
@@ -355,40 +460,94 @@ impl Default for AccountState {
                 "authentication_type": "password",
                 "user_type": "default"
             }),
-            invoices: Table::default(),
-            invoice_items: BTreeMap::new(),
-            payments: Table::default(),
-            oauth_clients: BTreeMap::new(),
             client_secrets: HashMap::new(),
-            users: BTreeMap::new(),
-            personal_tokens: Table::default(),
-            apps: Table::default(),
-            app_clients: HashMap::new(),
-            ssh_keys: Table::default(),
-            longview_clients: Table::default(),
-            tickets: Table::default(),
-            ticket_replies: BTreeMap::new(),
             tokens: HashMap::new(),
             codes: HashMap::new(),
             refresh_tokens: HashMap::new(),
             next_id: 1000,
-        };
-        state.users.insert(
-            USERNAME.to_owned(),
-            json!({
-                "username": USERNAME,
-                "email": "sandbox-user@example.com",
-                "restricted": false,
-                "ssh_keys": [],
-                "tfa_enabled": false,
-                "verified_phone_number": null,
-                "password_created": days_ago(800),
-                "last_login": {"login_datetime": days_ago(1), "status": "successful"},
-                "user_type": "default"
-            }),
-        );
-        state.seed_billing();
-        state
+        }
+    }
+}
+
+impl Store {
+    /// The account's own user, as a fresh sandbox has it.
+    pub(crate) fn seed_owner(&mut self) {
+        self.put_user(json!({
+            "username": USERNAME,
+            "email": "sandbox-user@example.com",
+            "restricted": false,
+            "ssh_keys": [],
+            "tfa_enabled": false,
+            "verified_phone_number": null,
+            "password_created": days_ago(800),
+            "last_login": {"login_datetime": days_ago(1), "status": "successful"},
+            "user_type": "default"
+        }));
+    }
+
+    /// The user named `username`.
+    pub fn user(&self, username: &str) -> Option<&Value> {
+        self.get_keyed(names::USERS, username).map(|(_, user)| user)
+    }
+
+    /// The user named `username`, mutable (its `username` must not change: use
+    /// [`Store::remove_user`] and [`Store::put_user`]).
+    pub fn user_mut(&mut self, username: &str) -> Option<&mut Value> {
+        let (id, _) = self.get_keyed(names::USERS, username)?;
+        self.table_mut(names::USERS).get_mut(id)
+    }
+
+    /// Every user by username (`User` objects), in username order.
+    pub fn users(&self) -> BTreeMap<String, Value> {
+        self.table(names::USERS)
+            .values()
+            .map(|u| {
+                (
+                    u["username"].as_str().unwrap_or_default().to_owned(),
+                    u.clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// The OAuth client `id` (`secret` redacted).
+    pub fn oauth_client(&self, id: &str) -> Option<&Value> {
+        self.get_keyed(names::OAUTH_CLIENTS, id)
+            .map(|(_, client)| client)
+    }
+
+    /// The OAuth client `id`, mutable (its `id` must not change).
+    pub fn oauth_client_mut(&mut self, id: &str) -> Option<&mut Value> {
+        let (key, _) = self.get_keyed(names::OAUTH_CLIENTS, id)?;
+        self.table_mut(names::OAUTH_CLIENTS).get_mut(key)
+    }
+
+    /// Every OAuth client by id (`secret` redacted), in id order.
+    pub fn oauth_clients(&self) -> BTreeMap<String, Value> {
+        self.table(names::OAUTH_CLIENTS)
+            .values()
+            .map(|c| (c["id"].as_str().unwrap_or_default().to_owned(), c.clone()))
+            .collect()
+    }
+
+    /// Stores an OAuth client under its `id`, replacing the one with that id.
+    pub fn put_oauth_client(&mut self, client: Value) {
+        self.put_keyed(names::OAUTH_CLIENTS, client);
+    }
+
+    /// Removes the OAuth client `id`.
+    pub fn remove_oauth_client(&mut self, id: &str) -> Option<Value> {
+        self.remove_keyed(names::OAUTH_CLIENTS, id)
+    }
+
+    /// Stores a user under its `username`, replacing the one with that name.
+    pub fn put_user(&mut self, user: Value) {
+        self.put_keyed(names::USERS, user);
+    }
+
+    /// Removes the user named `username`.
+    pub fn remove_user(&mut self, username: &str) -> Option<Value> {
+        self.remove_keyed(names::USERS, username)
     }
 }
 
@@ -398,14 +557,16 @@ impl AccountState {
         self.next_id += 1;
         self.next_id
     }
+}
 
+impl Store {
     /// Lists the sandbox's main token among the personal access tokens, as the API lists the
     /// token in use (label `sandbox`, every scope, no expiry); answers its id. The main token
     /// keeps authenticating even if this entry is deleted.
     pub fn list_main_token(&mut self, token: &str, created: SystemTime) -> u64 {
-        let id = self.next_id();
+        let id = self.account.next_id();
         let prefix: String = token.chars().take(16).collect();
-        self.personal_tokens.insert(
+        self.table_mut(names::PERSONAL_TOKENS).insert(
             id,
             json!({
                 "id": id,
@@ -418,9 +579,11 @@ impl AccountState {
         );
         id
     }
+}
 
+impl Store {
     /// Three monthly invoices with their items, and the payments that settled them.
-    fn seed_billing(&mut self) {
+    pub(crate) fn seed_billing(&mut self) {
         // (days ago, [(label, hours, hourly price, region)])
         let months: [(u64, &[BilledLine]); 3] = [
             (
@@ -473,7 +636,7 @@ impl AccountState {
             let subtotal = round2(subtotal);
             let tax = round2(subtotal * 0.06);
             let total = round2(subtotal + tax);
-            self.invoices.insert(
+            self.table_mut(names::INVOICES).insert(
                 invoice_id,
                 json!({
                     "id": invoice_id,
@@ -486,15 +649,20 @@ impl AccountState {
                     "billing_source": "linode"
                 }),
             );
-            self.invoice_items.insert(invoice_id, items);
+            for item in items {
+                let item_id = self.next_id(names::INVOICE_ITEMS, 1);
+                self.insert_owned(names::INVOICE_ITEMS, invoice_id, item_id, item);
+            }
             let payment_id = 5_300_000 + n as u64;
-            self.payments.insert(
+            self.table_mut(names::PAYMENTS).insert(
                 payment_id,
                 json!({"id": payment_id, "date": days_ago(ago - 2), "usd": total}),
             );
         }
     }
+}
 
+impl AccountState {
     /// The grant and validity of a token other than the main one, at time `now`; `None` when
     /// it is unknown, revoked or expired.
     pub fn grant_of(&self, token: &str, now: SystemTime) -> Option<&IssuedToken> {
@@ -505,31 +673,12 @@ impl AccountState {
         }
     }
 
-    /// Removes an authorized app and revokes its tokens.
-    pub fn remove_app(&mut self, app_id: u64) -> Option<Value> {
-        self.revoke_app_tokens(app_id);
-        self.app_clients.remove(&app_id);
-        self.apps.remove(app_id)
-    }
-
     /// Revokes every token of an authorized app.
     pub fn revoke_app_tokens(&mut self, app_id: u64) {
         self.tokens.retain(
             |_, t| !matches!(&t.owner, TokenOwner::OAuth { app_id: a, .. } if *a == app_id),
         );
         self.refresh_tokens.retain(|_, r| r.app_id != app_id);
-    }
-
-    /// Keeps the owner's `ssh_keys` (labels) in step with the profile's keys.
-    pub fn sync_owner_keys(&mut self) {
-        let labels: Vec<Value> = self.ssh_keys.values().map(|k| k["label"].clone()).collect();
-        let owner = self.profile["username"]
-            .as_str()
-            .unwrap_or(USERNAME)
-            .to_owned();
-        if let Some(user) = self.users.get_mut(&owner) {
-            user["ssh_keys"] = Value::from(labels);
-        }
     }
 }
 

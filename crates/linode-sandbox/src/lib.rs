@@ -155,7 +155,7 @@ impl SandboxBuilder {
         let token = self.token.unwrap_or_else(random_token);
         let mut store = Store::with_clock(lifecycle::Clock::with_speed(self.speed));
         let wall = store.clock.wall();
-        store.account.list_main_token(&token, wall);
+        store.list_main_token(&token, wall);
         let state: AppState = Arc::new(Shared {
             store: Mutex::new(store),
             token,
@@ -373,10 +373,10 @@ impl Sandbox {
     /// let tickets = sandbox.with_account(|a| a.tickets.len());
     /// # }
     /// ```
-    pub fn with_account<R>(&self, read: impl FnOnce(&account::AccountState) -> R) -> R {
+    pub fn with_account<R>(&self, read: impl FnOnce(&account::AccountView) -> R) -> R {
         let mut store = self.state.store();
         store.tick();
-        read(&store.account)
+        read(&account::AccountView::of(&store))
     }
 
     /// Registers an OAuth client directly (as `POST /account/oauth-clients` would) and
@@ -385,13 +385,10 @@ impl Sandbox {
         let mut store = self.state.store();
         let id = account::random_hex(10);
         let secret = account::random_hex(32);
-        store.account.oauth_clients.insert(
-            id.clone(),
-            serde_json::json!({
-                "id": id, "redirect_uri": redirect_uri, "label": label, "status": "active",
-                "secret": "<REDACTED>", "thumbnail_url": null, "public": false
-            }),
-        );
+        store.put_oauth_client(serde_json::json!({
+            "id": id, "redirect_uri": redirect_uri, "label": label, "status": "active",
+            "secret": "<REDACTED>", "thumbnail_url": null, "public": false
+        }));
         store
             .account
             .client_secrets

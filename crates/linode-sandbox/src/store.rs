@@ -221,6 +221,8 @@ pub mod names {
 pub const KEYED: &[(&str, &str)] = &[
     (crate::compute::names::RDNS, "address"),
     (crate::compute::names::IPV6_RANGES, "range"),
+    (crate::account::names::USERS, "username"),
+    (crate::account::names::OAUTH_CLIENTS, "id"),
 ];
 
 /// Collections whose objects belong to a parent object named by a field, as `(collection,
@@ -230,6 +232,14 @@ pub const OWNED: &[(&str, &str)] = &[
     (crate::compute::names::DISKS, crate::compute::PARENT),
     (crate::compute::names::CONFIGS, crate::compute::PARENT),
     (crate::compute::names::BACKUPS, crate::compute::PARENT),
+    (
+        crate::account::names::TICKET_REPLIES,
+        crate::account::TICKET,
+    ),
+    (
+        crate::account::names::INVOICE_ITEMS,
+        crate::account::INVOICE,
+    ),
 ];
 
 /// The parent field of an owned collection (see [`OWNED`]).
@@ -275,7 +285,9 @@ pub struct Store {
     pub lifecycle: Lifecycle,
     /// Realism switches (lags), off by default.
     pub realism: crate::realism::Realism,
-    /// The account, its user, billing, OAuth clients, tokens, Longview and support.
+    /// The account's typed state: the account, settings and profile objects, the token
+    /// strings and OAuth secrets, codes, refresh tokens and the account's id counter (its
+    /// other objects are collections, see [`crate::account::names`]).
     pub account: crate::account::AccountState,
     /// The next id of each kind handed out by [`Store::next_id`].
     next_ids: BTreeMap<Cow<'static, str>, u64>,
@@ -347,6 +359,8 @@ impl Default for Store {
     fn default() -> Self {
         let mut store = Store::empty();
         crate::compute::seed(&mut store);
+        store.seed_owner();
+        store.seed_billing();
         store
     }
 }

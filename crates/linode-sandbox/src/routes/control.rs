@@ -286,7 +286,7 @@ async fn create_token(
     let scopes = body.get("scopes").and_then(Value::as_str).unwrap_or("*");
     let grant = Grant::parse(scopes).map_err(|reason| ApiError::field("scopes", reason))?;
     let mut store = state.store();
-    if !store.account.users.contains_key(username) {
+    if store.user(username).is_none() {
         return Err(ApiError::field(
             "username",
             "No user of the account has this username",

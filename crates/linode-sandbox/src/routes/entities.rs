@@ -103,7 +103,7 @@ fn entities(store: &Store) -> Vec<Value> {
             numeric_id,
         ))
         .chain(entities_of(
-            &store.account.longview_clients,
+            store.table(crate::account::names::LONGVIEW_CLIENTS),
             "longview",
             "label",
             any,

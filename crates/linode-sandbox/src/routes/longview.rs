@@ -106,7 +106,9 @@ async fn list_clients(
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
     list_response(
-        store.account.longview_clients.values(),
+        store
+            .table(crate::account::names::LONGVIEW_CLIENTS)
+            .values(),
         CLIENT_FILTERABLE,
         &req,
     )
@@ -116,7 +118,12 @@ async fn get_client(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().account.longview_clients.get(id))
+    get_response(
+        state
+            .store()
+            .table(crate::account::names::LONGVIEW_CLIENTS)
+            .get(id),
+    )
 }
 
 /// Creates a client; without a label it is called `longview<id>`. The answer carries the
@@ -129,7 +136,12 @@ async fn create_client(
     let mut c = Checks::default();
     let label = c.string(&body, "label");
     if let Some(label) = &label {
-        check_label(&mut c, label, &store.account.longview_clients, None);
+        check_label(
+            &mut c,
+            label,
+            store.table(crate::account::names::LONGVIEW_CLIENTS),
+            None,
+        );
     }
     c.finish(())?;
     let id = store.account.next_id();
@@ -143,7 +155,9 @@ async fn create_client(
         "created": now,
         "updated": now
     });
-    store.account.longview_clients.insert(id, client.clone());
+    store
+        .table_mut(crate::account::names::LONGVIEW_CLIENTS)
+        .insert(id, client.clone());
     store.record(Action::new("longviewclient_create", client_entity(&client)));
     // The API answers a creation with the apps as 0/1, and reads with booleans.
     let mut answer = client;
@@ -157,19 +171,27 @@ async fn update_client(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    if store.account.longview_clients.get(id).is_none() {
+    if store
+        .table(crate::account::names::LONGVIEW_CLIENTS)
+        .get(id)
+        .is_none()
+    {
         return Err(ApiError::not_found());
     }
     let mut c = Checks::default();
     let label = c.string(&body, "label");
     if let Some(label) = &label {
-        check_label(&mut c, label, &store.account.longview_clients, Some(id));
+        check_label(
+            &mut c,
+            label,
+            store.table(crate::account::names::LONGVIEW_CLIENTS),
+            Some(id),
+        );
     }
     c.finish(())?;
     let now = format_time(store.clock.wall());
     let client = store
-        .account
-        .longview_clients
+        .table_mut(crate::account::names::LONGVIEW_CLIENTS)
         .get_mut(id)
         .ok_or_else(ApiError::not_found)?;
     if let Some(label) = label {
@@ -187,8 +209,7 @@ async fn delete_client(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let client = store
-        .account
-        .longview_clients
+        .table_mut(crate::account::names::LONGVIEW_CLIENTS)
         .remove(id)
         .ok_or_else(ApiError::not_found)?;
     store.record(Action::new("longviewclient_delete", client_entity(&client)));

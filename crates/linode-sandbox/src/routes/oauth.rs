@@ -87,7 +87,7 @@ async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
         Err(reason) => return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", &reason),
     };
     let mut store = state.store();
-    let Some(client) = store.account.oauth_clients.get(client_id) else {
+    let Some(client) = store.oauth_client(client_id) else {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_client",
@@ -173,7 +173,11 @@ async fn token(State(state): State<AppState>, body: Bytes) -> Response {
             let refresh = param(&params, "refresh_token").unwrap_or_default();
             match store.account.refresh_tokens.remove(refresh) {
                 Some(r)
-                    if r.client_id == client_id && store.account.apps.get(r.app_id).is_some() =>
+                    if r.client_id == client_id
+                        && store
+                            .table(crate::account::names::APPS)
+                            .get(r.app_id)
+                            .is_some() =>
                 {
                     store.account.tokens.remove(&r.access_token);
                     (r.grant, r.app_id)
@@ -198,7 +202,7 @@ async fn token(State(state): State<AppState>, body: Bytes) -> Response {
     let access = random_hex(32);
     let refresh = random_hex(32);
     let expiry = store.clock.wall() + Duration::from_secs(OAUTH_TOKEN_LIFETIME);
-    if let Some(app) = store.account.apps.get_mut(app_id) {
+    if let Some(app) = store.table_mut(crate::account::names::APPS).get_mut(app_id) {
         app["expiry"] = Value::from(format_time(expiry));
     }
     store.account.tokens.insert(
@@ -234,15 +238,12 @@ async fn token(State(state): State<AppState>, body: Bytes) -> Response {
 /// Records (or renews) the user's authorization of a client as an app in `/profile/apps`.
 fn authorize_app(store: &mut Store, client_id: &str, grant: &Grant) -> u64 {
     let existing = store
-        .account
-        .app_clients
+        .table(crate::account::names::APP_CLIENTS)
         .iter()
-        .find(|(_, c)| *c == client_id)
-        .map(|(id, _)| *id);
+        .find(|(_, c)| c["client_id"] == client_id)
+        .map(|(id, _)| id);
     let client = store
-        .account
-        .oauth_clients
-        .get(client_id)
+        .oauth_client(client_id)
         .cloned()
         .unwrap_or(Value::Null);
     let now = format_time(store.clock.wall());
@@ -250,7 +251,9 @@ fn authorize_app(store: &mut Store, client_id: &str, grant: &Grant) -> u64 {
         Some(id) => id,
         None => {
             let id = store.account.next_id();
-            store.account.app_clients.insert(id, client_id.to_owned());
+            store
+                .table_mut(crate::account::names::APP_CLIENTS)
+                .insert(id, json!({"id": id, "client_id": client_id}));
             id
         }
     };
@@ -264,7 +267,7 @@ fn authorize_app(store: &mut Store, client_id: &str, grant: &Grant) -> u64 {
                 .to_owned()
         })
         .unwrap_or_default();
-    store.account.apps.insert(
+    store.table_mut(crate::account::names::APPS).insert(
         id,
         json!({
             "id": id,

@@ -97,8 +97,7 @@ fn ticket_entity(ticket: &Value) -> Entity {
 fn regarded(store: &Store, kind: &str, id: u64) -> Option<String> {
     match kind {
         "longview_client" => store
-            .account
-            .longview_clients
+            .table(crate::account::names::LONGVIEW_CLIENTS)
             .get(id)
             .map(|c| c["label"].as_str().unwrap_or_default().to_owned()),
         _ => store.entity_label(kind, id),
@@ -108,8 +107,7 @@ fn regarded(store: &Store, kind: &str, id: u64) -> Option<String> {
 /// Whether ticket `id` is closed; 404 when there is no such ticket.
 fn is_closed(store: &Store, id: u64) -> Result<bool, ApiError> {
     let ticket = store
-        .account
-        .tickets
+        .table(crate::account::names::TICKETS)
         .get(id)
         .ok_or_else(ApiError::not_found)?;
     Ok(ticket["status"] == "closed")
@@ -126,8 +124,7 @@ fn update_ticket(
     let now = format_time(store.clock.wall());
     let username = store.account.profile["username"].clone();
     let ticket = store
-        .account
-        .tickets
+        .table_mut(crate::account::names::TICKETS)
         .get_mut(id)
         .ok_or_else(ApiError::not_found)?;
     change(ticket);
@@ -144,7 +141,11 @@ async fn list_tickets(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    let newest_first: Vec<&Value> = store.account.tickets.values().rev().collect();
+    let newest_first: Vec<&Value> = store
+        .table(crate::account::names::TICKETS)
+        .values()
+        .rev()
+        .collect();
     list_response(newest_first, TICKET_FILTERABLE, &req)
 }
 
@@ -152,7 +153,7 @@ async fn get_ticket(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().account.tickets.get(id))
+    get_response(state.store().table(crate::account::names::TICKETS).get(id))
 }
 
 /// Opens a ticket about at most one existing entity.
@@ -214,8 +215,9 @@ async fn open_ticket(
         "updated": now,
         "updated_by": username
     });
-    store.account.tickets.insert(id, ticket.clone());
-    store.account.ticket_replies.insert(id, Vec::new());
+    store
+        .table_mut(crate::account::names::TICKETS)
+        .insert(id, ticket.clone());
     store.record(Action::new("ticket_create", ticket_entity(&ticket)));
     Ok(Json(ticket))
 }
@@ -226,12 +228,30 @@ async fn list_replies(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    let replies = store
-        .account
-        .ticket_replies
-        .get(&id)
-        .ok_or_else(ApiError::not_found)?;
-    list_response(replies, &[], &req)
+    if store
+        .table(crate::account::names::TICKETS)
+        .get(id)
+        .is_none()
+    {
+        return Err(ApiError::not_found());
+    }
+    let replies: Vec<Value> = store
+        .owned_ids(crate::account::names::TICKET_REPLIES, id)
+        .into_iter()
+        .filter_map(|reply| {
+            store
+                .table(crate::account::names::TICKET_REPLIES)
+                .get(reply)
+        })
+        .map(|reply| {
+            let mut reply = reply.clone();
+            if let Some(fields) = reply.as_object_mut() {
+                fields.remove(crate::account::TICKET);
+            }
+            reply
+        })
+        .collect();
+    list_response(&replies, &[], &req)
 }
 
 async fn create_reply(
@@ -261,12 +281,12 @@ async fn create_reply(
         "from_linode": false,
         "gravatar_id": random_hex(16)
     });
-    store
-        .account
-        .ticket_replies
-        .entry(id)
-        .or_default()
-        .push(reply.clone());
+    store.insert_owned(
+        crate::account::names::TICKET_REPLIES,
+        id,
+        reply_id,
+        reply.clone(),
+    );
     update_ticket(&mut store, id, "ticket_update", |ticket| {
         ticket["status"] = Value::from("open");
     })?;
@@ -281,8 +301,7 @@ async fn close_ticket(
     let now = format_time(store.clock.wall());
     let username = store.account.profile["username"].clone();
     let ticket = store
-        .account
-        .tickets
+        .table_mut(crate::account::names::TICKETS)
         .get_mut(id)
         .ok_or_else(ApiError::not_found)?;
     if ticket["status"] == "closed" {

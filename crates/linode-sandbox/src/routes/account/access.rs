@@ -468,7 +468,7 @@ async fn get_thumbnail(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let store = state.store();
-    if !store.account.oauth_clients.contains_key(&id) {
+    if store.oauth_client(&id).is_none() {
         return Err(ApiError::not_found());
     }
     let png = extra(&store, THUMBNAILS)[&id]
@@ -485,7 +485,7 @@ async fn put_thumbnail(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    if !store.account.oauth_clients.contains_key(&id) {
+    if store.oauth_client(&id).is_none() {
         return Err(ApiError::not_found());
     }
     let content_type = headers
@@ -510,7 +510,7 @@ async fn put_thumbnail(
     let mut stored = extra(&store, THUMBNAILS);
     stored[&id] = Value::from(to_hex(&body));
     set_extra(&mut store, THUMBNAILS, stored);
-    if let Some(client) = store.account.oauth_clients.get_mut(&id) {
+    if let Some(client) = store.oauth_client_mut(&id) {
         client["thumbnail_url"] = Value::from(format!(
             "https://api.linode.com/v4/account/oauth-clients/{id}/thumbnail"
         ));
@@ -556,7 +556,7 @@ async fn put_tfa_optional(
     let names = c.strings(&body, "usernames").unwrap_or_default();
     let mut store = state.store();
     for name in &names {
-        if !store.account.users.contains_key(name) {
+        if store.user(name).is_none() {
             c.add("usernames", format!("Invalid username: {name}"));
         }
     }
@@ -573,11 +573,7 @@ async fn put_tfa_optional(
 
 /// The user, refused with 404 when unknown and 400 when unrestricted.
 fn restricted_user(store: &Store, username: &str) -> Result<(), ApiError> {
-    let user = store
-        .account
-        .users
-        .get(username)
-        .ok_or_else(ApiError::not_found)?;
+    let user = store.user(username).ok_or_else(ApiError::not_found)?;
     if user["restricted"] != true {
         return Err(ApiError::bad_request(
             "Grants are only available for restricted users",
@@ -594,7 +590,10 @@ fn entities(store: &Store, kind: &str) -> Vec<(u64, String)> {
         "domain" => (store.domains(), "domain"),
         "volume" => (store.volumes(), "label"),
         "nodebalancer" => (store.nodebalancers(), "label"),
-        "longview" => (&store.account.longview_clients, "label"),
+        "longview" => (
+            store.table(crate::account::names::LONGVIEW_CLIENTS),
+            "label",
+        ),
         "image" => (store.table(crate::compute::names::PRIVATE_IMAGES), "label"),
         "stackscript" => (store.stackscripts(), "label"),
         "firewall" => (store.table("firewalls"), "label"),
@@ -882,6 +881,6 @@ pub(crate) async fn enforce_grants(
 
 /// The stored grants of `username` when it is a restricted user.
 fn restricted_grants(store: &Store, username: &str) -> Option<Value> {
-    let user = store.account.users.get(username)?;
+    let user = store.user(username)?;
     (user["restricted"] == true).then(|| extra(store, GRANTS)[username].clone())
 }

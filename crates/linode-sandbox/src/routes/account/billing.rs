@@ -253,7 +253,9 @@ fn check_usd(c: &mut Checks, body: &Map<String, Value>, min: f64, max: f64) -> O
 fn record_payment(store: &mut Store, usd: f64) -> Value {
     let id = store.next_id("payment", 6_000_000);
     let payment = json!({"id": id, "date": now(), "usd": usd});
-    store.account.payments.insert(id, payment.clone());
+    store
+        .table_mut(crate::account::names::PAYMENTS)
+        .insert(id, payment.clone());
     let balance = store.account.account["balance"].as_f64().unwrap_or(0.0) - usd;
     store.account.account["balance"] = json!((balance * 100.0).round() / 100.0);
     let entity = account_entity(&store.account.account);

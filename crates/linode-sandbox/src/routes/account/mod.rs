@@ -178,7 +178,11 @@ async fn list_invoices(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    let newest_first: Vec<&Value> = store.account.invoices.values().rev().collect();
+    let newest_first: Vec<&Value> = store
+        .table(crate::account::names::INVOICES)
+        .values()
+        .rev()
+        .collect();
     list_response(newest_first, INVOICE_FILTERABLE, &req)
 }
 
@@ -186,7 +190,7 @@ async fn get_invoice(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().account.invoices.get(id))
+    get_response(state.store().table(crate::account::names::INVOICES).get(id))
 }
 
 async fn list_invoice_items(
@@ -195,12 +199,26 @@ async fn list_invoice_items(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    let items = store
-        .account
-        .invoice_items
-        .get(&id)
-        .ok_or_else(ApiError::not_found)?;
-    list_response(items, &[], &req)
+    if store
+        .table(crate::account::names::INVOICES)
+        .get(id)
+        .is_none()
+    {
+        return Err(ApiError::not_found());
+    }
+    let items: Vec<Value> = store
+        .owned_ids(crate::account::names::INVOICE_ITEMS, id)
+        .into_iter()
+        .filter_map(|item| store.table(crate::account::names::INVOICE_ITEMS).get(item))
+        .map(|item| {
+            let mut item = item.clone();
+            if let Some(fields) = item.as_object_mut() {
+                fields.remove(crate::account::INVOICE);
+            }
+            item
+        })
+        .collect();
+    list_response(&items, &[], &req)
 }
 
 async fn list_payments(
@@ -208,7 +226,11 @@ async fn list_payments(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    let newest_first: Vec<&Value> = store.account.payments.values().rev().collect();
+    let newest_first: Vec<&Value> = store
+        .table(crate::account::names::PAYMENTS)
+        .values()
+        .rev()
+        .collect();
     list_response(newest_first, PAYMENT_FILTERABLE, &req)
 }
 
@@ -216,7 +238,7 @@ async fn get_payment(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().account.payments.get(id))
+    get_response(state.store().table(crate::account::names::PAYMENTS).get(id))
 }
 
 // OAuth clients ------------------------------------------------------------------------------
@@ -236,18 +258,14 @@ async fn list_clients(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    list_response(
-        store.account.oauth_clients.values(),
-        CLIENT_FILTERABLE,
-        &req,
-    )
+    list_response(store.oauth_clients().values(), CLIENT_FILTERABLE, &req)
 }
 
 async fn get_client(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().account.oauth_clients.get(&id))
+    get_response(state.store().oauth_client(&id))
 }
 
 /// The client as served once, with its secret.
@@ -285,10 +303,7 @@ async fn create_client(
         "public": public
     });
     let mut store = state.store();
-    store
-        .account
-        .oauth_clients
-        .insert(id.clone(), client.clone());
+    store.put_oauth_client(client.clone());
     store.account.client_secrets.insert(id, secret.clone());
     store.record(Action::new("oauth_client_create", client_entity(&client)));
     Ok(Json(with_secret(&client, &secret)))
@@ -307,14 +322,12 @@ async fn update_client(
     }
     let public = c.boolean(&body, "public");
     let mut store = state.store();
-    if !store.account.oauth_clients.contains_key(&id) {
+    if store.oauth_client(&id).is_none() {
         return Err(ApiError::not_found());
     }
     c.finish(())?;
     let client = store
-        .account
-        .oauth_clients
-        .get_mut(&id)
+        .oauth_client_mut(&id)
         .ok_or_else(ApiError::not_found)?;
     if let Some(label) = label {
         client["label"] = Value::from(label);
@@ -337,21 +350,18 @@ async fn delete_client(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let client = store
-        .account
-        .oauth_clients
-        .remove(&id)
+        .remove_oauth_client(&id)
         .ok_or_else(ApiError::not_found)?;
-    let account = &mut store.account;
-    account.client_secrets.remove(&id);
-    account.codes.retain(|_, code| code.client_id != id);
-    let apps: Vec<u64> = account
-        .app_clients
+    store.account.client_secrets.remove(&id);
+    store.account.codes.retain(|_, code| code.client_id != id);
+    let apps: Vec<u64> = store
+        .table(crate::account::names::APP_CLIENTS)
         .iter()
-        .filter(|(_, client)| **client == id)
-        .map(|(app, _)| *app)
+        .filter(|(_, client)| client["client_id"] == id.as_str())
+        .map(|(app, _)| app)
         .collect();
     for app in apps {
-        account.remove_app(app);
+        store.remove_app(app);
     }
     store.record(Action::new("oauth_client_delete", client_entity(&client)));
     Ok(Json(json!({})))
@@ -363,9 +373,7 @@ async fn reset_secret(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let client = store
-        .account
-        .oauth_clients
-        .get(&id)
+        .oauth_client(&id)
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     let secret = random_hex(32);
@@ -393,14 +401,15 @@ async fn list_users(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    list_response(store.account.users.values(), USER_FILTERABLE, &req)
+    let users = store.users();
+    list_response(users.values(), USER_FILTERABLE, &req)
 }
 
 async fn get_user(
     State(state): State<AppState>,
     ApiPath(username): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().account.users.get(&username))
+    get_response(state.store().user(&username))
 }
 
 /// Checks a username: 3-32 characters, letters, digits, `-` and `_`, starting with a letter
@@ -439,7 +448,7 @@ async fn create_user(
     let mut c = Checks::default();
     let username = c.required(&body, "username");
     if let Some(username) = &username {
-        check_username(&mut c, username, &store.account.users, None);
+        check_username(&mut c, username, &store.users(), None);
     }
     if body.get("email").is_none_or(Value::is_null) {
         c.add("email", "email is required");
@@ -458,7 +467,7 @@ async fn create_user(
         "last_login": null,
         "user_type": "default"
     });
-    store.account.users.insert(username.clone(), user.clone());
+    store.put_user(user.clone());
     store.record(Action::new("user_create", user_entity(&username)));
     Ok(Json(user))
 }
@@ -469,7 +478,7 @@ async fn update_user(
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    if !store.account.users.contains_key(&username) {
+    if store.user(&username).is_none() {
         return Err(ApiError::not_found());
     }
     let is_owner = username
@@ -479,7 +488,7 @@ async fn update_user(
     let mut c = Checks::default();
     let new_name = c.string(&body, "username");
     if let Some(name) = &new_name {
-        check_username(&mut c, name, &store.account.users, Some(&username));
+        check_username(&mut c, name, &store.users(), Some(&username));
     }
     let email = c.email(&body, "email");
     let restricted = c.boolean(&body, "restricted");
@@ -488,9 +497,7 @@ async fn update_user(
     }
     c.finish(())?;
     let mut user = store
-        .account
-        .users
-        .remove(&username)
+        .remove_user(&username)
         .ok_or_else(ApiError::not_found)?;
     if let Some(email) = email {
         user["email"] = Value::from(email.as_str());
@@ -506,7 +513,7 @@ async fn update_user(
     if is_owner {
         store.account.profile["username"] = Value::from(name.as_str());
     }
-    store.account.users.insert(name.clone(), user.clone());
+    store.put_user(user.clone());
     store.record(Action::new("user_update", user_entity(&name)));
     Ok(Json(user))
 }
@@ -516,7 +523,7 @@ async fn delete_user(
     ApiPath(username): ApiPath<String>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    if !store.account.users.contains_key(&username) {
+    if store.user(&username).is_none() {
         return Err(ApiError::not_found());
     }
     if username
@@ -526,7 +533,7 @@ async fn delete_user(
     {
         return Err(ApiError::bad_request("You cannot delete yourself"));
     }
-    store.account.users.remove(&username);
+    store.remove_user(&username);
     store.record(Action::new("user_delete", user_entity(&username)));
     Ok(Json(json!({})))
 }

@@ -25,7 +25,7 @@ pub(super) fn routes() -> Router<AppState> {
 
 /// The user `username` of `/account/users`, if any.
 fn user<'s>(store: &'s Store, username: &str) -> Option<&'s Value> {
-    store.account.users.get(username)
+    store.user(username)
 }
 
 /// The username of the caller (the profile's user).

@@ -713,7 +713,7 @@ fn read_details(
                 .unwrap_or_default();
             if let Some(unknown) = usernames
                 .iter()
-                .find(|u| u.as_str() != own && !store.account.users.contains_key(u.as_str()))
+                .find(|u| u.as_str() != own && store.user(u.as_str()).is_none())
             {
                 c.add(
                     "details.email.usernames",

@@ -114,7 +114,7 @@ async fn update_profile(
         .unwrap_or_default()
         .to_owned();
     if let Some(email) = changes.get("email") {
-        if let Some(user) = store.account.users.get_mut(&owner) {
+        if let Some(user) = store.user_mut(&owner) {
             user["email"] = email.clone();
         }
     }
@@ -155,7 +155,7 @@ async fn list_tokens(
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
     list_response(
-        store.account.personal_tokens.values(),
+        store.table(crate::account::names::PERSONAL_TOKENS).values(),
         TOKEN_FILTERABLE,
         &req,
     )
@@ -165,7 +165,12 @@ async fn get_token(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().account.personal_tokens.get(id))
+    get_response(
+        state
+            .store()
+            .table(crate::account::names::PERSONAL_TOKENS)
+            .get(id),
+    )
 }
 
 /// Creates a token with the scopes asked for (the caller's own when omitted or `*`), which
@@ -225,7 +230,9 @@ async fn create_token(
         "token": &secret[..TOKEN_PREFIX],
         "expiry": expiry.map(format_time)
     });
-    store.account.personal_tokens.insert(id, token.clone());
+    store
+        .table_mut(crate::account::names::PERSONAL_TOKENS)
+        .insert(id, token.clone());
     store.account.tokens.insert(
         secret.clone(),
         IssuedToken {
@@ -249,8 +256,7 @@ async fn update_token(
     let label = c.sized(&body, "label", 1, 100);
     let mut store = state.store();
     let token = store
-        .account
-        .personal_tokens
+        .table_mut(crate::account::names::PERSONAL_TOKENS)
         .get_mut(id)
         .ok_or_else(ApiError::not_found)?;
     c.finish(())?;
@@ -269,8 +275,7 @@ async fn revoke_token(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let token = store
-        .account
-        .personal_tokens
+        .table_mut(crate::account::names::PERSONAL_TOKENS)
         .remove(id)
         .ok_or_else(ApiError::not_found)?;
     store
@@ -288,14 +293,18 @@ async fn list_apps(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    list_response(store.account.apps.values(), APP_FILTERABLE, &req)
+    list_response(
+        store.table(crate::account::names::APPS).values(),
+        APP_FILTERABLE,
+        &req,
+    )
 }
 
 async fn get_app(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().account.apps.get(id))
+    get_response(state.store().table(crate::account::names::APPS).get(id))
 }
 
 /// Revokes the app's access: its tokens stop working.
@@ -304,10 +313,7 @@ async fn revoke_app(
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    store
-        .account
-        .remove_app(id)
-        .ok_or_else(ApiError::not_found)?;
+    store.remove_app(id).ok_or_else(ApiError::not_found)?;
     Ok(Json(json!({})))
 }
 
@@ -387,14 +393,18 @@ async fn list_keys(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    list_response(store.account.ssh_keys.values(), KEY_FILTERABLE, &req)
+    list_response(
+        store.table(crate::account::names::SSH_KEYS).values(),
+        KEY_FILTERABLE,
+        &req,
+    )
 }
 
 async fn get_key(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<u64>,
 ) -> Result<Json<Value>, ApiError> {
-    get_response(state.store().account.ssh_keys.get(id))
+    get_response(state.store().table(crate::account::names::SSH_KEYS).get(id))
 }
 
 async fn create_key(
@@ -416,8 +426,10 @@ async fn create_key(
         "ssh_key": key.trim(),
         "created": format_time(store.clock.wall())
     });
-    store.account.ssh_keys.insert(id, item.clone());
-    store.account.sync_owner_keys();
+    store
+        .table_mut(crate::account::names::SSH_KEYS)
+        .insert(id, item.clone());
+    store.sync_owner_keys();
     store.record(Action::new("user_ssh_key_add", key_entity(&item)));
     Ok(Json(item))
 }
@@ -431,8 +443,7 @@ async fn update_key(
     let label = c.sized(&body, "label", 0, 64);
     let mut store = state.store();
     let key = store
-        .account
-        .ssh_keys
+        .table_mut(crate::account::names::SSH_KEYS)
         .get_mut(id)
         .ok_or_else(ApiError::not_found)?;
     c.finish(())?;
@@ -440,7 +451,7 @@ async fn update_key(
         key["label"] = Value::from(label);
     }
     let answer = key.clone();
-    store.account.sync_owner_keys();
+    store.sync_owner_keys();
     store.record(Action::new("user_ssh_key_update", key_entity(&answer)));
     Ok(Json(answer))
 }
@@ -451,11 +462,10 @@ async fn delete_key(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let key = store
-        .account
-        .ssh_keys
+        .table_mut(crate::account::names::SSH_KEYS)
         .remove(id)
         .ok_or_else(ApiError::not_found)?;
-    store.account.sync_owner_keys();
+    store.sync_owner_keys();
     store.record(Action::new("user_ssh_key_delete", key_entity(&key)));
     Ok(Json(json!({})))
 }

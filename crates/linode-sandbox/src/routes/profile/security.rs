@@ -273,7 +273,7 @@ fn set_tfa(store: &mut Store, on: bool) {
         .as_str()
         .unwrap_or_default()
         .to_owned();
-    if let Some(user) = store.account.users.get_mut(&owner) {
+    if let Some(user) = store.user_mut(&owner) {
         if user.get("tfa_enabled").is_some() {
             user["tfa_enabled"] = Value::from(on);
         }
