@@ -13,7 +13,7 @@ use crate::catalog::catalog;
 use crate::lifecycle::{Clock, Lifecycle};
 
 /// The `format` of a state document ([`Store::export`]).
-pub const STATE_FORMAT: &str = "linode-sandbox/state/v2";
+pub const STATE_FORMAT: &str = "linode-sandbox/state/v3";
 
 /// First id handed out to a Linode instance.
 pub const FIRST_INSTANCE_ID: u64 = 40_000_000;
