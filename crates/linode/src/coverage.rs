@@ -6,7 +6,8 @@
 //!   operation declared and not used fails the build, so each one is sent by some method).
 //! - The sandbox side is found by asking a running sandbox: each operation is sent with
 //!   placeholder parameters, and it is served when the answer names a route
-//!   (`linode_sandbox::ROUTE_HEADER`) whose template is the operation's.
+//!   (`linode_sandbox::ROUTE_HEADER`) whose template is the operation's. The few operations
+//!   the API serves on another host (the metrics query) are asked for under that host's path.
 //!
 //! `LEDGER_UPDATE=1 cargo test -p linode --lib coverage` rewrites both files from the code.
 
@@ -109,6 +110,11 @@ fn shape(template: &str) -> String {
     out
 }
 
+/// Operations the API serves on another host than `api.linode.com/v4`, with the path prefix
+/// they have there (the client sends them to that host, the sandbox serves them under it).
+const OTHER_HOSTS: &[(&str, &str, &str)] =
+    &[("POST", "/monitor/services/{serviceType}/metrics", "/v2beta")];
+
 /// The operations a fresh sandbox routes, as `(method, path)` of the spec.
 async fn sandbox_served(spec: &[SpecOperation]) -> BTreeSet<(String, String)> {
     let sandbox = linode_sandbox::Sandbox::start().await.unwrap();
@@ -117,8 +123,12 @@ async fn sandbox_served(spec: &[SpecOperation]) -> BTreeSet<(String, String)> {
     for op in spec {
         let path = shape(&op.path).replace("{}", "1");
         let method = reqwest::Method::from_bytes(op.method.as_bytes()).unwrap();
+        let prefix = OTHER_HOSTS
+            .iter()
+            .find(|(m, p, _)| *m == op.method && *p == op.path)
+            .map_or("/v4", |(.., prefix)| prefix);
         let res = http
-            .request(method, format!("{}/v4{path}", sandbox.base_url()))
+            .request(method, format!("{}{prefix}{path}", sandbox.base_url()))
             .bearer_auth(sandbox.token())
             .send()
             .await

@@ -242,9 +242,9 @@ pub const ROUTE_HEADER: &str = "x-sandbox-route";
 async fn mark_route(matched: MatchedPath, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let template = matched.as_str();
-    let template = template
-        .strip_prefix("/v4beta")
-        .or_else(|| template.strip_prefix("/v4"))
+    let template = ["/v4beta", "/v4", "/v2beta", "/v2"]
+        .iter()
+        .find_map(|version| template.strip_prefix(version))
         .unwrap_or(template);
     if let Ok(value) = HeaderValue::from_str(template) {
         res.headers_mut().insert(ROUTE_HEADER, value);

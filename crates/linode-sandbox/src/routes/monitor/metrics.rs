@@ -41,11 +41,13 @@ const MAX_POINTS: u64 = 1440;
 const MAX_WINDOW: u64 = 31 * 86400;
 const UNITS: [&str; 4] = ["sec", "min", "hr", "days"];
 
-/// The metrics host's routes, outside `/v4`.
+/// The metrics host's routes, outside `/v4` (where the API serves them too: on their own
+/// host, under `/v2beta`), each answer naming its route like the API's.
 pub(in crate::routes) fn host_routes() -> Router<AppState> {
     Router::new()
         .route("/v2beta/monitor/services/{service}/metrics", post(query))
         .route("/v2/monitor/services/{service}/metrics", post(query))
+        .route_layer(axum::middleware::from_fn(crate::routes::mark_route))
 }
 
 pub(super) async fn token(
@@ -88,16 +90,6 @@ pub(super) async fn token(
         json!({"id": n, "token": secret, "service_type": name, "entity_ids": ids, "expiry": expiry}),
     );
     Ok(Json(json!({ "token": secret })))
-}
-
-/// The metrics query under `/v4` (the template the API's description lists).
-pub(super) async fn query_v4(
-    state: State<AppState>,
-    path: ApiPath<String>,
-    headers: HeaderMap,
-    body: JsonObject,
-) -> Result<Json<Value>, ApiError> {
-    query(state, path, headers, body).await
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {

@@ -44,10 +44,6 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/monitor/dashboards", get(list_dashboards))
         .route("/monitor/dashboards/{id}", get(get_dashboard))
         .route("/monitor/services/{service}/token", post(metrics::token))
-        .route(
-            "/monitor/services/{service}/metrics",
-            post(metrics::query_v4),
-        )
         .merge(alerts::routes())
         .merge(logs::routes())
 }
