@@ -3,7 +3,8 @@
 //!
 //! Handlers describe an action with [`Action`] and hand it to [`Store::record`]: the event is
 //! written at once, and the action's `on_finish` (or `on_fail`, when a failure was injected)
-//! runs when its time is up. Time is the [`Clock`]'s: real time scaled by a speed factor (0
+//! effects apply when its time is up. Effects are data ([`Effect`]), not code, so that the
+//! actions in progress can be stored with the rest of the state and resumed after a restart. Time is the [`Clock`]'s: real time scaled by a speed factor (0
 //! makes every action instant), plus manual steps so tests can move it forward exactly. It reads
 //! Tokio's clock, so a test running on a paused Tokio clock drives the sandbox's time too.
 
@@ -12,6 +13,7 @@ use std::time::{Duration, SystemTime};
 
 use tokio::time::Instant;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::store::{Store, format_time};
@@ -105,7 +107,7 @@ impl Clock {
 }
 
 /// What an event is about, as `entity` and `secondary_entity` show it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entity {
     /// The entity's id (a number, or a string for images).
     pub id: Value,
@@ -143,26 +145,148 @@ impl Entity {
     }
 }
 
-type Effect = Box<dyn FnOnce(&mut Store) + Send>;
+/// A change an action makes to the state when it finishes (or fails): data, so that actions in
+/// progress are stored and resumed like the rest of the state. Every effect tolerates its
+/// object being gone by then (deleted meanwhile): it does nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
+pub enum Effect {
+    /// Sets an instance's `status` (see [`Store::set_instance_status`]).
+    InstanceStatus {
+        /// The instance.
+        id: u64,
+        /// Its new status.
+        status: String,
+    },
+    /// Sets values in an object of a collection, each at a JSON pointer (`/status`,
+    /// `/regions/0/status`); a missing last key is added.
+    Set {
+        /// The collection.
+        table: String,
+        /// The object.
+        id: u64,
+        /// Pointer and value pairs, applied in order.
+        values: Vec<(String, Value)>,
+    },
+    /// Removes an object of a collection (keeping its collection's indexes in step).
+    Remove {
+        /// The collection.
+        table: String,
+        /// The object.
+        id: u64,
+    },
+    /// Applies `then` only while an object of a collection exists.
+    IfExists {
+        /// The collection.
+        table: String,
+        /// The object.
+        id: u64,
+        /// What to apply.
+        then: Vec<Effect>,
+    },
+    /// Starts another action (a boot after a creation, ...).
+    Start(Box<Action>),
+    /// A family's own rule, by name, with its arguments (see `routes::rule`); an unknown
+    /// name (from a newer or older state) does nothing.
+    Rule {
+        /// The rule's name, such as `linode.finish_resize`.
+        name: String,
+        /// Its arguments.
+        args: Value,
+    },
+}
+
+impl Effect {
+    /// Sets instance `id`'s status.
+    pub fn instance_status(id: u64, status: &str) -> Effect {
+        Effect::InstanceStatus {
+            id,
+            status: status.to_owned(),
+        }
+    }
+
+    /// Sets values in object `id` of `table`, each at a JSON pointer.
+    pub fn set<const N: usize>(table: &str, id: u64, values: [(&str, Value); N]) -> Effect {
+        Effect::Set {
+            table: table.to_owned(),
+            id,
+            values: values
+                .into_iter()
+                .map(|(at, v)| (at.to_owned(), v))
+                .collect(),
+        }
+    }
+
+    /// Removes object `id` of `table`.
+    pub fn remove(table: &str, id: u64) -> Effect {
+        Effect::Remove {
+            table: table.to_owned(),
+            id,
+        }
+    }
+
+    /// A family's rule `name` with `args` (see `routes::rule`).
+    pub fn rule(name: &str, args: Value) -> Effect {
+        Effect::Rule {
+            name: name.to_owned(),
+            args,
+        }
+    }
+
+    fn apply(self, store: &mut Store) {
+        match self {
+            Effect::InstanceStatus { id, status } => store.set_instance_status(id, &status),
+            Effect::Set { table, id, values } => {
+                if let Some(object) = store.table_mut_existing(&table, id) {
+                    for (at, value) in values {
+                        set_at(object, &at, value);
+                    }
+                }
+            }
+            Effect::Remove { table, id } => store.remove_any(&table, id),
+            Effect::IfExists { table, id, then } => {
+                if store.table(&table).get(id).is_some() {
+                    for effect in then {
+                        effect.apply(store);
+                    }
+                }
+            }
+            Effect::Start(action) => {
+                store.record(*action);
+            }
+            Effect::Rule { name, args } => match crate::routes::rule(&name) {
+                Some(rule) => rule(store, &args),
+                None => tracing::warn!(rule = %name, "linode-sandbox: unknown effect rule skipped"),
+            },
+        }
+    }
+}
+
+/// Sets `value` at JSON pointer `at` in `object`, adding the last key when missing.
+fn set_at(object: &mut Value, at: &str, value: Value) {
+    let (parent, key) = at.rsplit_once('/').unwrap_or(("", at));
+    match object.pointer_mut(parent) {
+        Some(Value::Object(map)) => {
+            map.insert(key.to_owned(), value);
+        }
+        Some(Value::Array(items)) => {
+            if let Some(item) = key.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                *item = value;
+            }
+        }
+        _ => {}
+    }
+}
 
 /// An action on an entity, written to the event log and finished when its time is up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Action {
     action: String,
     entity: Option<Entity>,
     secondary: Option<Entity>,
     nominal: Duration,
-    on_finish: Option<Effect>,
-    on_fail: Option<Effect>,
-}
-
-impl std::fmt::Debug for Action {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Action")
-            .field("action", &self.action)
-            .field("entity", &self.entity)
-            .field("nominal", &self.nominal)
-            .finish_non_exhaustive()
-    }
+    on_finish: Vec<Effect>,
+    on_fail: Vec<Effect>,
 }
 
 impl Action {
@@ -173,8 +297,8 @@ impl Action {
             entity: Some(entity),
             secondary: None,
             nominal: Duration::ZERO,
-            on_finish: None,
-            on_fail: None,
+            on_finish: Vec::new(),
+            on_fail: Vec::new(),
         }
     }
 
@@ -190,27 +314,29 @@ impl Action {
         self
     }
 
-    /// What changes when the action finishes (a status becoming `running`, ...).
-    pub fn on_finish(mut self, effect: impl FnOnce(&mut Store) + Send + 'static) -> Action {
-        self.on_finish = Some(Box::new(effect));
+    /// What changes when the action finishes (a status becoming `running`, ...); effects
+    /// added by several calls apply in order.
+    pub fn on_finish(mut self, effect: Effect) -> Action {
+        self.on_finish.push(effect);
         self
     }
 
     /// What changes when the action fails (only when a failure was injected).
-    pub fn on_fail(mut self, effect: impl FnOnce(&mut Store) + Send + 'static) -> Action {
-        self.on_fail = Some(Box::new(effect));
+    pub fn on_fail(mut self, effect: Effect) -> Action {
+        self.on_fail.push(effect);
         self
     }
 }
 
 /// An action in progress.
+#[derive(Debug)]
 struct Job {
     event_id: u64,
     started: Instant,
     due: Instant,
     fail: bool,
-    on_finish: Option<Effect>,
-    on_fail: Option<Effect>,
+    on_finish: Vec<Effect>,
+    on_fail: Vec<Effect>,
 }
 
 /// The event log and the actions in progress.
@@ -252,6 +378,77 @@ impl Lifecycle {
     /// Whether any action is still in progress.
     pub fn busy(&self) -> bool {
         !self.jobs.is_empty()
+    }
+}
+
+/// An action in progress as stored with the state: its times on the wall clock (seconds since
+/// the Unix epoch), so that it finishes when it would have, even across a restart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedJob {
+    event_id: u64,
+    started: f64,
+    due: f64,
+    fail: bool,
+    on_finish: Vec<Effect>,
+    on_fail: Vec<Effect>,
+}
+
+/// Seconds since the Unix epoch of `at`.
+fn unix(at: SystemTime) -> f64 {
+    at.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+impl Store {
+    /// The actions in progress, as data (see [`Store::resume_jobs`]).
+    pub fn saved_jobs(&self) -> Vec<SavedJob> {
+        let now = self.clock.now();
+        let wall = unix(self.clock.wall());
+        let at = |instant: Instant| {
+            if instant >= now {
+                wall + (instant - now).as_secs_f64()
+            } else {
+                wall - (now - instant).as_secs_f64()
+            }
+        };
+        self.lifecycle
+            .jobs
+            .iter()
+            .map(|job| SavedJob {
+                event_id: job.event_id,
+                started: at(job.started),
+                due: at(job.due),
+                fail: job.fail,
+                on_finish: job.on_finish.clone(),
+                on_fail: job.on_fail.clone(),
+            })
+            .collect()
+    }
+
+    /// Takes up actions saved by [`Store::saved_jobs`]: each finishes at the wall-clock time
+    /// it was due (at the next tick if that time has passed).
+    pub fn resume_jobs(&mut self, jobs: Vec<SavedJob>) {
+        let now = self.clock.now();
+        let wall = unix(self.clock.wall());
+        let at = |t: f64| {
+            let offset = t - wall;
+            if offset >= 0.0 {
+                now + Duration::from_secs_f64(offset.min(1e9))
+            } else {
+                now.checked_sub(Duration::from_secs_f64((-offset).min(1e9)))
+                    .unwrap_or(now)
+            }
+        };
+        for job in jobs {
+            self.lifecycle.jobs.push(Job {
+                event_id: job.event_id,
+                started: at(job.started),
+                due: at(job.due),
+                fail: job.fail,
+                on_finish: job.on_finish,
+                on_fail: job.on_fail,
+            });
+        }
     }
 }
 
@@ -389,10 +586,12 @@ impl Store {
             let seconds = job.due.saturating_duration_since(job.started).as_secs_f64();
             event["duration"] = Value::from((seconds * 100.0).round() / 100.0);
         }
-        let effect = if job.fail { job.on_fail } else { job.on_finish };
-        if let Some(effect) = effect {
+        let effects = if job.fail { job.on_fail } else { job.on_finish };
+        if !effects.is_empty() {
             let outer = self.lifecycle.finished_at.replace(job.due);
-            effect(self);
+            for effect in effects {
+                effect.apply(self);
+            }
             self.lifecycle.finished_at = outer;
         }
     }

@@ -607,6 +607,37 @@ impl Store {
         self.tables.entry(Cow::Borrowed(name)).or_default()
     }
 
+    /// Object `id` of the existing collection `name`, mutable (for effects, whose collection
+    /// names are data).
+    pub fn table_mut_existing(&mut self, name: &str, id: u64) -> Option<&mut Value> {
+        self.tables.get_mut(name)?.get_mut(id)
+    }
+
+    /// Removes object `id` of collection `name`, keeping that collection's indexes (labels,
+    /// keys, owners) in step.
+    pub fn remove_any(&mut self, name: &str, id: u64) {
+        if name == names::INSTANCES {
+            self.delete_instance(id);
+        } else if let Some((owned, _)) = OWNED.iter().find(|(t, _)| *t == name) {
+            self.remove_owned(owned, id);
+        } else if let Some((keyed, field)) = KEYED.iter().find(|(t, _)| *t == name) {
+            let key = self
+                .table(keyed)
+                .get(id)
+                .and_then(|o| o[*field].as_str().map(str::to_owned));
+            match key {
+                Some(key) => {
+                    self.remove_keyed(keyed, &key);
+                }
+                None => {
+                    self.table_mut(keyed).remove(id);
+                }
+            }
+        } else if let Some(table) = self.tables.get_mut(name) {
+            table.remove(id);
+        }
+    }
+
     /// Whether an entity of `kind` (`linode`, `domain`, `nodebalancer`, `volume`, ...) with
     /// this id exists. Kinds without a table in this store never exist.
     pub fn entity_exists(&self, kind: &str, id: u64) -> bool {

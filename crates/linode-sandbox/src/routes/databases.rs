@@ -54,7 +54,7 @@ use serde_json::{Map, Value, json};
 use super::checks::Checks;
 use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response, list_table};
 use crate::error::ApiError;
-use crate::lifecycle::{Action, Entity};
+use crate::lifecycle::{Action, Effect, Entity};
 use crate::store::{Store, mix, now};
 
 /// The collection of databases of every engine.
@@ -453,6 +453,13 @@ fn in_state<'a>(
     }
 }
 
+/// The rule `databases.status`: a database's status (and its `updated`).
+pub(super) fn status_rule(store: &mut Store, args: &Value) {
+    if let (Some(id), Some(status)) = (args["id"].as_u64(), args["status"].as_str()) {
+        set_status(store, id, status);
+    }
+}
+
 fn set_status(store: &mut Store, id: u64, status: &str) {
     if let Some(db) = store.table_mut(DATABASES).get_mut(id) {
         db["status"] = Value::from(status);
@@ -476,8 +483,14 @@ fn transition(
     store.record(
         Action::new(event, entity(name, id, &label))
             .lasting(length)
-            .on_finish(move |s| set_status(s, id, after))
-            .on_fail(move |s| set_status(s, id, "failed")),
+            .on_finish(Effect::rule(
+                "databases.status",
+                json!({"id": id, "status": after}),
+            ))
+            .on_fail(Effect::rule(
+                "databases.status",
+                json!({"id": id, "status": "failed"}),
+            )),
     );
 }
 

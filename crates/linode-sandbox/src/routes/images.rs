@@ -37,8 +37,9 @@ use crate::account::random_hex;
 use crate::auth::Authenticated;
 use crate::catalog::catalog;
 use crate::compute::USERNAME;
+use crate::compute::names::PRIVATE_IMAGES;
 use crate::error::ApiError;
-use crate::lifecycle::{Action, Entity};
+use crate::lifecycle::{Action, Effect, Entity};
 use crate::store::{Store, now};
 
 /// Largest upload the sandbox accepts, in bytes of gzip data (the API takes up to 5 GB).
@@ -268,15 +269,15 @@ async fn create_image(
         Action::new("disk_imagize", Entity::linode(linode_id, &linode_label))
             .secondary(image_entity(&id, &label))
             .lasting(Duration::from_secs(120))
-            .on_finish(move |s| {
-                if let Some(i) = s.private_images_mut().get_mut(number) {
-                    i["status"] = Value::from("available");
-                    i["regions"][0]["status"] = Value::from("available");
-                }
-            })
-            .on_fail(move |s| {
-                s.private_images_mut().remove(number);
-            }),
+            .on_finish(Effect::set(
+                PRIVATE_IMAGES,
+                number,
+                [
+                    ("/status", json!("available")),
+                    ("/regions/0/status", json!("available")),
+                ],
+            ))
+            .on_fail(Effect::remove(PRIVATE_IMAGES, number)),
     );
     Ok(Json(image))
 }
@@ -405,21 +406,35 @@ async fn receive_upload(
     store.record(
         Action::new("image_upload", image_entity(&id, &label))
             .lasting(Duration::from_secs(60))
-            .on_finish(move |s| {
-                if let Some(i) = s.private_images_mut().get_mut(number) {
-                    i["status"] = Value::from("available");
-                    i["size"] = Value::from(size);
-                    if let Some(regions) = i["regions"].as_array_mut() {
-                        for r in regions.iter_mut() {
-                            r["status"] = Value::from("available");
-                        }
-                    }
-                    i["total_size"] = Value::from(size * available_regions(i));
-                    i["updated"] = Value::from(now());
-                }
-            }),
+            .on_finish(Effect::rule(
+                "images.regions_ready",
+                json!({"number": number, "size": size, "uploaded": true}),
+            )),
     );
     StatusCode::OK.into_response()
+}
+
+/// The rule `images.regions_ready`: an upload or a replication is done; the image is in
+/// every region it keeps, and (once uploaded) available with its size.
+pub(super) fn regions_ready(store: &mut Store, args: &Value) {
+    let (Some(number), Some(size)) = (args["number"].as_u64(), args["size"].as_u64()) else {
+        return;
+    };
+    let Some(i) = store.private_images_mut().get_mut(number) else {
+        return;
+    };
+    if args["uploaded"] == true {
+        i["status"] = Value::from("available");
+        i["size"] = Value::from(size);
+        i["updated"] = Value::from(now());
+    }
+    if let Some(regions) = i["regions"].as_array_mut() {
+        regions.retain(|r| r["status"] != "pending deletion");
+        for r in regions.iter_mut() {
+            r["status"] = Value::from("available");
+        }
+    }
+    i["total_size"] = Value::from(size * available_regions(i));
 }
 
 fn available_regions(image: &Value) -> u64 {
@@ -516,17 +531,10 @@ async fn replicate_image(
     store.record(
         Action::new("image_update", image_entity(&id, &label))
             .lasting(Duration::from_secs(300))
-            .on_finish(move |s| {
-                if let Some(i) = s.private_images_mut().get_mut(number) {
-                    if let Some(regions) = i["regions"].as_array_mut() {
-                        regions.retain(|r| r["status"] != "pending deletion");
-                        for r in regions.iter_mut() {
-                            r["status"] = Value::from("available");
-                        }
-                    }
-                    i["total_size"] = Value::from(size * available_regions(i));
-                }
-            }),
+            .on_finish(Effect::rule(
+                "images.regions_ready",
+                json!({"number": number, "size": size, "uploaded": false}),
+            )),
     );
     Ok(Json(answer))
 }

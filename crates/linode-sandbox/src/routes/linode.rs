@@ -14,7 +14,7 @@ use super::{
 use crate::catalog::catalog;
 use crate::compute::image_deployable;
 use crate::error::ApiError;
-use crate::lifecycle::{Action, Entity, durations};
+use crate::lifecycle::{Action, Effect, Entity, durations};
 use crate::pagination::PageParams;
 use crate::store::{NewInstance, Store, now, status_on_create};
 use crate::xfilter::Cond;
@@ -203,20 +203,19 @@ async fn create_instance(
     let entity = Entity::linode(id, &label);
     let create = Action::new("linode_create", entity.clone())
         .lasting(durations::CREATE)
-        .on_fail(move |s| s.set_instance_status(id, "offline"))
-        .on_finish(move |s| {
-            if settled != "running" {
-                s.set_instance_status(id, settled);
-                return;
-            }
-            s.set_instance_status(id, "booting");
-            s.record(
+        .on_fail(Effect::instance_status(id, "offline"));
+    let create = if settled == "running" {
+        create
+            .on_finish(Effect::instance_status(id, "booting"))
+            .on_finish(Effect::Start(Box::new(
                 Action::new("linode_boot", entity)
                     .lasting(durations::BOOT)
-                    .on_finish(move |s| s.set_instance_status(id, "running"))
-                    .on_fail(move |s| s.set_instance_status(id, "offline")),
-            );
-        });
+                    .on_finish(Effect::instance_status(id, "running"))
+                    .on_fail(Effect::instance_status(id, "offline")),
+            )))
+    } else {
+        create.on_finish(Effect::instance_status(id, settled))
+    };
     store.record(create);
     get_response(store.instances().get(id))
 }

@@ -36,14 +36,14 @@ use serde_json::{Map, Value, json};
 use super::checks::{Checks, is_private_v4};
 use super::linode::strong_password;
 use super::linode_parts::{
-    OptionalJson, instance, not_busy, set_disk, settled, start_instance_action,
+    OptionalJson, disk_effect, instance, not_busy, settled, start_instance_action,
 };
 use super::networking::ip_json;
 use super::{ApiPath, AppState, JsonObject, ListRequest, list_response};
 use crate::catalog::catalog;
 use crate::compute::{any_linode_type, type_disk};
 use crate::error::ApiError;
-use crate::lifecycle::{Action, Entity};
+use crate::lifecycle::{Action, Effect, Entity};
 use crate::store::{NewInstance, Store, mix, now};
 
 /// Fields `GET /linode/instances/{id}/nodebalancers` may filter and order on.
@@ -288,13 +288,13 @@ async fn clone_instance(
     let target_label = instance(&store, target)?.0;
     let action = Action::new("linode_clone", Entity::linode(id, &label))
         .secondary(Entity::linode(target, &target_label))
-        .lasting(Duration::from_secs(30))
-        .on_finish(move |s| {
-            for disk in copies {
-                set_disk(s, target, disk, "status", Value::from("ready"));
-            }
-            s.set_instance_status(target, after);
-        });
+        .lasting(Duration::from_secs(30));
+    let action = copies
+        .into_iter()
+        .fold(action, |action, disk| {
+            action.on_finish(disk_effect(target, disk, json!({"status": "ready"})))
+        })
+        .on_finish(Effect::instance_status(target, after));
     // The answer shows the target as the copy starts (an instant sandbox finishes it at once).
     store.set_instance_status(target, during);
     let answer = store.instances().get(target).cloned();
@@ -391,9 +391,9 @@ async fn mutate(
     let back_to = settled(&status);
     let action = Action::new("linode_mutate", Entity::linode(id, &label))
         .lasting(Duration::from_secs(120))
-        .on_finish(move |s| {
-            super::linode_parts::finish_resize(s, id, &successor, auto_disk, back_to)
-        });
+        .on_finish(super::linode_parts::resize_effect(
+            id, &successor, auto_disk, back_to,
+        ));
     start_instance_action(&mut store, id, "resizing", action, back_to);
     Ok(Json(json!({})))
 }
@@ -457,7 +457,7 @@ async fn rescue(
     };
     let action = Action::new(action, Entity::linode(id, &label))
         .lasting(Duration::from_secs(15))
-        .on_finish(move |s| s.set_instance_status(id, "running"));
+        .on_finish(Effect::instance_status(id, "running"));
     start_instance_action(&mut store, id, during, action, status);
     Ok(Json(json!({})))
 }
@@ -549,10 +549,8 @@ async fn clone_disk(
         Action::new("disk_duplicate", Entity::linode(id, &label))
             .secondary(disk_entity(id, &answer))
             .lasting(Duration::from_secs(30))
-            .on_finish(move |s| set_disk(s, id, copy, "status", Value::from("ready")))
-            .on_fail(move |s| {
-                s.remove_child(crate::compute::Child::Disks, id, copy);
-            }),
+            .on_finish(disk_effect(id, copy, json!({"status": "ready"})))
+            .on_fail(Effect::remove(crate::compute::names::DISKS, copy)),
     );
     Ok(Json(answer))
 }

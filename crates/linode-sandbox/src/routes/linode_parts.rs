@@ -17,7 +17,7 @@ use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_respo
 use crate::catalog::catalog;
 use crate::compute::{config_json, disk_json, image_deployable, type_disk};
 use crate::error::ApiError;
-use crate::lifecycle::{Action, Entity, durations};
+use crate::lifecycle::{Action, Effect, Entity, durations};
 use crate::store::{Store, now};
 
 /// Fields `GET /linode/instances/{id}/disks` may filter and order on.
@@ -137,7 +137,7 @@ pub(super) fn start_instance_action(
 ) {
     let failed = failed.into();
     store.set_instance_status(id, during);
-    store.record(action.on_fail(move |s| s.set_instance_status(id, &failed)));
+    store.record(action.on_fail(Effect::instance_status(id, &failed)));
 }
 
 /// A sub-collection every instance has (see [`crate::compute::Child`]).
@@ -274,7 +274,7 @@ fn transition(store: &mut Store, id: u64, label: &str, power: Power, before: Str
     let after = power.after;
     let action = Action::new(power.action, Entity::linode(id, label))
         .lasting(power.lasts)
-        .on_finish(move |s| s.set_instance_status(id, after));
+        .on_finish(Effect::instance_status(id, after));
     start_instance_action(store, id, power.during, action, before);
 }
 
@@ -390,7 +390,7 @@ async fn rebuild(
     let action = Action::new("linode_rebuild", Entity::linode(id, &label))
         .secondary(image_entity)
         .lasting(durations::REBUILD)
-        .on_finish(move |s| s.set_instance_status(id, after));
+        .on_finish(Effect::instance_status(id, after));
     start_instance_action(&mut store, id, "rebuilding", action, "offline");
     get_response(store.instances().get(id))
 }
@@ -437,20 +437,34 @@ async fn resize(
     let back_to = settled(&status);
     let action = Action::new("linode_resize", Entity::linode(id, &label))
         .lasting(durations::RESIZE)
-        .on_finish(move |s| finish_resize(s, id, &new_type, auto_disk, back_to));
+        .on_finish(resize_effect(id, &new_type, auto_disk, back_to));
     start_instance_action(&mut store, id, "resizing", action, back_to);
     Ok(Json(json!({})))
 }
 
+/// The effect that finishes a resize (or a mutation) of instance `id` to `new_type`.
+pub(super) fn resize_effect(id: u64, new_type: &str, auto_disk: bool, back_to: &str) -> Effect {
+    Effect::rule(
+        "linode.finish_resize",
+        json!({"id": id, "type": new_type, "auto_disk": auto_disk, "back_to": back_to}),
+    )
+}
+
+/// The rule `linode.finish_resize` (see [`resize_effect`]).
+pub(super) fn finish_resize_rule(store: &mut Store, args: &Value) {
+    if let (Some(id), Some(new_type), Some(back_to)) = (
+        args["id"].as_u64(),
+        args["type"].as_str(),
+        args["back_to"].as_str(),
+    ) {
+        let auto_disk = args["auto_disk"].as_bool().unwrap_or(false);
+        finish_resize(store, id, new_type, auto_disk, back_to);
+    }
+}
+
 /// Applies a resize: new type and specs, and (when allowed) the only ext disk grows or
 /// shrinks to use the new plan's space.
-pub(super) fn finish_resize(
-    store: &mut Store,
-    id: u64,
-    new_type: &str,
-    auto_disk: bool,
-    back_to: &str,
-) {
+fn finish_resize(store: &mut Store, id: u64, new_type: &str, auto_disk: bool, back_to: &str) {
     let Some(spec) = catalog().linode_type(new_type) else {
         return;
     };
@@ -577,9 +591,30 @@ async fn create_disk(
         Action::new("disk_create", Entity::linode(id, &label))
             .secondary(Part::Disks.entity(id, disk_id, &disk_label))
             .lasting(Duration::from_secs(15))
-            .on_finish(move |s| set_disk(s, id, disk_id, "status", Value::from("ready"))),
+            .on_finish(disk_effect(id, disk_id, json!({"status": "ready"}))),
     );
     get_response(Part::Disks.of(&mut store, id)?.get(disk_id).as_ref())
+}
+
+/// The effect that sets fields of instance `id`'s disk `disk` (and its `updated`).
+pub(super) fn disk_effect(id: u64, disk: u64, set: Value) -> Effect {
+    Effect::rule(
+        "linode.set_disk",
+        json!({"id": id, "disk": disk, "set": set}),
+    )
+}
+
+/// The rule `linode.set_disk` (see [`disk_effect`]).
+pub(super) fn set_disk_rule(store: &mut Store, args: &Value) {
+    if let (Some(id), Some(disk), Some(set)) = (
+        args["id"].as_u64(),
+        args["disk"].as_u64(),
+        args["set"].as_object(),
+    ) {
+        for (key, value) in set {
+            set_disk(store, id, disk, key, value.clone());
+        }
+    }
 }
 
 pub(super) fn set_disk(store: &mut Store, id: u64, disk: u64, key: &str, value: Value) {
@@ -644,11 +679,8 @@ async fn resize_disk(
                         current["label"].as_str().unwrap_or_default(),
                     ))
                     .lasting(Duration::from_secs(30))
-                    .on_finish(move |s| {
-                        set_disk(s, id, disk, "size", Value::from(n));
-                        set_disk(s, id, disk, "status", Value::from("ready"));
-                    })
-                    .on_fail(move |s| set_disk(s, id, disk, "status", Value::from("ready"))),
+                    .on_finish(disk_effect(id, disk, json!({"size": n, "status": "ready"})))
+                    .on_fail(disk_effect(id, disk, json!({"status": "ready"}))),
             );
             return Ok(Json(json!({})));
         }
@@ -970,16 +1002,21 @@ async fn take_snapshot(
     store.record(
         Action::new("linode_snapshot", Entity::linode(id, &label))
             .lasting(Duration::from_secs(60))
-            .on_finish(move |s| finish_snapshot(s, id, backup_id))
-            .on_fail(move |s| {
-                s.remove_child(crate::compute::Child::Backups, id, backup_id);
-            }),
+            .on_finish(Effect::rule(
+                "linode.finish_snapshot",
+                json!({"id": id, "backup_id": backup_id}),
+            ))
+            .on_fail(Effect::remove(crate::compute::names::BACKUPS, backup_id)),
     );
     Ok(Json(backup))
 }
 
-/// A snapshot is done: it becomes the current one, replacing the previous.
-fn finish_snapshot(store: &mut Store, id: u64, backup_id: u64) {
+/// The rule `linode.finish_snapshot`: a snapshot is done; it becomes the current one,
+/// replacing the previous.
+pub(super) fn finish_snapshot(store: &mut Store, args: &Value) {
+    let (Some(id), Some(backup_id)) = (args["id"].as_u64(), args["backup_id"].as_u64()) else {
+        return;
+    };
     let backups = store.children(crate::compute::Child::Backups, id);
     if backups.is_empty() {
         return;
@@ -1070,7 +1107,7 @@ async fn restore_backup(
     store.restore_backup_into(backup_id, target);
     let action = Action::new("backups_restore", Entity::linode(target, &target_label))
         .lasting(durations::RESTORE)
-        .on_finish(move |s| s.set_instance_status(target, "offline"));
+        .on_finish(Effect::instance_status(target, "offline"));
     start_instance_action(&mut store, target, "restoring", action, "offline");
     Ok(Json(json!({})))
 }

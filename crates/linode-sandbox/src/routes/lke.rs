@@ -44,7 +44,7 @@ use super::price_lists::PriceList;
 use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response, list_table};
 use crate::catalog::catalog;
 use crate::error::ApiError;
-use crate::lifecycle::{Action, Entity, durations};
+use crate::lifecycle::{Action, Effect, Entity, durations};
 use crate::store::{NewInstance, Store, now};
 
 /// Fields `GET /lke/clusters` may filter and order on.
@@ -513,21 +513,24 @@ fn new_node(store: &mut Store, cluster_id: u64, pool_id: u64) -> Value {
     let entity = Entity::linode(instance_id, &label);
     let boot = Action::new("linode_boot", entity.clone())
         .lasting(durations::BOOT)
-        .on_finish(move |s| {
-            s.set_instance_status(instance_id, "running");
-            set_node_status(s, instance_id, "ready");
-        })
-        .on_fail(move |s| s.set_instance_status(instance_id, "offline"));
+        .on_finish(Effect::instance_status(instance_id, "running"))
+        .on_finish(Effect::rule(
+            "lke.node_status",
+            json!({"instance_id": instance_id, "status": "ready"}),
+        ))
+        .on_fail(Effect::instance_status(instance_id, "offline"));
     store.record(
         Action::new("linode_create", entity.clone())
             .lasting(durations::CREATE)
-            .on_finish(move |s| {
-                if s.instances().get(instance_id).is_some() {
-                    s.set_instance_status(instance_id, "booting");
-                    s.record(boot);
-                }
+            .on_finish(Effect::IfExists {
+                table: crate::store::names::INSTANCES.to_owned(),
+                id: instance_id,
+                then: vec![
+                    Effect::instance_status(instance_id, "booting"),
+                    Effect::Start(Box::new(boot)),
+                ],
             })
-            .on_fail(move |s| s.set_instance_status(instance_id, "offline")),
+            .on_fail(Effect::instance_status(instance_id, "offline")),
     );
     let cluster = entity_of(store, cluster_id);
     store.record(Action::new("lke_node_create", cluster).secondary(entity));
@@ -538,6 +541,13 @@ fn new_node(store: &mut Store, cluster_id: u64, pool_id: u64) -> Value {
         .is_some_and(|l| l["status"] == "running");
     let status = if running { "ready" } else { "not_ready" };
     json!({"id": node_id, "instance_id": instance_id, "pool_id": pool_id, "status": status})
+}
+
+/// The rule `lke.node_status`: the status of the node that Linode `instance_id` is.
+pub(super) fn node_status_rule(store: &mut Store, args: &Value) {
+    if let (Some(id), Some(status)) = (args["instance_id"].as_u64(), args["status"].as_str()) {
+        set_node_status(store, id, status);
+    }
 }
 
 fn set_node_status(store: &mut Store, instance_id: u64, status: &str) {
@@ -855,11 +865,7 @@ async fn create_cluster(
     store.record(
         Action::new("lke_cluster_create", cluster_entity(id, &label))
             .lasting(durations::LKE_CONTROL_PLANE)
-            .on_finish(move |s| {
-                if let Some(c) = s.table_mut(CLUSTERS).get_mut(id) {
-                    c["status"] = Value::from("ready");
-                }
-            }),
+            .on_finish(Effect::set(CLUSTERS, id, [("/status", json!("ready"))])),
     );
     for pool in pools {
         add_pool(&mut store, id, pool, enterprise, &version);

@@ -11,7 +11,7 @@ use super::linode_parts::{instance, not_busy, settled, start_instance_action};
 use super::{ApiPath, AppState, JsonObject};
 use crate::catalog::catalog;
 use crate::error::ApiError;
-use crate::lifecycle::{Action, Entity, durations};
+use crate::lifecycle::{Action, Effect, Entity, durations};
 use crate::store::Store;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -58,12 +58,23 @@ async fn migrate(
     let back_to = settled(&status);
     let action = Action::new("linode_migrate_datacenter", Entity::linode(id, &label))
         .lasting(durations::MIGRATE)
-        .on_finish(move |s| finish(s, id, &region, back_to));
+        .on_finish(Effect::rule(
+            "linode.migrate_finish",
+            json!({"id": id, "region": region, "back_to": back_to}),
+        ));
     start_instance_action(&mut store, id, "migrating", action, back_to);
     Ok(Json(json!({})))
 }
 
-fn finish(store: &mut Store, id: u64, region: &str, back_to: &str) {
+/// The rule `linode.migrate_finish`: the instance is in its new region, with a new address.
+pub(super) fn finish(store: &mut Store, args: &Value) {
+    let (Some(id), Some(region), Some(back_to)) = (
+        args["id"].as_u64(),
+        args["region"].as_str(),
+        args["back_to"].as_str(),
+    ) else {
+        return;
+    };
     let address = store.alloc_public_ipv4();
     if let Some(item) = store.instances_mut().get_mut(id) {
         item["region"] = Value::from(region);

@@ -190,6 +190,21 @@ fn api_routes(state: AppState) -> Router<AppState> {
         .layer(from_fn(envelope_errors))
 }
 
+/// A family's own effect of a finished action, by the name an [`crate::lifecycle::Effect::Rule`]
+/// gives (actions in progress are data; see [`crate::lifecycle`]).
+pub(crate) fn rule(name: &str) -> Option<fn(&mut Store, &Value)> {
+    Some(match name {
+        "linode.migrate_finish" => migrate::finish,
+        "linode.finish_resize" => linode_parts::finish_resize_rule,
+        "linode.finish_snapshot" => linode_parts::finish_snapshot,
+        "linode.set_disk" => linode_parts::set_disk_rule,
+        "images.regions_ready" => images::regions_ready,
+        "databases.status" => databases::status_rule,
+        "lke.node_status" => lke::node_status_rule,
+        _ => return None,
+    })
+}
+
 /// The API alone, as the sandbox itself calls it in-process (the seed file, the dashboard):
 /// every family with authentication and its state rules, but outside the request log, the
 /// faults and the rate limits.

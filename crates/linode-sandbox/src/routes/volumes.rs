@@ -17,8 +17,8 @@ use super::price_lists::PriceList;
 use super::{ApiPath, AppState, JsonObject, ListRequest, get_response, list_response};
 use crate::catalog::catalog;
 use crate::error::ApiError;
-use crate::lifecycle::{Action, Entity};
-use crate::store::{Store, now};
+use crate::lifecycle::{Action, Effect, Entity};
+use crate::store::{Store, names, now};
 
 /// Fields `GET /volumes` (and a Linode's volumes) may filter and order on.
 const VOLUME_FILTERABLE: &[&str] = &["label", "tags"];
@@ -65,11 +65,7 @@ fn label_of(item: &Value) -> String {
     item["label"].as_str().unwrap_or_default().to_owned()
 }
 
-fn set_status(store: &mut Store, id: u64, status: &str) {
-    if let Some(v) = store.volumes_mut().get_mut(id) {
-        v["status"] = Value::from(status);
-    }
-}
+const VOLUMES: &str = names::VOLUMES;
 
 /// Checks a volume label's shape: 2-32 characters, a letter first, then letters, digits,
 /// `-` and `_`, never `--` or `__`.
@@ -284,10 +280,8 @@ async fn create_volume(
     store.volumes_mut().insert(id, item);
     let mut create = Action::new("volume_create", entity(id, &label))
         .lasting(Duration::from_secs(10))
-        .on_finish(move |s| set_status(s, id, "active"))
-        .on_fail(move |s| {
-            s.volumes_mut().remove(id);
-        });
+        .on_finish(Effect::set(VOLUMES, id, [("/status", json!("active"))]))
+        .on_fail(Effect::remove(VOLUMES, id));
     if let Some((lid, llabel)) = &linode {
         create = create.secondary(Entity::linode(*lid, llabel));
     }
@@ -390,12 +384,11 @@ async fn attach_volume(
         Action::new("volume_attach", entity(id, &label))
             .secondary(Entity::linode(lid, &llabel))
             .lasting(Duration::from_secs(5))
-            .on_fail(move |s| {
-                if let Some(v) = s.volumes_mut().get_mut(id) {
-                    v["linode_id"] = Value::Null;
-                    v["linode_label"] = Value::Null;
-                }
-            }),
+            .on_fail(Effect::set(
+                VOLUMES,
+                id,
+                [("/linode_id", Value::Null), ("/linode_label", Value::Null)],
+            )),
     );
     get_response(store.volumes().get(id))
 }
@@ -422,13 +415,17 @@ async fn detach_volume(
         Action::new("volume_detach", entity(id, &label))
             .secondary(Entity::linode(lid, &llabel))
             .lasting(Duration::from_secs(5))
-            .on_fail(move |s| {
-                if s.instances().get(lid).is_some() {
-                    if let Some(v) = s.volumes_mut().get_mut(id) {
-                        v["linode_id"] = Value::from(lid);
-                        v["linode_label"] = Value::from(restore);
-                    }
-                }
+            .on_fail(Effect::IfExists {
+                table: names::INSTANCES.to_owned(),
+                id: lid,
+                then: vec![Effect::set(
+                    VOLUMES,
+                    id,
+                    [
+                        ("/linode_id", json!(lid)),
+                        ("/linode_label", json!(restore)),
+                    ],
+                )],
             }),
     );
     Ok(Json(json!({})))
@@ -469,13 +466,12 @@ async fn resize_volume(
     store.record(
         Action::new("volume_resize", entity(id, &label))
             .lasting(Duration::from_secs(10))
-            .on_finish(move |s| set_status(s, id, "active"))
-            .on_fail(move |s| {
-                if let Some(v) = s.volumes_mut().get_mut(id) {
-                    v["size"] = Value::from(old);
-                    v["status"] = Value::from("active");
-                }
-            }),
+            .on_finish(Effect::set(VOLUMES, id, [("/status", json!("active"))]))
+            .on_fail(Effect::set(
+                VOLUMES,
+                id,
+                [("/size", json!(old)), ("/status", json!("active"))],
+            )),
     );
     get_response(store.volumes().get(id))
 }
@@ -506,10 +502,8 @@ async fn clone_volume(
         Action::new("volume_clone", entity(id, &source_label))
             .secondary(entity(new_id, &label))
             .lasting(Duration::from_secs(10))
-            .on_finish(move |s| set_status(s, new_id, "active"))
-            .on_fail(move |s| {
-                s.volumes_mut().remove(new_id);
-            }),
+            .on_finish(Effect::set(VOLUMES, new_id, [("/status", json!("active"))]))
+            .on_fail(Effect::remove(VOLUMES, new_id)),
     );
     get_response(store.volumes().get(new_id))
 }
