@@ -560,6 +560,14 @@ impl AccountState {
 }
 
 impl Store {
+    /// Whether `token` is listed (by its prefix) among the personal access tokens.
+    pub fn lists_token(&self, token: &str) -> bool {
+        let prefix: String = token.chars().take(16).collect();
+        self.table(names::PERSONAL_TOKENS)
+            .values()
+            .any(|t| t["token"] == prefix.as_str())
+    }
+
     /// Lists the sandbox's main token among the personal access tokens, as the API lists the
     /// token in use (label `sandbox`, every scope, no expiry); answers its id. The main token
     /// keeps authenticating even if this entry is deleted.

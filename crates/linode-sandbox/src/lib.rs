@@ -32,6 +32,7 @@ pub mod faults;
 mod inproc;
 pub mod lifecycle;
 pub mod pagination;
+pub mod persist;
 pub mod ratelimit;
 pub mod realism;
 mod record;
@@ -72,6 +73,7 @@ pub struct SandboxBuilder {
     record_limit: Option<usize>,
     seed_instances: usize,
     seed: Option<Seed>,
+    data: Option<std::path::PathBuf>,
 }
 
 impl Default for SandboxBuilder {
@@ -83,6 +85,7 @@ impl Default for SandboxBuilder {
             record_limit: None,
             seed_instances: 0,
             seed: None,
+            data: None,
         }
     }
 }
@@ -148,16 +151,49 @@ impl SandboxBuilder {
         self
     }
 
+    /// Keeps the state in a database at `path` (see [`persist`]): a sandbox started again on
+    /// the same path serves the same objects, and every change is stored before its answer
+    /// is sent. When the database already holds a state, the seeds are not applied again.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> std::io::Result<()> {
+    /// let sandbox = linode_sandbox::Sandbox::builder()
+    ///     .token("my-token")
+    ///     .data("sandbox.redb")
+    ///     .start()
+    ///     .await?;
+    /// # let _ = sandbox;
+    /// # Ok(()) }
+    /// ```
+    pub fn data(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.data = Some(path.into());
+        self
+    }
+
     /// Binds the address and starts serving on the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
         let token = self.token.unwrap_or_else(random_token);
-        let mut store = Store::with_clock(lifecycle::Clock::with_speed(self.speed));
-        let wall = store.clock.wall();
-        store.list_main_token(&token, wall);
+        let clock = lifecycle::Clock::with_speed(self.speed);
+        let mut persist = self
+            .data
+            .as_deref()
+            .map(persist::Persist::open)
+            .transpose()?;
+        let stored = match &mut persist {
+            Some(p) => p.load(clock.clone())?,
+            None => None,
+        };
+        let fresh = stored.is_none();
+        let mut store = stored.unwrap_or_else(|| Store::with_clock(clock));
+        if fresh || !store.lists_token(&token) {
+            let wall = store.clock.wall();
+            store.list_main_token(&token, wall);
+        }
         let state: AppState = Arc::new(Shared {
             store: Mutex::new(store),
+            persist: persist.map(Mutex::new),
             token,
             requests: Mutex::new(record::RequestLog::with_limit(self.record_limit)),
             faults: Mutex::default(),
@@ -168,12 +204,13 @@ impl SandboxBuilder {
                 seed: self.seed.map(Arc::new),
             },
         });
-        if self.seed_instances > 0 {
+        if fresh && self.seed_instances > 0 {
             state.store().seed_instances(self.seed_instances);
         }
-        if let Some(seed) = state.start.seed.clone() {
+        if let (true, Some(seed)) = (fresh, state.start.seed.clone()) {
             seed.apply(&state).await?;
         }
+        state.save()?;
         let app = routes::service(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(async move {

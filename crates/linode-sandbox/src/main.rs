@@ -36,6 +36,12 @@ struct Args {
     #[arg(long, env = "LINODE_SANDBOX_SEED_FILE", value_name = "PATH", value_parser = parse_seed)]
     seed_file: Option<Seed>,
 
+    /// Keep the state in a database at this path: every change is stored before its answer,
+    /// and a restart on the same path serves the same objects (seeds apply only to a new
+    /// database). Without it, the state lives in memory only.
+    #[arg(long, env = "LINODE_SANDBOX_DATA", value_name = "PATH")]
+    data: Option<std::path::PathBuf>,
+
     /// Keep only the last N requests in the request log.
     #[arg(
         long,
@@ -134,6 +140,9 @@ async fn main() -> ExitCode {
     if let Some(seed) = args.seed_file {
         builder = builder.seed(seed);
     }
+    if let Some(path) = args.data {
+        builder = builder.data(path);
+    }
     let sandbox = match builder.start().await {
         Ok(sandbox) => sandbox,
         Err(err) if err.kind() == std::io::ErrorKind::InvalidData => {
@@ -141,7 +150,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
         Err(err) => {
-            eprintln!("linode-sandbox: cannot listen on {}: {err}", args.listen);
+            eprintln!("linode-sandbox: cannot start on {}: {err}", args.listen);
             return ExitCode::FAILURE;
         }
     };

@@ -42,6 +42,9 @@ pub fn format_time(at: SystemTime) -> String {
 #[derive(Debug, Default)]
 pub struct Table {
     items: BTreeMap<u64, Entry>,
+    /// The ids stored, changed or removed since the last [`Store::take_changes`]; `None`
+    /// until then (nobody asked: nothing to remember), which also means "all of it".
+    changed: Option<BTreeSet<u64>>,
 }
 
 #[derive(Debug)]
@@ -87,6 +90,7 @@ impl<'de> serde::Deserialize<'de> for Table {
                 .into_iter()
                 .map(|(id, value)| (id, Entry::new(value)))
                 .collect(),
+            changed: None,
         })
     }
 }
@@ -94,7 +98,27 @@ impl<'de> serde::Deserialize<'de> for Table {
 impl Table {
     /// Stores (or replaces) an object.
     pub fn insert(&mut self, id: u64, item: Value) {
+        self.mark(id);
         self.items.insert(id, Entry::new(item));
+    }
+
+    /// Stores an object given as its serialised form (as [`Table::get_json`] gives it).
+    pub fn insert_json(&mut self, id: u64, json: &[u8]) -> Result<(), serde_json::Error> {
+        let value = serde_json::from_slice(json)?;
+        let entry = Entry {
+            value,
+            json: OnceLock::from(Box::from(json)),
+        };
+        self.mark(id);
+        self.items.insert(id, entry);
+        Ok(())
+    }
+
+    /// Remembers that object `id` changed, when changes are tracked.
+    fn mark(&mut self, id: u64) {
+        if let Some(changed) = &mut self.changed {
+            changed.insert(id);
+        }
     }
 
     /// An object by id.
@@ -117,15 +141,24 @@ impl Table {
             .map(Entry::json)
     }
 
+    /// Every object's id and serialised form, in id order.
+    pub fn json_entries(&self) -> impl Iterator<Item = (u64, &[u8])> {
+        self.items.iter().map(|(id, e)| (*id, e.json()))
+    }
+
     /// A mutable object by id.
     pub fn get_mut(&mut self, id: u64) -> Option<&mut Value> {
         let entry = self.items.get_mut(&id)?;
+        if let Some(changed) = &mut self.changed {
+            changed.insert(id);
+        }
         entry.json.take();
         Some(&mut entry.value)
     }
 
     /// Removes an object, returning it.
     pub fn remove(&mut self, id: u64) -> Option<Value> {
+        self.mark(id);
         self.items.remove(&id).map(|e| e.value)
     }
 
@@ -141,7 +174,11 @@ impl Table {
 
     /// All objects with their ids, mutable, in id order.
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (u64, &mut Value)> {
-        self.items.iter_mut().map(|(id, entry)| {
+        let Table { items, changed } = self;
+        items.iter_mut().map(move |(id, entry)| {
+            if let Some(changed) = changed {
+                changed.insert(*id);
+            }
             entry.json.take();
             (*id, &mut entry.value)
         })
@@ -295,6 +332,20 @@ pub struct Store {
     tables: BTreeMap<Cow<'static, str>, Table>,
     /// Derived from `tables`.
     indexes: Indexes,
+    /// Whether this is a new state since the last [`Store::take_changes`] (every store starts
+    /// so: a reset or an import replaces the whole state).
+    replaced: bool,
+}
+
+/// What changed in a [`Store`] since the last [`Store::take_changes`]: what a persistent
+/// store must write to stay equal to it.
+#[derive(Debug, Default, PartialEq)]
+pub struct Changes {
+    /// The whole state is new: everything stored before is gone.
+    pub replaced: bool,
+    /// Per collection: `None` for the whole collection (new since last time), or the ids of
+    /// the objects stored, changed or removed.
+    pub tables: Vec<(String, Option<Vec<u64>>)>,
 }
 
 /// The key of the id counters in a state document (no collection may take this name, nor
@@ -443,7 +494,74 @@ impl Store {
             next_ids: BTreeMap::new(),
             tables: BTreeMap::new(),
             indexes: Indexes::default(),
+            replaced: true,
         }
+    }
+
+    /// What changed since the last call (everything, the first time), and starts remembering
+    /// changes from now on. Without a caller, nothing is remembered.
+    pub fn take_changes(&mut self) -> Changes {
+        let replaced = std::mem::replace(&mut self.replaced, false);
+        let mut tables = Vec::new();
+        for (name, table) in &mut self.tables {
+            match table.changed.replace(BTreeSet::new()) {
+                // New since last time, and empty: nothing of it is stored anywhere yet.
+                None if table.is_empty() => {}
+                None => tables.push((name.to_string(), None)),
+                Some(ids) if !ids.is_empty() => {
+                    tables.push((name.to_string(), Some(ids.into_iter().collect())));
+                }
+                Some(_) => {}
+            }
+        }
+        Changes { replaced, tables }
+    }
+
+    /// Makes the next [`Store::take_changes`] report the whole state as new (after a failed
+    /// write, so that nothing is skipped).
+    pub(crate) fn mark_replaced(&mut self) {
+        self.replaced = true;
+    }
+
+    /// The state that is not in collections: the counters, the account's typed state and the
+    /// actions in progress (see [`Store::restore`]).
+    pub fn meta(&self) -> Value {
+        serde_json::json!({
+            "format": STATE_FORMAT,
+            "account": &self.account,
+            NEXT_IDS: &self.next_ids,
+            "jobs": self.saved_jobs(),
+        })
+    }
+
+    /// A store made of what [`Store::meta`] and the collections gave, on `clock`: indexes
+    /// rebuilt, the actions in progress resumed.
+    pub fn restore(
+        clock: Clock,
+        meta: &Value,
+        tables: BTreeMap<String, Table>,
+    ) -> Result<Store, String> {
+        if meta.get("format") != Some(&Value::from(STATE_FORMAT)) {
+            return Err(format!("format: must be {STATE_FORMAT:?}"));
+        }
+        let field = |key: &str| meta.get(key).cloned().unwrap_or(Value::Null);
+        let mut store = Store::empty();
+        store.clock = clock;
+        store.account =
+            serde_json::from_value(field("account")).map_err(|e| format!("account: {e}"))?;
+        store.next_ids = serde_json::from_value::<BTreeMap<String, u64>>(field(NEXT_IDS))
+            .map_err(|e| format!("{NEXT_IDS}: {e}"))?
+            .into_iter()
+            .map(|(k, v)| (Cow::Owned(k), v))
+            .collect();
+        let jobs = serde_json::from_value(field("jobs")).map_err(|e| format!("jobs: {e}"))?;
+        store.tables = tables
+            .into_iter()
+            .map(|(k, t)| (Cow::Owned(k), t))
+            .collect();
+        store.rebuild_indexes();
+        store.resume_jobs(jobs);
+        Ok(store)
     }
 
     /// An empty store whose actions run on `clock`.
@@ -598,6 +716,7 @@ impl Store {
     pub fn table(&self, name: &str) -> &Table {
         static EMPTY: Table = Table {
             items: BTreeMap::new(),
+            changed: None,
         };
         self.tables.get(name).unwrap_or(&EMPTY)
     }
@@ -889,6 +1008,33 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changes_are_everything_first_then_exactly_what_was_touched() {
+        let mut store = Store::default();
+        let ids = store.seed_instances(3);
+        let first = store.take_changes();
+        assert!(first.replaced);
+        assert!(first.tables.iter().all(|(_, ids)| ids.is_none()));
+        assert!(first.tables.iter().any(|(name, _)| name == names::INSTANCES));
+
+        assert_eq!(store.take_changes().tables, vec![]);
+        store.instances_mut().get_mut(ids[1]).unwrap()["label"] = Value::from("x");
+        store.remove_any(names::INSTANCES, ids[2]);
+        store.table_mut("fresh").insert(7, Value::from(1));
+        let changes = store.take_changes();
+        assert!(!changes.replaced);
+        assert_eq!(
+            changes.tables,
+            vec![
+                ("fresh".to_owned(), None),
+                (names::INSTANCES.to_owned(), Some(vec![ids[1], ids[2]])),
+            ]
+        );
+        // Reading changes nothing.
+        let _ = store.instances().get(ids[0]);
+        assert_eq!(store.take_changes().tables, vec![]);
+    }
 
     #[test]
     fn cached_json_is_serde_json_and_never_stale() {

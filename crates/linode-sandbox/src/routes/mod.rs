@@ -78,6 +78,8 @@ use crate::{auth, record};
 pub struct Shared {
     /// All resources.
     pub store: Mutex<Store>,
+    /// Where the state is kept (`--data`), when it is.
+    pub persist: Option<Mutex<crate::persist::Persist>>,
     /// The accepted bearer token.
     pub token: String,
     /// The requests received, in order.
@@ -112,6 +114,16 @@ impl Shared {
     /// Locks the store (never held across an `.await`).
     pub fn store(&self) -> MutexGuard<'_, Store> {
         relock(&self.store)
+    }
+
+    /// Stores what changed since the last call, when the state is kept (`--data`). Locks the
+    /// store, then the database, always in that order.
+    pub fn save(&self) -> std::io::Result<()> {
+        let Some(persist) = &self.persist else {
+            return Ok(());
+        };
+        let mut store = self.store();
+        relock(persist).save(&mut store)
     }
 
     /// Locks the request log.
@@ -229,6 +241,7 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("x-spec-version"),
             HeaderValue::from_static(SPEC_VERSION),
         ))
+        .layer(from_fn_with_state(state.clone(), save_changes))
         .layer(CatchPanicLayer::custom(panic_response))
         .with_state(state)
 }
@@ -241,6 +254,23 @@ pub const SPEC_VERSION: &str = "4.229.1";
 /// both alike; routing alone would answer 404), which must happen before routing.
 pub fn service(state: AppState) -> NormalizePath<Router> {
     NormalizePathLayer::trim_trailing_slash().layer(router(state))
+}
+
+/// Stores what a request changed before its answer leaves (with `--data`); an answer whose
+/// change could not be stored becomes a 500, so no unstored change is acknowledged.
+async fn save_changes(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let response = next.run(req).await;
+    match state.save() {
+        Ok(()) => response,
+        Err(err) => {
+            tracing::error!("linode-sandbox: could not store the state: {err}");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The sandbox could not store this change",
+            )
+            .into_response()
+        }
+    }
 }
 
 /// Brings actions in progress up to the sandbox's clock before each request is served.

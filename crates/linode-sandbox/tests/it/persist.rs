@@ -1,0 +1,331 @@
+//! `--data`: the state kept in a database survives a restart and a `kill -9`, with the ids
+//! continuing and the actions in progress finishing. Each test runs the real binary.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+const TOKEN: &str = "persist-token-0123456789";
+
+fn dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sandbox-persist-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A running `linode-sandbox --data <path>`.
+struct Server {
+    child: Child,
+    /// Kept open: the binary prints more after its URL.
+    _stdout: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Server {
+    async fn start(data: &Path, speed: &str) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_linode-sandbox"))
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--token",
+                TOKEN,
+                "--speed",
+                speed,
+            ])
+            .arg("--data")
+            .arg(data)
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the binary starts");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let url = lines.next_line().await.unwrap().expect("a URL line");
+        let base = url
+            .strip_prefix("LINODE_API_URL=")
+            .and_then(|u| u.strip_suffix("/v4"))
+            .expect("a URL line")
+            .to_owned();
+        Server {
+            child,
+            _stdout: lines,
+            base,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(TOKEN);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.expect("the sandbox answers");
+        let status = resp.status();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Value {
+        let (status, answer) = self.call(Method::POST, path, Some(body)).await;
+        assert_eq!(status, StatusCode::OK, "POST {path}: {answer}");
+        answer
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        let (status, answer) = self.call(Method::GET, path, None).await;
+        assert_eq!(status, StatusCode::OK, "GET {path}: {answer}");
+        answer
+    }
+
+    /// `kill -9`: no chance to flush anything.
+    async fn kill(mut self) {
+        self.child.kill().await.unwrap();
+    }
+}
+
+/// Every collection is the same after a restart, and new ids continue where they were.
+#[tokio::test]
+async fn a_restart_on_the_same_path_serves_the_same_state() {
+    let dir = dir("restart");
+    let data = dir.join("state.redb");
+    let server = Server::start(&data, "0").await;
+    let linode = server
+        .post(
+            "/v4/linode/instances",
+            json!({"label": "web-1", "region": "us-ord", "type": "g6-nanode-1",
+                   "image": "linode/ubuntu24.04", "root_pass": "Sandbox-pass-123!", "tags": ["prod"]}),
+        )
+        .await;
+    let domain = server
+        .post(
+            "/v4/domains",
+            json!({"domain": "example.org", "type": "master", "soa_email": "ops@example.org"}),
+        )
+        .await;
+    let domain_id = domain["id"].as_u64().unwrap();
+    server
+        .post(
+            &format!("/v4/domains/{domain_id}/records"),
+            json!({"type": "A", "name": "www", "target": "192.0.2.10"}),
+        )
+        .await;
+    let volume = server
+        .post(
+            "/v4/volumes",
+            json!({"label": "data-1", "region": "us-ord", "size": 20}),
+        )
+        .await;
+    server
+        .post(
+            "/v4/networking/firewalls",
+            json!({"label": "fw-1", "rules": {"inbound_policy": "DROP", "outbound_policy": "ACCEPT"}}),
+        )
+        .await;
+    let token = server
+        .post(
+            "/v4/profile/tokens",
+            json!({"label": "ci", "scopes": "linodes:read_only"}),
+        )
+        .await;
+    // A deletion must be stored too.
+    let (status, _) = server
+        .call(
+            Method::DELETE,
+            &format!("/v4/volumes/{}", volume["id"]),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let before = server.get("/sandbox/state").await;
+    server.kill().await;
+
+    let server = Server::start(&data, "0").await;
+    let after = server.get("/sandbox/state").await;
+    assert_eq!(after, before, "every collection and counter is as it was");
+    assert_eq!(
+        server
+            .get(&format!("/v4/linode/instances/{}", linode["id"]))
+            .await["label"],
+        "web-1"
+    );
+    let (status, _) = server
+        .call(Method::GET, &format!("/v4/volumes/{}", volume["id"]), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The token made before the restart still authenticates.
+    let secret = token["token"].as_str().unwrap();
+    let resp = server
+        .http
+        .get(format!("{}/v4/profile", server.base))
+        .bearer_auth(secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    // Ids continue: never one handed out before.
+    let next = server
+        .post(
+            "/v4/domains",
+            json!({"domain": "example.net", "type": "master", "soa_email": "ops@example.net"}),
+        )
+        .await;
+    assert_eq!(next["id"].as_u64().unwrap(), domain_id + 1);
+    // The main token is listed once, not once per start.
+    let tokens = server.get("/v4/profile/tokens").await;
+    let listed = tokens["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["label"] == "sandbox")
+        .count();
+    assert_eq!(listed, 1);
+    server.kill().await;
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A `kill -9` in the middle of a stream of writes loses none that was acknowledged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_kill_during_writes_loses_no_acknowledged_write() {
+    let dir = dir("kill");
+    let data = dir.join("state.redb");
+    let server = Server::start(&data, "0").await;
+    let base = server.base.clone();
+    let (acked_tx, mut acked_rx) = tokio::sync::mpsc::unbounded_channel::<u64>();
+    // Four writers creating tags' worth of domains, as fast as the sandbox answers.
+    let mut writers = Vec::new();
+    for w in 0..4 {
+        let base = base.clone();
+        let acked = acked_tx.clone();
+        writers.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            for i in 0.. {
+                let sent = http
+                    .post(format!("{base}/v4/domains"))
+                    .bearer_auth(TOKEN)
+                    .json(
+                        &json!({"domain": format!("w{w}-{i}.example"), "type": "master",
+                                  "soa_email": "ops@example.org"}),
+                    )
+                    .send()
+                    .await;
+                let Ok(resp) = sent else { break };
+                if resp.status() != StatusCode::OK {
+                    break;
+                }
+                let Ok(body) = resp.json::<Value>().await else {
+                    break;
+                };
+                if acked.send(body["id"].as_u64().unwrap()).is_err() {
+                    break;
+                }
+            }
+        }));
+    }
+    drop(acked_tx);
+    let mut acked = Vec::new();
+    while acked.len() < 60 {
+        acked.push(acked_rx.recv().await.expect("writes are acknowledged"));
+    }
+    server.kill().await;
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    while let Some(id) = acked_rx.recv().await {
+        acked.push(id);
+    }
+
+    let server = Server::start(&data, "0").await;
+    let listed = server.get("/v4/domains?page_size=500").await;
+    let stored: Vec<u64> = listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_u64().unwrap())
+        .collect();
+    for id in &acked {
+        assert!(stored.contains(id), "acknowledged domain {id} was lost");
+    }
+    assert!(stored.len() >= acked.len());
+    server.kill().await;
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// An action in progress when the sandbox is killed finishes after the restart: a Linode
+/// killed while provisioning ends up running, with its boot done too.
+#[tokio::test]
+async fn actions_in_progress_resume_after_a_restart() {
+    let dir = dir("resume");
+    let data = dir.join("state.redb");
+    // Creation lasts 60 s and boot 40 s at speed 1: here 3 s and 2 s.
+    let server = Server::start(&data, "0.05").await;
+    let linode = server
+        .post(
+            "/v4/linode/instances",
+            json!({"label": "slow-1", "region": "us-ord", "type": "g6-nanode-1",
+                   "image": "linode/ubuntu24.04", "root_pass": "Sandbox-pass-123!"}),
+        )
+        .await;
+    assert_eq!(linode["status"], "provisioning");
+    let path = format!("/v4/linode/instances/{}", linode["id"]);
+    server.kill().await;
+
+    let server = Server::start(&data, "0.05").await;
+    assert_eq!(server.get(&path).await["status"], "provisioning");
+    let mut seen = vec!["provisioning".to_owned()];
+    for _ in 0..100 {
+        let status = server.get(&path).await["status"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        if seen.last() != Some(&status) {
+            seen.push(status.clone());
+        }
+        if status == "running" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(seen, ["provisioning", "booting", "running"]);
+    let events = server.get("/v4/account/events").await;
+    let mine: Vec<(&str, &str)> = events["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["entity"]["id"] == linode["id"])
+        .map(|e| (e["action"].as_str().unwrap(), e["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        mine,
+        [("linode_boot", "finished"), ("linode_create", "finished")]
+    );
+    server.kill().await;
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// A file that is not a state database stops the start with a message naming it.
+#[tokio::test]
+async fn a_file_that_is_not_a_database_is_refused() {
+    let dir = dir("bad");
+    let data = dir.join("state.redb");
+    std::fs::write(&data, "not a database").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_linode-sandbox"))
+        .args(["--listen", "127.0.0.1:0", "--data"])
+        .arg(&data)
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("--data {}", data.display())),
+        "stderr: {err}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
