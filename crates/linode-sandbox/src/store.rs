@@ -586,7 +586,8 @@ impl Store {
     }
 
     /// The whole state as one JSON document, after every action in progress has finished
-    /// (actions are code, not data). [`Store::import`] reads it back.
+    /// (so the document is a still picture, the same from one read to the next; `--data` keeps
+    /// the actions in progress instead, see [`Store::meta`]). [`Store::import`] reads it back.
     pub fn export(&mut self) -> Value {
         self.settle();
         serde_json::json!({
