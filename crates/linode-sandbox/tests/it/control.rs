@@ -425,7 +425,7 @@ async fn the_whole_state_is_one_document_that_can_be_put_back() {
         .await;
     let (status, saved) = c.call(Method::GET, "/sandbox/state", None).await;
     assert_eq!(status, 200);
-    assert_eq!(saved["format"], "linode-sandbox/state/v3");
+    assert_eq!(saved["format"], "linode-sandbox/state/v4");
 
     // Change everything, then put the document back: the API answers as before.
     c.call(Method::POST, "/sandbox/reset", None).await;
