@@ -925,6 +925,82 @@ mod tests {
     }
 
     #[test]
+    fn debug_never_shows_a_secret_and_the_secrets_survive_an_export() {
+        let mut store = Store::default();
+        let token = random_hex(32);
+        let issued = IssuedToken {
+            grant: Grant::parse("linodes:read_only").unwrap(),
+            expiry: None,
+            owner: TokenOwner::Personal(7),
+        };
+        store.issue_token(&token, &issued);
+        let secret = random_hex(32);
+        store.set_client_secret("client-1", &secret);
+        let code = random_hex(16);
+        let pending = PendingCode {
+            client_id: "client-1".to_owned(),
+            grant: Grant::All,
+        };
+        store.add_code(&code, &pending);
+        let refresh = random_hex(32);
+        let renews = RefreshGrant {
+            client_id: "client-1".to_owned(),
+            grant: Grant::All,
+            app_id: 9,
+            access_token: token.clone(),
+        };
+        store.add_refresh_token(&refresh, &renews);
+
+        let debug = format!("{store:?}");
+        for secret in [&token, &secret, &code, &refresh] {
+            assert!(!debug.contains(secret.as_str()), "{debug}");
+        }
+        assert!(debug.contains("Table { len: 1, .. }"), "{debug}");
+        let debug = format!("{:?}", store.refresh_token(&refresh).unwrap());
+        assert!(!debug.contains(&token), "{debug}");
+
+        let document = store.export();
+        assert!(document["state"].get("account").is_none());
+        let mut back = Store::default();
+        back.import(&document).unwrap();
+        let now = SystemTime::now();
+        let kept = back.grant_of(&token, now).unwrap();
+        assert_eq!((kept.grant, kept.owner), (issued.grant, issued.owner));
+        assert_eq!(back.client_secret("client-1"), Some(secret));
+        assert_eq!(back.profile()["username"], USERNAME);
+        let next = back.account_next_id();
+        assert_eq!(next, store.account_next_id());
+        back.forget_client_secrets("client-1");
+        assert_eq!(back.client_secret("client-1"), None);
+        assert!(back.take_code(&code).is_none(), "forgotten with its client");
+        back.revoke_app_tokens(9);
+        assert!(back.refresh_token(&refresh).is_none());
+        assert!(back.grant_of(&token, now).is_some(), "not the app's");
+        back.revoke_tokens_of(&TokenOwner::Personal(7));
+        assert!(back.grant_of(&token, now).is_none());
+        assert!(back.issued_tokens().is_empty());
+    }
+
+    #[test]
+    fn expired_tokens_do_not_authenticate() {
+        let mut store = Store::default();
+        let now = SystemTime::now();
+        let issued = IssuedToken {
+            grant: Grant::All,
+            expiry: Some(now + Duration::from_secs(60)),
+            owner: TokenOwner::User(USERNAME.to_owned()),
+        };
+        store.issue_token("abc", &issued);
+        assert!(store.grant_of("abc", now).is_some());
+        assert!(
+            store
+                .grant_of("abc", now + Duration::from_secs(60))
+                .is_none()
+        );
+        assert!(store.issued_token("abc").is_some(), "kept, only refused");
+    }
+
+    #[test]
     fn requests_map_to_families() {
         assert_eq!(
             required_scope("POST", "/linode/instances"),
