@@ -1,8 +1,12 @@
 //! The sandbox's single user and account: profile, users, billing, OAuth clients, tokens and
 //! their scopes, authorized apps, SSH keys, Longview clients and support tickets.
 //!
-//! Everything here is JSON shaped as the API serves it, plus the secrets the API never shows
-//! again (OAuth client secrets, token strings), kept apart from the served objects.
+//! Everything here is named collections of JSON objects in the store (see [`names`]): the
+//! account, its settings and the profile are collections of one object ([`SINGLETON`]); the
+//! secrets the API never shows again (token strings, OAuth client secrets, codes, refresh
+//! tokens) are collections of their own, keyed by the secret ([`SECRET_KEYS`]), never served,
+//! read and written in their typed forms ([`IssuedToken`], [`PendingCode`], [`RefreshGrant`])
+//! through the store's methods. No `Debug` of the store shows them.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
