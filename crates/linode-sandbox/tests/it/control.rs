@@ -676,7 +676,7 @@ async fn the_accounts_secrets_are_collections_that_round_trip_through_the_docume
     assert_eq!(keys("issued_tokens", "token"), tokens);
     assert_eq!(
         keys("oauth_client_secrets", "client_id"),
-        [client_id.clone()]
+        [client_id.as_str()]
     );
     assert_eq!(
         state["oauth_client_secrets"]
@@ -687,8 +687,8 @@ async fn the_accounts_secrets_are_collections_that_round_trip_through_the_docume
             .unwrap()["secret"],
         secret.as_str()
     );
-    assert_eq!(keys("oauth_codes", "code"), [pending.clone()]);
-    assert_eq!(keys("refresh_tokens", "refresh_token"), [refresh.clone()]);
+    assert_eq!(keys("oauth_codes", "code"), [pending.as_str()]);
+    assert_eq!(keys("refresh_tokens", "refresh_token"), [refresh.as_str()]);
 
     // A reset forgets them all...
     c.call(Method::POST, "/sandbox/reset", None).await;
