@@ -1,6 +1,7 @@
 //! Micro-benchmarks of the sandbox's store, the work behind its hot routes: seeding
-//! instances, a page of the instance list, one instance by id, a filtered list, and the whole
-//! state exported and imported. Run with `cargo bench -p linode-sandbox --bench store`.
+//! instances, a page of the instance list, one instance by id, a filtered list, the check of
+//! an issued token (done on each request that bears one), and the whole state exported and
+//! imported. Run with `cargo bench -p linode-sandbox --bench store`.
 //!
 //! With `STORE_BENCH_ITERS=<n>` it runs each operation `n` times without criterion and exits:
 //! a fixed amount of work, for counting instructions with
@@ -9,6 +10,7 @@
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, criterion_group};
+use linode_sandbox::account::{Grant, IssuedToken, TokenOwner};
 use linode_sandbox::pagination::PageParams;
 use linode_sandbox::store::{Store, Table};
 use linode_sandbox::xfilter;
@@ -21,6 +23,20 @@ const FILTERABLE: &[&str] = &["group", "id", "image", "label", "region", "tags",
 
 fn instances(store: &Store) -> &Table {
     store.instances()
+}
+
+/// Issues 100 personal tokens of a few scopes; answers the 50th token's string.
+fn issue_tokens(store: &mut Store) -> String {
+    let grant = Grant::parse("linodes:read_write volumes:read_only").unwrap();
+    for n in 0..100 {
+        let issued = IssuedToken {
+            grant: grant.clone(),
+            expiry: None,
+            owner: TokenOwner::Personal(n),
+        };
+        store.issue_token(&format!("{n:064x}"), &issued);
+    }
+    format!("{:064x}", 50)
 }
 
 fn seeded(n: usize) -> (Store, Vec<u64>) {
@@ -65,8 +81,10 @@ const BY_LABEL_ORDERED: &str =
     r#"{"+and": [{"group": "web"}, {"tags": "env:prod"}], "+order_by": "label", "+order": "desc"}"#;
 
 fn store_ops(c: &mut Criterion) {
-    let (store, ids) = seeded(N);
+    let (mut store, ids) = seeded(N);
     let mid = ids[N / 2];
+    let token = issue_tokens(&mut store);
+    let now = std::time::SystemTime::now();
     let mut group = c.benchmark_group("store");
     group.bench_function("seed 1000 instances", |b| {
         b.iter_batched(
@@ -86,6 +104,9 @@ fn store_ops(c: &mut Criterion) {
     });
     group.bench_function("get one (10k instances)", |b| {
         b.iter(|| get_one(black_box(&store), black_box(mid)))
+    });
+    group.bench_function("check an issued token (100 tokens)", |b| {
+        b.iter(|| black_box(&store).grant_of(black_box(&token), now).unwrap())
     });
     group.bench_function("filter by region (10k instances)", |b| {
         b.iter(|| filtered(black_box(&store), BY_REGION))
@@ -118,7 +139,10 @@ fn store_ops(c: &mut Criterion) {
 fn fixed(iters: usize) {
     let (mut store, ids) = seeded(N);
     let mid = ids[N / 2];
+    let token = issue_tokens(&mut store);
+    let now = std::time::SystemTime::now();
     for _ in 0..iters {
+        black_box(store.grant_of(&token, now));
         black_box(list_page(&store, 1));
         black_box(list_page(&store, 20));
         black_box(get_one(&store, mid));

@@ -1,10 +1,14 @@
 //! The sandbox's single user and account: profile, users, billing, OAuth clients, tokens and
 //! their scopes, authorized apps, SSH keys, Longview clients and support tickets.
 //!
-//! Everything here is JSON shaped as the API serves it, plus the secrets the API never shows
-//! again (OAuth client secrets, token strings), kept apart from the served objects.
+//! Everything here is named collections of JSON objects in the store (see [`names`]): the
+//! account, its settings and the profile are collections of one object ([`SINGLETON`]); the
+//! secrets the API never shows again (token strings, OAuth client secrets, codes, refresh
+//! tokens) are collections of their own, keyed by the secret ([`SECRET_KEYS`]), never served,
+//! read and written in their typed forms ([`IssuedToken`], [`PendingCode`], [`RefreshGrant`])
+//! through the store's methods. No `Debug` of the store shows them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
@@ -41,7 +45,40 @@ pub mod names {
     /// Replies of tickets (`SupportTicketReply` objects plus the [`super::TICKET`] field
     /// naming their ticket, never served), owned by their ticket (see [`crate::store::OWNED`]).
     pub const TICKET_REPLIES: &str = "ticket_replies";
+    /// The account (`GET /account`): one object, id [`super::SINGLETON`].
+    pub const ACCOUNT: &str = "accounts";
+    /// The account's settings (`GET /account/settings`): one object, id [`super::SINGLETON`].
+    pub const ACCOUNT_SETTINGS: &str = "account_settings";
+    /// The profile (`GET /profile`): one object, id [`super::SINGLETON`].
+    pub const PROFILE: &str = "profiles";
+    /// Every token accepted besides the main one ([`super::IssuedToken`] objects plus the
+    /// token string under `token`), keyed by `token` (see [`crate::store::KEYED`]). Secret.
+    pub const ISSUED_TOKENS: &str = "issued_tokens";
+    /// The current secret of each OAuth client (`{"client_id": .., "secret": ..}`), keyed by
+    /// `client_id` (see [`crate::store::KEYED`]). Secret.
+    pub const CLIENT_SECRETS: &str = "oauth_client_secrets";
+    /// Authorization codes not yet exchanged ([`super::PendingCode`] objects plus the code
+    /// under `code`), keyed by `code` (see [`crate::store::KEYED`]). Secret.
+    pub const CODES: &str = "oauth_codes";
+    /// Refresh tokens not yet used ([`super::RefreshGrant`] objects plus the token string
+    /// under `refresh_token`), keyed by `refresh_token` (see [`crate::store::KEYED`]). Secret.
+    pub const REFRESH_TOKENS: &str = "refresh_tokens";
+    /// The kind of the ids the account's objects share (see [`crate::store::Store::next_id`]):
+    /// personal tokens, apps, SSH keys, Longview clients, tickets and replies.
+    pub const ACCOUNT_IDS: &str = "account_object";
 }
+
+/// The id of the only object of a singleton collection ([`names::ACCOUNT`],
+/// [`names::ACCOUNT_SETTINGS`], [`names::PROFILE`]).
+pub const SINGLETON: u64 = 1;
+
+/// The secret collections and the field each is keyed by (see [`crate::store::KEYED`]).
+pub const SECRET_KEYS: [(&str, &str); 4] = [
+    (names::ISSUED_TOKENS, "token"),
+    (names::CLIENT_SECRETS, "client_id"),
+    (names::CODES, "code"),
+    (names::REFRESH_TOKENS, "refresh_token"),
+];
 
 /// The field of an invoice item naming its invoice (never served).
 pub const INVOICE: &str = "invoice_id";
@@ -49,10 +86,24 @@ pub const INVOICE: &str = "invoice_id";
 /// The field of a ticket reply naming its ticket (never served).
 pub const TICKET: &str = "ticket_id";
 
-/// The account-level state as [`crate::Sandbox::with_account`] shows it: the typed
-/// [`AccountState`] (through `Deref`) and the account's collections kept in the store.
+/// The account-level state as [`crate::Sandbox::with_account`] shows it: the account's
+/// singletons and collections as the store keeps them, and its secret stores copied out in
+/// their typed forms.
 pub struct AccountView<'a> {
-    state: &'a AccountState,
+    /// `GET /account`.
+    pub account: &'a Value,
+    /// `GET /account/settings`.
+    pub settings: &'a Value,
+    /// `GET /profile`.
+    pub profile: &'a Value,
+    /// The current secret of each OAuth client, by client id, copied.
+    pub client_secrets: BTreeMap<String, String>,
+    /// Every token accepted besides the main one, by token string, copied.
+    pub tokens: BTreeMap<String, IssuedToken>,
+    /// Authorization codes not yet exchanged, by code, copied.
+    pub codes: BTreeMap<String, PendingCode>,
+    /// Refresh tokens not yet used, by token string, copied.
+    pub refresh_tokens: BTreeMap<String, RefreshGrant>,
     /// SSH keys of the profile (`SSHKey` objects).
     pub ssh_keys: &'a Table,
     /// Longview clients (`LongviewClient` objects).
@@ -77,7 +128,17 @@ impl<'a> AccountView<'a> {
     /// The view of `store`'s account.
     pub fn of(store: &'a Store) -> AccountView<'a> {
         AccountView {
-            state: &store.account,
+            account: store.account(),
+            settings: store.account_settings(),
+            profile: store.profile(),
+            client_secrets: store
+                .secrets::<ClientSecret>(names::CLIENT_SECRETS)
+                .into_iter()
+                .map(|(id, s)| (id, s.secret))
+                .collect(),
+            tokens: store.secrets(names::ISSUED_TOKENS),
+            codes: store.secrets(names::CODES),
+            refresh_tokens: store.secrets(names::REFRESH_TOKENS),
             ssh_keys: store.table(names::SSH_KEYS),
             longview_clients: store.table(names::LONGVIEW_CLIENTS),
             tickets: store.table(names::TICKETS),
@@ -91,17 +152,10 @@ impl<'a> AccountView<'a> {
     }
 }
 
-impl std::ops::Deref for AccountView<'_> {
-    type Target = AccountState;
-    fn deref(&self) -> &AccountState {
-        self.state
-    }
-}
-
 impl Store {
     /// Removes an authorized app and revokes its tokens.
     pub fn remove_app(&mut self, app_id: u64) -> Option<Value> {
-        self.account.revoke_app_tokens(app_id);
+        self.revoke_app_tokens(app_id);
         self.table_mut(names::APP_CLIENTS).remove(app_id);
         self.table_mut(names::APPS).remove(app_id)
     }
@@ -113,7 +167,7 @@ impl Store {
             .values()
             .map(|k| k["label"].clone())
             .collect();
-        let owner = self.account.profile["username"]
+        let owner = self.profile()["username"]
             .as_str()
             .unwrap_or(USERNAME)
             .to_owned();
@@ -330,8 +384,8 @@ pub struct PendingCode {
     pub grant: Grant,
 }
 
-/// A refresh token and what it renews.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+/// A refresh token and what it renews (its `Debug` leaves out the access token).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct RefreshGrant {
     /// The client it was issued to.
     pub client_id: String,
@@ -343,41 +397,20 @@ pub struct RefreshGrant {
     pub access_token: String,
 }
 
-/// The account-level state of one sandbox.
-#[derive(serde::Serialize, serde::Deserialize)]
-pub struct AccountState {
-    /// `GET /account`.
-    pub account: Value,
-    /// `GET /account/settings`.
-    pub settings: Value,
-    /// `GET /profile`.
-    pub profile: Value,
-    /// The current secret of each OAuth client.
-    pub client_secrets: HashMap<String, String>,
-    /// Every token accepted besides the main one, by token string.
-    pub tokens: HashMap<String, IssuedToken>,
-    /// Authorization codes not yet exchanged.
-    pub codes: HashMap<String, PendingCode>,
-    /// Refresh tokens not yet used.
-    pub refresh_tokens: HashMap<String, RefreshGrant>,
-    next_id: u64,
+impl std::fmt::Debug for RefreshGrant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshGrant")
+            .field("client_id", &self.client_id)
+            .field("grant", &self.grant)
+            .field("app_id", &self.app_id)
+            .finish_non_exhaustive()
+    }
 }
 
-/// Shows the served objects and how many secrets there are, never the secrets (token strings,
-/// client secrets, codes).
-impl std::fmt::Debug for AccountState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccountState")
-            .field("account", &self.account)
-            .field("settings", &self.settings)
-            .field("profile", &self.profile)
-            .field("client_secrets", &self.client_secrets.len())
-            .field("tokens", &self.tokens.len())
-            .field("codes", &self.codes.len())
-            .field("refresh_tokens", &self.refresh_tokens.len())
-            .field("next_id", &self.next_id)
-            .finish()
-    }
+/// The secret of an OAuth client as its collection keeps it ([`names::CLIENT_SECRETS`]).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct ClientSecret {
+    secret: String,
 }
 
 /// A fresh random secret of `bytes` random bytes, in hexadecimal.
@@ -403,10 +436,12 @@ fn days_ago(days: u64) -> String {
     format_time(SystemTime::now() - Duration::from_secs(days * 86_400))
 }
 
-impl Default for AccountState {
-    fn default() -> Self {
-        AccountState {
-            account: json!({
+impl Store {
+    /// The account, its settings and its profile, as a fresh sandbox has them.
+    fn seed_singletons(&mut self) {
+        self.table_mut(names::ACCOUNT).insert(
+            SINGLETON,
+            json!({
                 "active_promotions": [],
                 "active_since": days_ago(800),
                 "address_1": "249 Arch Street",
@@ -431,7 +466,10 @@ impl Default for AccountState {
                 "euuid": "E1AF5EEC-526F-487D-B317EBEB34C87D71",
                 "zip": "19106"
             }),
-            settings: json!({
+        );
+        self.table_mut(names::ACCOUNT_SETTINGS).insert(
+            SINGLETON,
+            json!({
                 "managed": false,
                 "longview_subscription": null,
                 "network_helper": true,
@@ -440,7 +478,10 @@ impl Default for AccountState {
                 "interfaces_for_new_linodes": "legacy_config_default_but_linode_allowed",
                 "maintenance_policy": "linode/migrate"
             }),
-            profile: json!({
+        );
+        self.table_mut(names::PROFILE).insert(
+            SINGLETON,
+            json!({
                 "uid": 2_241_000,
                 "username": USERNAME,
                 "email": "sandbox-user@example.com",
@@ -460,18 +501,14 @@ impl Default for AccountState {
                 "authentication_type": "password",
                 "user_type": "default"
             }),
-            client_secrets: HashMap::new(),
-            tokens: HashMap::new(),
-            codes: HashMap::new(),
-            refresh_tokens: HashMap::new(),
-            next_id: 1000,
-        }
+        );
     }
 }
 
 impl Store {
     /// The account's own user, as a fresh sandbox has it.
     pub(crate) fn seed_owner(&mut self) {
+        self.seed_singletons();
         self.put_user(json!({
             "username": USERNAME,
             "email": "sandbox-user@example.com",
@@ -551,11 +588,57 @@ impl Store {
     }
 }
 
-impl AccountState {
-    /// A fresh id for any object of this module (ids are unique across kinds).
-    pub fn next_id(&mut self) -> u64 {
-        self.next_id += 1;
-        self.next_id
+impl Store {
+    /// A fresh id for any object of this module (ids are unique across kinds, see
+    /// [`names::ACCOUNT_IDS`]).
+    pub fn account_next_id(&mut self) -> u64 {
+        self.next_id(names::ACCOUNT_IDS, 1001)
+    }
+
+    /// The only object of the singleton collection `name` (see [`SINGLETON`]); `null` when
+    /// it has none.
+    fn singleton(&self, name: &str) -> &Value {
+        self.table(name).get(SINGLETON).unwrap_or(&Value::Null)
+    }
+
+    /// The only object of the singleton collection `name`, mutable (stored as `null` first
+    /// when it has none).
+    fn singleton_mut(&mut self, name: &'static str) -> &mut Value {
+        let table = self.table_mut(name);
+        if table.get(SINGLETON).is_none() {
+            table.insert(SINGLETON, Value::Null);
+        }
+        table.get_mut(SINGLETON).expect("stored just above")
+    }
+
+    /// The account (`GET /account`).
+    pub fn account(&self) -> &Value {
+        self.singleton(names::ACCOUNT)
+    }
+
+    /// The account, mutable.
+    pub fn account_mut(&mut self) -> &mut Value {
+        self.singleton_mut(names::ACCOUNT)
+    }
+
+    /// The account's settings (`GET /account/settings`).
+    pub fn account_settings(&self) -> &Value {
+        self.singleton(names::ACCOUNT_SETTINGS)
+    }
+
+    /// The account's settings, mutable.
+    pub fn account_settings_mut(&mut self) -> &mut Value {
+        self.singleton_mut(names::ACCOUNT_SETTINGS)
+    }
+
+    /// The profile (`GET /profile`).
+    pub fn profile(&self) -> &Value {
+        self.singleton(names::PROFILE)
+    }
+
+    /// The profile, mutable.
+    pub fn profile_mut(&mut self) -> &mut Value {
+        self.singleton_mut(names::PROFILE)
     }
 }
 
@@ -572,7 +655,7 @@ impl Store {
     /// token in use (label `sandbox`, every scope, no expiry); answers its id. The main token
     /// keeps authenticating even if this entry is deleted.
     pub fn list_main_token(&mut self, token: &str, created: SystemTime) -> u64 {
-        let id = self.account.next_id();
+        let id = self.account_next_id();
         let prefix: String = token.chars().take(16).collect();
         self.table_mut(names::PERSONAL_TOKENS).insert(
             id,
@@ -670,23 +753,157 @@ impl Store {
     }
 }
 
-impl AccountState {
+impl Store {
+    /// The key field of the secret collection `table` (see [`SECRET_KEYS`]).
+    fn secret_key(table: &str) -> &'static str {
+        SECRET_KEYS
+            .iter()
+            .find(|(name, _)| *name == table)
+            .map_or("key", |(_, field)| field)
+    }
+
+    /// The record under `key` in the secret collection `table`, in its typed form.
+    fn secret<T: serde::de::DeserializeOwned>(&self, table: &str, key: &str) -> Option<T> {
+        let (_, object) = self.get_keyed(table, key)?;
+        T::deserialize(object).ok()
+    }
+
+    /// Every record of the secret collection `table` by key, in their typed form.
+    fn secrets<T: serde::de::DeserializeOwned>(&self, table: &str) -> BTreeMap<String, T> {
+        let field = Self::secret_key(table);
+        self.table(table)
+            .values()
+            .filter_map(|o| Some((o[field].as_str()?.to_owned(), T::deserialize(o).ok()?)))
+            .collect()
+    }
+
+    /// Stores `record` under `key` in the secret collection `table`, replacing the one with
+    /// that key.
+    fn put_secret<T: serde::Serialize>(&mut self, table: &'static str, key: &str, record: &T) {
+        let mut object = serde_json::to_value(record).unwrap_or_else(|_| json!({}));
+        object[Self::secret_key(table)] = Value::from(key);
+        self.put_keyed(table, object);
+    }
+
+    /// Removes the record under `key` from the secret collection `table`, answering it.
+    fn take_secret<T: serde::de::DeserializeOwned>(
+        &mut self,
+        table: &'static str,
+        key: &str,
+    ) -> Option<T> {
+        let object = self.remove_keyed(table, key)?;
+        T::deserialize(&object).ok()
+    }
+
+    /// Removes every record of the secret collection `table` that `drop` picks.
+    fn drop_secrets<T: serde::de::DeserializeOwned>(
+        &mut self,
+        table: &'static str,
+        drop: impl Fn(&T) -> bool,
+    ) {
+        let keys: Vec<String> = self
+            .secrets::<T>(table)
+            .into_iter()
+            .filter(|(_, record)| drop(record))
+            .map(|(key, _)| key)
+            .collect();
+        for key in keys {
+            self.remove_keyed(table, &key);
+        }
+    }
+
+    /// The token `token` (other than the main one) as issued, even if it expired.
+    pub fn issued_token(&self, token: &str) -> Option<IssuedToken> {
+        self.secret(names::ISSUED_TOKENS, token)
+    }
+
+    /// Every token accepted besides the main one, by token string.
+    pub fn issued_tokens(&self) -> BTreeMap<String, IssuedToken> {
+        self.secrets(names::ISSUED_TOKENS)
+    }
+
     /// The grant and validity of a token other than the main one, at time `now`; `None` when
     /// it is unknown, revoked or expired.
-    pub fn grant_of(&self, token: &str, now: SystemTime) -> Option<&IssuedToken> {
-        let issued = self.tokens.get(token)?;
+    pub fn grant_of(&self, token: &str, now: SystemTime) -> Option<IssuedToken> {
+        let issued = self.issued_token(token)?;
         match issued.expiry {
             Some(expiry) if expiry <= now => None,
             _ => Some(issued),
         }
     }
 
+    /// Makes `token` authenticate as `issued` says.
+    pub fn issue_token(&mut self, token: &str, issued: &IssuedToken) {
+        self.put_secret(names::ISSUED_TOKENS, token, issued);
+    }
+
+    /// Revokes `token`, answering what it was.
+    pub fn revoke_token(&mut self, token: &str) -> Option<IssuedToken> {
+        self.take_secret(names::ISSUED_TOKENS, token)
+    }
+
+    /// Revokes every token `owner` holds.
+    pub fn revoke_tokens_of(&mut self, owner: &TokenOwner) {
+        self.drop_secrets::<IssuedToken>(names::ISSUED_TOKENS, |t| t.owner == *owner);
+    }
+
     /// Revokes every token of an authorized app.
     pub fn revoke_app_tokens(&mut self, app_id: u64) {
-        self.tokens.retain(
-            |_, t| !matches!(&t.owner, TokenOwner::OAuth { app_id: a, .. } if *a == app_id),
+        self.drop_secrets::<IssuedToken>(
+            names::ISSUED_TOKENS,
+            |t| matches!(&t.owner, TokenOwner::OAuth { app_id: a, .. } if *a == app_id),
         );
-        self.refresh_tokens.retain(|_, r| r.app_id != app_id);
+        self.drop_secrets::<RefreshGrant>(names::REFRESH_TOKENS, |r| r.app_id == app_id);
+    }
+
+    /// The current secret of the OAuth client `client_id`.
+    pub fn client_secret(&self, client_id: &str) -> Option<String> {
+        self.secret::<ClientSecret>(names::CLIENT_SECRETS, client_id)
+            .map(|s| s.secret)
+    }
+
+    /// Sets the secret of the OAuth client `client_id`.
+    pub fn set_client_secret(&mut self, client_id: &str, secret: &str) {
+        let secret = ClientSecret {
+            secret: secret.to_owned(),
+        };
+        self.put_secret(names::CLIENT_SECRETS, client_id, &secret);
+    }
+
+    /// Forgets the OAuth client `client_id`'s secret and the codes issued for it.
+    pub fn forget_client_secrets(&mut self, client_id: &str) {
+        self.remove_keyed(names::CLIENT_SECRETS, client_id);
+        self.drop_secrets::<PendingCode>(names::CODES, |c| c.client_id == client_id);
+    }
+
+    /// Records an authorization code waiting to be exchanged.
+    pub fn add_code(&mut self, code: &str, pending: &PendingCode) {
+        self.put_secret(names::CODES, code, pending);
+    }
+
+    /// Spends an authorization code, answering what it was issued for.
+    pub fn take_code(&mut self, code: &str) -> Option<PendingCode> {
+        self.take_secret(names::CODES, code)
+    }
+
+    /// Records a refresh token not yet used.
+    pub fn add_refresh_token(&mut self, token: &str, grant: &RefreshGrant) {
+        self.put_secret(names::REFRESH_TOKENS, token, grant);
+    }
+
+    /// The refresh token `token`, while it is unused.
+    pub fn refresh_token(&self, token: &str) -> Option<RefreshGrant> {
+        self.secret(names::REFRESH_TOKENS, token)
+    }
+
+    /// Spends a refresh token, answering what it renews.
+    pub fn take_refresh_token(&mut self, token: &str) -> Option<RefreshGrant> {
+        self.take_secret(names::REFRESH_TOKENS, token)
+    }
+
+    /// Forgets every refresh token issued with the access token `access`.
+    pub fn drop_refresh_tokens_of(&mut self, access: &str) {
+        self.drop_secrets::<RefreshGrant>(names::REFRESH_TOKENS, |r| r.access_token == access);
     }
 }
 
@@ -717,6 +934,82 @@ mod tests {
         assert!(!g.covers(&Grant::All));
         assert!(g.covers(&Grant::parse("linodes:read_only").unwrap()));
         assert!(!g.covers(&Grant::parse("linodes:read_write").unwrap()));
+    }
+
+    #[test]
+    fn debug_never_shows_a_secret_and_the_secrets_survive_an_export() {
+        let mut store = Store::default();
+        let token = random_hex(32);
+        let issued = IssuedToken {
+            grant: Grant::parse("linodes:read_only").unwrap(),
+            expiry: None,
+            owner: TokenOwner::Personal(7),
+        };
+        store.issue_token(&token, &issued);
+        let secret = random_hex(32);
+        store.set_client_secret("client-1", &secret);
+        let code = random_hex(16);
+        let pending = PendingCode {
+            client_id: "client-1".to_owned(),
+            grant: Grant::All,
+        };
+        store.add_code(&code, &pending);
+        let refresh = random_hex(32);
+        let renews = RefreshGrant {
+            client_id: "client-1".to_owned(),
+            grant: Grant::All,
+            app_id: 9,
+            access_token: token.clone(),
+        };
+        store.add_refresh_token(&refresh, &renews);
+
+        let debug = format!("{store:?}");
+        for secret in [&token, &secret, &code, &refresh] {
+            assert!(!debug.contains(secret.as_str()), "{debug}");
+        }
+        assert!(debug.contains("Table { len: 1, .. }"), "{debug}");
+        let debug = format!("{:?}", store.refresh_token(&refresh).unwrap());
+        assert!(!debug.contains(&token), "{debug}");
+
+        let document = store.export();
+        assert!(document["state"].get("account").is_none());
+        let mut back = Store::default();
+        back.import(&document).unwrap();
+        let now = SystemTime::now();
+        let kept = back.grant_of(&token, now).unwrap();
+        assert_eq!((kept.grant, kept.owner), (issued.grant, issued.owner));
+        assert_eq!(back.client_secret("client-1"), Some(secret));
+        assert_eq!(back.profile()["username"], USERNAME);
+        let next = back.account_next_id();
+        assert_eq!(next, store.account_next_id());
+        back.forget_client_secrets("client-1");
+        assert_eq!(back.client_secret("client-1"), None);
+        assert!(back.take_code(&code).is_none(), "forgotten with its client");
+        back.revoke_app_tokens(9);
+        assert!(back.refresh_token(&refresh).is_none());
+        assert!(back.grant_of(&token, now).is_some(), "not the app's");
+        back.revoke_tokens_of(&TokenOwner::Personal(7));
+        assert!(back.grant_of(&token, now).is_none());
+        assert!(back.issued_tokens().is_empty());
+    }
+
+    #[test]
+    fn expired_tokens_do_not_authenticate() {
+        let mut store = Store::default();
+        let now = SystemTime::now();
+        let issued = IssuedToken {
+            grant: Grant::All,
+            expiry: Some(now + Duration::from_secs(60)),
+            owner: TokenOwner::User(USERNAME.to_owned()),
+        };
+        store.issue_token("abc", &issued);
+        assert!(store.grant_of("abc", now).is_some());
+        assert!(
+            store
+                .grant_of("abc", now + Duration::from_secs(60))
+                .is_none()
+        );
+        assert!(store.issued_token("abc").is_some(), "kept, only refused");
     }
 
     #[test]

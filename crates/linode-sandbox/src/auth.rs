@@ -72,12 +72,12 @@ pub async fn require_auth(State(state): State<AppState>, mut req: Request, next:
         Some(token) => {
             let store = state.store();
             let now = store.clock.wall();
-            match store.account.grant_of(token, now) {
+            match store.grant_of(token, now) {
                 None => (None, None),
                 Some(issued) => (
-                    Some(issued.grant.clone()),
-                    match &issued.owner {
-                        TokenOwner::User(name) => Some(name.clone()),
+                    Some(issued.grant),
+                    match issued.owner {
+                        TokenOwner::User(name) => Some(name),
                         _ => None,
                     },
                 ),

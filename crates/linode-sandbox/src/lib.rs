@@ -329,7 +329,7 @@ impl Sandbox {
     /// `GET /profile/grants` shows them.
     pub fn restrict_profile(&self, grants: serde_json::Value) {
         let mut store = self.state.store();
-        store.account.profile["restricted"] = serde_json::Value::Bool(true);
+        store.profile_mut()["restricted"] = serde_json::Value::Bool(true);
         store.table_mut("profile_grants").insert(1, grants);
     }
 
@@ -426,10 +426,7 @@ impl Sandbox {
             "id": id, "redirect_uri": redirect_uri, "label": label, "status": "active",
             "secret": "<REDACTED>", "thumbnail_url": null, "public": false
         }));
-        store
-            .account
-            .client_secrets
-            .insert(id.clone(), secret.clone());
+        store.set_client_secret(&id, &secret);
         (id, secret)
     }
 

@@ -13,7 +13,7 @@ use crate::catalog::catalog;
 use crate::lifecycle::{Clock, Lifecycle};
 
 /// The `format` of a state document ([`Store::export`]).
-pub const STATE_FORMAT: &str = "linode-sandbox/state/v3";
+pub const STATE_FORMAT: &str = "linode-sandbox/state/v4";
 
 /// First id handed out to a Linode instance.
 pub const FIRST_INSTANCE_ID: u64 = 40_000_000;
@@ -39,7 +39,10 @@ pub fn format_time(at: SystemTime) -> String {
 /// Each object keeps its serialised form (made when it is stored), so answering a list or a
 /// single get copies bytes instead of cloning and re-serialising the object; any mutable
 /// access drops that form, so it never goes stale.
-#[derive(Debug, Default)]
+///
+/// Its `Debug` shows how many objects it holds, never the objects (some collections hold
+/// secrets, such as [`crate::account::names::ISSUED_TOKENS`]).
+#[derive(Default)]
 pub struct Table {
     items: BTreeMap<u64, Entry>,
     /// The ids stored, changed or removed since the last [`Store::take_changes`]; `None`
@@ -72,6 +75,14 @@ impl Entry {
                 .expect("a JSON value always serialises")
                 .into_boxed_slice()
         })
+    }
+}
+
+impl std::fmt::Debug for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Table")
+            .field("len", &self.items.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -260,6 +271,10 @@ pub const KEYED: &[(&str, &str)] = &[
     (crate::compute::names::IPV6_RANGES, "range"),
     (crate::account::names::USERS, "username"),
     (crate::account::names::OAUTH_CLIENTS, "id"),
+    crate::account::SECRET_KEYS[0],
+    crate::account::SECRET_KEYS[1],
+    crate::account::SECRET_KEYS[2],
+    crate::account::SECRET_KEYS[3],
 ];
 
 /// Collections whose objects belong to a parent object named by a field, as `(collection,
@@ -296,8 +311,9 @@ fn key_field(table: &str) -> &'static str {
 }
 
 /// Indexes derived from the collections: never exported, rebuilt by
-/// [`Store::rebuild_indexes`] on import and kept in step by the store's methods.
-#[derive(Debug, Default)]
+/// [`Store::rebuild_indexes`] on import and kept in step by the store's methods. Its `Debug`
+/// shows sizes only (some keys are secrets, such as token strings).
+#[derive(Default)]
 struct Indexes {
     /// Every instance's label (labels are unique).
     instance_labels: HashSet<String>,
@@ -305,6 +321,16 @@ struct Indexes {
     keys: HashMap<&'static str, HashMap<String, u64>>,
     /// The ids of the objects of each parent in an owned collection (see [`OWNED`]).
     owned: HashMap<(&'static str, u64), BTreeSet<u64>>,
+}
+
+impl std::fmt::Debug for Indexes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Indexes")
+            .field("instance_labels", &self.instance_labels.len())
+            .field("keys", &self.keys.values().map(HashMap::len).sum::<usize>())
+            .field("owned", &self.owned.len())
+            .finish()
+    }
 }
 
 /// All state of one sandbox.
@@ -322,10 +348,6 @@ pub struct Store {
     pub lifecycle: Lifecycle,
     /// Realism switches (lags), off by default.
     pub realism: crate::realism::Realism,
-    /// The account's typed state: the account, settings and profile objects, the token
-    /// strings and OAuth secrets, codes, refresh tokens and the account's id counter (its
-    /// other objects are collections, see [`crate::account::names`]).
-    pub account: crate::account::AccountState,
     /// The next id of each kind handed out by [`Store::next_id`].
     next_ids: BTreeMap<Cow<'static, str>, u64>,
     /// Named collections of JSON objects by id (see [`Store::table`]).
@@ -348,16 +370,14 @@ pub struct Changes {
     pub tables: Vec<(String, Option<Vec<u64>>)>,
 }
 
-/// The key of the id counters in a state document (no collection may take this name, nor
-/// `account`).
+/// The key of the id counters in a state document (no collection may take this name).
 const NEXT_IDS: &str = "next_ids";
 
 impl serde::Serialize for Store {
     /// As one map: the counters under `next_ids`, then each collection under its name.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.tables.len() + 2))?;
-        map.serialize_entry("account", &self.account)?;
+        let mut map = serializer.serialize_map(Some(self.tables.len() + 1))?;
         map.serialize_entry(NEXT_IDS, &self.next_ids)?;
         for (name, table) in &self.tables {
             map.serialize_entry(name, table)?;
@@ -379,10 +399,8 @@ impl<'de> serde::Deserialize<'de> for Store {
                 mut map: A,
             ) -> Result<Store, A::Error> {
                 let mut store = Store::empty();
-                let mut account = None;
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
-                        "account" => account = Some(map.next_value()?),
                         NEXT_IDS => {
                             store.next_ids = map
                                 .next_value::<BTreeMap<String, u64>>()?
@@ -396,8 +414,6 @@ impl<'de> serde::Deserialize<'de> for Store {
                         }
                     }
                 }
-                store.account =
-                    account.ok_or_else(|| serde::de::Error::missing_field("account"))?;
                 Ok(store)
             }
         }
@@ -484,13 +500,12 @@ collections! {
 }
 
 impl Store {
-    /// A store with no collections, no counters and the default account state.
+    /// A store with no collections and no counters.
     fn empty() -> Store {
         Store {
             clock: Clock::default(),
             lifecycle: Lifecycle::default(),
             realism: crate::realism::Realism::default(),
-            account: crate::account::AccountState::default(),
             next_ids: BTreeMap::new(),
             tables: BTreeMap::new(),
             indexes: Indexes::default(),

@@ -294,9 +294,9 @@ async fn create_token(
     }
     let token = random_hex(32);
     let scopes = grant.to_api_string();
-    store.account.tokens.insert(
-        token.clone(),
-        IssuedToken {
+    store.issue_token(
+        &token,
+        &IssuedToken {
             grant,
             expiry: None,
             owner: TokenOwner::User(username.to_owned()),

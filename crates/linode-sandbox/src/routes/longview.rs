@@ -144,7 +144,7 @@ async fn create_client(
         );
     }
     c.finish(())?;
-    let id = store.account.next_id();
+    let id = store.account_next_id();
     let now = format_time(store.clock.wall());
     let client = json!({
         "id": id,
@@ -227,7 +227,7 @@ async fn get_subscription(ApiPath(id): ApiPath<String>) -> Result<Json<Value>, A
 /// The account's Longview Pro plan, or `{}` for Longview Free.
 async fn get_plan(State(state): State<AppState>) -> Json<Value> {
     let store = state.store();
-    let plan = store.account.settings["longview_subscription"]
+    let plan = store.account_settings()["longview_subscription"]
         .as_str()
         .and_then(subscription)
         .cloned();
@@ -245,7 +245,7 @@ async fn update_plan(
     }
     c.finish(())?;
     let mut store = state.store();
-    store.account.settings["longview_subscription"] =
+    store.account_settings_mut()["longview_subscription"] =
         plan.as_deref().map_or(Value::Null, Value::from);
     Ok(Json(
         plan.as_deref()

@@ -114,9 +114,9 @@ async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery) -> 
         }
     };
     let code = random_hex(16);
-    store.account.codes.insert(
-        code.clone(),
-        PendingCode {
+    store.add_code(
+        &code,
+        &PendingCode {
             client_id: client_id.to_owned(),
             grant,
         },
@@ -137,7 +137,7 @@ fn authenticate_client(
 ) -> Result<String, Box<Response>> {
     let client_id = param(params, "client_id").unwrap_or_default();
     let secret = param(params, "client_secret").unwrap_or_default();
-    match store.account.client_secrets.get(client_id) {
+    match store.client_secret(client_id) {
         Some(expected) if !secret.is_empty() && expected == secret => Ok(client_id.to_owned()),
         _ => Err(Box::new(oauth_error(
             StatusCode::UNAUTHORIZED,
@@ -159,7 +159,7 @@ async fn token(State(state): State<AppState>, body: Bytes) -> Response {
     let (grant, app_id) = match param(&params, "grant_type").unwrap_or("authorization_code") {
         "authorization_code" => {
             let code = param(&params, "code").unwrap_or_default();
-            let pending = match store.account.codes.remove(code) {
+            let pending = match store.take_code(code) {
                 Some(p) if p.client_id == client_id => p,
                 // A code presented by another client is spent all the same.
                 _ => {
@@ -171,7 +171,7 @@ async fn token(State(state): State<AppState>, body: Bytes) -> Response {
         }
         "refresh_token" => {
             let refresh = param(&params, "refresh_token").unwrap_or_default();
-            match store.account.refresh_tokens.remove(refresh) {
+            match store.take_refresh_token(refresh) {
                 Some(r)
                     if r.client_id == client_id
                         && store
@@ -179,7 +179,7 @@ async fn token(State(state): State<AppState>, body: Bytes) -> Response {
                             .get(r.app_id)
                             .is_some() =>
                 {
-                    store.account.tokens.remove(&r.access_token);
+                    store.revoke_token(&r.access_token);
                     (r.grant, r.app_id)
                 }
                 _ => {
@@ -205,9 +205,9 @@ async fn token(State(state): State<AppState>, body: Bytes) -> Response {
     if let Some(app) = store.table_mut(crate::account::names::APPS).get_mut(app_id) {
         app["expiry"] = Value::from(format_time(expiry));
     }
-    store.account.tokens.insert(
-        access.clone(),
-        IssuedToken {
+    store.issue_token(
+        &access,
+        &IssuedToken {
             grant: grant.clone(),
             expiry: Some(expiry),
             owner: TokenOwner::OAuth {
@@ -216,9 +216,9 @@ async fn token(State(state): State<AppState>, body: Bytes) -> Response {
             },
         },
     );
-    store.account.refresh_tokens.insert(
-        refresh.clone(),
-        RefreshGrant {
+    store.add_refresh_token(
+        &refresh,
+        &RefreshGrant {
             client_id,
             grant: grant.clone(),
             app_id,
@@ -250,7 +250,7 @@ fn authorize_app(store: &mut Store, client_id: &str, grant: &Grant) -> u64 {
     let id = match existing {
         Some(id) => id,
         None => {
-            let id = store.account.next_id();
+            let id = store.account_next_id();
             store
                 .table_mut(crate::account::names::APP_CLIENTS)
                 .insert(id, json!({"id": id, "client_id": client_id}));
@@ -299,24 +299,20 @@ async fn revoke(State(state): State<AppState>, body: Bytes) -> Response {
         );
     };
     let token = token.to_owned();
-    let account = &mut store.account;
     let owned = matches!(
-        account.tokens.get(&token).map(|t| &t.owner),
-        Some(TokenOwner::OAuth { client_id: c, .. }) if *c == client_id
+        store.issued_token(&token).map(|t| t.owner),
+        Some(TokenOwner::OAuth { client_id: c, .. }) if c == client_id
     );
     if owned {
-        account.tokens.remove(&token);
-        account
-            .refresh_tokens
-            .retain(|_, r| r.access_token != token);
+        store.revoke_token(&token);
+        store.drop_refresh_tokens_of(&token);
     }
-    if account
-        .refresh_tokens
-        .get(&token)
+    if store
+        .refresh_token(&token)
         .is_some_and(|r| r.client_id == client_id)
     {
-        if let Some(r) = account.refresh_tokens.remove(&token) {
-            account.tokens.remove(&r.access_token);
+        if let Some(r) = store.take_refresh_token(&token) {
+            store.revoke_token(&r.access_token);
         }
     }
     Json(json!({})).into_response()

@@ -122,7 +122,7 @@ fn update_ticket(
     change: impl FnOnce(&mut Value),
 ) -> Result<(), ApiError> {
     let now = format_time(store.clock.wall());
-    let username = store.account.profile["username"].clone();
+    let username = store.profile()["username"].clone();
     let ticket = store
         .table_mut(crate::account::names::TICKETS)
         .get_mut(id)
@@ -197,9 +197,9 @@ async fn open_ticket(
     }
     let (summary, description) =
         c.finish((summary.unwrap_or_default(), description.unwrap_or_default()))?;
-    let id = 11_000_000 + store.account.next_id();
+    let id = 11_000_000 + store.account_next_id();
     let now = format_time(store.clock.wall());
-    let username = store.account.profile["username"].clone();
+    let username = store.profile()["username"].clone();
     let ticket = json!({
         "id": id,
         "attachments": [],
@@ -270,9 +270,9 @@ async fn create_reply(
         c.add("ticket_id", "This ticket is closed");
     }
     let description = c.finish(description.unwrap_or_default())?;
-    let reply_id = 22_000_000 + store.account.next_id();
+    let reply_id = 22_000_000 + store.account_next_id();
     let now = format_time(store.clock.wall());
-    let username = store.account.profile["username"].clone();
+    let username = store.profile()["username"].clone();
     let reply = json!({
         "id": reply_id,
         "created": now,
@@ -299,7 +299,7 @@ async fn close_ticket(
 ) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let now = format_time(store.clock.wall());
-    let username = store.account.profile["username"].clone();
+    let username = store.profile()["username"].clone();
     let ticket = store
         .table_mut(crate::account::names::TICKETS)
         .get_mut(id)

@@ -425,7 +425,7 @@ async fn the_whole_state_is_one_document_that_can_be_put_back() {
         .await;
     let (status, saved) = c.call(Method::GET, "/sandbox/state", None).await;
     assert_eq!(status, 200);
-    assert_eq!(saved["format"], "linode-sandbox/state/v3");
+    assert_eq!(saved["format"], "linode-sandbox/state/v4");
 
     // Change everything, then put the document back: the API answers as before.
     c.call(Method::POST, "/sandbox/reset", None).await;
@@ -558,4 +558,201 @@ async fn realism_lags_are_set_over_http() {
         .await;
     assert_eq!(status, 400);
     assert_eq!(body["errors"][0]["field"], "event_lag_ms");
+}
+
+/// Runs the login server's authorize step for `client_id` and answers the code it redirected
+/// back with.
+async fn authorize_code(c: &Control, client_id: &str) -> String {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = http
+        .get(format!(
+            "{}/oauth/authorize?client_id={client_id}&response_type=code&scopes=linodes:read_only",
+            c.sb.base_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 302);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    let (_, code) = location.split_once("code=").unwrap();
+    code.split('&').next().unwrap().to_owned()
+}
+
+/// Posts a form to the login server's `/oauth/token`.
+async fn oauth_token(c: &Control, form: &str) -> (StatusCode, Value) {
+    let res = c
+        .http
+        .post(format!("{}/oauth/token", c.sb.base_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn the_accounts_secrets_are_collections_that_round_trip_through_the_document() {
+    let c = Control::start(Sandbox::builder()).await;
+    // A personal access token that may only read Linodes.
+    let (status, pat) = c
+        .call(
+            Method::POST,
+            "/v4/profile/tokens",
+            Some(json!({"label": "ci", "scopes": "linodes:read_only"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let pat = pat["token"].as_str().unwrap().to_owned();
+    // An OAuth client, and a restricted user with a token acting as them.
+    let (status, client) = c
+        .call(
+            Method::POST,
+            "/v4/account/oauth-clients",
+            Some(json!({"label": "app", "redirect_uri": "https://app.example.org/cb"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let client_id = client["id"].as_str().unwrap().to_owned();
+    let secret = client["secret"].as_str().unwrap().to_owned();
+    let (status, _) = c
+        .call(
+            Method::POST,
+            "/v4/account/users",
+            Some(json!({"username": "rita", "email": "rita@example.org", "restricted": true})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, user_token) = c
+        .call(
+            Method::POST,
+            "/sandbox/tokens",
+            Some(json!({"username": "rita", "scopes": "*"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let user_token = user_token["token"].as_str().unwrap().to_owned();
+    // One code exchanged for an access and a refresh token, one code still pending.
+    let code = authorize_code(&c, &client_id).await;
+    let (status, issued) = oauth_token(
+        &c,
+        &format!(
+            "grant_type=authorization_code&code={code}&client_id={client_id}&client_secret={secret}"
+        ),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let access = issued["access_token"].as_str().unwrap().to_owned();
+    let refresh = issued["refresh_token"].as_str().unwrap().to_owned();
+    let pending = authorize_code(&c, &client_id).await;
+
+    let (status, saved) = c.call(Method::GET, "/sandbox/state", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(saved["format"], "linode-sandbox/state/v4");
+    let state = saved["state"].as_object().unwrap();
+    assert!(!state.contains_key("account"), "no account blob any more");
+    // The singletons are collections of one object, the account's ids a counter.
+    assert_eq!(state["accounts"]["1"]["email"], "sandbox-user@example.com");
+    assert_eq!(state["account_settings"]["1"]["managed"], false);
+    assert_eq!(state["profiles"]["1"]["username"], "sandbox-user");
+    assert!(state["next_ids"]["account_object"].as_u64().unwrap() > 1001);
+    // Each secret store is a collection keyed by its secret.
+    let keys = |name: &str, field: &str| -> Vec<String> {
+        let mut keys: Vec<String> = state[name]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|o| o[field].as_str().unwrap().to_owned())
+            .collect();
+        keys.sort();
+        keys
+    };
+    let mut tokens = vec![pat.clone(), user_token.clone(), access.clone()];
+    tokens.sort();
+    assert_eq!(keys("issued_tokens", "token"), tokens);
+    assert_eq!(
+        keys("oauth_client_secrets", "client_id"),
+        [client_id.as_str()]
+    );
+    assert_eq!(
+        state["oauth_client_secrets"]
+            .as_object()
+            .unwrap()
+            .values()
+            .next()
+            .unwrap()["secret"],
+        secret.as_str()
+    );
+    assert_eq!(keys("oauth_codes", "code"), [pending.as_str()]);
+    assert_eq!(keys("refresh_tokens", "refresh_token"), [refresh.as_str()]);
+
+    // A reset forgets them all...
+    c.call(Method::POST, "/sandbox/reset", None).await;
+    for token in [&pat, &user_token, &access] {
+        let (status, _) = c.call_as(token, Method::GET, "/v4/profile", None).await;
+        assert_eq!(status, 401);
+    }
+    // ... and putting the document back brings every one back, with its grant.
+    let (status, body) = c
+        .call(Method::PUT, "/sandbox/state", Some(saved.clone()))
+        .await;
+    assert_eq!((status.as_u16(), body), (200, json!({})));
+    let (_, again) = c.call(Method::GET, "/sandbox/state", None).await;
+    assert_eq!(again, saved);
+    let (status, _) = c
+        .call_as(&pat, Method::GET, "/v4/linode/instances", None)
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = c
+        .call_as(
+            &pat,
+            Method::POST,
+            "/v4/volumes",
+            Some(json!({"label": "no", "region": "us-east"})),
+        )
+        .await;
+    assert_eq!(status, 401, "the token's scopes came back with it");
+    let (status, profile) = c
+        .call_as(&user_token, Method::GET, "/v4/profile", None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(profile["username"], "sandbox-user");
+    let (status, _) = c
+        .call_as(&access, Method::GET, "/v4/linode/instances", None)
+        .await;
+    assert_eq!(status, 200);
+    // The client's secret, the pending code and the refresh token work too.
+    let (status, _) = oauth_token(
+        &c,
+        &format!("code={pending}&client_id={client_id}&client_secret={secret}"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, renewed) = oauth_token(
+        &c,
+        &format!("grant_type=refresh_token&refresh_token={refresh}&client_id={client_id}&client_secret={secret}"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = c
+        .call_as(&access, Method::GET, "/v4/linode/instances", None)
+        .await;
+    assert_eq!(status, 401, "refreshing replaced the access token");
+    let renewed = renewed["access_token"].as_str().unwrap();
+    let (status, _) = c
+        .call_as(renewed, Method::GET, "/v4/linode/instances", None)
+        .await;
+    assert_eq!(status, 200);
+
+    // A document of the older format (with its `account` blob) is refused.
+    let mut old = saved.clone();
+    old["format"] = json!("linode-sandbox/state/v3");
+    old["state"]["account"] = json!({"tokens": {}});
+    let (status, body) = c.call(Method::PUT, "/sandbox/state", Some(old)).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["errors"][0]["field"], "format");
 }

@@ -298,7 +298,7 @@ async fn cancel_account(
     }
     c.finish(())?;
     let mut store = state.store();
-    let balance = store.account.account["balance"].as_f64().unwrap_or(0.0);
+    let balance = store.account()["balance"].as_f64().unwrap_or(0.0);
     if balance > 0.0 {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -313,7 +313,7 @@ async fn cancel_account(
     for id in ids {
         store.delete_instance(id);
     }
-    let entity = account_entity(&store.account.account);
+    let entity = account_entity(store.account());
     store.record(Action::new("account_cancel", entity));
     Ok(Json(
         json!({"survey_link": "https://alpha.linode.com/survey/cancel"}),
@@ -369,7 +369,7 @@ async fn child_token(
     let expiry = format_time(std::time::SystemTime::now() + std::time::Duration::from_secs(900));
     Ok(Json(json!({
         "id": id,
-        "label": format!("{}_proxy", store.account.profile["username"].as_str().unwrap_or("user")),
+        "label": format!("{}_proxy", store.profile()["username"].as_str().unwrap_or("user")),
         "scopes": "*",
         "created": now(),
         "expiry": expiry,
@@ -380,10 +380,10 @@ async fn child_token(
 // Logins, maintenance, notifications ---------------------------------------------------------
 
 fn logins(store: &Store) -> Vec<Value> {
-    let username = store.account.profile["username"].clone();
+    let username = store.profile()["username"].clone();
     vec![json!({
         "id": 1,
-        "datetime": store.account.account["active_since"].clone(),
+        "datetime": store.account()["active_since"].clone(),
         "ip": "192.0.2.10",
         "restricted": false,
         "status": "successful",
@@ -415,7 +415,7 @@ async fn list_notifications(
     req: ListRequest,
 ) -> Result<Json<Value>, ApiError> {
     let store = state.store();
-    let account = &store.account.account;
+    let account = store.account();
     let mut all = Vec::new();
     let balance = account["balance"].as_f64().unwrap_or(0.0);
     if balance > 0.0 {
@@ -522,13 +522,13 @@ async fn put_thumbnail(
 
 async fn enable_managed(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    if store.account.settings["managed"] == true {
+    if store.account_settings()["managed"] == true {
         return Err(ApiError::bad_request(
             "Linode Managed is already enabled on this account",
         ));
     }
-    store.account.settings["managed"] = Value::from(true);
-    let entity = account_entity(&store.account.account);
+    store.account_settings_mut()["managed"] = Value::from(true);
+    let entity = account_entity(store.account());
     store.record(Action::new("account_settings_update", entity));
     Ok(Json(json!({})))
 }

@@ -59,12 +59,12 @@ pub(super) fn routes() -> Router<AppState> {
 fn methods(store: &mut Store) -> &mut crate::store::Table {
     if store.table(METHODS).is_empty() {
         let id = store.next_id("payment_method", 1);
-        let card = &store.account.account["credit_card"];
+        let card = &store.account()["credit_card"];
         let method = json!({
             "id": id,
             "type": "credit_card",
             "is_default": true,
-            "created": store.account.account["active_since"].clone(),
+            "created": store.account()["active_since"].clone(),
             "data": {
                 "card_type": "Visa",
                 "last_four": card["last_four"].clone(),
@@ -119,7 +119,7 @@ fn add_card(store: &mut Store, data: Value, default: bool) {
         for (_, method) in store.table_mut(METHODS).iter_mut() {
             method["is_default"] = Value::from(false);
         }
-        store.account.account["credit_card"] =
+        store.account_mut()["credit_card"] =
             json!({"last_four": data["last_four"].clone(), "expiry": data["expiry"].clone()});
     }
     let id = store.next_id("payment_method", 1);
@@ -127,7 +127,7 @@ fn add_card(store: &mut Store, data: Value, default: bool) {
         "id": id, "type": "credit_card", "is_default": default, "created": now(), "data": data
     });
     store.table_mut(METHODS).insert(id, method);
-    let entity = account_entity(&store.account.account);
+    let entity = account_entity(store.account());
     store.record(Action::new("payment_method_add", entity));
 }
 
@@ -203,7 +203,7 @@ async fn delete_method(
         ));
     }
     store.table_mut(METHODS).remove(id);
-    let entity = account_entity(&store.account.account);
+    let entity = account_entity(store.account());
     store.record(Action::new("payment_method_delete", entity));
     Ok(Json(json!({})))
 }
@@ -220,7 +220,7 @@ async fn make_default(
     for (other, method) in store.table_mut(METHODS).iter_mut() {
         method["is_default"] = Value::from(other == id);
     }
-    store.account.account["credit_card"] =
+    store.account_mut()["credit_card"] =
         json!({"last_four": data["last_four"].clone(), "expiry": data["expiry"].clone()});
     Ok(Json(json!({})))
 }
@@ -256,9 +256,9 @@ fn record_payment(store: &mut Store, usd: f64) -> Value {
     store
         .table_mut(crate::account::names::PAYMENTS)
         .insert(id, payment.clone());
-    let balance = store.account.account["balance"].as_f64().unwrap_or(0.0) - usd;
-    store.account.account["balance"] = json!((balance * 100.0).round() / 100.0);
-    let entity = account_entity(&store.account.account);
+    let balance = store.account()["balance"].as_f64().unwrap_or(0.0) - usd;
+    store.account_mut()["balance"] = json!((balance * 100.0).round() / 100.0);
+    let entity = account_entity(store.account());
     store.record(Action::new("payment_submitted", entity));
     payment
 }
@@ -375,7 +375,7 @@ async fn add_promo_code(
     let promo =
         promotion(&code).ok_or_else(|| ApiError::field("promo_code", "Invalid promo code"))?;
     let mut store = state.store();
-    let promotions = &mut store.account.account["active_promotions"];
+    let promotions = &mut store.account_mut()["active_promotions"];
     if promotions
         .as_array()
         .is_some_and(|all| all.iter().any(|p| p["code"] == code.as_str()))
@@ -393,7 +393,7 @@ async fn add_promo_code(
         Some(all) => all.push(promo),
         None => *promotions = json!([promo]),
     }
-    let entity = account_entity(&store.account.account);
+    let entity = account_entity(store.account());
     store.record(Action::new("promo_code_add", entity));
     Ok(Json(shown))
 }

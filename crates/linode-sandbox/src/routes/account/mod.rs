@@ -76,7 +76,7 @@ fn account_entity(account: &Value) -> Entity {
 }
 
 async fn get_account(State(state): State<AppState>) -> Json<Value> {
-    Json(state.store().account.account.clone())
+    Json(state.store().account().clone())
 }
 
 /// Characters the API refuses in names.
@@ -135,7 +135,7 @@ async fn update_account(
     }
     c.finish(())?;
     let mut store = state.store();
-    let account = &mut store.account.account;
+    let account = store.account_mut();
     for (key, value) in changes {
         account[key] = value;
     }
@@ -145,7 +145,7 @@ async fn update_account(
 }
 
 async fn get_settings(State(state): State<AppState>) -> Json<Value> {
-    Json(state.store().account.settings.clone())
+    Json(state.store().account_settings().clone())
 }
 
 /// Changes `network_helper` and `backups_enabled`; the read-only fields (`managed`,
@@ -159,7 +159,7 @@ async fn update_settings(
     let backups_enabled = c.boolean(&body, "backups_enabled");
     c.finish(())?;
     let mut store = state.store();
-    let settings = &mut store.account.settings;
+    let settings = store.account_settings_mut();
     if let Some(v) = network_helper {
         settings["network_helper"] = Value::from(v);
     }
@@ -167,7 +167,7 @@ async fn update_settings(
         settings["backups_enabled"] = Value::from(v);
     }
     let answer = settings.clone();
-    let entity = account_entity(&store.account.account);
+    let entity = account_entity(store.account());
     store.record(Action::new("account_settings_update", entity));
     Ok(Json(answer))
 }
@@ -304,7 +304,7 @@ async fn create_client(
     });
     let mut store = state.store();
     store.put_oauth_client(client.clone());
-    store.account.client_secrets.insert(id, secret.clone());
+    store.set_client_secret(&id, &secret);
     store.record(Action::new("oauth_client_create", client_entity(&client)));
     Ok(Json(with_secret(&client, &secret)))
 }
@@ -352,8 +352,7 @@ async fn delete_client(
     let client = store
         .remove_oauth_client(&id)
         .ok_or_else(ApiError::not_found)?;
-    store.account.client_secrets.remove(&id);
-    store.account.codes.retain(|_, code| code.client_id != id);
+    store.forget_client_secrets(&id);
     let apps: Vec<u64> = store
         .table(crate::account::names::APP_CLIENTS)
         .iter()
@@ -377,7 +376,7 @@ async fn reset_secret(
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     let secret = random_hex(32);
-    store.account.client_secrets.insert(id, secret.clone());
+    store.set_client_secret(&id, &secret);
     store.record(Action::new(
         "oauth_client_secret_reset",
         client_entity(&client),
@@ -481,10 +480,7 @@ async fn update_user(
     if store.user(&username).is_none() {
         return Err(ApiError::not_found());
     }
-    let is_owner = username
-        == store.account.profile["username"]
-            .as_str()
-            .unwrap_or(USERNAME);
+    let is_owner = username == store.profile()["username"].as_str().unwrap_or(USERNAME);
     let mut c = Checks::default();
     let new_name = c.string(&body, "username");
     if let Some(name) = &new_name {
@@ -502,7 +498,7 @@ async fn update_user(
     if let Some(email) = email {
         user["email"] = Value::from(email.as_str());
         if is_owner {
-            store.account.profile["email"] = Value::from(email);
+            store.profile_mut()["email"] = Value::from(email);
         }
     }
     if let Some(restricted) = restricted {
@@ -511,7 +507,7 @@ async fn update_user(
     let name = new_name.unwrap_or(username);
     user["username"] = Value::from(name.as_str());
     if is_owner {
-        store.account.profile["username"] = Value::from(name.as_str());
+        store.profile_mut()["username"] = Value::from(name.as_str());
     }
     store.put_user(user.clone());
     store.record(Action::new("user_update", user_entity(&name)));
@@ -526,11 +522,7 @@ async fn delete_user(
     if store.user(&username).is_none() {
         return Err(ApiError::not_found());
     }
-    if username
-        == store.account.profile["username"]
-            .as_str()
-            .unwrap_or(USERNAME)
-    {
+    if username == store.profile()["username"].as_str().unwrap_or(USERNAME) {
         return Err(ApiError::bad_request("You cannot delete yourself"));
     }
     store.remove_user(&username);

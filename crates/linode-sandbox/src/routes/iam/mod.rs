@@ -30,7 +30,7 @@ fn user<'s>(store: &'s Store, username: &str) -> Option<&'s Value> {
 
 /// The username of the caller (the profile's user).
 fn caller(store: &Store) -> String {
-    store.account.profile["username"]
+    store.profile()["username"]
         .as_str()
         .unwrap_or(USERNAME)
         .to_owned()
@@ -38,5 +38,5 @@ fn caller(store: &Store) -> String {
 
 /// The caller's numeric user id (`uid` of the profile).
 fn caller_uid(store: &Store) -> u64 {
-    store.account.profile["uid"].as_u64().unwrap_or_default()
+    store.profile()["uid"].as_u64().unwrap_or_default()
 }

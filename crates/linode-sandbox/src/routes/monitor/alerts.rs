@@ -708,9 +708,7 @@ fn read_details(
                 );
                 return None;
             };
-            let own = store.account.profile["username"]
-                .as_str()
-                .unwrap_or_default();
+            let own = store.profile()["username"].as_str().unwrap_or_default();
             if let Some(unknown) = usernames
                 .iter()
                 .find(|u| u.as_str() != own && store.user(u.as_str()).is_none())

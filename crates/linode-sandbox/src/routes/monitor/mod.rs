@@ -155,7 +155,7 @@ fn existing_ids(
 }
 
 fn username(store: &Store) -> Value {
-    store.account.profile["username"].clone()
+    store.profile()["username"].clone()
 }
 
 /// Now, in the API's format.

@@ -61,7 +61,7 @@ fn profile_entity(profile: &Value) -> Entity {
 }
 
 async fn get_profile(State(state): State<AppState>) -> Json<Value> {
-    Json(state.store().account.profile.clone())
+    Json(state.store().profile().clone())
 }
 
 async fn update_profile(
@@ -109,7 +109,7 @@ async fn update_profile(
     }
     c.finish(())?;
     let mut store = state.store();
-    let owner = store.account.profile["username"]
+    let owner = store.profile()["username"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
@@ -118,7 +118,7 @@ async fn update_profile(
             user["email"] = email.clone();
         }
     }
-    let profile = &mut store.account.profile;
+    let profile = store.profile_mut();
     for (key, value) in changes {
         profile[key] = value;
     }
@@ -220,7 +220,7 @@ async fn create_token(
         },
     };
     let (label, grant) = c.finish((label.unwrap_or_default(), grant.unwrap_or(Grant::All)))?;
-    let id = store.account.next_id();
+    let id = store.account_next_id();
     let secret = random_hex(32);
     let token = json!({
         "id": id,
@@ -233,9 +233,9 @@ async fn create_token(
     store
         .table_mut(crate::account::names::PERSONAL_TOKENS)
         .insert(id, token.clone());
-    store.account.tokens.insert(
-        secret.clone(),
-        IssuedToken {
+    store.issue_token(
+        &secret,
+        &IssuedToken {
             grant,
             expiry,
             owner: TokenOwner::Personal(id),
@@ -278,10 +278,7 @@ async fn revoke_token(
         .table_mut(crate::account::names::PERSONAL_TOKENS)
         .remove(id)
         .ok_or_else(ApiError::not_found)?;
-    store
-        .account
-        .tokens
-        .retain(|_, t| t.owner != TokenOwner::Personal(id));
+    store.revoke_tokens_of(&TokenOwner::Personal(id));
     store.record(Action::new("token_delete", token_entity(&token)));
     Ok(Json(json!({})))
 }
@@ -419,7 +416,7 @@ async fn create_key(
     }
     let key = c.finish(key.unwrap_or_default())?;
     let mut store = state.store();
-    let id = store.account.next_id();
+    let id = store.account_next_id();
     let item = json!({
         "id": id,
         "label": label,

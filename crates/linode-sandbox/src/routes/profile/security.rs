@@ -144,7 +144,7 @@ fn store_secs(store: &Store) -> u64 {
 
 async fn get_grants(State(state): State<AppState>) -> Response {
     let store = state.store();
-    if store.account.profile["restricted"] != true {
+    if store.profile()["restricted"] != true {
         return StatusCode::NO_CONTENT.into_response();
     }
     let mut grants = store
@@ -263,13 +263,13 @@ async fn answer_questions(
 // Two-factor authentication ------------------------------------------------------------------
 
 fn tfa_on(store: &Store) -> bool {
-    store.account.profile["two_factor_auth"] == true
+    store.profile()["two_factor_auth"] == true
 }
 
 /// Sets the profile's `two_factor_auth`, and the acting user's `tfa_enabled` with it.
 fn set_tfa(store: &mut Store, on: bool) {
-    store.account.profile["two_factor_auth"] = Value::from(on);
-    let owner = store.account.profile["username"]
+    store.profile_mut()["two_factor_auth"] = Value::from(on);
+    let owner = store.profile()["username"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
@@ -425,15 +425,15 @@ async fn verify_phone_number(
     }
     let number = state_get(&store, "phone_pending")["number"].clone();
     state_mut(&mut store).remove("phone_pending");
-    store.account.profile["verified_phone_number"] = number;
+    store.profile_mut()["verified_phone_number"] = number;
     Ok(Json(json!({})))
 }
 
 async fn delete_phone_number(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
-    if store.account.profile["verified_phone_number"].is_null() {
+    if store.profile()["verified_phone_number"].is_null() {
         return Err(ApiError::bad_request("No verified phone number to delete."));
     }
-    store.account.profile["verified_phone_number"] = Value::Null;
+    store.profile_mut()["verified_phone_number"] = Value::Null;
     Ok(Json(json!({})))
 }
