@@ -377,9 +377,11 @@ impl serde::Serialize for Store {
     /// As one map: the counters under `next_ids`, then each collection under its name.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.tables.len() + 1))?;
+        // An empty collection is left out: it reads back the same as an absent one.
+        let tables = self.tables.iter().filter(|(_, t)| !t.is_empty());
+        let mut map = serializer.serialize_map(None)?;
         map.serialize_entry(NEXT_IDS, &self.next_ids)?;
-        for (name, table) in &self.tables {
+        for (name, table) in tables {
             map.serialize_entry(name, table)?;
         }
         map.end()
@@ -538,12 +540,11 @@ impl Store {
         self.replaced = true;
     }
 
-    /// The state that is not in collections: the counters, the account's typed state and the
-    /// actions in progress (see [`Store::restore`]).
+    /// The state that is not in collections: the counters and the actions in progress (see
+    /// [`Store::restore`]).
     pub fn meta(&self) -> Value {
         serde_json::json!({
             "format": STATE_FORMAT,
-            "account": &self.account,
             NEXT_IDS: &self.next_ids,
             "jobs": self.saved_jobs(),
         })
@@ -562,8 +563,6 @@ impl Store {
         let field = |key: &str| meta.get(key).cloned().unwrap_or(Value::Null);
         let mut store = Store::empty();
         store.clock = clock;
-        store.account =
-            serde_json::from_value(field("account")).map_err(|e| format!("account: {e}"))?;
         store.next_ids = serde_json::from_value::<BTreeMap<String, u64>>(field(NEXT_IDS))
             .map_err(|e| format!("{NEXT_IDS}: {e}"))?
             .into_iter()
@@ -1032,7 +1031,12 @@ mod tests {
         let first = store.take_changes();
         assert!(first.replaced);
         assert!(first.tables.iter().all(|(_, ids)| ids.is_none()));
-        assert!(first.tables.iter().any(|(name, _)| name == names::INSTANCES));
+        assert!(
+            first
+                .tables
+                .iter()
+                .any(|(name, _)| name == names::INSTANCES)
+        );
 
         assert_eq!(store.take_changes().tables, vec![]);
         store.instances_mut().get_mut(ids[1]).unwrap()["label"] = Value::from("x");
