@@ -32,7 +32,8 @@ struct Args {
 
     /// Create the objects of this YAML or JSON file at start, and again on POST
     /// /sandbox/reset (instances, domains and their records, volumes, firewalls, VPCs,
-    /// NodeBalancers, ...; see the README). A bad entry stops the start with its line and field.
+    /// NodeBalancers, LKE clusters, databases, buckets, ...; see the README). A bad entry
+    /// stops the start with its line and field.
     #[arg(long, env = "LINODE_SANDBOX_SEED_FILE", value_name = "PATH", value_parser = parse_seed)]
     seed_file: Option<Seed>,
 
