@@ -58,6 +58,11 @@ struct Args {
     #[arg(long, env = "LINODE_SANDBOX_EVENT_LAG", value_parser = parse_lag, default_value = "0s")]
     event_lag: Duration,
 
+    /// Disk-ready lag: a disk still answers "not ready" this long after its disk_create
+    /// event finished (e.g. 3s).
+    #[arg(long, env = "LINODE_SANDBOX_DISK_READY_LAG", value_parser = parse_lag, default_value = "0s")]
+    disk_ready_lag: Duration,
+
     /// Apply the API's published rate limits (429 with Retry-After).
     #[arg(long, env = "LINODE_SANDBOX_RATE_LIMITS")]
     rate_limits: bool,
@@ -147,6 +152,7 @@ async fn main() -> ExitCode {
         }
     };
     sandbox.set_lags(args.create_lag, args.event_lag);
+    sandbox.set_disk_ready_lag(args.disk_ready_lag);
     if let Some(RateLimitFile(limits)) = args.rate_limits_file {
         for limit in limits {
             sandbox.set_rate_limit(limit);

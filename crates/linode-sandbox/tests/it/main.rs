@@ -8,6 +8,7 @@ mod faults;
 mod hostile;
 mod lifecycle;
 mod linode_family;
+mod realism;
 mod sandbox;
 mod seed;
 mod storage_net;
