@@ -13,7 +13,7 @@ use linode::api::linode::{CreateDisk, CreateInstance, DiskStatus};
 use linode::api::volumes::{CreateVolume, VolumeStatus};
 use linode::events::{EventPoller, Wait};
 use linode::{Error, Path, Request};
-use linode_sandbox::{Fault, FaultRule, Method};
+use linode_sandbox::{Fault, FaultRule, Method, RateLimit};
 
 const QUICK: Duration = Duration::from_millis(50);
 
@@ -202,4 +202,66 @@ async fn a_disk_whose_create_event_finished_is_awaited_until_it_is_ready() {
         &format!("/linode/instances/{}/disks/{}", linode.id, disk.id),
     );
     assert!(gets >= 3, "{gets} GETs");
+}
+
+#[tokio::test]
+async fn warnings_on_a_202_or_a_299_are_a_success_with_its_status() {
+    let (sandbox, client) = common::setup().await;
+    for status in [202, 299] {
+        sandbox.inject(
+            FaultRule::new(
+                Method::GET,
+                "/regions/us-east",
+                Fault::WarningsWithStatus(status),
+            )
+            .times(1),
+        );
+        let started = Instant::now();
+        let answer = client
+            .send_full::<serde_json::Value>(Request::get(Path::new("/regions/us-east")))
+            .await
+            .unwrap();
+        // Its `Retry-After: 30` is not waited for.
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(
+            (answer.status, &answer.value["id"], answer.warnings.len()),
+            (status, &serde_json::json!("us-east"), 1)
+        );
+        assert_eq!(answer.warnings[0].title, "Sandbox warning");
+    }
+    // The typed call sees the region; one request each.
+    sandbox.inject(
+        FaultRule::new(
+            Method::GET,
+            "/regions/us-east",
+            Fault::WarningsWithStatus(299),
+        )
+        .times(1),
+    );
+    assert_eq!(client.regions().get("us-east").await.unwrap().id, "us-east");
+    assert_eq!(sandbox.count(Method::GET, "/regions/us-east"), 3);
+}
+
+#[tokio::test]
+async fn a_rate_limit_from_a_table_is_waited_out() {
+    let (sandbox, client) = common::setup().await;
+    // The format of data/rate_limits.json, `--rate-limits-file` and `PUT /sandbox/rate-limits`.
+    let table = serde_json::json!({"limits": [
+        {"method": "GET", "path": "/regions/*", "limit": 2, "window_seconds": 1}
+    ]});
+    for limit in RateLimit::table(&table).unwrap() {
+        sandbox.set_rate_limit(limit);
+    }
+    let started = Instant::now();
+    for _ in 0..3 {
+        assert_eq!(client.regions().get("us-east").await.unwrap().id, "us-east");
+    }
+    // The third met a 429 and waited for its Retry-After (the rest of the window).
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "{:?}",
+        started.elapsed()
+    );
+    let statuses: Vec<Option<u16>> = sandbox.requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [Some(200), Some(200), Some(429), Some(200)]);
 }
