@@ -77,10 +77,11 @@ struct Args {
     /// FAULT is a status 400..599 (error envelope; 429 has Retry-After), html502 or html400 (a
     /// proxy's HTML page), maintenance (503 with X-Maintenance-Mode), busy (400 Linode busy.),
     /// nonsense-hints (500 with negative hints), retry-after-date (429 with an HTTP date),
-    /// warnings (a success with warnings), truncate (JSON cut in half), close (connection
-    /// dropped mid-response) or slow=2s (answer late); xN applies to the
-    /// next N matching requests only, every=N to every N-th. In the environment, several
-    /// rules are separated by ';'. Example: --fault 'GET /linode/instances 502 x3'
+    /// warnings (a success with warnings and a Retry-After; warnings=202 or warnings=299 with
+    /// that status), truncate (JSON cut in half), close (connection dropped mid-response) or
+    /// slow=2s (answer late); xN applies to the next N matching requests only, every=N to
+    /// every N-th. '* * maintenance' puts every route in maintenance. In the environment,
+    /// several rules are separated by ';'. Example: --fault 'GET /linode/instances 502 x3'
     #[arg(long, env = "LINODE_SANDBOX_FAULT", value_delimiter = ';', value_name = "RULE",
           value_parser = parse_fault)]
     fault: Vec<FaultRule>,
