@@ -450,6 +450,8 @@ async fn the_published_limits_and_faults_given_as_options() {
     for (path, limit) in [
         ("/v4/linode/instances", "200"),
         ("/v4/images", "20"),
+        ("/v4/lke/clusters", "200"),
+        ("/v4/object-storage/buckets", "200"),
         ("/v4/profile", "1600"),
     ] {
         let (status, headers, _) = c.raw(Method::GET, path, None).await;
@@ -512,4 +514,49 @@ async fn help_lists_every_option_with_its_variable_and_version_says_the_version(
         String::from_utf8(out.stdout).unwrap(),
         format!("linode-sandbox {}\n", env!("CARGO_PKG_VERSION"))
     );
+}
+
+/// The published table limits every paginated list of the API's description (the `paginated`
+/// column of `spec/operations.tsv`) to 200 a minute, image lists to 20.
+#[test]
+fn every_paginated_list_has_the_published_limit() {
+    use linode_sandbox::RateLimit;
+    let spec = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../spec/operations.tsv"
+    ))
+    .unwrap();
+    let published = RateLimit::published();
+    let minute = Duration::from_secs(60);
+    let mut lists = 0;
+    for line in spec.lines().skip(1) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        if fields[0] != "GET" || fields[5] != "yes" {
+            continue;
+        }
+        lists += 1;
+        let pattern: String = fields[1]
+            .split('/')
+            .map(|s| if s.starts_with('{') { "*" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        let limit = if pattern == "/images" { 20 } else { 200 };
+        assert!(
+            published.contains(&RateLimit::new(
+                linode_sandbox::Method::GET,
+                &pattern,
+                limit,
+                minute
+            )),
+            "{pattern}"
+        );
+    }
+    assert_eq!(lists, 130);
+    assert!(published.contains(&RateLimit::any_method("*", 1600, minute)));
+    assert!(published.contains(&RateLimit::new(
+        linode_sandbox::Method::POST,
+        "/linode/instances",
+        20,
+        Duration::from_secs(15)
+    )));
 }
