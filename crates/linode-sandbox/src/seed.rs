@@ -598,10 +598,15 @@ impl Run<'_> {
     async fn lke_cluster(&mut self, path: &str, entry: &Map<String, Value>) -> Result<(), String> {
         let mut body = entry.clone();
         let mut renames = Vec::new();
-        if let Some(Value::String(vpc)) = body.get("vpc").cloned() {
-            let id = self.id_of("vpcs", &vpc, &format!("{path}.vpc"))?;
-            body.remove("vpc");
-            body.insert("vpc_id".into(), Value::from(id));
+        if let Some(vpc) = body.remove("vpc") {
+            // A label, or an id as the API takes it.
+            let id = match &vpc {
+                Value::String(label) => {
+                    Value::from(self.id_of("vpcs", label, &format!("{path}.vpc"))?)
+                }
+                other => other.clone(),
+            };
+            body.insert("vpc_id".into(), id);
             renames.push(("vpc_id".into(), "vpc".into()));
         }
         if let Some(Value::String(subnet)) = body.get("subnet").cloned() {
@@ -704,8 +709,13 @@ impl Run<'_> {
                     ));
                     Some(label)
                 }
+                // An id, as the API takes it.
                 Some(other) => {
-                    network.insert("vpc".into(), other);
+                    network.insert("vpc_id".into(), other);
+                    renames.push((
+                        "private_network.vpc_id".into(),
+                        "private_network.vpc".into(),
+                    ));
                     None
                 }
                 None => None,

@@ -920,6 +920,19 @@ async fn a_bad_cluster_database_or_bucket_is_named_by_line_and_field() {
         "s.yaml:7:41: lke_clusters[0].node_pools[0].firewall: \
          no seeded firewall has the label \"nope\""
     );
+    // A field the seed renamed (vpc for vpc_id) is reported under the entry's own name.
+    assert_eq!(
+        refused(
+            "s.yaml",
+            "lke_clusters:\n  - label: k8s\n    region: us-east\n    k8s_version: '1.33'\n    \
+             vpc: 99999\n    node_pools: [{type: g6-standard-1, count: 1}]\n"
+        )
+        .await,
+        "s.yaml:5:5: lke_clusters[0].vpc: Only available for LKE Enterprise clusters \
+         (the API answered 400 to POST /lke/clusters)\n\
+         s.yaml:5:5: lke_clusters[0].vpc: VPC not found \
+         (the API answered 400 to POST /lke/clusters)"
+    );
     assert_eq!(
         refused(
             "s.yaml",
