@@ -69,6 +69,9 @@ pub enum Fault {
     /// Run the request; a successful JSON answer gets `warnings` and a `Retry-After: 30` that
     /// a client must not wait for.
     Warnings,
+    /// As [`Fault::Warnings`], the successful answer's status replaced by this one (200..=299,
+    /// such as `202` or `299`).
+    WarningsWithStatus(u16),
 }
 
 impl Fault {
@@ -76,7 +79,11 @@ impl Fault {
     pub fn runs_request(&self) -> bool {
         matches!(
             self,
-            Fault::TruncatedBody | Fault::Delay(_) | Fault::CloseMidResponse | Fault::Warnings
+            Fault::TruncatedBody
+                | Fault::Delay(_)
+                | Fault::CloseMidResponse
+                | Fault::Warnings
+                | Fault::WarningsWithStatus(_)
         )
     }
 }
@@ -99,6 +106,14 @@ impl FromStr for Fault {
             "warnings" => return Ok(Fault::Warnings),
             _ => {}
         }
+        if let Some(status) = s.strip_prefix("warnings=") {
+            return match status.parse::<u16>() {
+                Ok(status @ 200..=299) => Ok(Fault::WarningsWithStatus(status)),
+                _ => Err(format!(
+                    "warnings=STATUS needs a success status 200..299: {status}"
+                )),
+            };
+        }
         if let Some(delay) = s.strip_prefix("slow=") {
             return parse_duration(delay)
                 .map(Fault::Delay)
@@ -107,7 +122,7 @@ impl FromStr for Fault {
         match s.parse::<u16>() {
             Ok(status @ 400..=599) => Ok(Fault::Status(status)),
             _ => Err(format!(
-                "unknown fault {s:?} (a status 400..599, html502, html400, maintenance, busy, nonsense-hints, retry-after-date, warnings, truncate, close or slow=DURATION)"
+                "unknown fault {s:?} (a status 400..599, html502, html400, maintenance, busy, nonsense-hints, retry-after-date, warnings, warnings=STATUS, truncate, close or slow=DURATION)"
             )),
         }
     }
@@ -279,6 +294,7 @@ impl fmt::Display for Fault {
             Fault::NonsenseHints => f.write_str("nonsense-hints"),
             Fault::RetryAfterDate => f.write_str("retry-after-date"),
             Fault::Warnings => f.write_str("warnings"),
+            Fault::WarningsWithStatus(status) => write!(f, "warnings={status}"),
             Fault::Delay(delay) => write!(f, "slow={}ms", delay.as_millis()),
         }
     }
@@ -385,7 +401,7 @@ async fn apply(fault: Fault, req: Request, next: Next) -> Response {
             }
             res
         }
-        Fault::Warnings => {
+        Fault::Warnings | Fault::WarningsWithStatus(_) => {
             let (mut parts, body) = next.run(req).await.into_parts();
             let Ok(bytes) = to_bytes(body, MAX_RESPONSE).await else {
                 return ApiError::new(StatusCode::BAD_GATEWAY, "Bad Gateway").into_response();
@@ -403,6 +419,9 @@ async fn apply(fault: Fault, req: Request, next: Next) -> Response {
             parts
                 .headers
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+            if let Fault::WarningsWithStatus(status) = fault {
+                parts.status = StatusCode::from_u16(status).unwrap_or(parts.status);
+            }
             Response::from_parts(parts, Body::from(body))
         }
         Fault::Maintenance => {
@@ -517,6 +536,8 @@ mod tests {
             ("close", Fault::CloseMidResponse),
             ("slow=2s", Fault::Delay(Duration::from_secs(2))),
             ("429", Fault::Status(429)),
+            ("warnings", Fault::Warnings),
+            ("warnings=299", Fault::WarningsWithStatus(299)),
         ] {
             assert_eq!(text.parse::<Fault>(), Ok(fault));
         }
@@ -527,6 +548,7 @@ mod tests {
             "GET /x 502 y3",
             "GET /x 502 every=0",
             "GET /x slow=2h",
+            "GET /x warnings=404",
             "G\u{0}T /x 502",
         ] {
             assert!(bad.parse::<FaultRule>().is_err(), "{bad}");

@@ -373,6 +373,19 @@ impl Sandbox {
         store.realism.event_lag = event_lag;
     }
 
+    /// Sets the disk-ready lag: how long a disk still answers `not ready` after its
+    /// `disk_create` event finished (zero by default; see [`realism`]).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> std::io::Result<()> {
+    /// let sandbox = linode_sandbox::Sandbox::start().await?;
+    /// sandbox.set_disk_ready_lag(std::time::Duration::from_secs(2));
+    /// # Ok(()) }
+    /// ```
+    pub fn set_disk_ready_lag(&self, lag: std::time::Duration) {
+        self.state.store().realism.disk_ready_lag = lag;
+    }
+
     /// The whole state as one JSON document (as `GET /sandbox/state`).
     pub fn export_state(&self) -> serde_json::Value {
         self.state.store().export()

@@ -32,7 +32,8 @@ struct Args {
 
     /// Create the objects of this YAML or JSON file at start, and again on POST
     /// /sandbox/reset (instances, domains and their records, volumes, firewalls, VPCs,
-    /// NodeBalancers, ...; see the README). A bad entry stops the start with its line and field.
+    /// NodeBalancers, LKE clusters, databases, buckets, ...; see the README). A bad entry
+    /// stops the start with its line and field.
     #[arg(long, env = "LINODE_SANDBOX_SEED_FILE", value_name = "PATH", value_parser = parse_seed)]
     seed_file: Option<Seed>,
 
@@ -63,6 +64,11 @@ struct Args {
     #[arg(long, env = "LINODE_SANDBOX_EVENT_LAG", value_parser = parse_lag, default_value = "0s")]
     event_lag: Duration,
 
+    /// Disk-ready lag: a disk still answers "not ready" this long after its disk_create
+    /// event finished (e.g. 3s).
+    #[arg(long, env = "LINODE_SANDBOX_DISK_READY_LAG", value_parser = parse_lag, default_value = "0s")]
+    disk_ready_lag: Duration,
+
     /// Apply the API's published rate limits (429 with Retry-After).
     #[arg(long, env = "LINODE_SANDBOX_RATE_LIMITS")]
     rate_limits: bool,
@@ -77,10 +83,11 @@ struct Args {
     /// FAULT is a status 400..599 (error envelope; 429 has Retry-After), html502 or html400 (a
     /// proxy's HTML page), maintenance (503 with X-Maintenance-Mode), busy (400 Linode busy.),
     /// nonsense-hints (500 with negative hints), retry-after-date (429 with an HTTP date),
-    /// warnings (a success with warnings), truncate (JSON cut in half), close (connection
-    /// dropped mid-response) or slow=2s (answer late); xN applies to the
-    /// next N matching requests only, every=N to every N-th. In the environment, several
-    /// rules are separated by ';'. Example: --fault 'GET /linode/instances 502 x3'
+    /// warnings (a success with warnings and a Retry-After; warnings=202 or warnings=299 with
+    /// that status), truncate (JSON cut in half), close (connection dropped mid-response) or
+    /// slow=2s (answer late); xN applies to the next N matching requests only, every=N to
+    /// every N-th. '* * maintenance' puts every route in maintenance. In the environment,
+    /// several rules are separated by ';'. Example: --fault 'GET /linode/instances 502 x3'
     #[arg(long, env = "LINODE_SANDBOX_FAULT", value_delimiter = ';', value_name = "RULE",
           value_parser = parse_fault)]
     fault: Vec<FaultRule>,
@@ -155,6 +162,7 @@ async fn main() -> ExitCode {
         }
     };
     sandbox.set_lags(args.create_lag, args.event_lag);
+    sandbox.set_disk_ready_lag(args.disk_ready_lag);
     if let Some(RateLimitFile(limits)) = args.rate_limits_file {
         for limit in limits {
             sandbox.set_rate_limit(limit);

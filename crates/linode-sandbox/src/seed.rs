@@ -43,6 +43,18 @@
 //!   - label: web
 //!     rules: {inbound_policy: DROP, outbound_policy: ACCEPT}
 //!     devices: {linodes: [web-1], nodebalancers: [lb]}        # labels (or ids)
+//! lke_clusters:              # POST /lke/clusters (/v4beta/lke/clusters when `tier` is given)
+//!   - label: k8s
+//!     region: us-east
+//!     k8s_version: '1.33'
+//!     node_pools: [{type: g6-standard-2, count: 3}]
+//!     # enterprise only: vpc, subnet (labels), node_pools[].firewall (a firewall's label)
+//! databases:                 # POST /databases/{mysql|postgresql}/instances, by `engine`
+//!   - {label: app-db, engine: postgresql/16.7, region: us-east, type: g6-nanode-1}
+//!   - {label: app-db-copy, fork: {source: app-db}}        # a restore: source by label
+//!   # private_network: {vpc: backend, subnet: apps}       # labels (or vpc_id, subnet_id)
+//! buckets:                   # POST /object-storage/buckets
+//!   - {label: assets, region: us-east, acl: public-read}
 //! requests:                  # anything else, sent as is (method POST by default)
 //!   - {method: POST, path: /tags, body: {label: team-a}}
 //! ```
@@ -75,8 +87,14 @@ const SECTIONS: &[&str] = &[
     "volumes",
     "nodebalancers",
     "firewalls",
+    "lke_clusters",
+    "databases",
+    "buckets",
     "requests",
 ];
+
+/// The database engines a seed file may name, as `engine: <name>/<version>`.
+const DATABASE_ENGINES: &[&str] = &["mysql", "postgresql"];
 
 /// A parsed seed file: what the sandbox creates at start (see the [module](self)).
 ///
@@ -272,6 +290,8 @@ impl Seed {
             labels: HashMap::new(),
             instances: HashMap::new(),
             subnets: HashMap::new(),
+            subnet_vpcs: HashMap::new(),
+            databases: HashMap::new(),
         };
         let result = run.all().await;
         state.store().settle();
@@ -361,6 +381,10 @@ struct Run<'a> {
     instances: HashMap<String, Value>,
     /// `vpc/subnet` and `subnet` labels to subnet ids (`None`: a label several VPCs have).
     subnets: HashMap<String, Option<u64>>,
+    /// Subnet id to the id of its VPC.
+    subnet_vpcs: HashMap<u64, u64>,
+    /// Database id to its engine (`mysql`, `postgresql`).
+    databases: HashMap<u64, String>,
 }
 
 /// Where a request field comes from in an entry, when the seed renamed it: the request's
@@ -374,9 +398,11 @@ impl Run<'_> {
                 .create("vpcs", &path, "/vpcs", entry.clone(), Vec::new())
                 .await?;
             let vpc = made["label"].as_str().unwrap_or_default();
+            let vpc_id = made["id"].as_u64().unwrap_or_default();
             for subnet in made["subnets"].as_array().into_iter().flatten() {
                 if let (Some(label), Some(id)) = (subnet["label"].as_str(), subnet["id"].as_u64()) {
                     self.subnets.insert(format!("{vpc}/{label}"), Some(id));
+                    self.subnet_vpcs.insert(id, vpc_id);
                     // A subnet label alone names it when no other VPC has one so labelled.
                     let alone = self.subnets.entry(label.to_owned()).or_insert(Some(id));
                     if *alone != Some(id) {
@@ -545,8 +571,185 @@ impl Run<'_> {
             )
             .await?;
         }
+        for (path, entry) in self.seed.entries("lke_clusters") {
+            self.lke_cluster(&path, entry).await?;
+        }
+        for (path, entry) in self.seed.entries("databases") {
+            self.database(&path, entry).await?;
+        }
+        for (path, entry) in self.seed.entries("buckets") {
+            self.create(
+                "buckets",
+                &path,
+                "/object-storage/buckets",
+                entry.clone(),
+                Vec::new(),
+            )
+            .await?;
+        }
         for (path, entry) in self.seed.entries("requests") {
             self.request(&path, entry).await?;
+        }
+        Ok(())
+    }
+
+    /// An LKE cluster: `vpc` and `subnet` by label, each pool's `firewall` by label; with a
+    /// `tier`, created under `/v4beta` (the only version that reads it).
+    async fn lke_cluster(&mut self, path: &str, entry: &Map<String, Value>) -> Result<(), String> {
+        let mut body = entry.clone();
+        let mut renames = Vec::new();
+        if let Some(vpc) = body.remove("vpc") {
+            // A label, or an id as the API takes it.
+            let id = match &vpc {
+                Value::String(label) => {
+                    Value::from(self.id_of("vpcs", label, &format!("{path}.vpc"))?)
+                }
+                other => other.clone(),
+            };
+            body.insert("vpc_id".into(), id);
+            renames.push(("vpc_id".into(), "vpc".into()));
+        }
+        if let Some(Value::String(subnet)) = body.get("subnet").cloned() {
+            let at = format!("{path}.subnet");
+            let id = match entry.get("vpc").and_then(Value::as_str) {
+                Some(vpc) if !subnet.contains('/') => {
+                    self.subnet_id(&format!("{vpc}/{subnet}"), &at)?
+                }
+                _ => self.subnet_id(&subnet, &at)?,
+            };
+            body.remove("subnet");
+            body.insert("subnet_id".into(), Value::from(id));
+            renames.push(("subnet_id".into(), "subnet".into()));
+        }
+        if let Some(Value::Array(pools)) = body.get_mut("node_pools") {
+            for (i, pool) in pools.iter_mut().enumerate() {
+                let Some(pool) = pool.as_object_mut() else {
+                    continue;
+                };
+                let Some(Value::String(firewall)) = pool.get("firewall").cloned() else {
+                    continue;
+                };
+                let at = format!("node_pools[{i}]");
+                let id = self.id_of("firewalls", &firewall, &format!("{path}.{at}.firewall"))?;
+                pool.remove("firewall");
+                pool.insert("firewall_id".into(), Value::from(id));
+                renames.push((format!("{at}.firewall_id"), format!("{at}.firewall")));
+            }
+        }
+        let url = if body.contains_key("tier") {
+            "/v4beta/lke/clusters"
+        } else {
+            "/lke/clusters"
+        };
+        self.create("lke_clusters", path, url, body, renames)
+            .await
+            .map(|_| ())
+    }
+
+    /// A MySQL or PostgreSQL database, sent to its engine's route (the engine named by
+    /// `engine: mysql/8.0.35`, or for a restore by its `fork.source`, a seeded database's
+    /// label); `private_network` may name its `vpc` and `subnet` by label.
+    async fn database(&mut self, path: &str, entry: &Map<String, Value>) -> Result<(), String> {
+        let mut body = entry.clone();
+        let mut renames = Vec::new();
+        let mut source_engine = None;
+        if let Some(Value::Object(fork)) = body.get_mut("fork") {
+            let at = format!("{path}.fork.source");
+            let source = match fork.get("source") {
+                Some(Value::String(label)) => {
+                    let id = self.id_of("databases", label, &at)?;
+                    fork.insert("source".into(), Value::from(id));
+                    Some(id)
+                }
+                Some(value) => value.as_u64(),
+                None => None,
+            };
+            source_engine = source.and_then(|id| self.databases.get(&id)).cloned();
+        }
+        let engine = match body.get("engine") {
+            Some(Value::String(engine)) => {
+                let name = engine.split('/').next().unwrap_or_default();
+                if !DATABASE_ENGINES.contains(&name) || !engine.contains('/') {
+                    return Err(self.seed.error_at(
+                        &format!("{path}.engine"),
+                        &format!(
+                            "{engine:?} is not mysql/VERSION or postgresql/VERSION \
+                             (the versions of GET /databases/engines)"
+                        ),
+                    ));
+                }
+                name.to_owned()
+            }
+            // A restore takes its source's engine (and the API refuses `engine` with it).
+            None | Some(Value::Null) if source_engine.is_some() => {
+                source_engine.unwrap_or_default()
+            }
+            None | Some(Value::Null) => {
+                return Err(self.seed.error_at(
+                    &format!("{path}.engine"),
+                    "required: mysql/VERSION or postgresql/VERSION \
+                     (or fork: {source: <a seeded database's label>})",
+                ));
+            }
+            Some(_) => {
+                return Err(self.seed.error_at(
+                    &format!("{path}.engine"),
+                    "must be mysql/VERSION or postgresql/VERSION, such as postgresql/16.7",
+                ));
+            }
+        };
+        if let Some(Value::Object(network)) = body.get_mut("private_network") {
+            let vpc = match network.remove("vpc") {
+                Some(Value::String(label)) => {
+                    let id = self.id_of("vpcs", &label, &format!("{path}.private_network.vpc"))?;
+                    network.insert("vpc_id".into(), Value::from(id));
+                    renames.push((
+                        "private_network.vpc_id".into(),
+                        "private_network.vpc".into(),
+                    ));
+                    Some(label)
+                }
+                // An id, as the API takes it.
+                Some(other) => {
+                    network.insert("vpc_id".into(), other);
+                    renames.push((
+                        "private_network.vpc_id".into(),
+                        "private_network.vpc".into(),
+                    ));
+                    None
+                }
+                None => None,
+            };
+            if let Some(Value::String(subnet)) = network.get("subnet").cloned() {
+                let at = format!("{path}.private_network.subnet");
+                let id = match &vpc {
+                    Some(vpc) if !subnet.contains('/') => {
+                        self.subnet_id(&format!("{vpc}/{subnet}"), &at)?
+                    }
+                    _ => self.subnet_id(&subnet, &at)?,
+                };
+                network.remove("subnet");
+                network.insert("subnet_id".into(), Value::from(id));
+                renames.push((
+                    "private_network.subnet_id".into(),
+                    "private_network.subnet".into(),
+                ));
+                // The subnet names its VPC.
+                if !network.contains_key("vpc_id") {
+                    if let Some(vpc_id) = self.subnet_vpcs.get(&id) {
+                        network.insert("vpc_id".into(), Value::from(*vpc_id));
+                        renames.push((
+                            "private_network.vpc_id".into(),
+                            "private_network.subnet".into(),
+                        ));
+                    }
+                }
+            }
+        }
+        let url = format!("/databases/{engine}/instances");
+        let made = self.create("databases", path, &url, body, renames).await?;
+        if let Some(id) = made["id"].as_u64() {
+            self.databases.insert(id, engine);
         }
         Ok(())
     }
@@ -588,9 +791,14 @@ impl Run<'_> {
         body: Option<Value>,
         renames: &[(String, String)],
     ) -> Result<Value, String> {
+        let full = if url.starts_with("/v4beta/") {
+            url.to_owned()
+        } else {
+            format!("/v4{url}")
+        };
         let (status, answer) = self
             .api
-            .call(method.clone(), &format!("/v4{url}"), body.as_ref(), None)
+            .call(method.clone(), &full, body.as_ref(), None)
             .await;
         if status.is_success() {
             return Ok(answer);
@@ -658,7 +866,9 @@ impl Run<'_> {
             }
         };
         let url = match entry.get("path").and_then(Value::as_str) {
-            Some(p) if p.starts_with('/') => p.strip_prefix("/v4").unwrap_or(p),
+            // `/v4/tags` and `/tags` alike; `/v4beta/...` as is.
+            Some(p) if p.starts_with("/v4/") => &p[3..],
+            Some(p) if p.starts_with('/') => p,
             _ => {
                 return Err(self.seed.error_at(
                     &format!("{path}.path"),

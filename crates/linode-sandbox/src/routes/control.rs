@@ -12,7 +12,7 @@
 //! | `PUT /sandbox/rate-limits` | `{"enabled": bool}` or `{"limits": [..]}` |
 //! | `GET`, `DELETE /sandbox/requests` | the request log (`?since=N`: after sequence number N) |
 //! | `POST /sandbox/settle` | every action in progress finishes now |
-//! | `GET`, `PUT /sandbox/realism` | `{"create_lag_ms", "event_lag_ms"}`: see [`crate::realism`] |
+//! | `GET`, `PUT /sandbox/realism` | `{"create_lag_ms", "event_lag_ms", "disk_ready_lag_ms"}`: see [`crate::realism`] |
 //! | `PUT /sandbox/speed` | `{"speed": f}`: the scale of action durations from now on |
 //! | `POST /sandbox/tokens` | `{"username", "scopes"}`: a token acting as that user |
 
@@ -237,6 +237,7 @@ async fn get_realism(State(state): State<AppState>) -> Json<Value> {
     Json(json!({
         "create_lag_ms": store.realism.create_lag.as_millis() as u64,
         "event_lag_ms": store.realism.event_lag.as_millis() as u64,
+        "disk_ready_lag_ms": store.realism.disk_ready_lag.as_millis() as u64,
     }))
 }
 
@@ -248,6 +249,7 @@ async fn set_realism(
     let mut checks = Checks::default();
     let create = checks.unsigned(&body, "create_lag_ms");
     let event = checks.unsigned(&body, "event_lag_ms");
+    let disk = checks.unsigned(&body, "disk_ready_lag_ms");
     checks.finish(())?;
     {
         let mut store = state.store();
@@ -256,6 +258,9 @@ async fn set_realism(
         }
         if let Some(ms) = event {
             store.realism.event_lag = Duration::from_millis(ms);
+        }
+        if let Some(ms) = disk {
+            store.realism.disk_ready_lag = Duration::from_millis(ms);
         }
     }
     Ok(get_realism(State(state)).await)

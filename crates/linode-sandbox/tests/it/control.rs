@@ -521,7 +521,10 @@ async fn realism_lags_are_set_over_http() {
         )
         .await;
     assert_eq!(status, 200);
-    assert_eq!(body, json!({"create_lag_ms": 60_000, "event_lag_ms": 0}));
+    assert_eq!(
+        body,
+        json!({"create_lag_ms": 60_000, "event_lag_ms": 0, "disk_ready_lag_ms": 0})
+    );
     let (_, volume) = c
         .call(
             Method::POST,

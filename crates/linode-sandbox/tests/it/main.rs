@@ -9,6 +9,7 @@ mod hostile;
 mod lifecycle;
 mod linode_family;
 mod persist;
+mod realism;
 mod sandbox;
 mod seed;
 mod storage_net;

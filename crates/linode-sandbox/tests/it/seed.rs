@@ -381,7 +381,7 @@ fn a_file_of_the_wrong_shape_is_refused_where_it_goes_wrong() {
     assert_eq!(
         err.to_string(),
         "s.yaml:1:1: instance: unknown section; known: vpcs, placement_groups, instances, \
-         domains, volumes, nodebalancers, firewalls, requests"
+         domains, volumes, nodebalancers, firewalls, lke_clusters, databases, buckets, requests"
     );
     let err = Seed::parse("s.yaml", "domains:\n  - domain: a.com\n  - just text\n").unwrap_err();
     assert_eq!(err.to_string(), "s.yaml:3:5: domains[1]: must be a mapping");
@@ -608,13 +608,35 @@ async fn the_readme_example_seeds() {
         token: sb.token().to_owned(),
         http: reqwest::Client::new(),
     };
-    assert_eq!(
-        api.column("/v4/linode/instances", "label").await,
-        [json!("web-1"), json!("worker-1")]
-    );
+    // The cluster's three nodes are Linodes too.
+    let labels = api.column("/v4/linode/instances", "label").await;
+    assert_eq!(labels[..2], [json!("web-1"), json!("worker-1")]);
     assert_eq!(
         api.column("/v4/linode/instances", "status").await,
-        [json!("running"), json!("offline")]
+        [
+            json!("running"),
+            json!("offline"),
+            json!("running"),
+            json!("running"),
+            json!("running")
+        ]
+    );
+    assert_eq!(
+        api.column("/v4/lke/clusters", "status").await,
+        [json!("ready")]
+    );
+    assert_eq!(
+        api.column("/v4/databases/instances", "label").await,
+        [json!("app-db"), json!("app-db-copy")]
+    );
+    let vpc_id = api.get("/v4/vpcs").await["data"][0]["id"].clone();
+    assert_eq!(
+        api.get("/v4/databases/instances").await["data"][0]["private_network"]["vpc_id"],
+        vpc_id
+    );
+    assert_eq!(
+        api.column("/v4/object-storage/buckets", "label").await,
+        [json!("assets")]
     );
     for (path, label) in [
         ("/v4/vpcs", "backend"),
@@ -622,6 +644,7 @@ async fn the_readme_example_seeds() {
         ("/v4/volumes", "data"),
         ("/v4/nodebalancers", "lb-main"),
         ("/v4/networking/firewalls", "web-fw"),
+        ("/v4/lke/clusters", "prod-k8s"),
     ] {
         assert_eq!(api.column(path, "label").await, [json!(label)], "{path}");
     }
@@ -632,5 +655,328 @@ async fn the_readme_example_seeds() {
     assert_eq!(
         api.column("/v4/tags", "label").await,
         [json!("prod"), json!("team-a")]
+    );
+}
+
+const PLATFORM: &str = "\
+vpcs:
+  - {label: backend, region: us-ord, subnets: [{label: apps, ipv4: 10.0.1.0/24}]}
+firewalls:
+  - label: nodes-fw
+    rules: {inbound_policy: DROP, outbound_policy: ACCEPT}
+lke_clusters:
+  - label: prod-k8s
+    region: us-east
+    k8s_version: '1.33'
+    tags: [prod]
+    node_pools:
+      - {type: g6-standard-2, count: 2, tags: [pool-a]}
+      - {type: g6-standard-1, count: 1}
+  - label: ent-k8s
+    tier: enterprise
+    region: us-ord
+    k8s_version: v1.32.4+lke6
+    subnet: backend/apps
+    node_pools:
+      - {type: g6-standard-2, count: 1, firewall: nodes-fw}
+databases:
+  - label: app-db
+    engine: postgresql/16.7
+    region: us-ord
+    type: g6-nanode-1
+    allow_list: [203.0.113.0/24]
+    private_network: {vpc: backend, subnet: apps, public_access: true}
+  - label: cache-db
+    engine: mysql/8.0.35
+    region: us-east
+    type: g6-dedicated-2
+    cluster_size: 3
+  - label: app-db-restored
+    fork: {source: app-db}
+buckets:
+  - {label: assets, region: us-east, acl: public-read, cors_enabled: false}
+  - {label: backups, region: us-ord}
+";
+
+/// LKE clusters with their pools, MySQL and PostgreSQL databases (one restored from
+/// another) and buckets, by their own sections, referring to a VPC, a subnet, a firewall and
+/// a database by label.
+#[tokio::test]
+async fn clusters_databases_and_buckets_have_their_own_sections() {
+    let sb = Sandbox::builder()
+        .seed(Seed::parse("platform.yaml", PLATFORM).unwrap())
+        .start()
+        .await
+        .unwrap();
+    let api = Api {
+        base: sb.base_url(),
+        token: sb.token().to_owned(),
+        http: reqwest::Client::new(),
+    };
+    let vpc = api.get("/v4/vpcs").await["data"][0].clone();
+    let (vpc_id, subnet_id) = (&vpc["id"], &vpc["subnets"][0]["id"]);
+    let firewall_id = api.get("/v4/networking/firewalls").await["data"][0]["id"].clone();
+
+    let clusters = api.get("/v4beta/lke/clusters").await;
+    let summary: Vec<Value> = clusters["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            json!([
+                c["label"],
+                c["region"],
+                c["k8s_version"],
+                c["tier"],
+                c["tags"],
+                c["status"],
+                c["vpc_id"],
+                c["subnet_id"]
+            ])
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            json!([
+                "prod-k8s",
+                "us-east",
+                "1.33",
+                "standard",
+                ["prod"],
+                "ready",
+                null,
+                null
+            ]),
+            json!([
+                "ent-k8s",
+                "us-ord",
+                "v1.32.4+lke6",
+                "enterprise",
+                [],
+                "ready",
+                vpc_id,
+                subnet_id
+            ]),
+        ]
+    );
+    let prod = clusters["data"][0]["id"].as_u64().unwrap();
+    let pools = api.get(&format!("/v4/lke/clusters/{prod}/pools")).await;
+    let pools: Vec<Value> = pools["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let ready = p["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|n| n["status"] == "ready")
+                .count();
+            json!([p["type"], p["count"], p["tags"], ready])
+        })
+        .collect();
+    assert_eq!(
+        pools,
+        [
+            json!(["g6-standard-2", 2, ["pool-a"], 2]),
+            json!(["g6-standard-1", 1, [], 1])
+        ]
+    );
+    let enterprise = clusters["data"][1]["id"].as_u64().unwrap();
+    let pools = api
+        .get(&format!("/v4beta/lke/clusters/{enterprise}/pools"))
+        .await;
+    assert_eq!(
+        json!([
+            pools["results"],
+            pools["data"][0]["firewall_id"],
+            pools["data"][0]["count"]
+        ]),
+        json!([1, firewall_id, 1])
+    );
+    // Every node is a running Linode.
+    let nodes = api.column("/v4/linode/instances", "status").await;
+    assert_eq!(nodes, vec![json!("running"); 4]);
+
+    let databases = api.get("/v4/databases/instances").await;
+    let summary: Vec<Value> = databases["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            json!([
+                d["label"],
+                d["engine"],
+                d["version"],
+                d["region"],
+                d["type"],
+                d["cluster_size"],
+                d["status"],
+                d["allow_list"]
+            ])
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            json!([
+                "app-db",
+                "postgresql",
+                "16.7",
+                "us-ord",
+                "g6-nanode-1",
+                1,
+                "active",
+                ["203.0.113.0/24"]
+            ]),
+            json!([
+                "cache-db",
+                "mysql",
+                "8.0.35",
+                "us-east",
+                "g6-dedicated-2",
+                3,
+                "active",
+                []
+            ]),
+            json!([
+                "app-db-restored",
+                "postgresql",
+                "16.7",
+                "us-ord",
+                "g6-nanode-1",
+                1,
+                "active",
+                ["203.0.113.0/24"]
+            ]),
+        ]
+    );
+    let app_db = &databases["data"][0];
+    assert_eq!(
+        app_db["private_network"],
+        json!({"vpc_id": vpc_id, "subnet_id": subnet_id, "public_access": true})
+    );
+    assert_eq!(databases["data"][2]["fork"]["source"], app_db["id"]);
+    let one = api
+        .get(&format!(
+            "/v4/databases/mysql/instances/{}",
+            databases["data"][1]["id"]
+        ))
+        .await;
+    assert_eq!(one["label"], "cache-db");
+
+    let buckets = api.get("/v4/object-storage/buckets").await;
+    let summary: Vec<Value> = buckets["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| json!([b["label"], b["region"], b["hostname"]]))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            json!(["assets", "us-east", "assets.us-east-1.linodeobjects.com"]),
+            json!(["backups", "us-ord", "backups.us-ord-1.linodeobjects.com"]),
+        ]
+    );
+    let access = api
+        .get("/v4/object-storage/buckets/us-east/assets/access")
+        .await;
+    assert_eq!(
+        json!([access["acl"], access["cors_enabled"]]),
+        json!(["public-read", false])
+    );
+    let access = api
+        .get("/v4/object-storage/buckets/us-ord/backups/access")
+        .await;
+    assert_eq!(
+        json!([access["acl"], access["cors_enabled"]]),
+        json!(["private", true])
+    );
+}
+
+#[tokio::test]
+async fn a_bad_cluster_database_or_bucket_is_named_by_line_and_field() {
+    // The API's refusal, placed on the field of the entry.
+    assert_eq!(
+        refused(
+            "s.yaml",
+            "lke_clusters:\n  - label: k8s\n    region: us-east\n    k8s_version: '1.33'\n    \
+             node_pools:\n      - {type: g6-huge-9, count: 1}\n"
+        )
+        .await,
+        "s.yaml:6:10: lke_clusters[0].node_pools[0].type: Linode type not found \
+         (the API answered 400 to POST /lke/clusters)"
+    );
+    assert_eq!(
+        refused(
+            "s.yaml",
+            "lke_clusters:\n  - label: k8s\n    tier: enterprise\n    region: us-ord\n    \
+             k8s_version: v1.32.4+lke6\n    node_pools:\n      \
+             - {type: g6-standard-1, count: 1, firewall: nope}\n"
+        )
+        .await,
+        "s.yaml:7:41: lke_clusters[0].node_pools[0].firewall: \
+         no seeded firewall has the label \"nope\""
+    );
+    // A field the seed renamed (vpc for vpc_id) is reported under the entry's own name.
+    assert_eq!(
+        refused(
+            "s.yaml",
+            "lke_clusters:\n  - label: k8s\n    region: us-east\n    k8s_version: '1.33'\n    \
+             vpc: 99999\n    node_pools: [{type: g6-standard-1, count: 1}]\n"
+        )
+        .await,
+        "s.yaml:5:5: lke_clusters[0].vpc: Only available for LKE Enterprise clusters \
+         (the API answered 400 to POST /lke/clusters)\n\
+         s.yaml:5:5: lke_clusters[0].vpc: VPC not found \
+         (the API answered 400 to POST /lke/clusters)"
+    );
+    assert_eq!(
+        refused(
+            "s.yaml",
+            "databases:\n  - label: db-1\n    engine: redis/7\n    region: us-east\n    \
+             type: g6-nanode-1\n"
+        )
+        .await,
+        "s.yaml:3:5: databases[0].engine: \"redis/7\" is not mysql/VERSION or \
+         postgresql/VERSION (the versions of GET /databases/engines)"
+    );
+    assert_eq!(
+        refused(
+            "s.yaml",
+            "databases:\n  - label: db-1\n    engine: mysql/5.7\n    region: us-east\n    \
+             type: g6-nanode-1\n"
+        )
+        .await,
+        "s.yaml:3:5: databases[0].engine: Must be a mysql version of /databases/engines \
+         (the API answered 400 to POST /databases/mysql/instances)"
+    );
+    assert_eq!(
+        refused(
+            "s.yaml",
+            "databases:\n  - {label: copy, fork: {source: app-db}}\n"
+        )
+        .await,
+        "s.yaml:2:26: databases[0].fork.source: no seeded database has the label \"app-db\""
+    );
+    assert_eq!(
+        refused(
+            "s.yaml",
+            "databases:\n  - label: db-1\n    engine: postgresql/16.7\n    region: us-east\n    \
+             type: g6-nanode-1\n    private_network: {vpc: backend, subnet: apps}\n"
+        )
+        .await,
+        "s.yaml:6:23: databases[0].private_network.vpc: no seeded vpc has the label \"backend\""
+    );
+    assert_eq!(
+        refused(
+            "s.yaml",
+            "buckets:\n  - {label: assets, region: us-east}\n  - {label: logs, region: ca-central}\n"
+        )
+        .await,
+        "s.yaml:3:19: buckets[1].region: Region does not support Object Storage \
+         (the API answered 400 to POST /object-storage/buckets)"
     );
 }

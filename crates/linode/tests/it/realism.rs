@@ -1,15 +1,19 @@
 //! The API's awkward behaviours, switched on in the sandbox, and the client coping with them:
-//! read-after-create and event lags, `400 Linode busy.`, a proxy's HTML 400, nonsense wait
-//! hints, `Retry-After` as an HTTP date, and warnings with a `Retry-After` on a success.
+//! read-after-create and event lags, a disk not ready after its finished `disk_create` event,
+//! `400 Linode busy.`, a proxy's HTML 400, nonsense wait hints, `Retry-After` as an HTTP date,
+//! warnings with a `Retry-After` on a success (200, 202 and 299), and the published rate
+//! limits.
 
 use std::time::{Duration, Instant};
 
 use crate::common;
 
+use linode::ChildId;
+use linode::api::linode::{CreateDisk, CreateInstance, DiskStatus};
 use linode::api::volumes::{CreateVolume, VolumeStatus};
 use linode::events::{EventPoller, Wait};
 use linode::{Error, Path, Request};
-use linode_sandbox::{Fault, FaultRule, Method};
+use linode_sandbox::{Fault, FaultRule, Method, RateLimit};
 
 const QUICK: Duration = Duration::from_millis(50);
 
@@ -144,4 +148,120 @@ async fn warnings_on_a_success_reach_the_caller_and_its_retry_after_is_not_waite
     assert_eq!(answer.warnings.len(), 1);
     assert_eq!(answer.warnings[0].title, "Sandbox warning");
     assert_eq!(sandbox.count(Method::GET, "/regions/us-east"), 1);
+}
+
+#[tokio::test]
+async fn a_disk_whose_create_event_finished_is_awaited_until_it_is_ready() {
+    let (sandbox, client) = common::setup().await;
+    sandbox.set_disk_ready_lag(Duration::from_millis(1500));
+    let linode = common::create_linode(
+        &client,
+        CreateInstance::empty("us-east", "g6-nanode-1").label("disky"),
+    )
+    .await;
+    let mut poller = EventPoller::new(&client, "linode", "disk_create")
+        .await
+        .unwrap()
+        .poll_interval(QUICK, QUICK);
+    poller.set_entity_id(linode.id);
+    let (disk, _) = client
+        .linode()
+        .create_disk(linode.id, CreateDisk::new(1024).label("data"))
+        .await
+        .unwrap();
+    let event = poller
+        .wait_finished(Duration::from_secs(5), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(event.action.to_string(), "disk_create");
+    // The event says finished; the disk is not ready yet, by id and in the list.
+    let id = ChildId::new(linode.id, disk.id);
+    let seen = client.linode().disk(id).await.unwrap();
+    assert_eq!(seen.status, DiskStatus::NotReady);
+    let started = Instant::now();
+    let ready = client
+        .linode()
+        .wait_for_disk_ready(
+            id,
+            Wait::new(Duration::from_secs(10)).poll_interval(QUICK, QUICK),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (ready.status, ready.label.as_str()),
+        (DiskStatus::Ready, "data")
+    );
+    // The event's time has whole seconds: the lag ran for more than half a second still.
+    assert!(
+        started.elapsed() >= Duration::from_millis(400),
+        "{:?}",
+        started.elapsed()
+    );
+    let gets = sandbox.count(
+        Method::GET,
+        &format!("/linode/instances/{}/disks/{}", linode.id, disk.id),
+    );
+    assert!(gets >= 3, "{gets} GETs");
+}
+
+#[tokio::test]
+async fn warnings_on_a_202_or_a_299_are_a_success_with_its_status() {
+    let (sandbox, client) = common::setup().await;
+    for status in [202, 299] {
+        sandbox.inject(
+            FaultRule::new(
+                Method::GET,
+                "/regions/us-east",
+                Fault::WarningsWithStatus(status),
+            )
+            .times(1),
+        );
+        let started = Instant::now();
+        let answer = client
+            .send_full::<serde_json::Value>(Request::get(Path::new("/regions/us-east")))
+            .await
+            .unwrap();
+        // Its `Retry-After: 30` is not waited for.
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(
+            (answer.status, &answer.value["id"], answer.warnings.len()),
+            (status, &serde_json::json!("us-east"), 1)
+        );
+        assert_eq!(answer.warnings[0].title, "Sandbox warning");
+    }
+    // The typed call sees the region; one request each.
+    sandbox.inject(
+        FaultRule::new(
+            Method::GET,
+            "/regions/us-east",
+            Fault::WarningsWithStatus(299),
+        )
+        .times(1),
+    );
+    assert_eq!(client.regions().get("us-east").await.unwrap().id, "us-east");
+    assert_eq!(sandbox.count(Method::GET, "/regions/us-east"), 3);
+}
+
+#[tokio::test]
+async fn a_rate_limit_from_a_table_is_waited_out() {
+    let (sandbox, client) = common::setup().await;
+    // The format of data/rate_limits.json, `--rate-limits-file` and `PUT /sandbox/rate-limits`.
+    let table = serde_json::json!({"limits": [
+        {"method": "GET", "path": "/regions/*", "limit": 2, "window_seconds": 1}
+    ]});
+    for limit in RateLimit::table(&table).unwrap() {
+        sandbox.set_rate_limit(limit);
+    }
+    let started = Instant::now();
+    for _ in 0..3 {
+        assert_eq!(client.regions().get("us-east").await.unwrap().id, "us-east");
+    }
+    // The third met a 429 and waited for its Retry-After (the rest of the window).
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "{:?}",
+        started.elapsed()
+    );
+    let statuses: Vec<Option<u16>> = sandbox.requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [Some(200), Some(200), Some(429), Some(200)]);
 }
