@@ -89,6 +89,11 @@ struct Inner {
     /// `https://api.linode.com`: the root without its version, for requests that choose
     /// their own ([`Request::api_version`]).
     host: String,
+    /// `host` parsed once, and the paths of `root` and `host` on it (`/v4` and ``, or
+    /// `/proxy/v4` and `/proxy`): a request's URL is this one with its path set, instead of its
+    /// whole text parsed again (scheme, host and all) on every request. `None` when `host`
+    /// has a query or a fragment, which a path cannot simply follow.
+    host_url: Option<(reqwest::Url, String, String)>,
     /// `Bearer <token>`, built once and marked sensitive (never shown by `Debug`).
     authorization: HeaderValue,
     /// The metrics host's root, such as `https://monitor-api.linode.com/v2beta`, without a
@@ -364,12 +369,33 @@ impl Client {
         }
     }
 
-    /// The URL of `request`: under the client's root, or under the version it chose.
-    fn url(&self, request: &Request) -> String {
-        match request.version {
+    /// The URL of `request`: under the client's root, or under the version it chose. The
+    /// client's parsed root with the request's path set (what the whole URL's text would parse
+    /// to, without parsing its scheme and host again); the text only for a path that carries
+    /// its own query or fragment.
+    fn url(&self, request: &Request) -> Result<reqwest::Url, String> {
+        let path = request.path.as_str();
+        if let Some((base, root_path, host_path)) = &self.inner.host_url
+            && !path.contains(['?', '#'])
+        {
+            let mut url = base.clone();
+            let mut full = String::with_capacity(root_path.len() + 8 + path.len());
+            match request.version {
+                Some(version) => {
+                    full.push_str(host_path);
+                    full.push('/');
+                    full.push_str(version.as_str());
+                }
+                None => full.push_str(root_path),
+            }
+            full.push_str(path);
+            url.set_path(&full);
+            return Ok(url);
+        }
+        Err(match request.version {
             Some(version) => format!("{}/{}{}", self.inner.host, version.as_str(), request.path),
             None => format!("{}{}", self.inner.root, request.path),
-        }
+        })
     }
 
     /// Sends one attempt of a request.
@@ -389,12 +415,13 @@ impl Client {
         async {
             // The clock is read only for a subscriber that will see the `answered` event.
             let started = tracing::enabled!(tracing::Level::DEBUG).then(std::time::Instant::now);
-            let mut builder = self
-                .inner
-                .http
-                .request(request.method.clone(), self.url(request))
-                .header(AUTHORIZATION, self.inner.authorization.clone())
-                .header(USER_AGENT, self.inner.user_agent_header.clone());
+            let http = &self.inner.http;
+            let mut builder = match self.url(request) {
+                Ok(url) => http.request(request.method.clone(), url),
+                Err(text) => http.request(request.method.clone(), text),
+            }
+            .header(AUTHORIZATION, self.inner.authorization.clone())
+            .header(USER_AGENT, self.inner.user_agent_header.clone());
             if !request.query.is_empty() {
                 builder = builder.query(&request.query);
             }
@@ -669,7 +696,7 @@ pub(crate) fn log_warnings(warnings: &[ApiWarning]) {
 pub struct Path(String);
 
 /// Everything but unreserved characters is encoded in a segment (`/` included).
-const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+pub(crate) const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'_')
     .remove(b'.')
@@ -1063,6 +1090,14 @@ impl ClientBuilder {
                 http,
                 root: format!("{}/{}", host.trim_end_matches('/'), version.as_str()),
                 host: host.trim_end_matches('/').to_owned(),
+                host_url: (url.query().is_none()
+                    && url.fragment().is_none()
+                    && !url.cannot_be_a_base())
+                .then(|| {
+                    let host_path = url.path().trim_end_matches('/').to_owned();
+                    let root_path = format!("{host_path}/{}", version.as_str());
+                    (url.clone(), root_path, host_path)
+                }),
                 authorization,
                 monitor_root,
                 user_agent,
@@ -1120,6 +1155,39 @@ mod tests {
             .join("disks")
             .segment("a b/c");
         assert_eq!(p.as_str(), "/linode/instances/123/disks/a%20b%2Fc");
+    }
+
+    #[test]
+    fn a_requests_url_is_the_parsed_root_with_its_path_set() {
+        let client = |base: &str| Client::builder("t").base_url(base).build().unwrap();
+        let get = |path: &str| Request::get(Path::from_encoded(path.to_owned()));
+        let plain = client("http://127.0.0.1:8080");
+        let url = plain.url(&get("/linode/instances/1")).unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.1:8080/v4/linode/instances/1");
+        let beta = get("/images/linode%2Fdebian12").api_version(ApiVersion::V4Beta);
+        let url = plain.url(&beta).unwrap();
+        assert_eq!(
+            url.as_str(),
+            "http://127.0.0.1:8080/v4beta/images/linode%2Fdebian12"
+        );
+        // Under a prefix, with the version in the base URL.
+        let prefixed = client("http://127.0.0.1:8080/proxy/v4beta/");
+        let url = prefixed.url(&get("/regions")).unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.1:8080/proxy/v4beta/regions");
+        let url = prefixed
+            .url(&get("/regions").api_version(ApiVersion::V4))
+            .unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.1:8080/proxy/v4/regions");
+        // Each is what parsing the whole text gives.
+        for (c, r) in [(&plain, get("/a b/%41/./c/../d")), (&prefixed, get("/x"))] {
+            let text = format!("{}{}", c.root(), r.path);
+            assert_eq!(c.url(&r).unwrap(), reqwest::Url::parse(&text).unwrap());
+        }
+        // A path with its own query is left to be parsed whole.
+        assert_eq!(
+            plain.url(&get("/account?x=1")).unwrap_err(),
+            "http://127.0.0.1:8080/v4/account?x=1"
+        );
     }
 
     #[test]
