@@ -6,11 +6,12 @@
 //! `-D warnings`), and the coverage ledger (`docs/coverage.md`) is checked against these
 //! declarations by a test, so the ledger says what the client really sends.
 
-use std::fmt;
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
-use crate::client::{Path, Request};
+use crate::client::{Path, Request, SEGMENT};
 use crate::error::Result;
 
 /// The HTTP method of an [`Operation`].
@@ -71,7 +72,15 @@ impl Operation {
                     self.template
                 )
             });
-            Path::push_segment(&mut path, &param.to_string());
+            // Written in place and replaced by its encoding only if it needs one (rare: ids are
+            // numbers or plain slugs), so that most parameters cost no allocation.
+            let start = path.len();
+            let _ = write!(path, "{param}");
+            let encoded = percent_encoding::utf8_percent_encode(&path[start..], SEGMENT);
+            if let Cow::Owned(encoded) = Cow::from(encoded) {
+                path.truncate(start);
+                path.push_str(&encoded);
+            }
             rest = &rest[close..];
         }
         path.push_str(rest);
@@ -153,6 +162,13 @@ mod tests {
         let path = GET_RECORD.path(&[&12, &"a/b c"]);
         assert_eq!(path.as_str(), "/domains/12/records/a%2Fb%20c");
         assert_eq!(LIST_DOMAINS.path(&[]).as_str(), "/domains");
+        // A parameter that needs encoding only in its middle or at its start, or is empty.
+        let path = GET_RECORD.path(&[&"%25", &"é"]);
+        assert_eq!(path.as_str(), "/domains/%2525/records/%C3%A9");
+        assert_eq!(
+            GET_RECORD.path(&[&"", &"x-1_2.3~"]).as_str(),
+            "/domains//records/x-1_2.3~"
+        );
         let request = GET_RECORD.request(&[&1, &2]);
         assert_eq!(request.method, reqwest::Method::GET);
         assert_eq!(request.path, "/domains/1/records/2");

@@ -15,7 +15,7 @@ use serde::de::{
 use serde::{Deserialize, Deserializer};
 use tokio::task::JoinSet;
 
-use crate::client::{ApiVersion, BURST_PAGES, Client, Path, Request};
+use crate::client::{ApiVersion, ApiWarning, BURST_PAGES, Client, Path, Request, log_warnings};
 use crate::error::{Error, Result};
 use crate::filter::{self, Field, Filter, Order};
 
@@ -238,7 +238,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
 
 /// Decodes a [`Page`] whose `data` is made room for at once: the number of items a page holds
 /// is known before it is fetched, and growing the list item by item copied each page about
-/// once more.
+/// once more. The page's `warnings`, if any, are read in the same pass and logged as `WARN`
+/// events, so that the body is not scanned for them first.
 pub(crate) struct PageSeed<T> {
     capacity: usize,
     _model: PhantomData<fn() -> T>,
@@ -278,6 +279,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for PageSeed<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Page<T>, A::Error> {
         let (mut data, mut pages, mut results) = (None, None, None);
+        let mut warnings = Vec::new();
         while let Some(key) = map.next_key::<PageKey>()? {
             match key {
                 PageKey::Data if data.is_some() => return Err(A::Error::duplicate_field("data")),
@@ -290,16 +292,28 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for PageSeed<T> {
                     return Err(A::Error::duplicate_field("results"));
                 }
                 PageKey::Results => results = Some(map.next_value::<usize>()?),
+                // Read here rather than by a scan of the whole body before decoding; any
+                // JSON is accepted, and warnings that are not the API's shape are dropped, as
+                // `body_warnings` does.
+                PageKey::Warnings => {
+                    let value = map.next_value::<serde_json::Value>()?;
+                    warnings = serde_json::from_value::<Option<Vec<ApiWarning>>>(value)
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default();
+                }
                 PageKey::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        Ok(Page {
+        let page = Page {
             data: data.ok_or_else(|| A::Error::missing_field("data"))?,
             pages: pages.unwrap_or_default(),
             results: results.ok_or_else(|| A::Error::missing_field("results"))?,
-        })
+        };
+        log_warnings(&warnings);
+        Ok(page)
     }
 }
 
@@ -308,6 +322,7 @@ enum PageKey {
     Data,
     Pages,
     Results,
+    Warnings,
     Other,
 }
 
@@ -324,6 +339,7 @@ impl<'de> Deserialize<'de> for PageKey {
                     "data" => PageKey::Data,
                     "pages" => PageKey::Pages,
                     "results" => PageKey::Results,
+                    "warnings" => PageKey::Warnings,
                     _ => PageKey::Other,
                 })
             }
@@ -660,6 +676,48 @@ mod tests {
             (page.pages, page.results, page.data.capacity()),
             (0, 0, 500)
         );
+    }
+
+    #[test]
+    fn a_page_reads_its_warnings_in_the_same_pass() {
+        use std::sync::{Arc, Mutex};
+        #[derive(Clone, Default)]
+        struct Buf(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Buf {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let buf = Buf::default();
+        let writer = buf.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            let body = br#"{"data": [1], "warnings": [{"title": "Deprecated", "details": "Use v4beta"}], "results": 1}"#;
+            let page = decode_seed(&request(), 200, body, PageSeed::<u64>::new(1)).unwrap();
+            assert_eq!((page.data, page.results), (vec![1], 1));
+            // Warnings that are not the API's shape, or `null`, do not fail the page.
+            for body in [
+                &br#"{"data": [2], "warnings": {"odd": true}, "results": 1}"#[..],
+                br#"{"data": [3], "warnings": null, "results": 1}"#,
+            ] {
+                let page = decode_seed(&request(), 200, body, PageSeed::<u64>::new(1)).unwrap();
+                assert_eq!(page.data.len(), 1);
+            }
+        });
+        let logged = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(logged.matches("API warning").count(), 1, "{logged}");
+        assert!(
+            logged.contains("WARN") && logged.contains("title=Deprecated"),
+            "{logged}"
+        );
+        assert!(logged.contains("details=Use v4beta"), "{logged}");
     }
 
     #[test]
