@@ -38,6 +38,7 @@ mod record;
 mod routes;
 pub mod seed;
 pub mod store;
+pub mod stored;
 pub mod xfilter;
 
 use std::net::SocketAddr;
