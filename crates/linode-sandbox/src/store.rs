@@ -575,12 +575,12 @@ fn instance_object(
 
 /// An instance's `host_uuid`, derived from its id.
 fn host_uuid(id: u64) -> String {
-    format!(
-        "{:016x}{:016x}{:08x}",
-        mix(id),
-        mix(id ^ 0x5a5a),
-        mix(!id) as u32
-    )
+    let (a, b, c) = host_uuid_parts(id);
+    format!("{a:016x}{b:016x}{c:08x}")
+}
+
+fn host_uuid_parts(id: u64) -> (u64, u64, u32) {
+    (mix(id), mix(id ^ 0x5a5a), mix(!id) as u32)
 }
 
 /// Accessors onto the older families' collections, by the names their fields had.
@@ -716,6 +716,10 @@ impl Store {
                 .collect(),
             keys,
         };
+        // Reading the indexes parsed objects: keep only their bytes again.
+        for table in self.tables.values_mut() {
+            table.compact();
+        }
     }
 
     /// The ids of the objects of `parent` in the owned collection `table` (see [`OWNED`]),
@@ -951,9 +955,11 @@ impl Store {
             "linode/almalinux9",
         ];
         const ENVS: [&str; 3] = ["env:prod", "env:staging", "env:dev"];
+        const TEAMS: [&str; 4] = ["team-a", "team-b", "team-c", "team-d"];
         let ts = now();
         let mut bulk = BulkInstances::default();
         let mut ids = Vec::with_capacity(n);
+        self.indexes.instance_labels.reserve(n);
         for _ in 0..n {
             let mut k = self.next_id("seeded_instance", 0);
             let mut label = format!("seed-{:05}", k + 1);
@@ -962,30 +968,52 @@ impl Store {
                 label = format!("seed-{:05}", k + 1);
             }
             let i = k as usize;
-            let new = NewInstance {
-                label: Some(label.clone()),
-                region: REGIONS[i % REGIONS.len()].to_owned(),
-                type_id: TYPES[(i / 3) % TYPES.len()].to_owned(),
-                image: Some(IMAGES[(i / 2) % IMAGES.len()].to_owned()),
-                group: GROUPS[i % GROUPS.len()].to_owned(),
-                tags: vec![
-                    ENVS[i % ENVS.len()].to_owned(),
-                    format!("team-{}", (b'a' + (i % 4) as u8) as char),
-                ],
-                booted: true,
+            let seed = SeedInstance {
+                region: REGIONS[i % REGIONS.len()],
+                type_id: TYPES[(i / 3) % TYPES.len()],
+                image: IMAGES[(i / 2) % IMAGES.len()],
+                group: GROUPS[i % GROUPS.len()],
+                tags: [ENVS[i % ENVS.len()], TEAMS[i % TEAMS.len()]],
                 private_ip: i % 10 == 0,
                 backups_enabled: i % 7 == 0,
-                has_user_data: false,
-                disk_encryption: "disabled".to_owned(),
             };
             let id = self.next_id("instance", FIRST_INSTANCE_ID);
-            let (ipv4, ipv6) = self.alloc_instance_addresses(new.private_ip);
-            let stored = bulk.instance(id, &label, new, ipv4, ipv6, &ts);
+            let (ipv4, ipv6) = self.alloc_instance_addresses(seed.private_ip);
+            let stored = bulk.instance(id, &label, &seed, &ipv4, &ipv6, &ts);
             self.indexes.instance_labels.insert(label);
             self.instances_mut().insert_stored(id, stored);
             ids.push(id);
         }
         ids
+    }
+}
+
+/// What differs between seeded instances (see [`Store::seed_instances`]).
+struct SeedInstance {
+    region: &'static str,
+    type_id: &'static str,
+    image: &'static str,
+    group: &'static str,
+    tags: [&'static str; 2],
+    private_ip: bool,
+    backups_enabled: bool,
+}
+
+impl SeedInstance {
+    fn new_instance(&self, label: &str) -> NewInstance {
+        NewInstance {
+            label: Some(label.to_owned()),
+            region: self.region.to_owned(),
+            type_id: self.type_id.to_owned(),
+            image: Some(self.image.to_owned()),
+            group: self.group.to_owned(),
+            tags: self.tags.map(str::to_owned).to_vec(),
+            booted: true,
+            private_ip: self.private_ip,
+            backups_enabled: self.backups_enabled,
+            has_user_data: false,
+            disk_encryption: "disabled".to_owned(),
+        }
     }
 }
 
@@ -996,11 +1024,13 @@ impl Store {
 struct BulkInstances {
     template: Option<Template>,
     /// `specs` and `alerts` by type.
-    by_type: Vec<(String, Vec<u8>, Vec<u8>)>,
+    by_type: Vec<(&'static str, Vec<u8>, Vec<u8>)>,
     /// `site_type` and `capabilities` by region.
-    by_region: Vec<(String, Vec<u8>, Vec<u8>)>,
+    by_region: Vec<(&'static str, Vec<u8>, Vec<u8>)>,
     /// `backups` by whether they are enabled.
     by_backups: [Option<Vec<u8>>; 2],
+    /// Where each instance's text is written before it is boxed.
+    scratch: Vec<u8>,
 }
 
 /// The fields of a seeded instance written for each one (the others are the template's).
@@ -1030,29 +1060,29 @@ impl BulkInstances {
         &mut self,
         id: u64,
         label: &str,
-        new: NewInstance,
-        ipv4: Vec<String>,
-        ipv6: String,
+        seed: &SeedInstance,
+        ipv4: &[String],
+        ipv6: &str,
         ts: &str,
     ) -> StoredJson {
-        let known_type = self.by_type.iter().any(|(t, ..)| *t == new.type_id);
-        let known_region = self.by_region.iter().any(|(r, ..)| *r == new.region);
-        let backups = usize::from(new.backups_enabled);
+        let known_type = self.by_type.iter().any(|(t, ..)| *t == seed.type_id);
+        let known_region = self.by_region.iter().any(|(r, ..)| *r == seed.region);
+        let backups = usize::from(seed.backups_enabled);
         if self.template.is_none()
             || !known_type
             || !known_region
             || self.by_backups[backups].is_none()
         {
-            let object = instance_object(id, label, new.clone(), ipv4.clone(), ipv6.clone(), ts);
+            let new = seed.new_instance(label);
+            let object = instance_object(id, label, new, ipv4.to_vec(), ipv6.to_owned(), ts);
             let bytes = |key: &str| serde_json::to_vec(&object[key]).unwrap_or_default();
             if !known_type {
-                let specs = (bytes("specs"), bytes("alerts"));
-                self.by_type.push((new.type_id.clone(), specs.0, specs.1));
+                self.by_type
+                    .push((seed.type_id, bytes("specs"), bytes("alerts")));
             }
             if !known_region {
-                let traits = (bytes("site_type"), bytes("capabilities"));
                 self.by_region
-                    .push((new.region.clone(), traits.0, traits.1));
+                    .push((seed.region, bytes("site_type"), bytes("capabilities")));
             }
             self.by_backups[backups].get_or_insert_with(|| bytes("backups"));
             if self.template.is_none() {
@@ -1060,32 +1090,33 @@ impl BulkInstances {
                 return StoredJson::encode(&object);
             }
         }
-        let by_type = self.by_type.iter().find(|(t, ..)| *t == new.type_id);
-        let by_region = self.by_region.iter().find(|(r, ..)| *r == new.region);
+        let by_type = self.by_type.iter().find(|(t, ..)| *t == seed.type_id);
+        let by_region = self.by_region.iter().find(|(r, ..)| *r == seed.region);
         let (Some((_, specs, alerts)), Some((_, site_type, capabilities)), Some(backups)) =
             (by_type, by_region, &self.by_backups[backups])
         else {
             unreachable!("filled above");
         };
         let template = self.template.as_ref().expect("made above");
-        template.fill(|key, out| {
+        template.fill_with(&mut self.scratch, |key, out| {
+            use std::io::Write;
             let written = match key {
                 "id" => serde_json::to_writer(&mut *out, &id),
                 "label" => serde_json::to_writer(&mut *out, label),
-                "group" => serde_json::to_writer(&mut *out, &new.group),
-                "status" => serde_json::to_writer(
-                    &mut *out,
-                    status_on_create(new.image.is_some(), new.booted),
-                ),
-                "type" => serde_json::to_writer(&mut *out, &new.type_id),
-                "ipv4" => serde_json::to_writer(&mut *out, &ipv4),
-                "ipv6" => serde_json::to_writer(&mut *out, &ipv6),
-                "image" => serde_json::to_writer(&mut *out, &new.image),
-                "region" => serde_json::to_writer(&mut *out, &new.region),
-                "tags" => serde_json::to_writer(&mut *out, &new.tags),
-                "host_uuid" => serde_json::to_writer(&mut *out, &host_uuid(id)),
-                "has_user_data" => serde_json::to_writer(&mut *out, &new.has_user_data),
-                "disk_encryption" => serde_json::to_writer(&mut *out, &new.disk_encryption),
+                "group" => serde_json::to_writer(&mut *out, seed.group),
+                "status" => serde_json::to_writer(&mut *out, status_on_create(true, true)),
+                "type" => serde_json::to_writer(&mut *out, seed.type_id),
+                "ipv4" => serde_json::to_writer(&mut *out, ipv4),
+                "ipv6" => serde_json::to_writer(&mut *out, ipv6),
+                "image" => serde_json::to_writer(&mut *out, seed.image),
+                "region" => serde_json::to_writer(&mut *out, seed.region),
+                "tags" => serde_json::to_writer(&mut *out, &seed.tags),
+                "host_uuid" => {
+                    let (a, b, c) = host_uuid_parts(id);
+                    write!(out, "\"{a:016x}{b:016x}{c:08x}\"").map_err(serde_json::Error::io)
+                }
+                "has_user_data" => serde_json::to_writer(&mut *out, &false),
+                "disk_encryption" => serde_json::to_writer(&mut *out, "disabled"),
                 "site_type" => Ok(out.extend_from_slice(site_type)),
                 "capabilities" => Ok(out.extend_from_slice(capabilities)),
                 "specs" => Ok(out.extend_from_slice(specs)),

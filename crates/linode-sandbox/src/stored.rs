@@ -84,16 +84,29 @@ impl StoredJson {
     /// field (or is not an object).
     pub fn raw_field(&self, key: &str) -> Option<&[u8]> {
         let json = self.json();
-        // The key as serde_json writes it, with its quotes and the colon.
-        let mut quoted = Vec::with_capacity(key.len() + 3);
-        serde_json::to_writer(&mut quoted, key).ok()?;
-        quoted.push(b':');
+        // The key as serde_json writes it, with its quotes and the colon: the key itself
+        // between quotes unless it has characters to escape.
+        let plain = !key.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
+        let escaped = if plain {
+            Vec::new()
+        } else {
+            serde_json::to_vec(key).ok()?
+        };
+        let matches = |at: &[u8]| -> Option<usize> {
+            if plain {
+                let inner = at.strip_prefix(b"\"")?.strip_prefix(key.as_bytes())?;
+                inner.starts_with(b"\":").then_some(key.len() + 3)
+            } else {
+                let rest = at.strip_prefix(escaped.as_slice())?;
+                rest.starts_with(b":").then_some(escaped.len() + 1)
+            }
+        };
         let mut offsets = self.key_offsets().peekable();
         while let Some(start) = offsets.next() {
-            if json[start..].starts_with(&quoted) {
+            if let Some(len) = matches(&json[start..]) {
                 // The value runs to the comma before the next key, or to the closing brace.
                 let end = offsets.peek().map_or(json.len() - 1, |next| next - 1);
-                return Some(&json[start + quoted.len()..end]);
+                return Some(&json[start + len..end]);
             }
         }
         None
@@ -168,24 +181,42 @@ impl Template {
 
     /// An object's serialised form: the fixed text, with `write(key, out)` writing the JSON
     /// text of each hole's value.
-    pub fn fill(&self, mut write: impl FnMut(&str, &mut Vec<u8>)) -> StoredJson {
-        let fixed: usize = self.pieces.iter().map(Vec::len).sum();
-        let mut buf = Vec::with_capacity(fixed + 32 * self.holes.len() + 4 * self.keys.len());
-        let mut starts = Vec::with_capacity(self.pieces.len());
+    pub fn fill(&self, write: impl FnMut(&str, &mut Vec<u8>)) -> StoredJson {
+        self.fill_with(&mut Vec::new(), write)
+    }
+
+    /// [`Template::fill`], writing the text in `scratch` first (reused from one object to
+    /// the next, so that each object costs one allocation of its exact size).
+    pub fn fill_with(
+        &self,
+        scratch: &mut Vec<u8>,
+        mut write: impl FnMut(&str, &mut Vec<u8>),
+    ) -> StoredJson {
+        scratch.clear();
+        let mut starts = [0usize; 64];
+        let mut more_starts = Vec::new();
         for (i, piece) in self.pieces.iter().enumerate() {
-            starts.push(buf.len());
-            buf.extend_from_slice(piece);
+            match starts.get_mut(i) {
+                Some(start) => *start = scratch.len(),
+                None => more_starts.push(scratch.len()),
+            }
+            scratch.extend_from_slice(piece);
             if let Some(hole) = self.holes.get(i) {
-                write(hole, &mut buf);
+                write(hole, scratch);
             }
         }
-        let json_len = u32::try_from(buf.len()).expect("an object under 4 GiB");
+        let json_len = u32::try_from(scratch.len()).expect("an object under 4 GiB");
         for &(piece, offset) in &self.keys {
-            let start = (starts[piece as usize] + offset as usize) as u32;
-            buf.extend_from_slice(&start.to_le_bytes());
+            let piece = piece as usize;
+            let base = starts
+                .get(piece)
+                .copied()
+                .unwrap_or_else(|| more_starts[piece - starts.len()]);
+            let start = (base + offset as usize) as u32;
+            scratch.extend_from_slice(&start.to_le_bytes());
         }
         StoredJson {
-            buf: buf.into_boxed_slice(),
+            buf: Box::from(scratch.as_slice()),
             json_len,
         }
     }
