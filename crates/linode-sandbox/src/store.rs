@@ -199,6 +199,22 @@ impl Table {
         filter.apply(&kept).into_iter().map(|item| item.0).collect()
     }
 
+    /// Each object's top-level field `field` with the object's id, in id order, read without
+    /// parsing the rest of the object.
+    pub fn field_values<'a>(
+        &'a self,
+        field: &'a str,
+    ) -> impl Iterator<Item = (u64, Option<Cow<'a, Value>>)> + 'a {
+        let path = [field.to_owned()];
+        self.items.iter().map(move |(id, e)| {
+            let value = match e.value.get() {
+                Some(value) => value.get(field).map(Cow::Borrowed),
+                None => e.stored().field(&path),
+            };
+            (*id, value)
+        })
+    }
+
     /// A mutable object by id.
     pub fn get_mut(&mut self, id: u64) -> Option<&mut Value> {
         let entry = self.items.get_mut(&id)?;
@@ -688,21 +704,22 @@ impl Store {
 
     /// Derives every index from the collections (after an import).
     pub fn rebuild_indexes(&mut self) {
+        // Each object's key field only is read, not the whole object.
         let keys = KEYED
             .iter()
             .map(|&(table, field)| {
                 let by_key = self
                     .table(table)
-                    .iter()
-                    .filter_map(|(id, o)| Some((o[field].as_str()?.to_owned(), id)))
+                    .field_values(field)
+                    .filter_map(|(id, v)| Some((v?.as_str()?.to_owned(), id)))
                     .collect();
                 (table, by_key)
             })
             .collect();
         let mut owned: HashMap<(&'static str, u64), BTreeSet<u64>> = HashMap::new();
         for &(table, field) in OWNED {
-            for (id, object) in self.table(table).iter() {
-                if let Some(parent) = object[field].as_u64() {
+            for (id, parent) in self.table(table).field_values(field) {
+                if let Some(parent) = parent.and_then(|p| p.as_u64()) {
                     owned.entry((table, parent)).or_default().insert(id);
                 }
             }
@@ -711,15 +728,11 @@ impl Store {
             owned,
             instance_labels: self
                 .instances()
-                .values()
-                .filter_map(|i| i["label"].as_str().map(str::to_owned))
+                .field_values("label")
+                .filter_map(|(_, label)| label?.as_str().map(str::to_owned))
                 .collect(),
             keys,
         };
-        // Reading the indexes parsed objects: keep only their bytes again.
-        for table in self.tables.values_mut() {
-            table.compact();
-        }
     }
 
     /// The ids of the objects of `parent` in the owned collection `table` (see [`OWNED`]),
