@@ -1130,11 +1130,11 @@ impl BulkInstances {
                 }
                 "has_user_data" => serde_json::to_writer(&mut *out, &false),
                 "disk_encryption" => serde_json::to_writer(&mut *out, "disabled"),
-                "site_type" => Ok(out.extend_from_slice(site_type)),
-                "capabilities" => Ok(out.extend_from_slice(capabilities)),
-                "specs" => Ok(out.extend_from_slice(specs)),
-                "alerts" => Ok(out.extend_from_slice(alerts)),
-                "backups" => Ok(out.extend_from_slice(backups)),
+                "site_type" => out.write_all(site_type).map_err(serde_json::Error::io),
+                "capabilities" => out.write_all(capabilities).map_err(serde_json::Error::io),
+                "specs" => out.write_all(specs).map_err(serde_json::Error::io),
+                "alerts" => out.write_all(alerts).map_err(serde_json::Error::io),
+                "backups" => out.write_all(backups).map_err(serde_json::Error::io),
                 other => unreachable!("not a hole of the instance template: {other}"),
             };
             written.expect("writing to a Vec never fails");
