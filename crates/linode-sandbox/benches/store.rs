@@ -69,10 +69,10 @@ fn filtered(store: &Store, header: &str) -> Vec<u8> {
     };
     let filter = xfilter::parse(header, FILTERABLE).unwrap();
     let table = instances(store);
-    let kept = filter.apply(table.values());
+    let kept = table.select(&filter, None);
     let page = kept[params.range(kept.len())]
         .iter()
-        .filter_map(|v| table.get_json(v["id"].as_u64()?));
+        .filter_map(|id| table.get_json(*id));
     params.envelope_json(page, kept.len())
 }
 

@@ -39,6 +39,7 @@ mod record;
 mod routes;
 pub mod seed;
 pub mod store;
+pub mod stored;
 pub mod xfilter;
 
 use std::net::SocketAddr;

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use std::time::SystemTime;
 
 use serde_json::Value;
@@ -11,6 +12,7 @@ use time::macros::format_description;
 
 use crate::catalog::catalog;
 use crate::lifecycle::{Clock, Lifecycle};
+use crate::stored::{StoredJson, Template};
 
 /// The `format` of a state document ([`Store::export`]).
 pub const STATE_FORMAT: &str = "linode-sandbox/state/v4";
@@ -36,45 +38,86 @@ pub fn format_time(at: SystemTime) -> String {
 
 /// A collection of JSON objects keyed by integer id, iterated in id order.
 ///
-/// Each object keeps its serialised form (made when it is stored), so answering a list or a
-/// single get copies bytes instead of cloning and re-serialising the object; any mutable
-/// access drops that form, so it never goes stale.
+/// Each object is kept once, as its serialised form ([`StoredJson`]): answering a list or a
+/// single get copies those bytes, and an `X-Filter` reads only the fields it names
+/// ([`Table::select`]). An object read as a [`Value`] ([`Table::get`], [`Table::values`], ...)
+/// is parsed on first use and that parse is kept beside the bytes until the table is next
+/// compacted ([`Table::compact`], which [`Store::table_mut`] runs once enough objects were
+/// parsed); a mutable access drops the bytes, which are written again on next use, so they
+/// never go stale.
 ///
 /// Its `Debug` shows how many objects it holds, never the objects (some collections hold
 /// secrets, such as [`crate::account::names::ISSUED_TOKENS`]).
 #[derive(Default)]
 pub struct Table {
     items: BTreeMap<u64, Entry>,
+    /// How many objects were parsed since the last compaction (an estimate: it only
+    /// decides when to compact).
+    parsed: AtomicUsize,
     /// The ids stored, changed or removed since the last [`Store::take_changes`]; `None`
     /// until then (nobody asked: nothing to remember), which also means "all of it".
     changed: Option<BTreeSet<u64>>,
 }
 
+/// One object: its serialised form, its parsed form, or both (never neither).
 #[derive(Debug)]
 struct Entry {
-    value: Value,
-    /// `serde_json::to_vec(&value)`, filled on first use.
-    json: OnceLock<Box<[u8]>>,
+    json: OnceLock<StoredJson>,
+    value: OnceLock<Value>,
 }
 
 impl Entry {
-    /// An entry serialised right away, so that even the first listing of a freshly seeded
-    /// table only copies bytes.
-    fn new(value: Value) -> Entry {
-        let entry = Entry {
-            value,
-            json: OnceLock::new(),
-        };
-        entry.json();
-        entry
+    /// An entry holding only the serialised form of `value`.
+    fn new(value: &Value) -> Entry {
+        Entry {
+            json: OnceLock::from(StoredJson::encode(value)),
+            value: OnceLock::new(),
+        }
+    }
+
+    fn stored(&self) -> &StoredJson {
+        self.json.get_or_init(|| {
+            StoredJson::encode(self.value.get().expect("an entry holds bytes or a value"))
+        })
     }
 
     fn json(&self) -> &[u8] {
-        self.json.get_or_init(|| {
-            serde_json::to_vec(&self.value)
-                .expect("a JSON value always serialises")
-                .into_boxed_slice()
+        self.stored().json()
+    }
+
+    fn value(&self, parsed: &AtomicUsize) -> &Value {
+        self.value.get_or_init(|| {
+            parsed.fetch_add(1, AtomicOrdering::Relaxed);
+            self.json
+                .get()
+                .expect("an entry holds bytes or a value")
+                .parse()
         })
+    }
+
+    /// The parsed form, for changing: the serialised form is dropped (written again on
+    /// next use).
+    fn value_mut(&mut self, parsed: &AtomicUsize) -> &mut Value {
+        self.value(parsed);
+        self.json.take();
+        self.value.get_mut().expect("just parsed")
+    }
+
+    fn into_value(self) -> Value {
+        match self.value.into_inner() {
+            Some(value) => value,
+            None => self
+                .json
+                .get()
+                .expect("an entry holds bytes or a value")
+                .parse(),
+        }
+    }
+
+    /// Keeps only the serialised form.
+    fn compact(&mut self) {
+        self.stored();
+        self.value.take();
     }
 }
 
@@ -89,7 +132,14 @@ impl std::fmt::Debug for Table {
 impl serde::Serialize for Table {
     /// As a map from id to object.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.items.iter().map(|(id, e)| (id, &e.value)))
+        // Objects that were not parsed are parsed one at a time, and not kept.
+        serializer.collect_map(self.items.iter().map(|(id, e)| {
+            let value = match e.value.get() {
+                Some(value) => Cow::Borrowed(value),
+                None => Cow::Owned(e.stored().parse()),
+            };
+            (id, value)
+        }))
     }
 }
 
@@ -99,29 +149,40 @@ impl<'de> serde::Deserialize<'de> for Table {
         Ok(Table {
             items: items
                 .into_iter()
-                .map(|(id, value)| (id, Entry::new(value)))
+                .map(|(id, value)| (id, Entry::new(&value)))
                 .collect(),
+            parsed: AtomicUsize::new(0),
             changed: None,
         })
     }
 }
 
+/// Parsed objects a table may keep beside their bytes before [`Store::table_mut`] compacts it.
+const PARSED_LIMIT: usize = 4096;
+
 impl Table {
     /// Stores (or replaces) an object.
     pub fn insert(&mut self, id: u64, item: Value) {
         self.mark(id);
-        self.items.insert(id, Entry::new(item));
+        self.items.insert(id, Entry::new(&item));
+    }
+
+    /// Stores (or replaces) an object given as its serialised form (see [`Template`]).
+    pub fn insert_stored(&mut self, id: u64, item: StoredJson) {
+        self.mark(id);
+        self.items.insert(
+            id,
+            Entry {
+                json: OnceLock::from(item),
+                value: OnceLock::new(),
+            },
+        );
     }
 
     /// Stores an object given as its serialised form (as [`Table::get_json`] gives it).
     pub fn insert_json(&mut self, id: u64, json: &[u8]) -> Result<(), serde_json::Error> {
-        let value = serde_json::from_slice(json)?;
-        let entry = Entry {
-            value,
-            json: OnceLock::from(Box::from(json)),
-        };
-        self.mark(id);
-        self.items.insert(id, entry);
+        let value: Value = serde_json::from_slice(json)?;
+        self.insert(id, value);
         Ok(())
     }
 
@@ -134,7 +195,7 @@ impl Table {
 
     /// An object by id.
     pub fn get(&self, id: u64) -> Option<&Value> {
-        self.items.get(&id).map(|e| &e.value)
+        self.items.get(&id).map(|e| e.value(&self.parsed))
     }
 
     /// An object by id, serialised exactly as `serde_json::to_vec` would (and cached).
@@ -157,41 +218,79 @@ impl Table {
         self.items.iter().map(|(id, e)| (*id, e.json()))
     }
 
+    /// The ids of the objects that pass `filter` and that `visible` (when given) shows, in
+    /// the filter's order: a filter reads only the fields it names, without parsing the
+    /// objects (`visible` sees parsed objects).
+    pub fn select(
+        &self,
+        filter: &crate::xfilter::XFilter,
+        visible: Option<&dyn Fn(&Value) -> bool>,
+    ) -> Vec<u64> {
+        let stored = self
+            .items
+            .iter()
+            .filter(|(_, e)| visible.is_none_or(|shows| shows(e.value(&self.parsed))))
+            .map(|(id, e)| IdJson(*id, e.stored()));
+        let kept: Vec<IdJson> = stored.collect();
+        filter.apply(&kept).into_iter().map(|item| item.0).collect()
+    }
+
+    /// Each object's top-level field `field` with the object's id, in id order, read without
+    /// parsing the rest of the object.
+    pub fn field_values<'a>(
+        &'a self,
+        field: &'a str,
+    ) -> impl Iterator<Item = (u64, Option<Cow<'a, Value>>)> + 'a {
+        let path = [field.to_owned()];
+        self.items.iter().map(move |(id, e)| {
+            let value = match e.value.get() {
+                Some(value) => value.get(field).map(Cow::Borrowed),
+                None => e.stored().field(&path),
+            };
+            (*id, value)
+        })
+    }
+
     /// A mutable object by id.
     pub fn get_mut(&mut self, id: u64) -> Option<&mut Value> {
         let entry = self.items.get_mut(&id)?;
         if let Some(changed) = &mut self.changed {
             changed.insert(id);
         }
-        entry.json.take();
-        Some(&mut entry.value)
+        Some(entry.value_mut(&self.parsed))
     }
 
     /// Removes an object, returning it.
     pub fn remove(&mut self, id: u64) -> Option<Value> {
         self.mark(id);
-        self.items.remove(&id).map(|e| e.value)
+        self.items.remove(&id).map(Entry::into_value)
     }
 
     /// All objects in id order.
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> {
-        self.items.values().map(|e| &e.value)
+        self.items.values().map(|e| e.value(&self.parsed))
     }
 
     /// All objects with their ids, in id order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (u64, &Value)> {
-        self.items.iter().map(|(id, e)| (*id, &e.value))
+        self.items
+            .iter()
+            .map(|(id, e)| (*id, e.value(&self.parsed)))
     }
 
     /// All objects with their ids, mutable, in id order.
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (u64, &mut Value)> {
-        let Table { items, changed } = self;
+        let Table {
+            items,
+            parsed,
+            changed,
+        } = self;
+        let parsed = &*parsed;
         items.iter_mut().map(move |(id, entry)| {
             if let Some(changed) = changed {
                 changed.insert(*id);
             }
-            entry.json.take();
-            (*id, &mut entry.value)
+            (*id, entry.value_mut(parsed))
         })
     }
 
@@ -203,6 +302,24 @@ impl Table {
     /// Whether the table is empty.
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
+    }
+
+    /// Drops every parsed object, keeping only the serialised forms (written again where a
+    /// change dropped them).
+    pub fn compact(&mut self) {
+        for entry in self.items.values_mut() {
+            entry.compact();
+        }
+        *self.parsed.get_mut() = 0;
+    }
+}
+
+/// An object's id with its serialised form, for [`Table::select`].
+struct IdJson<'a>(u64, &'a StoredJson);
+
+impl crate::xfilter::Fields for IdJson<'_> {
+    fn field(&self, path: &[String]) -> Option<Cow<'_, Value>> {
+        self.1.field(path)
     }
 }
 
@@ -461,6 +578,96 @@ pub(crate) fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// A new instance as served: what [`Store::create_instance`] stores.
+fn instance_object(
+    id: u64,
+    label: &str,
+    new: NewInstance,
+    ipv4: Vec<String>,
+    ipv6: String,
+    ts: &str,
+) -> Value {
+    let spec = catalog().linode_type(&new.type_id);
+    let num = |k: &str| spec.and_then(|t| t[k].as_u64()).unwrap_or(0);
+    let vcpus = num("vcpus");
+    let schedule = if new.backups_enabled {
+        obj([
+            ("day", Value::from("Scheduling")),
+            ("window", Value::from("Scheduling")),
+        ])
+    } else {
+        obj([("day", Value::Null), ("window", Value::Null)])
+    };
+    let (site_type, capabilities) = region_traits(&new.region);
+    let status = status_on_create(new.image.is_some(), new.booted);
+    let specs = obj([
+        ("disk", Value::from(num("disk"))),
+        ("memory", Value::from(num("memory"))),
+        ("vcpus", Value::from(vcpus)),
+        ("gpus", Value::from(num("gpus"))),
+        ("transfer", Value::from(num("transfer"))),
+        (
+            "accelerated_devices",
+            Value::from(num("accelerated_devices")),
+        ),
+    ]);
+    let alerts = obj([
+        ("cpu", Value::from(90 * vcpus.max(1))),
+        ("network_in", Value::from(10)),
+        ("network_out", Value::from(10)),
+        ("transfer_quota", Value::from(80)),
+        ("io", Value::from(10000)),
+        ("system_alerts", Value::Array(Vec::new())),
+        ("user_alerts", Value::Array(Vec::new())),
+    ]);
+    let backups = obj([
+        ("enabled", Value::from(new.backups_enabled)),
+        ("available", Value::from(false)),
+        ("schedule", schedule),
+        ("last_successful", Value::Null),
+    ]);
+    // Built by hand rather than with `json!`: seeding 100,000 of these must be quick.
+    obj([
+        ("id", Value::from(id)),
+        ("label", Value::from(label)),
+        ("group", Value::from(new.group)),
+        ("status", Value::from(status)),
+        ("created", Value::from(ts)),
+        ("updated", Value::from(ts)),
+        ("type", Value::from(new.type_id)),
+        ("ipv4", Value::from(ipv4)),
+        ("ipv6", Value::from(ipv6)),
+        ("image", new.image.map_or(Value::Null, Value::from)),
+        ("region", Value::from(new.region)),
+        ("site_type", site_type),
+        ("specs", specs),
+        ("alerts", alerts),
+        ("backups", backups),
+        ("hypervisor", Value::from("kvm")),
+        ("watchdog_enabled", Value::from(true)),
+        ("tags", Value::from(new.tags)),
+        ("host_uuid", Value::from(host_uuid(id))),
+        ("has_user_data", Value::from(new.has_user_data)),
+        ("placement_group", Value::Null),
+        ("disk_encryption", Value::from(new.disk_encryption)),
+        ("lke_cluster_id", Value::Null),
+        ("capabilities", capabilities),
+        ("interface_generation", Value::from("legacy_config")),
+        ("locks", Value::Array(Vec::new())),
+        ("maintenance_policy", Value::from("linode/migrate")),
+    ])
+}
+
+/// An instance's `host_uuid`, derived from its id.
+fn host_uuid(id: u64) -> String {
+    let (a, b, c) = host_uuid_parts(id);
+    format!("{a:016x}{b:016x}{c:08x}")
+}
+
+fn host_uuid_parts(id: u64) -> (u64, u64, u32) {
+    (mix(id), mix(id ^ 0x5a5a), mix(!id) as u32)
+}
+
 /// Accessors onto the older families' collections, by the names their fields had.
 macro_rules! collections {
     ($($(#[$doc:meta])* $get:ident, $get_mut:ident => $name:path;)*) => {
@@ -630,21 +837,22 @@ impl Store {
 
     /// Derives every index from the collections (after an import).
     pub fn rebuild_indexes(&mut self) {
+        // Each object's key field only is read, not the whole object.
         let keys = KEYED
             .iter()
             .map(|&(table, field)| {
                 let by_key = self
                     .table(table)
-                    .iter()
-                    .filter_map(|(id, o)| Some((o[field].as_str()?.to_owned(), id)))
+                    .field_values(field)
+                    .filter_map(|(id, v)| Some((v?.as_str()?.to_owned(), id)))
                     .collect();
                 (table, by_key)
             })
             .collect();
         let mut owned: HashMap<(&'static str, u64), BTreeSet<u64>> = HashMap::new();
         for &(table, field) in OWNED {
-            for (id, object) in self.table(table).iter() {
-                if let Some(parent) = object[field].as_u64() {
+            for (id, parent) in self.table(table).field_values(field) {
+                if let Some(parent) = parent.and_then(|p| p.as_u64()) {
                     owned.entry((table, parent)).or_default().insert(id);
                 }
             }
@@ -653,8 +861,8 @@ impl Store {
             owned,
             instance_labels: self
                 .instances()
-                .values()
-                .filter_map(|i| i["label"].as_str().map(str::to_owned))
+                .field_values("label")
+                .filter_map(|(_, label)| label?.as_str().map(str::to_owned))
                 .collect(),
             keys,
         };
@@ -731,6 +939,7 @@ impl Store {
     pub fn table(&self, name: &str) -> &Table {
         static EMPTY: Table = Table {
             items: BTreeMap::new(),
+            parsed: AtomicUsize::new(0),
             changed: None,
         };
         self.tables.get(name).unwrap_or(&EMPTY)
@@ -738,7 +947,12 @@ impl Store {
 
     /// The collection named `name`, mutable (created on first use).
     pub fn table_mut(&mut self, name: &'static str) -> &mut Table {
-        self.tables.entry(Cow::Borrowed(name)).or_default()
+        let table = self.tables.entry(Cow::Borrowed(name)).or_default();
+        // Objects parsed to be read are dropped again once there are many (their bytes stay).
+        if *table.parsed.get_mut() > PARSED_LIMIT {
+            table.compact();
+        }
+        table
     }
 
     /// Object `id` of the existing collection `name`, mutable (for effects, whose collection
@@ -841,91 +1055,21 @@ impl Store {
     /// Region and type are expected to exist; an unknown type yields zero specs.
     pub fn create_instance(&mut self, new: NewInstance) -> u64 {
         let id = self.next_id("instance", FIRST_INSTANCE_ID);
-        let label = new.label.unwrap_or_else(|| format!("linode{id}"));
-        let spec = catalog().linode_type(&new.type_id);
-        let num = |k: &str| spec.and_then(|t| t[k].as_u64()).unwrap_or(0);
-        let vcpus = num("vcpus");
-        let mut ipv4 = vec![self.alloc_public_ipv4()];
-        if new.private_ip {
-            ipv4.push(self.alloc_private_ipv4());
-        }
-        let ipv6 = self.alloc_ipv6();
-        let schedule = if new.backups_enabled {
-            obj([
-                ("day", Value::from("Scheduling")),
-                ("window", Value::from("Scheduling")),
-            ])
-        } else {
-            obj([("day", Value::Null), ("window", Value::Null)])
-        };
-        let (site_type, capabilities) = region_traits(&new.region);
-        let ts = now();
-        let status = status_on_create(new.image.is_some(), new.booted);
-        let specs = obj([
-            ("disk", Value::from(num("disk"))),
-            ("memory", Value::from(num("memory"))),
-            ("vcpus", Value::from(vcpus)),
-            ("gpus", Value::from(num("gpus"))),
-            ("transfer", Value::from(num("transfer"))),
-            (
-                "accelerated_devices",
-                Value::from(num("accelerated_devices")),
-            ),
-        ]);
-        let alerts = obj([
-            ("cpu", Value::from(90 * vcpus.max(1))),
-            ("network_in", Value::from(10)),
-            ("network_out", Value::from(10)),
-            ("transfer_quota", Value::from(80)),
-            ("io", Value::from(10000)),
-            ("system_alerts", Value::Array(Vec::new())),
-            ("user_alerts", Value::Array(Vec::new())),
-        ]);
-        let backups = obj([
-            ("enabled", Value::from(new.backups_enabled)),
-            ("available", Value::from(false)),
-            ("schedule", schedule),
-            ("last_successful", Value::Null),
-        ]);
-        let host_uuid = format!(
-            "{:016x}{:016x}{:08x}",
-            mix(id),
-            mix(id ^ 0x5a5a),
-            mix(!id) as u32
-        );
-        // Built by hand rather than with `json!`: seeding 100,000 of these must be quick.
-        let item = obj([
-            ("id", Value::from(id)),
-            ("label", Value::from(label.as_str())),
-            ("group", Value::from(new.group)),
-            ("status", Value::from(status)),
-            ("created", Value::from(ts.as_str())),
-            ("updated", Value::from(ts)),
-            ("type", Value::from(new.type_id)),
-            ("ipv4", Value::from(ipv4)),
-            ("ipv6", Value::from(ipv6)),
-            ("image", new.image.map_or(Value::Null, Value::from)),
-            ("region", Value::from(new.region)),
-            ("site_type", site_type),
-            ("specs", specs),
-            ("alerts", alerts),
-            ("backups", backups),
-            ("hypervisor", Value::from("kvm")),
-            ("watchdog_enabled", Value::from(true)),
-            ("tags", Value::from(new.tags)),
-            ("host_uuid", Value::from(host_uuid)),
-            ("has_user_data", Value::from(new.has_user_data)),
-            ("placement_group", Value::Null),
-            ("disk_encryption", Value::from(new.disk_encryption)),
-            ("lke_cluster_id", Value::Null),
-            ("capabilities", capabilities),
-            ("interface_generation", Value::from("legacy_config")),
-            ("locks", Value::Array(Vec::new())),
-            ("maintenance_policy", Value::from("linode/migrate")),
-        ]);
+        let label = new.label.clone().unwrap_or_else(|| format!("linode{id}"));
+        let (ipv4, ipv6) = self.alloc_instance_addresses(new.private_ip);
+        let item = instance_object(id, &label, new, ipv4, ipv6, &now());
         self.indexes.instance_labels.insert(label);
         self.instances_mut().insert(id, item);
         id
+    }
+
+    /// A new instance's addresses: a public IPv4 (and a private one when asked), an IPv6.
+    fn alloc_instance_addresses(&mut self, private_ip: bool) -> (Vec<String>, String) {
+        let mut ipv4 = vec![self.alloc_public_ipv4()];
+        if private_ip {
+            ipv4.push(self.alloc_private_ipv4());
+        }
+        (ipv4, self.alloc_ipv6())
     }
 
     /// Replaces an instance's label, keeping the uniqueness index in step.
@@ -989,7 +1133,11 @@ impl Store {
             "linode/almalinux9",
         ];
         const ENVS: [&str; 3] = ["env:prod", "env:staging", "env:dev"];
+        const TEAMS: [&str; 4] = ["team-a", "team-b", "team-c", "team-d"];
+        let ts = now();
+        let mut bulk = BulkInstances::default();
         let mut ids = Vec::with_capacity(n);
+        self.indexes.instance_labels.reserve(n);
         for _ in 0..n {
             let mut k = self.next_id("seeded_instance", 0);
             let mut label = format!("seed-{:05}", k + 1);
@@ -998,25 +1146,164 @@ impl Store {
                 label = format!("seed-{:05}", k + 1);
             }
             let i = k as usize;
-            let id = self.create_instance(NewInstance {
-                label: Some(label),
-                region: REGIONS[i % REGIONS.len()].to_owned(),
-                type_id: TYPES[(i / 3) % TYPES.len()].to_owned(),
-                image: Some(IMAGES[(i / 2) % IMAGES.len()].to_owned()),
-                group: GROUPS[i % GROUPS.len()].to_owned(),
-                tags: vec![
-                    ENVS[i % ENVS.len()].to_owned(),
-                    format!("team-{}", (b'a' + (i % 4) as u8) as char),
-                ],
-                booted: true,
+            let seed = SeedInstance {
+                region: REGIONS[i % REGIONS.len()],
+                type_id: TYPES[(i / 3) % TYPES.len()],
+                image: IMAGES[(i / 2) % IMAGES.len()],
+                group: GROUPS[i % GROUPS.len()],
+                tags: [ENVS[i % ENVS.len()], TEAMS[i % TEAMS.len()]],
                 private_ip: i % 10 == 0,
                 backups_enabled: i % 7 == 0,
-                has_user_data: false,
-                disk_encryption: "disabled".to_owned(),
-            });
+            };
+            let id = self.next_id("instance", FIRST_INSTANCE_ID);
+            let (ipv4, ipv6) = self.alloc_instance_addresses(seed.private_ip);
+            let stored = bulk.instance(id, &label, &seed, &ipv4, &ipv6, &ts);
+            self.indexes.instance_labels.insert(label);
+            self.instances_mut().insert_stored(id, stored);
             ids.push(id);
         }
         ids
+    }
+}
+
+/// What differs between seeded instances (see [`Store::seed_instances`]).
+struct SeedInstance {
+    region: &'static str,
+    type_id: &'static str,
+    image: &'static str,
+    group: &'static str,
+    tags: [&'static str; 2],
+    private_ip: bool,
+    backups_enabled: bool,
+}
+
+impl SeedInstance {
+    fn new_instance(&self, label: &str) -> NewInstance {
+        NewInstance {
+            label: Some(label.to_owned()),
+            region: self.region.to_owned(),
+            type_id: self.type_id.to_owned(),
+            image: Some(self.image.to_owned()),
+            group: self.group.to_owned(),
+            tags: self.tags.map(str::to_owned).to_vec(),
+            booted: true,
+            private_ip: self.private_ip,
+            backups_enabled: self.backups_enabled,
+            has_user_data: false,
+            disk_encryption: "disabled".to_owned(),
+        }
+    }
+}
+
+/// Seeded instances written from a template ([`Template`]): what [`instance_object`] makes,
+/// without building a JSON value for each. The fields that depend on the type, the region or
+/// the backups switch are taken from an object built the slow way the first time each is met.
+#[derive(Default)]
+struct BulkInstances {
+    template: Option<Template>,
+    /// `specs` and `alerts` by type.
+    by_type: Vec<(&'static str, Vec<u8>, Vec<u8>)>,
+    /// `site_type` and `capabilities` by region.
+    by_region: Vec<(&'static str, Vec<u8>, Vec<u8>)>,
+    /// `backups` by whether they are enabled.
+    by_backups: [Option<Vec<u8>>; 2],
+    /// Where each instance's text is written before it is boxed.
+    scratch: Vec<u8>,
+}
+
+/// The fields of a seeded instance written for each one (the others are the template's).
+const INSTANCE_HOLES: &[&str] = &[
+    "id",
+    "label",
+    "group",
+    "status",
+    "type",
+    "ipv4",
+    "ipv6",
+    "image",
+    "region",
+    "site_type",
+    "specs",
+    "alerts",
+    "backups",
+    "tags",
+    "host_uuid",
+    "has_user_data",
+    "disk_encryption",
+    "capabilities",
+];
+
+impl BulkInstances {
+    fn instance(
+        &mut self,
+        id: u64,
+        label: &str,
+        seed: &SeedInstance,
+        ipv4: &[String],
+        ipv6: &str,
+        ts: &str,
+    ) -> StoredJson {
+        let known_type = self.by_type.iter().any(|(t, ..)| *t == seed.type_id);
+        let known_region = self.by_region.iter().any(|(r, ..)| *r == seed.region);
+        let backups = usize::from(seed.backups_enabled);
+        if self.template.is_none()
+            || !known_type
+            || !known_region
+            || self.by_backups[backups].is_none()
+        {
+            let new = seed.new_instance(label);
+            let object = instance_object(id, label, new, ipv4.to_vec(), ipv6.to_owned(), ts);
+            let bytes = |key: &str| serde_json::to_vec(&object[key]).unwrap_or_default();
+            if !known_type {
+                self.by_type
+                    .push((seed.type_id, bytes("specs"), bytes("alerts")));
+            }
+            if !known_region {
+                self.by_region
+                    .push((seed.region, bytes("site_type"), bytes("capabilities")));
+            }
+            self.by_backups[backups].get_or_insert_with(|| bytes("backups"));
+            if self.template.is_none() {
+                self.template = Some(Template::new(&object, INSTANCE_HOLES));
+                return StoredJson::encode(&object);
+            }
+        }
+        let by_type = self.by_type.iter().find(|(t, ..)| *t == seed.type_id);
+        let by_region = self.by_region.iter().find(|(r, ..)| *r == seed.region);
+        let (Some((_, specs, alerts)), Some((_, site_type, capabilities)), Some(backups)) =
+            (by_type, by_region, &self.by_backups[backups])
+        else {
+            unreachable!("filled above");
+        };
+        let template = self.template.as_ref().expect("made above");
+        template.fill_with(&mut self.scratch, |key, out| {
+            use std::io::Write;
+            let written = match key {
+                "id" => serde_json::to_writer(&mut *out, &id),
+                "label" => serde_json::to_writer(&mut *out, label),
+                "group" => serde_json::to_writer(&mut *out, seed.group),
+                "status" => serde_json::to_writer(&mut *out, status_on_create(true, true)),
+                "type" => serde_json::to_writer(&mut *out, seed.type_id),
+                "ipv4" => serde_json::to_writer(&mut *out, ipv4),
+                "ipv6" => serde_json::to_writer(&mut *out, ipv6),
+                "image" => serde_json::to_writer(&mut *out, seed.image),
+                "region" => serde_json::to_writer(&mut *out, seed.region),
+                "tags" => serde_json::to_writer(&mut *out, &seed.tags),
+                "host_uuid" => {
+                    let (a, b, c) = host_uuid_parts(id);
+                    write!(out, "\"{a:016x}{b:016x}{c:08x}\"").map_err(serde_json::Error::io)
+                }
+                "has_user_data" => serde_json::to_writer(&mut *out, &false),
+                "disk_encryption" => serde_json::to_writer(&mut *out, "disabled"),
+                "site_type" => out.write_all(site_type).map_err(serde_json::Error::io),
+                "capabilities" => out.write_all(capabilities).map_err(serde_json::Error::io),
+                "specs" => out.write_all(specs).map_err(serde_json::Error::io),
+                "alerts" => out.write_all(alerts).map_err(serde_json::Error::io),
+                "backups" => out.write_all(backups).map_err(serde_json::Error::io),
+                other => unreachable!("not a hole of the instance template: {other}"),
+            };
+            written.expect("writing to a Vec never fails");
+        })
     }
 }
 
@@ -1072,6 +1359,75 @@ mod tests {
         assert!(store.delete_instance(id).is_some());
         assert!(store.instances().get_json(id).is_none());
         assert!(!store.instance_label_taken("renamed"));
+    }
+
+    #[test]
+    fn seeded_instances_are_what_create_instance_makes() {
+        let mut seeded = Store::default();
+        let ids = seeded.seed_instances(90);
+        let mut created = Store::default();
+        for (k, &id) in ids.iter().enumerate() {
+            let mut new = NewInstance {
+                label: Some(format!("seed-{:05}", k + 1)),
+                ..Default::default()
+            };
+            let object = seeded.instances().get(id).unwrap().clone();
+            let text = |key: &str| object[key].as_str().map(str::to_owned);
+            new.region = text("region").unwrap();
+            new.type_id = text("type").unwrap();
+            new.image = text("image");
+            new.group = text("group").unwrap();
+            new.tags = serde_json::from_value(object["tags"].clone()).unwrap();
+            new.booted = true;
+            new.private_ip = object["ipv4"].as_array().unwrap().len() == 2;
+            new.backups_enabled = object["backups"]["enabled"] == true;
+            new.disk_encryption = "disabled".to_owned();
+            assert_eq!(created.create_instance(new), id);
+            let mut expected = created.instances().get(id).unwrap().clone();
+            for key in ["created", "updated"] {
+                expected[key] = object[key].clone();
+            }
+            let bytes = seeded.instances().get_json(id).unwrap();
+            assert_eq!(
+                std::str::from_utf8(bytes).unwrap(),
+                serde_json::to_string(&expected).unwrap()
+            );
+        }
+        // Read by field without parsing, as a filter reads them.
+        let filter = crate::xfilter::parse(
+            r#"{"region": "us-east", "tags": "env:prod", "+order_by": "label", "+order": "desc"}"#,
+            &["region", "tags", "label"],
+        )
+        .unwrap();
+        let kept = seeded.instances().select(&filter, None);
+        let by_values: Vec<u64> = filter
+            .apply(seeded.instances().values())
+            .into_iter()
+            .map(|v| v["id"].as_u64().unwrap())
+            .collect();
+        assert!(!kept.is_empty());
+        assert_eq!(kept, by_values);
+    }
+
+    #[test]
+    fn parsed_objects_are_dropped_again_and_changes_kept() {
+        let mut store = Store::default();
+        let ids = store.seed_instances(PARSED_LIMIT + 10);
+        let all: Vec<Value> = store.instances().values().cloned().collect();
+        assert_eq!(all.len(), ids.len());
+        store.instances_mut().get_mut(ids[0]).unwrap()["label"] = Value::from("changed");
+        assert!(
+            store
+                .instances()
+                .items
+                .values()
+                .all(|e| e.value.get().is_none() || e.json.get().is_none())
+        );
+        assert_eq!(store.instances().get(ids[0]).unwrap()["label"], "changed");
+        let json: Value =
+            serde_json::from_slice(store.instances().get_json(ids[0]).unwrap()).unwrap();
+        assert_eq!(json["label"], "changed");
+        assert_eq!(store.instances().get(ids[1]).unwrap(), &all[1]);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! Dotted keys (`placement_group.label`) reach into nested objects. When the item's field
 //! is an array (`tags`, `ipv4`), equality means "contains this element".
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use serde_json::{Map, Value};
@@ -292,14 +293,34 @@ fn ordered(actual: &Value, expected: &Value) -> Option<Ordering> {
     }
 }
 
+/// Something a filter reads fields of: a JSON value, or an object kept serialised
+/// ([`crate::stored::StoredJson`]), which reads only the fields a filter names.
+pub trait Fields {
+    /// The value at a dotted path (split on dots), `None` when any step is missing.
+    fn field(&self, path: &[String]) -> Option<Cow<'_, Value>>;
+}
+
+impl Fields for Value {
+    fn field(&self, path: &[String]) -> Option<Cow<'_, Value>> {
+        lookup(self, path).map(Cow::Borrowed)
+    }
+}
+
+impl Fields for crate::stored::StoredJson {
+    fn field(&self, path: &[String]) -> Option<Cow<'_, Value>> {
+        crate::stored::StoredJson::field(self, path)
+    }
+}
+
 impl Cond {
     /// Whether `item` satisfies this condition.
-    pub fn matches(&self, item: &Value) -> bool {
+    pub fn matches<T: Fields + ?Sized>(&self, item: &T) -> bool {
         match self {
             Cond::All(conds) => conds.iter().all(|c| c.matches(item)),
             Cond::Any(conds) => conds.iter().any(|c| c.matches(item)),
             Cond::Cmp { path, op, value } => {
-                let actual = lookup(item, path).unwrap_or(&Value::Null);
+                let found = item.field(path);
+                let actual = found.as_deref().unwrap_or(&Value::Null);
                 match op {
                     Op::Eq => equals(actual, value),
                     Op::Neq => !equals(actual, value),
@@ -378,26 +399,34 @@ impl XFilter {
     }
 
     /// Whether `item` passes the condition.
-    pub fn matches(&self, item: &Value) -> bool {
+    pub fn matches<T: Fields + ?Sized>(&self, item: &T) -> bool {
         self.cond.matches(item)
     }
 
     /// Filters, then orders (stable; ties broken by `id`), without cloning any item.
-    pub fn apply<'a>(&self, items: impl IntoIterator<Item = &'a Value>) -> Vec<&'a Value> {
-        let mut kept: Vec<&Value> = items.into_iter().filter(|v| self.matches(v)).collect();
-        if let Some(order) = &self.order {
-            let id = ["id".to_owned()];
-            kept.sort_by(|a, b| {
-                let by_field = total_cmp(lookup(a, &order.path), lookup(b, &order.path));
-                let by_field = if order.desc {
-                    by_field.reverse()
-                } else {
-                    by_field
-                };
-                by_field.then_with(|| total_cmp(lookup(a, &id), lookup(b, &id)))
-            });
-        }
-        kept
+    pub fn apply<'a, T: Fields + ?Sized + 'a>(
+        &self,
+        items: impl IntoIterator<Item = &'a T>,
+    ) -> Vec<&'a T> {
+        let kept = items.into_iter().filter(|v| self.matches(*v));
+        let Some(order) = &self.order else {
+            return kept.collect();
+        };
+        // Each item's sort keys are read once.
+        let id = ["id".to_owned()];
+        let mut keyed: Vec<_> = kept
+            .map(|item| (item.field(&order.path), item.field(&id), item))
+            .collect();
+        keyed.sort_by(|a, b| {
+            let by_field = total_cmp(a.0.as_deref(), b.0.as_deref());
+            let by_field = if order.desc {
+                by_field.reverse()
+            } else {
+                by_field
+            };
+            by_field.then_with(|| total_cmp(a.1.as_deref(), b.1.as_deref()))
+        });
+        keyed.into_iter().map(|(_, _, item)| item).collect()
     }
 }
 

@@ -2,22 +2,20 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Json, Response};
+use axum::response::{Json, Response};
 use axum::routing::get;
 use serde_json::{Map, Value, json};
 
 use super::checks::Checks;
 use super::{
-    ApiPath, AppState, JsonObject, ListRequest, filter_from_headers, get_response, list_response,
+    ApiPath, AppState, JsonObject, ListRequest, get_response, json_bytes, list_response,
+    table_list_response,
 };
 use crate::catalog::catalog;
 use crate::compute::image_deployable;
 use crate::error::ApiError;
 use crate::lifecycle::{Action, Effect, Entity, durations};
-use crate::pagination::PageParams;
 use crate::store::{NewInstance, Store, now, status_on_create};
-use crate::xfilter::Cond;
 
 /// Fields `GET /linode/instances` may filter and order on.
 const INSTANCE_FILTERABLE: &[&str] = &[
@@ -92,31 +90,13 @@ async fn get_kernel(ApiPath(id): ApiPath<String>) -> Result<Json<Value>, ApiErro
     get_response(catalog().kernel(&id))
 }
 
-/// Lists instances like [`list_response`], but copies each item's cached serialised form into
-/// the page instead of cloning and re-serialising it: the same bytes, much less work.
+/// Lists instances (see [`table_list_response`]).
 async fn list_instances(
     State(state): State<AppState>,
     req: ListRequest,
 ) -> Result<Response, ApiError> {
-    let params = PageParams::from_query(req.query.as_deref())?;
-    let filter = filter_from_headers(&req.headers, INSTANCE_FILTERABLE)?;
     let store = state.store();
-    let unfiltered = matches!(&filter.cond, Cond::All(all) if all.is_empty());
-    if filter.order.is_none() && unfiltered && req.visible.is_none() {
-        // No filter: the page is a slice of the table in id order.
-        let results = store.instances().len();
-        let page = store.instances().json_range(params.range(results));
-        let body = params.envelope_json(page, results);
-        drop(store);
-        return Ok(json_bytes(body));
-    }
-    let kept = filter.apply(store.instances().values().filter(|i| req.shows(i)));
-    let page = kept[params.range(kept.len())]
-        .iter()
-        .filter_map(|v| store.instances().get_json(v["id"].as_u64()?));
-    let body = params.envelope_json(page, kept.len());
-    drop(store);
-    Ok(json_bytes(body))
+    table_list_response(store.instances(), INSTANCE_FILTERABLE, &req)
 }
 
 async fn get_instance(
@@ -130,18 +110,6 @@ async fn get_instance(
         .map(<[u8]>::to_vec)
         .ok_or_else(ApiError::not_found)?;
     Ok(json_bytes(body))
-}
-
-/// A `200 OK` with a body that is already JSON.
-fn json_bytes(body: Vec<u8>) -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        body,
-    )
-        .into_response()
 }
 
 async fn delete_instance(
