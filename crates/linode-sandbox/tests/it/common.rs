@@ -16,24 +16,12 @@ pub struct Api {
     pub http: reqwest::Client,
 }
 
-/// An answer read whole.
-pub struct Answer {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub text: String,
-}
+/// An answer read whole: status, headers and body.
+pub type Answer = (StatusCode, HeaderMap, String);
 
-impl Answer {
-    /// The body as JSON; `Null` when it is not JSON.
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or(Value::Null)
-    }
-
-    /// The body as JSON; panics when it is not JSON.
-    pub fn strict_json(&self) -> Value {
-        serde_json::from_str(&self.text)
-            .unwrap_or_else(|_| panic!("non-JSON body for {}: {:?}", self.status, self.text))
-    }
+/// The body as JSON; `Null` when it is not JSON.
+pub fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
 }
 
 impl Api {
@@ -65,12 +53,7 @@ impl Api {
     pub async fn send(req: RequestBuilder) -> Answer {
         let res = req.send().await.expect("the sandbox answers");
         let (status, headers) = (res.status(), res.headers().clone());
-        let text = res.text().await.expect("a whole body");
-        Answer {
-            status,
-            headers,
-            text,
-        }
+        (status, headers, res.text().await.expect("a whole body"))
     }
 
     /// A request with the token and `body` as JSON; the whole answer.
@@ -104,8 +87,8 @@ impl Api {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let answer = self.raw_as(token, method, path, body).await;
-        (answer.status, answer.json())
+        let (status, _, text) = self.raw_as(token, method, path, body).await;
+        (status, json(&text))
     }
 
     /// A request with `body` sent as it is, as `application/json`; the whole answer.
