@@ -20,7 +20,7 @@ pub struct Api {
 pub type Answer = (StatusCode, HeaderMap, String);
 
 /// The body as JSON; `Null` when it is not JSON.
-pub fn json(text: &str) -> Value {
+pub fn json_or_null(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or(Value::Null)
 }
 
@@ -64,7 +64,7 @@ impl Api {
     async fn raw_as(&self, token: &str, method: Method, path: &str, body: Option<Value>) -> Answer {
         let mut req = self.http.request(method, self.url(path)).bearer_auth(token);
         if let Some(body) = body {
-            req = req.json(&body);
+            req = req.json_or_null(&body);
         }
         Api::send(req).await
     }
@@ -88,7 +88,7 @@ impl Api {
         body: Option<Value>,
     ) -> (StatusCode, Value) {
         let (status, _, text) = self.raw_as(token, method, path, body).await;
-        (status, json(&text))
+        (status, json_or_null(&text))
     }
 
     /// A request with `body` sent as it is, as `application/json`; the whole answer.
@@ -100,6 +100,13 @@ impl Api {
                 .body(body.to_owned());
         }
         Api::send(req).await
+    }
+
+    /// A GET with `filter` as `X-Filter`; the status and the JSON body (`Null` when not JSON).
+    pub async fn get_filtered(&self, path: &str, filter: &str) -> (StatusCode, Value) {
+        let req = self.request(Method::GET, path).header("X-Filter", filter);
+        let (status, _, text) = Api::send(req).await;
+        (status, json_or_null(&text))
     }
 
     /// A request that must answer 200; its JSON body.
