@@ -64,7 +64,7 @@ impl Api {
     async fn raw_as(&self, token: &str, method: Method, path: &str, body: Option<Value>) -> Answer {
         let mut req = self.http.request(method, self.url(path)).bearer_auth(token);
         if let Some(body) = body {
-            req = req.json_or_null(&body);
+            req = req.json(&body);
         }
         Api::send(req).await
     }
