@@ -25,6 +25,7 @@ pub fn json_or_null(text: &str) -> Value {
 }
 
 impl Api {
+    /// A client of the sandbox at `base` that sends `token`.
     pub fn new(base: impl Into<String>, token: impl Into<String>) -> Api {
         Api {
             base: base.into(),
@@ -38,6 +39,7 @@ impl Api {
         Api::new(sb.base_url(), sb.token())
     }
 
+    /// The URL of `path` (which starts with `/v4/`, `/sandbox/`, ...).
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
