@@ -4,51 +4,15 @@ use linode_sandbox::Sandbox;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-struct Control {
-    sb: Sandbox,
-    http: reqwest::Client,
-}
-
-impl Control {
-    async fn start(builder: linode_sandbox::SandboxBuilder) -> Control {
-        Control {
-            sb: builder.start().await.unwrap(),
-            http: reqwest::Client::new(),
-        }
-    }
-
-    /// A request with the sandbox's token; returns the status and the JSON body.
-    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        self.call_as(self.sb.token(), method, path, body).await
-    }
-
-    async fn call_as(
-        &self,
-        token: &str,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, Value) {
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.sb.base_url()))
-            .bearer_auth(token);
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status();
-        let text = res.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    }
-}
+use crate::common::Api;
 
 #[tokio::test]
 async fn health_needs_no_token_and_the_rest_needs_the_sandboxs_own() {
-    let c = Control::start(Sandbox::builder()).await;
+    let sb = Sandbox::builder().start().await.unwrap();
+    let c = Api::of(&sb);
     let res = c
         .http
-        .get(format!("{}/sandbox/health", c.sb.base_url()))
+        .get(format!("{}/sandbox/health", sb.base_url()))
         .send()
         .await
         .unwrap();
@@ -81,7 +45,8 @@ async fn health_needs_no_token_and_the_rest_needs_the_sandboxs_own() {
 
 #[tokio::test]
 async fn faults_are_added_listed_applied_and_removed() {
-    let c = Control::start(Sandbox::builder()).await;
+    let sb = Sandbox::builder().start().await.unwrap();
+    let c = Api::of(&sb);
     let (status, rule) = c
         .call(
             Method::POST,
@@ -133,7 +98,8 @@ async fn faults_are_added_listed_applied_and_removed() {
 
 #[tokio::test]
 async fn a_bad_fault_is_refused_and_changes_nothing() {
-    let c = Control::start(Sandbox::builder()).await;
+    let sb = Sandbox::builder().start().await.unwrap();
+    let c = Api::of(&sb);
     let (status, body) = c
         .call(
             Method::POST,
@@ -170,7 +136,8 @@ async fn a_bad_fault_is_refused_and_changes_nothing() {
 
 #[tokio::test]
 async fn the_request_log_has_sequence_numbers_statuses_and_no_token() {
-    let c = Control::start(Sandbox::builder()).await;
+    let sb = Sandbox::builder().start().await.unwrap();
+    let c = Api::of(&sb);
     c.call(Method::GET, "/v4/regions", None).await;
     c.call(Method::GET, "/v4/volumes/999", None).await;
     c.call(
@@ -193,7 +160,7 @@ async fn the_request_log_has_sequence_numbers_statuses_and_no_token() {
         serde_json::from_str::<Value>(log[2]["body"].as_str().unwrap()).unwrap(),
         json!({"label": "data", "region": "us-east"})
     );
-    assert!(!serde_json::to_string(log).unwrap().contains(c.sb.token()));
+    assert!(!serde_json::to_string(log).unwrap().contains(sb.token()));
 
     let (_, after) = c.call(Method::GET, "/sandbox/requests?since=2", None).await;
     assert_eq!(after["data"].as_array().unwrap().len(), 1);
@@ -211,7 +178,8 @@ async fn the_request_log_has_sequence_numbers_statuses_and_no_token() {
 
 #[tokio::test]
 async fn rate_limits_switch_on_and_off_or_take_a_table() {
-    let c = Control::start(Sandbox::builder()).await;
+    let sb = Sandbox::builder().start().await.unwrap();
+    let c = Api::of(&sb);
     let (status, body) = c
         .call(
             Method::PUT,
@@ -268,7 +236,8 @@ async fn rate_limits_switch_on_and_off_or_take_a_table() {
 #[tokio::test]
 async fn settle_finishes_every_pending_action_and_speed_changes_durations() {
     // Real time: a create and boot would take about a minute.
-    let c = Control::start(Sandbox::builder().speed(1.0)).await;
+    let sb = Sandbox::builder().speed(1.0).start().await.unwrap();
+    let c = Api::of(&sb);
     let (_, linode) = c
         .call(
             Method::POST,
@@ -322,7 +291,8 @@ async fn settle_finishes_every_pending_action_and_speed_changes_durations() {
 
 #[tokio::test]
 async fn reset_goes_back_to_the_state_at_start() {
-    let c = Control::start(Sandbox::builder().seed_instances(3)).await;
+    let sb = Sandbox::builder().seed_instances(3).start().await.unwrap();
+    let c = Api::of(&sb);
     let (_, list) = c.call(Method::GET, "/v4/linode/instances", None).await;
     assert_eq!(list["results"], 3);
     let first = list["data"][0].clone();
@@ -350,7 +320,8 @@ async fn reset_goes_back_to_the_state_at_start() {
 
 #[tokio::test]
 async fn tokens_act_as_a_user_with_the_scopes_asked_for() {
-    let c = Control::start(Sandbox::builder()).await;
+    let sb = Sandbox::builder().start().await.unwrap();
+    let c = Api::of(&sb);
     let (status, made) = c
         .call(
             Method::POST,
@@ -395,7 +366,8 @@ async fn tokens_act_as_a_user_with_the_scopes_asked_for() {
 
 #[tokio::test]
 async fn the_whole_state_is_one_document_that_can_be_put_back() {
-    let c = Control::start(Sandbox::builder().seed_instances(2)).await;
+    let sb = Sandbox::builder().seed_instances(2).start().await.unwrap();
+    let c = Api::of(&sb);
     let (_, volume) = c
         .call(
             Method::POST,
@@ -484,7 +456,8 @@ async fn the_whole_state_is_one_document_that_can_be_put_back() {
 
 #[tokio::test]
 async fn a_document_that_is_not_a_state_is_refused_and_changes_nothing() {
-    let c = Control::start(Sandbox::builder().seed_instances(1)).await;
+    let sb = Sandbox::builder().seed_instances(1).start().await.unwrap();
+    let c = Api::of(&sb);
     let (_, before) = c.call(Method::GET, "/sandbox/state", None).await;
     let (status, body) = c
         .call(
@@ -512,7 +485,8 @@ async fn a_document_that_is_not_a_state_is_refused_and_changes_nothing() {
 
 #[tokio::test]
 async fn realism_lags_are_set_over_http() {
-    let c = Control::start(Sandbox::builder()).await;
+    let sb = Sandbox::builder().start().await.unwrap();
+    let c = Api::of(&sb);
     let (status, body) = c
         .call(
             Method::PUT,
@@ -565,7 +539,7 @@ async fn realism_lags_are_set_over_http() {
 
 /// Runs the login server's authorize step for `client_id` and answers the code it redirected
 /// back with.
-async fn authorize_code(c: &Control, client_id: &str) -> String {
+async fn authorize_code(c: &Api, client_id: &str) -> String {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -573,7 +547,7 @@ async fn authorize_code(c: &Control, client_id: &str) -> String {
     let res = http
         .get(format!(
             "{}/oauth/authorize?client_id={client_id}&response_type=code&scopes=linodes:read_only",
-            c.sb.base_url()
+            c.base
         ))
         .send()
         .await
@@ -585,10 +559,10 @@ async fn authorize_code(c: &Control, client_id: &str) -> String {
 }
 
 /// Posts a form to the login server's `/oauth/token`.
-async fn oauth_token(c: &Control, form: &str) -> (StatusCode, Value) {
+async fn oauth_token(c: &Api, form: &str) -> (StatusCode, Value) {
     let res = c
         .http
-        .post(format!("{}/oauth/token", c.sb.base_url()))
+        .post(c.url("/oauth/token"))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(form.to_owned())
         .send()
@@ -600,7 +574,8 @@ async fn oauth_token(c: &Control, form: &str) -> (StatusCode, Value) {
 
 #[tokio::test]
 async fn the_accounts_secrets_are_collections_that_round_trip_through_the_document() {
-    let c = Control::start(Sandbox::builder()).await;
+    let sb = Sandbox::builder().start().await.unwrap();
+    let c = Api::of(&sb);
     // A personal access token that may only read Linodes.
     let (status, pat) = c
         .call(

@@ -1,8 +1,11 @@
 //! The dashboard at `/`: HTML pages read with a real HTML parser.
 
 use linode_sandbox::{Sandbox, Seed};
+use reqwest::Method;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::{Value, json};
+
+use crate::common::Api;
 
 const SEED: &str = r#"
 instances:
@@ -54,18 +57,6 @@ fn table(doc: &Html, id: &str) -> (Vec<String>, Vec<Vec<String>>) {
     (headings, rows)
 }
 
-async fn api_get(sb: &Sandbox, path: &str) -> Value {
-    reqwest::Client::new()
-        .get(format!("{}/v4{path}", sb.base_url()))
-        .bearer_auth(sb.token())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn the_overview_counts_each_family_and_needs_no_token() {
     let sb = sandbox(Sandbox::builder()).await;
@@ -77,7 +68,7 @@ async fn the_overview_counts_each_family_and_needs_no_token() {
         .into_iter()
         .map(|row| (row[0].clone(), row[1].clone()))
         .collect();
-    let events = api_get(&sb, "/account/events").await["results"].clone();
+    let events = Api::of(&sb).get("/v4/account/events").await["results"].clone();
     for (family, count) in [
         ("Linodes", "2"),
         ("VPCs", "1"),
@@ -125,7 +116,7 @@ async fn the_overview_counts_each_family_and_needs_no_token() {
 #[tokio::test]
 async fn a_familys_table_has_its_objects_as_rows() {
     let sb = sandbox(Sandbox::builder()).await;
-    let instances = api_get(&sb, "/linode/instances").await;
+    let instances = Api::of(&sb).get("/v4/linode/instances").await;
     let (status, doc) = page(&sb, "/dashboard/instances").await;
     assert_eq!(status, 200);
     let title = doc.select(&Selector::parse("h1").unwrap()).map(text).next();
@@ -225,27 +216,22 @@ async fn values_are_escaped_not_markup() {
 #[tokio::test]
 async fn events_show_their_progress_and_requests_their_status_and_time() {
     let sb = sandbox(Sandbox::builder().speed(1.0)).await;
-    let http = reqwest::Client::new();
+    let api = Api::of(&sb);
     let before = time::OffsetDateTime::now_utc() - time::Duration::seconds(1);
     // A boot that takes a while: its event is in progress.
-    let created = http
-        .post(format!("{}/v4/linode/instances", sb.base_url()))
-        .bearer_auth(sb.token())
-        .json(
-            &json!({"label": "slow-1", "region": "us-east", "type": "g6-nanode-1",
+    let (created, _) = api
+        .call(
+            Method::POST,
+            "/v4/linode/instances",
+            Some(
+                json!({"label": "slow-1", "region": "us-east", "type": "g6-nanode-1",
                       "image": "linode/debian12", "root_pass": "Sandbox-Pass-42"}),
+            ),
         )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 200);
-    let missing = http
-        .get(format!("{}/v4/volumes/999", sb.base_url()))
-        .bearer_auth(sb.token())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(missing.status(), 404);
+        .await;
+    assert_eq!(created, 200);
+    let (missing, _) = api.call(Method::GET, "/v4/volumes/999", None).await;
+    assert_eq!(missing, 404);
     let (_, doc) = page(&sb, "/").await;
 
     let (headings, events) = table(&doc, "events");

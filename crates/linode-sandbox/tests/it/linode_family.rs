@@ -1,41 +1,24 @@
 //! The linode family's routes never answer 500: every odd body gets a 4xx envelope.
 
 use linode_sandbox::Sandbox;
+use reqwest::Method;
 use serde_json::{Value, json};
 
-async fn call(
-    http: &reqwest::Client,
-    sb: &Sandbox,
-    method: &str,
-    path: &str,
-    body: Option<&str>,
-) -> (u16, Value) {
-    let url = format!("{}/v4{path}", sb.base_url());
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut req = http.request(method, url).bearer_auth(sb.token());
-    if let Some(body) = body {
-        req = req
-            .header("content-type", "application/json")
-            .body(body.to_owned());
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
+use crate::common::{Api, json_or_null};
 
 #[tokio::test]
 async fn odd_bodies_get_an_error_envelope_never_a_500() {
     let sb = Sandbox::start().await.unwrap();
-    let http = reqwest::Client::new();
-    let (s, linode) = call(
-        &http,
-        &sb,
-        "POST",
-        "/linode/instances",
+    let api = Api::of(&sb);
+    let (s, _, linode) = api
+        .send_text(
+        Method::POST,
+        "/v4/linode/instances",
         Some(r#"{"region":"us-east","type":"g6-nanode-1","image":"linode/debian12","root_pass":"aComplex@Password1","backups_enabled":true}"#),
     )
     .await;
     assert_eq!(s, 200);
+    let linode = json_or_null(&linode);
     let id = linode["id"].as_u64().unwrap();
     let disk = sb.disks(id)[0]["id"].as_u64().unwrap();
     let config = sb.configs(id)[0]["id"].as_u64().unwrap();
@@ -80,10 +63,13 @@ async fn odd_bodies_get_an_error_envelope_never_a_500() {
         r#"{"backup_id": 18446744073709551615, "disk_id": -1, "linode_id": 1.5}"#,
         r#"{"rdns": "-bad-.example", "prefix_length": 48, "script": "no shebang", "images": []}"#,
     ];
-    for (method, paths) in [("POST", &posts[..]), ("PUT", &puts[..])] {
+    for (method, paths) in [(Method::POST, &posts[..]), (Method::PUT, &puts[..])] {
         for path in paths {
             for body in bodies {
-                let (status, answer) = call(&http, &sb, method, path, Some(body)).await;
+                let (status, _, answer) = api
+                    .send_text(method.clone(), &format!("/v4{path}"), Some(body))
+                    .await;
+                let (status, answer) = (status.as_u16(), json_or_null(&answer));
                 assert!(
                     (400..500).contains(&status) || status == 200,
                     "{method} {path} {body} -> {status} {answer}"
@@ -95,7 +81,7 @@ async fn odd_bodies_get_an_error_envelope_never_a_500() {
         }
     }
     // The Linode is still consistent with the address list.
-    let (_, ips) = call(&http, &sb, "GET", "/networking/ips", None).await;
+    let (_, ips) = api.call(Method::GET, "/v4/networking/ips", None).await;
     let listed: Vec<&str> = ips["data"]
         .as_array()
         .unwrap()

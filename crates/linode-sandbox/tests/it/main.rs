@@ -1,6 +1,7 @@
 //! The integration tests of the sandbox, one module per concern, in one binary so that the
 //! whole dependency tree is linked once.
 
+mod common;
 mod compat;
 mod control;
 mod dashboard;

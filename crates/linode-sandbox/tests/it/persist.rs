@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Command;
+
+use crate::common::Binary;
 
 const TOKEN: &str = "persist-token-0123456789";
 
@@ -18,76 +19,12 @@ fn dir(name: &str) -> PathBuf {
     dir
 }
 
-/// A running `linode-sandbox --data <path>`.
-struct Server {
-    child: Child,
-    /// Kept open: the binary prints more after its URL.
-    _stdout: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
-    base: String,
-    http: reqwest::Client,
-}
-
-impl Server {
-    async fn start(data: &Path, speed: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_linode-sandbox"))
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--token",
-                TOKEN,
-                "--speed",
-                speed,
-            ])
-            .arg("--data")
-            .arg(data)
-            .stdout(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the binary starts");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let url = lines.next_line().await.unwrap().expect("a URL line");
-        let base = url
-            .strip_prefix("LINODE_API_URL=")
-            .and_then(|u| u.strip_suffix("/v4"))
-            .expect("a URL line")
-            .to_owned();
-        Server {
-            child,
-            _stdout: lines,
-            base,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(TOKEN);
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let resp = req.send().await.expect("the sandbox answers");
-        let status = resp.status();
-        (status, resp.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Value {
-        let (status, answer) = self.call(Method::POST, path, Some(body)).await;
-        assert_eq!(status, StatusCode::OK, "POST {path}: {answer}");
-        answer
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        let (status, answer) = self.call(Method::GET, path, None).await;
-        assert_eq!(status, StatusCode::OK, "GET {path}: {answer}");
-        answer
-    }
-
-    /// `kill -9`: no chance to flush anything.
-    async fn kill(mut self) {
-        self.child.kill().await.unwrap();
-    }
+/// `linode-sandbox --data <data> --speed <speed>`.
+async fn start(data: &Path, speed: &str) -> Binary {
+    Binary::start(TOKEN, |c| {
+        c.args(["--speed", speed]).arg("--data").arg(data);
+    })
+    .await
 }
 
 /// Every collection is the same after a restart, and new ids continue where they were.
@@ -95,8 +32,9 @@ impl Server {
 async fn a_restart_on_the_same_path_serves_the_same_state() {
     let dir = dir("restart");
     let data = dir.join("state.redb");
-    let server = Server::start(&data, "0").await;
+    let server = start(&data, "0").await;
     let linode = server
+        .api
         .post(
             "/v4/linode/instances",
             json!({"label": "web-1", "region": "us-ord", "type": "g6-nanode-1",
@@ -104,6 +42,7 @@ async fn a_restart_on_the_same_path_serves_the_same_state() {
         )
         .await;
     let domain = server
+        .api
         .post(
             "/v4/domains",
             json!({"domain": "example.org", "type": "master", "soa_email": "ops@example.org"}),
@@ -111,24 +50,28 @@ async fn a_restart_on_the_same_path_serves_the_same_state() {
         .await;
     let domain_id = domain["id"].as_u64().unwrap();
     server
+        .api
         .post(
             &format!("/v4/domains/{domain_id}/records"),
             json!({"type": "A", "name": "www", "target": "192.0.2.10"}),
         )
         .await;
     let volume = server
+        .api
         .post(
             "/v4/volumes",
             json!({"label": "data-1", "region": "us-ord", "size": 20}),
         )
         .await;
     server
+        .api
         .post(
             "/v4/networking/firewalls",
             json!({"label": "fw-1", "rules": {"inbound_policy": "DROP", "outbound_policy": "ACCEPT"}}),
         )
         .await;
     let token = server
+        .api
         .post(
             "/v4/profile/tokens",
             json!({"label": "ci", "scopes": "linodes:read_only"}),
@@ -136,6 +79,7 @@ async fn a_restart_on_the_same_path_serves_the_same_state() {
         .await;
     // A deletion must be stored too.
     let (status, _) = server
+        .api
         .call(
             Method::DELETE,
             &format!("/v4/volumes/{}", volume["id"]),
@@ -143,11 +87,11 @@ async fn a_restart_on_the_same_path_serves_the_same_state() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let before = server.get("/sandbox/state").await;
+    let before = server.api.get("/sandbox/state").await;
     server.kill().await;
 
-    let server = Server::start(&data, "0").await;
-    let after = server.get("/sandbox/state").await;
+    let server = start(&data, "0").await;
+    let after = server.api.get("/sandbox/state").await;
     let names = |doc: &Value| -> Vec<String> {
         doc["state"].as_object().unwrap().keys().cloned().collect()
     };
@@ -161,26 +105,26 @@ async fn a_restart_on_the_same_path_serves_the_same_state() {
     assert_eq!(after, before);
     assert_eq!(
         server
+            .api
             .get(&format!("/v4/linode/instances/{}", linode["id"]))
             .await["label"],
         "web-1"
     );
     let (status, _) = server
+        .api
         .call(Method::GET, &format!("/v4/volumes/{}", volume["id"]), None)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     // The token made before the restart still authenticates.
     let secret = token["token"].as_str().unwrap();
-    let resp = server
-        .http
-        .get(format!("{}/v4/profile", server.base))
-        .bearer_auth(secret)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    let (status, _) = server
+        .api
+        .call_as(secret, Method::GET, "/v4/profile", None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
     // Ids continue: never one handed out before.
     let next = server
+        .api
         .post(
             "/v4/domains",
             json!({"domain": "example.net", "type": "master", "soa_email": "ops@example.net"}),
@@ -188,7 +132,7 @@ async fn a_restart_on_the_same_path_serves_the_same_state() {
         .await;
     assert_eq!(next["id"].as_u64().unwrap(), domain_id + 1);
     // The main token is listed once, not once per start.
-    let tokens = server.get("/v4/profile/tokens").await;
+    let tokens = server.api.get("/v4/profile/tokens").await;
     let listed = tokens["data"]
         .as_array()
         .unwrap()
@@ -205,20 +149,18 @@ async fn a_restart_on_the_same_path_serves_the_same_state() {
 async fn a_kill_during_writes_loses_no_acknowledged_write() {
     let dir = dir("kill");
     let data = dir.join("state.redb");
-    let server = Server::start(&data, "0").await;
-    let base = server.base.clone();
+    let server = start(&data, "0").await;
+
     let (acked_tx, mut acked_rx) = tokio::sync::mpsc::unbounded_channel::<u64>();
     // Four writers creating tags' worth of domains, as fast as the sandbox answers.
     let mut writers = Vec::new();
     for w in 0..4 {
-        let base = base.clone();
+        let api = server.api.clone();
         let acked = acked_tx.clone();
         writers.push(tokio::spawn(async move {
-            let http = reqwest::Client::new();
             for i in 0.. {
-                let sent = http
-                    .post(format!("{base}/v4/domains"))
-                    .bearer_auth(TOKEN)
+                let sent = api
+                    .request(Method::POST, "/v4/domains")
                     .json(
                         &json!({"domain": format!("w{w}-{i}.example"), "type": "master",
                                   "soa_email": "ops@example.org"}),
@@ -251,8 +193,8 @@ async fn a_kill_during_writes_loses_no_acknowledged_write() {
         acked.push(id);
     }
 
-    let server = Server::start(&data, "0").await;
-    let listed = server.get("/v4/domains?page_size=500").await;
+    let server = start(&data, "0").await;
+    let listed = server.api.get("/v4/domains?page_size=500").await;
     let stored: Vec<u64> = listed["data"]
         .as_array()
         .unwrap()
@@ -274,8 +216,9 @@ async fn actions_in_progress_resume_after_a_restart() {
     let dir = dir("resume");
     let data = dir.join("state.redb");
     // Creation lasts 60 s and boot 40 s at speed 1: here 3 s and 2 s.
-    let server = Server::start(&data, "0.05").await;
+    let server = start(&data, "0.05").await;
     let linode = server
+        .api
         .post(
             "/v4/linode/instances",
             json!({"label": "slow-1", "region": "us-ord", "type": "g6-nanode-1",
@@ -286,11 +229,11 @@ async fn actions_in_progress_resume_after_a_restart() {
     let path = format!("/v4/linode/instances/{}", linode["id"]);
     server.kill().await;
 
-    let server = Server::start(&data, "0.05").await;
-    assert_eq!(server.get(&path).await["status"], "provisioning");
+    let server = start(&data, "0.05").await;
+    assert_eq!(server.api.get(&path).await["status"], "provisioning");
     let mut seen = vec!["provisioning".to_owned()];
     for _ in 0..100 {
-        let status = server.get(&path).await["status"]
+        let status = server.api.get(&path).await["status"]
             .as_str()
             .unwrap()
             .to_owned();
@@ -303,7 +246,7 @@ async fn actions_in_progress_resume_after_a_restart() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(seen, ["provisioning", "booting", "running"]);
-    let events = server.get("/v4/account/events").await;
+    let events = server.api.get("/v4/account/events").await;
     let mine: Vec<(&str, &str)> = events["data"]
         .as_array()
         .unwrap()

@@ -7,55 +7,17 @@
 use std::time::{Duration, SystemTime};
 
 use linode_sandbox::Sandbox;
+use reqwest::Method;
 use reqwest::header::HeaderMap;
-use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-/// A client of a sandbox at `base` with `token`, answering status, headers and the raw body.
-struct Http {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-}
+use crate::common::{Api, Binary};
 
-impl Http {
-    fn of(sb: &Sandbox) -> Http {
-        Http {
-            base: sb.base_url(),
-            token: sb.token().to_owned(),
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn raw(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (StatusCode, HeaderMap, String) {
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(&self.token);
-        if let Some(body) = body {
-            req = req.json(&body);
-        }
-        let res = req.send().await.unwrap();
-        let (status, headers) = (res.status(), res.headers().clone());
-        (status, headers, res.text().await.unwrap())
-    }
-
-    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let (status, _, text) = self.raw(method, path, body).await;
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    }
-
-    /// Adds a fault rule over HTTP; returns its id.
-    async fn fault(&self, rule: Value) -> u64 {
-        let (status, body) = self.call(Method::POST, "/sandbox/faults", Some(rule)).await;
-        assert_eq!(status, 200, "{body}");
-        body["id"].as_u64().unwrap()
-    }
+/// Adds a fault rule over HTTP; returns its id.
+async fn add_fault(c: &Api, rule: Value) -> u64 {
+    let (status, body) = c.call(Method::POST, "/sandbox/faults", Some(rule)).await;
+    assert_eq!(status, 200, "{body}");
+    body["id"].as_u64().unwrap()
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -70,18 +32,18 @@ const PROXY_502: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r
 #[tokio::test]
 async fn every_awkward_answer_is_switched_on_over_http_and_answers_exactly() {
     let sb = Sandbox::start().await.unwrap();
-    let c = Http::of(&sb);
+    let c = Api::of(&sb);
     const ONE: &str = "/v4/regions/us-east";
     let once = |fault: &str| json!({"method": "GET", "path": "/regions/us-east", "fault": fault, "times": 1});
 
-    c.fault(once("busy")).await;
+    add_fault(&c, once("busy")).await;
     let (status, headers, body) = c.raw(Method::GET, ONE, None).await;
     assert_eq!(status, 400);
     assert_eq!(header(&headers, "content-type"), Some("application/json"));
     assert_eq!(body, r#"{"errors":[{"reason":"Linode busy."}]}"#);
 
     for (fault, code, page) in [("html400", 400, PROXY_400), ("html502", 502, PROXY_502)] {
-        c.fault(once(fault)).await;
+        add_fault(&c, once(fault)).await;
         let (status, headers, body) = c.raw(Method::GET, ONE, None).await;
         assert_eq!(
             (
@@ -95,7 +57,7 @@ async fn every_awkward_answer_is_switched_on_over_http_and_answers_exactly() {
     }
 
     // A 500 with hints a client must not believe.
-    c.fault(once("nonsense-hints")).await;
+    add_fault(&c, once("nonsense-hints")).await;
     let (status, headers, body) = c.raw(Method::GET, ONE, None).await;
     assert_eq!(status, 500);
     assert_eq!(header(&headers, "retry-after"), Some("-1"));
@@ -103,7 +65,7 @@ async fn every_awkward_answer_is_switched_on_over_http_and_answers_exactly() {
     assert_eq!(body, r#"{"errors":[{"reason":"Internal Server Error"}]}"#);
 
     // A 429 whose Retry-After is an HTTP date two seconds ahead.
-    c.fault(once("retry-after-date")).await;
+    add_fault(&c, once("retry-after-date")).await;
     let before = SystemTime::now();
     let (status, headers, _) = c.raw(Method::GET, ONE, None).await;
     assert_eq!(status, 429);
@@ -129,7 +91,7 @@ async fn every_awkward_answer_is_switched_on_over_http_and_answers_exactly() {
         ("warnings=202", 202),
         ("warnings=299", 299),
     ] {
-        c.fault(once(fault)).await;
+        add_fault(&c, once(fault)).await;
         let (status, headers, body) = c.raw(Method::GET, ONE, None).await;
         assert_eq!(status.as_u16(), code, "{fault}");
         assert_eq!(header(&headers, "retry-after"), Some("30"));
@@ -165,8 +127,8 @@ async fn every_awkward_answer_is_switched_on_over_http_and_answers_exactly() {
 #[tokio::test]
 async fn maintenance_mode_answers_503_on_every_route_until_switched_off() {
     let sb = Sandbox::start().await.unwrap();
-    let c = Http::of(&sb);
-    let id = c.fault(json!({"path": "*", "fault": "maintenance"})).await;
+    let c = Api::of(&sb);
+    let id = add_fault(&c, json!({"path": "*", "fault": "maintenance"})).await;
     for (method, path, body) in [
         (Method::GET, "/v4/linode/instances", None),
         (Method::GET, "/v4beta/regions", None),
@@ -202,7 +164,7 @@ async fn maintenance_mode_answers_503_on_every_route_until_switched_off() {
 }
 
 /// An empty Linode and a disk created on it; returns the disk's path.
-async fn new_disk(c: &Http) -> String {
+async fn new_disk(c: &Api) -> String {
     let (status, linode) = c
         .call(
             Method::POST,
@@ -225,7 +187,7 @@ async fn new_disk(c: &Http) -> String {
 #[tokio::test]
 async fn a_disk_stays_not_ready_after_its_create_event_finished() {
     let sb = Sandbox::start().await.unwrap();
-    let c = Http::of(&sb);
+    let c = Api::of(&sb);
     let (status, body) = c
         .call(
             Method::PUT,
@@ -287,7 +249,7 @@ async fn a_disk_stays_not_ready_after_its_create_event_finished() {
 async fn a_short_disk_lag_ends_on_its_own() {
     let sb = Sandbox::start().await.unwrap();
     sb.set_disk_ready_lag(Duration::from_millis(1200));
-    let c = Http::of(&sb);
+    let c = Api::of(&sb);
     let disk = new_disk(&c).await;
     let (_, one) = c.call(Method::GET, &disk, None).await;
     assert_eq!(one["status"], "not ready");
@@ -296,33 +258,15 @@ async fn a_short_disk_lag_ends_on_its_own() {
     assert_eq!(one["status"], "ready");
 }
 
-/// Starts the binary with `args` and `env`; returns it (killed on drop) and a client.
-async fn binary(args: &[&str], env: &[(&str, &str)]) -> (tokio::process::Child, Http) {
-    use tokio::io::{AsyncBufReadExt, BufReader};
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_linode-sandbox"))
-        .args(["--listen", "127.0.0.1:0", "--token", "realism-token"])
-        .args(args)
-        .envs(env.iter().copied())
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the binary starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = lines.next_line().await.unwrap().unwrap();
-    // The token line too: the binary prints nothing more, so the pipe may close.
-    let token = lines.next_line().await.unwrap().unwrap();
+/// Starts the binary with `args` and `env` (killed on drop).
+async fn binary(args: &[&str], env: &[(&str, &str)]) -> Binary {
+    let mut bin = Binary::start("realism-token", |c| {
+        c.args(args).envs(env.iter().copied());
+    })
+    .await;
+    let token = bin.stdout.next_line().await.unwrap().unwrap();
     assert_eq!(token, "LINODE_TOKEN=realism-token");
-    let base = url
-        .strip_prefix("LINODE_API_URL=")
-        .and_then(|u| u.strip_suffix("/v4"))
-        .expect("a URL line")
-        .to_owned();
-    let http = Http {
-        base,
-        token: "realism-token".into(),
-        http: reqwest::Client::new(),
-    };
-    (child, http)
+    bin
 }
 
 #[tokio::test]
@@ -335,7 +279,7 @@ async fn the_binary_switches_realism_from_options_and_environment() {
         r#"{"limits": [{"method": "GET", "path": "/account", "limit": 1, "window_seconds": 60}]}"#,
     )
     .unwrap();
-    let (mut child, c) = binary(
+    let bin = binary(
         &["--create-lag", "60s", "--disk-ready-lag", "60s"],
         &[
             ("LINODE_SANDBOX_EVENT_LAG", "1m"),
@@ -349,6 +293,7 @@ async fn the_binary_switches_realism_from_options_and_environment() {
         ],
     )
     .await;
+    let c = &bin.api;
     let (_, realism) = c.call(Method::GET, "/sandbox/realism", None).await;
     assert_eq!(
         realism,
@@ -416,13 +361,13 @@ async fn the_binary_switches_realism_from_options_and_environment() {
     assert_eq!(status, 429);
     let retry: u64 = header(&headers, "retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
-    child.kill().await.unwrap();
+    bin.kill().await;
     std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[tokio::test]
 async fn the_published_limits_and_faults_given_as_options() {
-    let (mut child, c) = binary(
+    let bin = binary(
         &[
             "--fault",
             "GET /regions/us-east html502 x1",
@@ -432,6 +377,7 @@ async fn the_published_limits_and_faults_given_as_options() {
         &[("LINODE_SANDBOX_RATE_LIMITS", "true")],
     )
     .await;
+    let c = &bin.api;
     let (status, headers, body) = c.raw(Method::GET, "/v4/regions/us-east", None).await;
     assert_eq!(
         (
@@ -459,7 +405,7 @@ async fn the_published_limits_and_faults_given_as_options() {
         assert_eq!(header(&headers, "x-ratelimit-limit"), Some(limit), "{path}");
         assert!(header(&headers, "x-ratelimit-reset").is_some(), "{path}");
     }
-    child.kill().await.unwrap();
+    bin.kill().await;
 }
 
 #[tokio::test]

@@ -1,106 +1,63 @@
 //! HTTP-level tests of the sandbox, with a raw HTTP client.
 
 use linode_sandbox::Sandbox;
-use reqwest::Method;
+use reqwest::{Method, RequestBuilder};
 use serde_json::{Value, json};
 
-struct Api {
-    sb: Sandbox,
-    http: reqwest::Client,
+use crate::common::{Api, Binary};
+
+/// Sends `req`; every answer must be JSON, with a JSON content type. Returns (status, body).
+async fn send(req: RequestBuilder) -> (u16, Value) {
+    let (status, headers, text) = Api::send(req).await;
+    let status = status.as_u16();
+    let ct = headers
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|_| panic!("non-JSON body for {status}: {text:?}"));
+    assert!(ct.starts_with("application/json"), "content-type {ct}");
+    (status, body)
 }
 
-struct Call<'a> {
-    method: Method,
-    path: &'a str,
-    body: Option<String>,
-    filter: Option<&'a str>,
-    auth: Option<&'a str>,
+/// A request without a token.
+fn anonymous(api: &Api, method: Method, path: &str) -> RequestBuilder {
+    api.http.request(method, api.url(path))
 }
 
-impl Api {
-    async fn new() -> Api {
-        Api {
-            sb: Sandbox::start().await.expect("sandbox starts"),
-            http: reqwest::Client::new(),
-        }
-    }
+/// A request with the token and `body` as it is, as JSON.
+fn with_text(api: &Api, method: Method, path: &str, body: String) -> RequestBuilder {
+    api.request(method, path)
+        .header("Content-Type", "application/json")
+        .body(body)
+}
 
-    fn call<'a>(&self, method: Method, path: &'a str) -> Call<'a> {
-        Call {
-            method,
-            path,
-            body: None,
-            filter: None,
-            auth: Some(""),
-        }
-    }
+async fn get(api: &Api, path: &str) -> (u16, Value) {
+    send(api.request(Method::GET, path)).await
+}
 
-    /// Sends a request; every answer must be JSON. Returns (status, body).
-    async fn send(&self, c: Call<'_>) -> (u16, Value) {
-        let url = format!("{}{}", self.sb.base_url(), c.path);
-        let mut req = self.http.request(c.method, url);
-        match c.auth {
-            Some("") => req = req.bearer_auth(self.sb.token()),
-            Some(other) => req = req.header("Authorization", other),
-            None => {}
-        }
-        if let Some(f) = c.filter {
-            req = req.header("X-Filter", f);
-        }
-        if let Some(b) = c.body {
-            req = req.header("Content-Type", "application/json").body(b);
-        }
-        let res = req.send().await.expect("request sent");
-        let status = res.status().as_u16();
-        let ct = res
-            .headers()
-            .get("content-type")
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        let text = res.text().await.unwrap();
-        let body: Value = serde_json::from_str(&text)
-            .unwrap_or_else(|_| panic!("non-JSON body for {status}: {text:?}"));
-        assert!(ct.starts_with("application/json"), "content-type {ct}");
-        (status, body)
-    }
+async fn get_f(api: &Api, path: &str, filter: &str) -> (u16, Value) {
+    send(api.request(Method::GET, path).header("X-Filter", filter)).await
+}
 
-    async fn get(&self, path: &str) -> (u16, Value) {
-        self.send(self.call(Method::GET, path)).await
-    }
+async fn post(api: &Api, path: &str, body: Value) -> (u16, Value) {
+    send(with_text(api, Method::POST, path, body.to_string())).await
+}
 
-    async fn get_f(&self, path: &str, filter: &str) -> (u16, Value) {
-        let mut c = self.call(Method::GET, path);
-        c.filter = Some(filter);
-        self.send(c).await
-    }
+async fn put(api: &Api, path: &str, body: Value) -> (u16, Value) {
+    send(with_text(api, Method::PUT, path, body.to_string())).await
+}
 
-    async fn with_body(&self, method: Method, path: &str, body: Value) -> (u16, Value) {
-        let mut c = self.call(method, path);
-        c.body = Some(body.to_string());
-        self.send(c).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        self.with_body(Method::POST, path, body).await
-    }
-
-    async fn put(&self, path: &str, body: Value) -> (u16, Value) {
-        self.with_body(Method::PUT, path, body).await
-    }
-
-    /// Labels of a filtered instance list (first page, page_size 500).
-    async fn labels(&self, filter: &str) -> Vec<String> {
-        let (s, b) = self
-            .get_f("/v4/linode/instances?page_size=500", filter)
-            .await;
-        assert_eq!(s, 200, "{b}");
-        b["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v["label"].as_str().unwrap().to_owned())
-            .collect()
-    }
+/// Labels of a filtered instance list (first page, page_size 500).
+async fn labels(api: &Api, filter: &str) -> Vec<String> {
+    let (s, b) = get_f(api, "/v4/linode/instances?page_size=500", filter).await;
+    assert_eq!(s, 200, "{b}");
+    b["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["label"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 fn err(reason: &str) -> Value {
@@ -125,24 +82,27 @@ fn good_create() -> Value {
 
 #[tokio::test]
 async fn auth_is_required_and_shaped() {
-    let api = Api::new().await;
-    assert_eq!(api.sb.token().len(), 64);
-    assert!(api.sb.token().chars().all(|c| c.is_ascii_hexdigit()));
+    let sb = Sandbox::start().await.expect("sandbox starts");
+    let api = Api::of(&sb);
+    assert_eq!(sb.token().len(), 64);
+    assert!(sb.token().chars().all(|c| c.is_ascii_hexdigit()));
     for auth in [
         None,
         Some("Bearer wrong"),
         Some("Basic abc"),
         Some("Bearer"),
     ] {
-        let mut c = api.call(Method::GET, "/v4/linode/instances");
-        c.auth = auth;
-        assert_eq!(api.send(c).await, (401, err("Invalid Token")));
+        let mut req = anonymous(&api, Method::GET, "/v4/linode/instances");
+        if let Some(auth) = auth {
+            req = req.header("Authorization", auth);
+        }
+        assert_eq!(send(req).await, (401, err("Invalid Token")));
     }
-    let mut c = api.call(Method::POST, "/v4/linode/instances");
-    c.auth = None;
-    c.body = Some(good_create().to_string());
-    assert_eq!(api.send(c).await, (401, err("Invalid Token")));
-    assert_eq!(api.sb.instance_count(), 0);
+    let req = anonymous(&api, Method::POST, "/v4/linode/instances")
+        .header("Content-Type", "application/json")
+        .body(good_create().to_string());
+    assert_eq!(send(req).await, (401, err("Invalid Token")));
+    assert_eq!(sb.instance_count(), 0);
     // The public catalog is readable without a token.
     for path in [
         "/v4/regions",
@@ -154,9 +114,11 @@ async fn auth_is_required_and_shaped() {
         "/v4/images",
         "/v4/images/linode/debian12",
     ] {
-        let mut c = api.call(Method::GET, path);
-        c.auth = None;
-        assert_eq!(api.send(c).await.0, 200, "{path}");
+        assert_eq!(
+            send(anonymous(&api, Method::GET, path)).await.0,
+            200,
+            "{path}"
+        );
     }
 }
 
@@ -199,64 +161,64 @@ async fn builder_token_and_recording() {
 
 #[tokio::test]
 async fn not_found_and_method_not_allowed() {
-    let api = Api::new().await;
-    assert_eq!(api.get("/v4/nope").await, (404, err("Not found")));
+    let sb = Sandbox::start().await.expect("sandbox starts");
+    let api = Api::of(&sb);
+    assert_eq!(get(&api, "/v4/nope").await, (404, err("Not found")));
     assert_eq!(
-        api.get("/v4/linode/nope/deeper").await,
+        get(&api, "/v4/linode/nope/deeper").await,
         (404, err("Not found"))
     );
-    assert_eq!(api.get("/nothing").await, (404, err("Not found")));
+    assert_eq!(get(&api, "/nothing").await, (404, err("Not found")));
     // `/` is the dashboard (HTML, see dashboard.rs); other methods answer the JSON 405.
     assert_eq!(
-        api.send(api.call(Method::POST, "/")).await,
+        send(api.request(Method::POST, "/")).await,
         (405, err("Method Not Allowed"))
     );
     assert_eq!(
-        api.get("/v4/linode/instances/123").await,
+        get(&api, "/v4/linode/instances/123").await,
         (404, err("Not found"))
     );
     assert_eq!(
-        api.get("/v4/linode/instances/abc").await,
+        get(&api, "/v4/linode/instances/abc").await,
         (404, err("Not found"))
     );
     assert_eq!(
-        api.get("/v4/linode/instances/-1").await,
+        get(&api, "/v4/linode/instances/-1").await,
         (404, err("Not found"))
     );
     assert_eq!(
-        api.get("/v4/linode/instances/99999999999999999999999")
-            .await,
-        (404, err("Not found"))
-    );
-    assert_eq!(api.get("/v4/regions/mars-1").await, (404, err("Not found")));
-    assert_eq!(
-        api.get("/v4/linode/types/g0-huge").await,
+        get(&api, "/v4/linode/instances/99999999999999999999999").await,
         (404, err("Not found"))
     );
     assert_eq!(
-        api.get("/v4/images/linode/nope").await,
+        get(&api, "/v4/regions/mars-1").await,
         (404, err("Not found"))
     );
     assert_eq!(
-        api.get("/v4/linode/kernels/linode/nope").await,
+        get(&api, "/v4/linode/types/g0-huge").await,
         (404, err("Not found"))
     );
-    let (s, b) = api
-        .send(api.call(Method::DELETE, "/v4/linode/instances/1"))
-        .await;
+    assert_eq!(
+        get(&api, "/v4/images/linode/nope").await,
+        (404, err("Not found"))
+    );
+    assert_eq!(
+        get(&api, "/v4/linode/kernels/linode/nope").await,
+        (404, err("Not found"))
+    );
+    let (s, b) = send(api.request(Method::DELETE, "/v4/linode/instances/1")).await;
     assert_eq!((s, b), (404, err("Not found")));
-    let (s, b) = api.send(api.call(Method::DELETE, "/v4/regions")).await;
+    let (s, b) = send(api.request(Method::DELETE, "/v4/regions")).await;
     assert_eq!((s, b), (405, err("Method Not Allowed")));
-    let (s, b) = api
-        .send(api.call(Method::PATCH, "/v4beta/linode/instances"))
-        .await;
+    let (s, b) = send(api.request(Method::PATCH, "/v4beta/linode/instances")).await;
     assert_eq!((s, b), (405, err("Method Not Allowed")));
 }
 
 #[tokio::test]
 async fn catalog_shapes() {
-    let api = Api::new().await;
-    let (s, b) = api.get("/v4/regions/us-east").await;
+    let sb = Sandbox::start().await.expect("sandbox starts");
+    let api = Api::of(&sb);
+    let (s, b) = get(&api, "/v4/regions/us-east").await;
     assert_eq!(s, 200);
     assert_eq!(b["id"], "us-east");
     assert_eq!(b["label"], "Newark, NJ");
@@ -272,7 +234,7 @@ async fn catalog_shapes() {
             .contains(&json!("Linodes"))
     );
 
-    let (_, regions) = api.get("/v4/regions").await;
+    let (_, regions) = get(&api, "/v4/regions").await;
     let ids: Vec<&str> = regions["data"]
         .as_array()
         .unwrap()
@@ -296,7 +258,7 @@ async fn catalog_shapes() {
     }
     assert_eq!(regions["results"], ids.len());
 
-    let (s, t) = api.get("/v4/linode/types/g6-standard-2").await;
+    let (s, t) = get(&api, "/v4/linode/types/g6-standard-2").await;
     assert_eq!(s, 200);
     assert_eq!(t["class"], "standard");
     assert_eq!(t["vcpus"], 2);
@@ -307,7 +269,7 @@ async fn catalog_shapes() {
     assert_eq!(t["successor"], Value::Null);
     assert_eq!(t["gpus"], 0);
 
-    let (s, i) = api.get("/v4/images/linode/debian12").await;
+    let (s, i) = get(&api, "/v4/images/linode/debian12").await;
     assert_eq!(s, 200);
     assert_eq!(i["id"], "linode/debian12");
     assert_eq!(i["vendor"], "Debian");
@@ -317,25 +279,25 @@ async fn catalog_shapes() {
     assert_eq!(i["status"], "available");
     assert_eq!(i["expiry"], Value::Null);
     assert_eq!(i["tags"], json!([]));
-    let (s2, i2) = api.get("/v4/images/linode%2Fdebian12").await;
+    let (s2, i2) = get(&api, "/v4/images/linode%2Fdebian12").await;
     assert_eq!((s2, &i2), (200, &i));
-    let (s3, i3) = api.get("/v4beta/images/linode%2fdebian12").await;
+    let (s3, i3) = get(&api, "/v4beta/images/linode%2fdebian12").await;
     assert_eq!((s3, &i3), (200, &i));
 
-    let (s, k) = api.get("/v4/linode/kernels/linode%2Flatest-64bit").await;
+    let (s, k) = get(&api, "/v4/linode/kernels/linode%2Flatest-64bit").await;
     assert_eq!(s, 200);
     assert_eq!(k["id"], "linode/latest-64bit");
     assert_eq!(k["architecture"], "x86_64");
-    let (s, _) = api.get("/v4/linode/kernels/linode/direct-disk").await;
+    let (s, _) = get(&api, "/v4/linode/kernels/linode/direct-disk").await;
     assert_eq!(s, 200);
 
     // Catalog filters.
-    let (s, b) = api
-        .get_f(
-            "/v4/linode/types",
-            r#"{"class":"dedicated","vcpus":{"+gte":16}}"#,
-        )
-        .await;
+    let (s, b) = get_f(
+        &api,
+        "/v4/linode/types",
+        r#"{"class":"dedicated","vcpus":{"+gte":16}}"#,
+    )
+    .await;
     assert_eq!(s, 200);
     assert!(b["results"].as_u64().unwrap() >= 3);
     assert!(
@@ -345,29 +307,33 @@ async fn catalog_shapes() {
             .iter()
             .all(|t| t["class"] == "dedicated" && t["vcpus"].as_u64().unwrap() >= 16)
     );
-    let (_, b) = api
-        .get_f(
-            "/v4/images",
-            r#"{"vendor":"Ubuntu","+order_by":"label","+order":"desc"}"#,
-        )
-        .await;
+    let (_, b) = get_f(
+        &api,
+        "/v4/images",
+        r#"{"vendor":"Ubuntu","+order_by":"label","+order":"desc"}"#,
+    )
+    .await;
     assert_eq!(b["data"][0]["id"], "linode/ubuntu24.04");
-    let (_, b) = api.get_f("/v4/regions", r#"{"country":"jp"}"#).await;
+    let (_, b) = get_f(&api, "/v4/regions", r#"{"country":"jp"}"#).await;
     assert_eq!(b["results"], 3);
-    let (s, b) = api.get_f("/v4/regions", r#"{"label":"Tokyo"}"#).await;
+    let (s, b) = get_f(&api, "/v4/regions", r#"{"label":"Tokyo"}"#).await;
     assert_eq!((s, b), (400, err("Cannot filter on label")));
-    let (_, b) = api
-        .get_f("/v4/linode/kernels", r#"{"label":{"+contains":"grub"}}"#)
-        .await;
+    let (_, b) = get_f(
+        &api,
+        "/v4/linode/kernels",
+        r#"{"label":{"+contains":"grub"}}"#,
+    )
+    .await;
     assert_eq!(b["results"], 2);
 }
 
 #[tokio::test]
 async fn pagination_math_and_validation() {
-    let api = Api::new().await;
-    let ids = api.sb.seed_instances(250);
+    let sb = Sandbox::start().await.expect("sandbox starts");
+    let api = Api::of(&sb);
+    let ids = sb.seed_instances(250);
     assert_eq!(ids.len(), 250);
-    let (s, b) = api.get("/v4/linode/instances").await;
+    let (s, b) = get(&api, "/v4/linode/instances").await;
     assert_eq!(s, 200);
     assert_eq!(
         (b["page"].clone(), b["pages"].clone(), b["results"].clone()),
@@ -375,32 +341,30 @@ async fn pagination_math_and_validation() {
     );
     assert_eq!(b["data"].as_array().unwrap().len(), 100);
     assert_eq!(b["data"][0]["label"], "seed-00001");
-    let (_, b) = api.get("/v4/linode/instances?page=3").await;
+    let (_, b) = get(&api, "/v4/linode/instances?page=3").await;
     assert_eq!(b["page"], 3);
     assert_eq!(b["data"].as_array().unwrap().len(), 50);
     assert_eq!(b["data"][49]["id"], ids[249]);
-    let (_, b) = api.get("/v4/linode/instances?page=2&page_size=25").await;
+    let (_, b) = get(&api, "/v4/linode/instances?page=2&page_size=25").await;
     assert_eq!(
         (b["pages"].clone(), b["data"].as_array().unwrap().len()),
         (json!(10), 25)
     );
     assert_eq!(b["data"][0]["label"], "seed-00026");
-    let (_, b) = api.get("/v4/linode/instances?page_size=500").await;
+    let (_, b) = get(&api, "/v4/linode/instances?page_size=500").await;
     assert_eq!(
         (b["pages"].clone(), b["data"].as_array().unwrap().len()),
         (json!(1), 250)
     );
     // Past the last page: empty data, same counts.
-    let (s, b) = api.get("/v4/linode/instances?page=9").await;
+    let (s, b) = get(&api, "/v4/linode/instances?page=9").await;
     assert_eq!(s, 200);
     assert_eq!(
         b,
         json!({"data": [], "page": 9, "pages": 3, "results": 250})
     );
     // Empty collections still have one page.
-    let (_, b) = api
-        .get_f("/v4/linode/instances", r#"{"label":"none-such"}"#)
-        .await;
+    let (_, b) = get_f(&api, "/v4/linode/instances", r#"{"label":"none-such"}"#).await;
     assert_eq!(b, json!({"data": [], "page": 1, "pages": 1, "results": 0}));
 
     for q in [
@@ -411,7 +375,7 @@ async fn pagination_math_and_validation() {
         "page_size=-5",
         "page_size=100.5",
     ] {
-        let (s, b) = api.get(&format!("/v4/linode/instances?{q}")).await;
+        let (s, b) = get(&api, &format!("/v4/linode/instances?{q}")).await;
         assert_eq!(
             (s, b),
             (400, field_err("page_size", "Must be 25-500")),
@@ -425,7 +389,7 @@ async fn pagination_math_and_validation() {
         "page=1.5",
         "page=99999999999999999999999",
     ] {
-        let (s, b) = api.get(&format!("/v4/regions?{q}")).await;
+        let (s, b) = get(&api, &format!("/v4/regions?{q}")).await;
         assert_eq!(s, 400, "{q}");
         assert_eq!(b["errors"][0]["field"], "page", "{q}");
     }
@@ -433,7 +397,8 @@ async fn pagination_math_and_validation() {
 
 #[tokio::test]
 async fn xfilter_operators() {
-    let api = Api::new().await;
+    let sb = Sandbox::start().await.expect("sandbox starts");
+    let api = Api::of(&sb);
     let mk = |label: &str, region: &str, group: &str, tags: Value| json!({"region": region, "type": "g6-nanode-1", "label": label, "group": group, "tags": tags});
     for body in [
         mk("alpha-web", "us-east", "web", json!(["prod", "blue"])),
@@ -441,70 +406,72 @@ async fn xfilter_operators() {
         mk("gamma-db", "us-east", "db", json!([])),
         mk("delta-db", "ap-south", "db", json!(["prod"])),
     ] {
-        assert_eq!(api.post("/v4/linode/instances", body).await.0, 200);
+        assert_eq!(post(&api, "/v4/linode/instances", body).await.0, 200);
     }
     assert_eq!(
-        api.labels(r#"{"group":"web"}"#).await,
+        labels(&api, r#"{"group":"web"}"#).await,
         ["alpha-web", "beta-web"]
     );
     assert_eq!(
-        api.labels(r#"{"group":"db","region":"us-east"}"#).await,
+        labels(&api, r#"{"group":"db","region":"us-east"}"#).await,
         ["gamma-db"]
     );
     assert_eq!(
-        api.labels(r#"{"tags":"prod"}"#).await,
+        labels(&api, r#"{"tags":"prod"}"#).await,
         ["alpha-web", "delta-db"]
     );
     assert_eq!(
-        api.labels(r#"{"region":{"+neq":"us-east"}}"#).await,
+        labels(&api, r#"{"region":{"+neq":"us-east"}}"#).await,
         ["beta-web", "delta-db"]
     );
     assert_eq!(
-        api.labels(r#"{"label":{"+contains":"WEB"}}"#).await,
+        labels(&api, r#"{"label":{"+contains":"WEB"}}"#).await,
         ["alpha-web", "beta-web"]
     );
     assert_eq!(
-        api.labels(r#"{"label":{"+gt":"beta-web"}}"#).await,
+        labels(&api, r#"{"label":{"+gt":"beta-web"}}"#).await,
         ["gamma-db", "delta-db"]
     );
     assert_eq!(
-        api.labels(r#"{"label":{"+gte":"beta-web"}}"#).await,
+        labels(&api, r#"{"label":{"+gte":"beta-web"}}"#).await,
         ["beta-web", "gamma-db", "delta-db"]
     );
     assert_eq!(
-        api.labels(r#"{"label":{"+lt":"beta-web"}}"#).await,
+        labels(&api, r#"{"label":{"+lt":"beta-web"}}"#).await,
         ["alpha-web"]
     );
     assert_eq!(
-        api.labels(r#"{"label":{"+lte":"beta-web"}}"#).await,
+        labels(&api, r#"{"label":{"+lte":"beta-web"}}"#).await,
         ["alpha-web", "beta-web"]
     );
-    let (_, all) = api.get("/v4/linode/instances").await;
+    let (_, all) = get(&api, "/v4/linode/instances").await;
     let id0 = all["data"][0]["id"].as_u64().unwrap();
     assert_eq!(
-        api.labels(&format!(
-            r#"{{"id":{{"+gt":{id0}}},"+order_by":"id","+order":"desc"}}"#
-        ))
+        labels(
+            &api,
+            &format!(r#"{{"id":{{"+gt":{id0}}},"+order_by":"id","+order":"desc"}}"#)
+        )
         .await,
         ["delta-db", "gamma-db", "beta-web"]
     );
     assert_eq!(
-        api.labels(&format!(r#"{{"id":{id0}}}"#)).await,
+        labels(&api, &format!(r#"{{"id":{id0}}}"#)).await,
         ["alpha-web"]
     );
     // ipv4 is an array: equality means membership.
     let ip = all["data"][2]["ipv4"][0].as_str().unwrap().to_owned();
     assert_eq!(
-        api.labels(&format!(r#"{{"ipv4":"{ip}"}}"#)).await,
+        labels(&api, &format!(r#"{{"ipv4":"{ip}"}}"#)).await,
         ["gamma-db"]
     );
     // Nested and/or.
     assert_eq!(
-        api.labels(r#"{"+or":[{"+and":[{"group":"web"},{"region":"eu-west"}]},{"+and":[{"group":"db"},{"tags":"prod"}]}]}"#).await,
+        labels(&api, r#"{"+or":[{"+and":[{"group":"web"},{"region":"eu-west"}]},{"+and":[{"group":"db"},{"tags":"prod"}]}]}"#).await,
         ["beta-web", "delta-db"]
     );
     assert_eq!(
-        api.labels(
+        labels(
+            &api,
             r#"{"+and":[{"+or":[{"region":"us-east"},{"region":"ap-south"}]},{"group":"db"}]}"#
         )
         .await,
@@ -512,28 +479,30 @@ async fn xfilter_operators() {
     );
     // Ordering, ties broken by id.
     assert_eq!(
-        api.labels(r#"{"+order_by":"label"}"#).await,
+        labels(&api, r#"{"+order_by":"label"}"#).await,
         ["alpha-web", "beta-web", "delta-db", "gamma-db"]
     );
     assert_eq!(
-        api.labels(r#"{"+order_by":"label","+order":"desc"}"#).await,
+        labels(&api, r#"{"+order_by":"label","+order":"desc"}"#).await,
         ["gamma-db", "delta-db", "beta-web", "alpha-web"]
     );
     assert_eq!(
-        api.labels(r#"{"+order_by":"group","+order":"desc"}"#).await,
+        labels(&api, r#"{"+order_by":"group","+order":"desc"}"#).await,
         ["alpha-web", "beta-web", "gamma-db", "delta-db"]
     );
     assert_eq!(
-        api.labels(r#"{"+order_by":"region"}"#).await,
+        labels(&api, r#"{"+order_by":"region"}"#).await,
         ["delta-db", "beta-web", "alpha-web", "gamma-db"]
     );
     // Dotted fields.
     assert_eq!(
-        api.labels(r#"{"placement_group.label":null}"#).await.len(),
+        labels(&api, r#"{"placement_group.label":null}"#)
+            .await
+            .len(),
         4
     );
     assert!(
-        api.labels(r#"{"placement_group.label":"pg-1"}"#)
+        labels(&api, r#"{"placement_group.label":"pg-1"}"#)
             .await
             .is_empty()
     );
@@ -561,15 +530,16 @@ async fn xfilter_operators() {
             "+order must be \"asc\" or \"desc\"",
         ),
     ] {
-        let (s, b) = api.get_f("/v4/linode/instances", f).await;
+        let (s, b) = get_f(&api, "/v4/linode/instances", f).await;
         assert_eq!((s, b), (400, err(reason)), "{f}");
     }
 }
 
 #[tokio::test]
 async fn create_instance_full_object() {
-    let api = Api::new().await;
-    let (s, b) = api.post("/v4/linode/instances", good_create()).await;
+    let sb = Sandbox::start().await.expect("sandbox starts");
+    let api = Api::of(&sb);
+    let (s, b) = post(&api, "/v4/linode/instances", good_create()).await;
     assert_eq!(s, 200, "{b}");
     let id = b["id"].as_u64().unwrap();
     assert!(id >= 40_000_000);
@@ -617,19 +587,18 @@ async fn create_instance_full_object() {
     assert_eq!(created.len(), 19, "{created}");
     assert_eq!(&created[10..11], "T");
     assert!(b.get("root_pass").is_none());
-    assert_eq!(api.sb.instance(id), Some(b.clone()));
+    assert_eq!(sb.instance(id), Some(b.clone()));
     assert_eq!(
-        api.get(&format!("/v4/linode/instances/{id}")).await,
+        get(&api, &format!("/v4/linode/instances/{id}")).await,
         (200, b.clone())
     );
     assert_eq!(
-        api.get(&format!("/v4beta/linode/instances/{id}")).await,
+        get(&api, &format!("/v4beta/linode/instances/{id}")).await,
         (200, b)
     );
 
     // Minimal body: no image => offline, default label, private ip.
-    let (s, b) = api
-        .post("/v4/linode/instances", json!({"region": "eu-west", "type": "g6-nanode-1", "private_ip": true, "backups_enabled": true}))
+    let (s, b) = post(&api, "/v4/linode/instances", json!({"region": "eu-west", "type": "g6-nanode-1", "private_ip": true, "backups_enabled": true}))
         .await;
     assert_eq!(s, 200, "{b}");
     let id2 = b["id"].as_u64().unwrap();
@@ -647,11 +616,11 @@ async fn create_instance_full_object() {
     let mut body = good_create();
     body["label"] = json!("web-02");
     body["booted"] = json!(false);
-    let (_, b) = api.post("/v4/linode/instances", body).await;
+    let (_, b) = post(&api, "/v4/linode/instances", body).await;
     assert_eq!(b["status"], "offline");
-    assert_eq!(api.sb.instance_count(), 3);
+    assert_eq!(sb.instance_count(), 3);
     // Public addresses are unique.
-    let (_, list) = api.get("/v4/linode/instances").await;
+    let (_, list) = get(&api, "/v4/linode/instances").await;
     let mut ips: Vec<&str> = list["data"]
         .as_array()
         .unwrap()
@@ -665,7 +634,8 @@ async fn create_instance_full_object() {
 
 #[tokio::test]
 async fn create_instance_validation() {
-    let api = Api::new().await;
+    let sb = Sandbox::start().await.expect("sandbox starts");
+    let api = Api::of(&sb);
     let with = |k: &str, v: Value| {
         let mut b = good_create();
         if v.is_null() {
@@ -821,11 +791,11 @@ async fn create_instance_validation() {
         ),
     ];
     for (body, field, reason) in cases {
-        let (s, b) = api.post("/v4/linode/instances", body.clone()).await;
+        let (s, b) = post(&api, "/v4/linode/instances", body.clone()).await;
         assert_eq!((s, b), (400, field_err(field, reason)), "{body}");
     }
     // Several problems are reported together, the plan first as on the API.
-    let (s, b) = api.post("/v4/linode/instances", json!({})).await;
+    let (s, b) = post(&api, "/v4/linode/instances", json!({})).await;
     assert_eq!(s, 400);
     assert_eq!(
         b,
@@ -834,8 +804,7 @@ async fn create_instance_validation() {
             {"field": "region", "reason": "region is required"},
         ]})
     );
-    let (s, b) = api
-        .post(
+    let (s, b) = post(&api,
             "/v4/linode/instances",
             json!({"region": "mars-1", "type": "g0-huge", "image": "linode/debian12", "root_pass": "aComplex@Password1"}),
         )
@@ -850,10 +819,13 @@ async fn create_instance_validation() {
             ]})
         )
     );
-    assert_eq!(api.sb.instance_count(), 0);
+    assert_eq!(sb.instance_count(), 0);
     // Label uniqueness.
-    assert_eq!(api.post("/v4/linode/instances", good_create()).await.0, 200);
-    let (s, b) = api.post("/v4/linode/instances", good_create()).await;
+    assert_eq!(
+        post(&api, "/v4/linode/instances", good_create()).await.0,
+        200
+    );
+    let (s, b) = post(&api, "/v4/linode/instances", good_create()).await;
     assert_eq!(
         (s, b),
         (
@@ -861,7 +833,7 @@ async fn create_instance_validation() {
             field_err("label", "Label must be unique among your linodes")
         )
     );
-    assert_eq!(api.sb.instance_count(), 1);
+    assert_eq!(sb.instance_count(), 1);
     // Bodies that are not JSON objects.
     for raw in [
         "",
@@ -872,39 +844,39 @@ async fn create_instance_validation() {
         "{\"region\":",
         "42",
     ] {
-        let mut c = api.call(Method::POST, "/v4/linode/instances");
-        c.body = Some(raw.to_owned());
-        assert_eq!(api.send(c).await, (400, err("Invalid JSON")), "{raw:?}");
+        let req = with_text(&api, Method::POST, "/v4/linode/instances", raw.to_owned());
+        assert_eq!(send(req).await, (400, err("Invalid JSON")), "{raw:?}");
     }
 }
 
 #[tokio::test]
 async fn update_and_delete_instance() {
-    let api = Api::new().await;
-    let (_, a) = api.post("/v4/linode/instances", good_create()).await;
+    let sb = Sandbox::start().await.expect("sandbox starts");
+    let api = Api::of(&sb);
+    let (_, a) = post(&api, "/v4/linode/instances", good_create()).await;
     let id = a["id"].as_u64().unwrap();
     let mut other = good_create();
     other["label"] = json!("other-1");
-    assert_eq!(api.post("/v4/linode/instances", other).await.0, 200);
+    assert_eq!(post(&api, "/v4/linode/instances", other).await.0, 200);
     let path = format!("/v4/linode/instances/{id}");
 
-    let (s, b) = api
-        .put(
-            &path,
-            json!({
-                "label": "renamed-1",
-                "group": "edge",
-                "tags": ["a-tag", "b-tag"],
-                "alerts": {"cpu": 150},
-                "backups": {"schedule": {"day": "Monday", "window": "W4"}, "enabled": true},
-                "watchdog_enabled": false,
-                "region": "eu-west",
-                "id": 1,
-                "status": "offline",
-                "ipv4": ["1.2.3.4"],
-            }),
-        )
-        .await;
+    let (s, b) = put(
+        &api,
+        &path,
+        json!({
+            "label": "renamed-1",
+            "group": "edge",
+            "tags": ["a-tag", "b-tag"],
+            "alerts": {"cpu": 150},
+            "backups": {"schedule": {"day": "Monday", "window": "W4"}, "enabled": true},
+            "watchdog_enabled": false,
+            "region": "eu-west",
+            "id": 1,
+            "status": "offline",
+            "ipv4": ["1.2.3.4"],
+        }),
+    )
+    .await;
     assert_eq!(s, 200, "{b}");
     assert_eq!(b["label"], "renamed-1");
     assert_eq!(b["group"], "edge");
@@ -924,11 +896,11 @@ async fn update_and_delete_instance() {
     assert_eq!(b["status"], "running");
     assert_eq!(b["ipv4"], a["ipv4"]);
     assert_eq!(b["created"], a["created"]);
-    assert_eq!(api.sb.instance(id), Some(b.clone()));
+    assert_eq!(sb.instance(id), Some(b.clone()));
     // The old label is free again, the new one is taken.
     let mut again = good_create();
     again["label"] = json!("renamed-1");
-    let (s, e) = api.post("/v4/linode/instances", again).await;
+    let (s, e) = post(&api, "/v4/linode/instances", again).await;
     assert_eq!(
         (s, e),
         (
@@ -937,8 +909,8 @@ async fn update_and_delete_instance() {
         )
     );
     // Keeping one's own label is fine; taking another's is not.
-    assert_eq!(api.put(&path, json!({"label": "renamed-1"})).await.0, 200);
-    let (s, e) = api.put(&path, json!({"label": "other-1"})).await;
+    assert_eq!(put(&api, &path, json!({"label": "renamed-1"})).await.0, 200);
+    let (s, e) = put(&api, &path, json!({"label": "other-1"})).await;
     assert_eq!(
         (s, e),
         (
@@ -946,12 +918,12 @@ async fn update_and_delete_instance() {
             field_err("label", "Label must be unique among your linodes")
         )
     );
-    let (s, e) = api.put(&path, json!({"label": "x"})).await;
+    let (s, e) = put(&api, &path, json!({"label": "x"})).await;
     assert_eq!(
         (s, e),
         (400, field_err("label", "Length must be 3-64 characters"))
     );
-    let (s, e) = api.put(&path, json!({"alerts": {"io": "lots"}})).await;
+    let (s, e) = put(&api, &path, json!({"alerts": {"io": "lots"}})).await;
     assert_eq!(
         (s, e),
         (
@@ -959,12 +931,15 @@ async fn update_and_delete_instance() {
             field_err("alerts.io", "io must be a non-negative integer")
         )
     );
-    let (s, e) = api
-        .put(&path, json!({"backups": {"schedule": {"day": "Someday"}}}))
-        .await;
+    let (s, e) = put(
+        &api,
+        &path,
+        json!({"backups": {"schedule": {"day": "Someday"}}}),
+    )
+    .await;
     assert_eq!(s, 400);
     assert_eq!(e["errors"][0]["field"], "backups.schedule.day");
-    let (s, e) = api.put(&path, json!({"watchdog_enabled": "no"})).await;
+    let (s, e) = put(&api, &path, json!({"watchdog_enabled": "no"})).await;
     assert_eq!(
         (s, e),
         (
@@ -972,42 +947,42 @@ async fn update_and_delete_instance() {
             field_err("watchdog_enabled", "watchdog_enabled must be a boolean")
         )
     );
-    let mut c = api.call(Method::PUT, &path);
-    c.body = Some("[]".into());
-    assert_eq!(api.send(c).await, (400, err("Invalid JSON")));
+    let req = with_text(&api, Method::PUT, &path, "[]".into());
+    assert_eq!(send(req).await, (400, err("Invalid JSON")));
     assert_eq!(
-        api.put("/v4/linode/instances/1", json!({})).await,
+        put(&api, "/v4/linode/instances/1", json!({})).await,
         (404, err("Not found"))
     );
 
     // Delete.
-    let (s, b) = api.send(api.call(Method::DELETE, &path)).await;
+    let (s, b) = send(api.request(Method::DELETE, &path)).await;
     assert_eq!((s, b), (200, json!({})));
-    assert_eq!(api.sb.instance(id), None);
-    assert_eq!(api.get(&path).await, (404, err("Not found")));
+    assert_eq!(sb.instance(id), None);
+    assert_eq!(get(&api, &path).await, (404, err("Not found")));
     assert_eq!(
-        api.send(api.call(Method::DELETE, &path)).await,
+        send(api.request(Method::DELETE, &path)).await,
         (404, err("Not found"))
     );
-    assert_eq!(api.sb.instance_count(), 1);
+    assert_eq!(sb.instance_count(), 1);
     // The deleted label can be reused.
     let mut reuse = good_create();
     reuse["label"] = json!("renamed-1");
-    assert_eq!(api.post("/v4beta/linode/instances", reuse).await.0, 200);
+    assert_eq!(post(&api, "/v4beta/linode/instances", reuse).await.0, 200);
 }
 
 /// Seeds `n` instances (a multiple of 40) and checks filtering, ordering and slicing.
 async fn large_collection(n: usize) {
-    let api = Api::new().await;
-    let ids = api.sb.seed_instances(n);
+    let sb = Sandbox::start().await.expect("sandbox starts");
+    let api = Api::of(&sb);
+    let ids = sb.seed_instances(n);
     assert_eq!(ids.len(), n);
-    assert_eq!(api.sb.instance_count(), n);
-    let (s, b) = api
-        .get_f(
-            "/v4/linode/instances?page=2&page_size=100",
-            r#"{"region":"us-east","group":"web","+order_by":"label","+order":"desc"}"#,
-        )
-        .await;
+    assert_eq!(sb.instance_count(), n);
+    let (s, b) = get_f(
+        &api,
+        "/v4/linode/instances?page=2&page_size=100",
+        r#"{"region":"us-east","group":"web","+order_by":"label","+order":"desc"}"#,
+    )
+    .await;
     assert_eq!(s, 200);
     // Seed k (0-based) has region k % 8 and group k % 5: both first <=> k % 40 == 0.
     assert_eq!(b["results"], n / 40);
@@ -1017,20 +992,20 @@ async fn large_collection(n: usize) {
     let k = n - 40 * 101 + 1;
     assert_eq!(b["data"][0]["label"], format!("seed-{k:05}"));
     assert_eq!(
-        api.sb.instance(ids[n - 1]).unwrap()["label"],
+        sb.instance(ids[n - 1]).unwrap()["label"],
         format!("seed-{n:05}")
     );
-    let (_, b) = api
-        .get_f(
-            "/v4/linode/instances",
-            r#"{"label":{"+contains":"seed-0009"}}"#,
-        )
-        .await;
+    let (_, b) = get_f(
+        &api,
+        "/v4/linode/instances",
+        r#"{"label":{"+contains":"seed-0009"}}"#,
+    )
+    .await;
     assert_eq!(b["results"], 10);
     // Seeding again continues the numbering.
-    let more = api.sb.seed_instances(1);
+    let more = sb.seed_instances(1);
     assert_eq!(
-        api.sb.instance(more[0]).unwrap()["label"],
+        sb.instance(more[0]).unwrap()["label"],
         format!("seed-{:05}", n + 1)
     );
 }
@@ -1042,8 +1017,9 @@ async fn large_collections_filter_order_and_page() {
 
 #[tokio::test]
 async fn garbage_never_yields_5xx() {
-    let api = Api::new().await;
-    api.sb.seed_instances(3);
+    let sb = Sandbox::start().await.expect("sandbox starts");
+    let api = Api::of(&sb);
+    sb.seed_instances(3);
     let paths = [
         "/v4/linode/instances/%FF%FE",
         "/v4/linode/instances/%",
@@ -1107,13 +1083,11 @@ async fn garbage_never_yields_5xx() {
         Method::DELETE,
         Method::PATCH,
     ];
-    let http = reqwest::Client::new();
     let targets = paths
         .iter()
         .map(|p| p.to_string())
         .chain(
-            api.sb
-                .seed_instances(1)
+            sb.seed_instances(1)
                 .into_iter()
                 .map(|id| format!("/v4/linode/instances/{id}")),
         )
@@ -1126,9 +1100,8 @@ async fn garbage_never_yields_5xx() {
                 bodies.len()
             };
             for body in &bodies[..n] {
-                let res = http
-                    .request(method.clone(), format!("{}{}", api.sb.base_url(), path))
-                    .bearer_auth(api.sb.token())
+                let res = api
+                    .request(method.clone(), &path)
                     .body(body.to_string())
                     .send()
                     .await
@@ -1155,14 +1128,13 @@ async fn garbage_never_yields_5xx() {
             "/v4/linode/types",
             "/v4/linode/kernels",
         ] {
-            let (s, _) = api.get_f(path, f).await;
+            let (s, _) = get_f(&api, path, f).await;
             assert!(s == 200 || s == 400, "{path} {f} -> {s}");
         }
     }
     // Raw bytes that are not valid UTF-8 in the filter header.
-    let res = http
-        .get(format!("{}/v4/linode/instances", api.sb.base_url()))
-        .bearer_auth(api.sb.token())
+    let res = api
+        .request(Method::GET, "/v4/linode/instances")
         .header(
             "X-Filter",
             reqwest::header::HeaderValue::from_bytes(b"{\"label\":\"\xff\"}").unwrap(),
@@ -1176,43 +1148,24 @@ async fn garbage_never_yields_5xx() {
 /// The binary prints the URL and token to use and serves them.
 #[tokio::test]
 async fn the_binary_prints_its_url_and_token_and_serves() {
-    use tokio::io::{AsyncBufReadExt, BufReader};
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_linode-sandbox"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--token",
-            "bin-token",
-            "--seed-instances",
-            "3",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the binary starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url_line = lines.next_line().await.unwrap().unwrap();
-    let token_line = lines.next_line().await.unwrap().unwrap();
-    let url = url_line
-        .strip_prefix("LINODE_API_URL=")
-        .expect("a URL line")
-        .to_owned();
+    // The URL line ends with `/v4`, or the start fails.
+    let mut bin = Binary::start("bin-token", |c| {
+        c.args(["--seed-instances", "3"]);
+    })
+    .await;
     assert!(
-        url.starts_with("http://127.0.0.1:") && url.ends_with("/v4"),
-        "{url}"
+        bin.api.base.starts_with("http://127.0.0.1:"),
+        "{}",
+        bin.api.base
     );
+    let token_line = bin.stdout.next_line().await.unwrap().unwrap();
     assert_eq!(token_line, "LINODE_TOKEN=bin-token");
-    let body: Value = reqwest::Client::new()
-        .get(format!("{url}/linode/instances"))
-        .bearer_auth("bin-token")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, body) = bin
+        .api
+        .call(Method::GET, "/v4/linode/instances", None)
+        .await;
     assert_eq!(body["results"], 3);
-    child.kill().await.unwrap();
+    bin.kill().await;
 
     let status = tokio::process::Command::new(env!("CARGO_BIN_EXE_linode-sandbox"))
         .arg("--bogus")

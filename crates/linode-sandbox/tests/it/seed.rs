@@ -5,8 +5,10 @@
 use std::path::PathBuf;
 
 use linode_sandbox::{Sandbox, Seed};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+
+use crate::common::{Api, Binary};
 
 /// A fresh directory for this test's files.
 fn dir(name: &str) -> PathBuf {
@@ -60,40 +62,14 @@ requests:
   - {method: POST, path: /tags, body: {label: team-a}}
 ";
 
-struct Api {
-    base: String,
-    token: String,
-    http: reqwest::Client,
-}
-
-impl Api {
-    async fn call(&self, method: reqwest::Method, path: &str) -> (StatusCode, Value) {
-        let res = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .unwrap();
-        let status = res.status();
-        (status, res.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str) -> Value {
-        let (status, body) = self.call(reqwest::Method::GET, path).await;
-        assert_eq!(status, 200, "GET {path}: {body}");
-        body
-    }
-
-    /// `field` of every object of a list, in order.
-    async fn column(&self, path: &str, field: &str) -> Vec<Value> {
-        self.get(path).await["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|o| o[field].clone())
-            .collect()
-    }
+/// `field` of every object of a list, in order.
+async fn column(api: &Api, path: &str, field: &str) -> Vec<Value> {
+    api.get(path).await["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o[field].clone())
+        .collect()
 }
 
 /// Checks every object [`YAML`] describes, with exact values.
@@ -236,7 +212,7 @@ async fn check_seeded(api: &Api) {
     );
 
     assert_eq!(
-        api.column("/v4/tags", "label").await,
+        column(api, "/v4/tags", "label").await,
         [json!("prod"), json!("team-a"), json!("web")]
     );
 }
@@ -244,47 +220,33 @@ async fn check_seeded(api: &Api) {
 /// The binary, with the seed file in `LINODE_SANDBOX_SEED_FILE`, at real-time speed.
 #[tokio::test]
 async fn the_binary_seeds_a_yaml_file_at_start_and_again_on_reset() {
-    use tokio::io::{AsyncBufReadExt, BufReader};
     let dir = dir("yaml");
     let file = dir.join("seed.yaml");
     std::fs::write(&file, YAML).unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_linode-sandbox"))
-        .args(["--listen", "127.0.0.1:0", "--token", "seed-token"])
-        .env("LINODE_SANDBOX_SEED_FILE", &file)
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the binary starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = lines.next_line().await.unwrap().unwrap();
-    let base = url
-        .strip_prefix("LINODE_API_URL=")
-        .and_then(|u| u.strip_suffix("/v4"))
-        .expect("a URL line")
-        .to_owned();
-    let api = Api {
-        base,
-        token: "seed-token".into(),
-        http: reqwest::Client::new(),
-    };
-    check_seeded(&api).await;
+    let bin = Binary::start("seed-token", |c| {
+        c.env("LINODE_SANDBOX_SEED_FILE", &file);
+    })
+    .await;
+    let api = &bin.api;
+    check_seeded(api).await;
 
     // Changes, then a reset: the seed is back, with the same ids.
-    let ids = api.column("/v4/linode/instances", "id").await;
+    let ids = column(api, "/v4/linode/instances", "id").await;
     let first = ids[0].as_u64().unwrap();
     let (status, _) = api
         .call(
-            reqwest::Method::DELETE,
+            Method::DELETE,
             &format!("/v4/linode/instances/{first}"),
+            None,
         )
         .await;
     assert_eq!(status, 200);
     assert_eq!(api.get("/v4/linode/instances").await["results"], 1);
-    let (status, body) = api.call(reqwest::Method::POST, "/sandbox/reset").await;
+    let (status, body) = api.call(Method::POST, "/sandbox/reset", None).await;
     assert_eq!((status, body), (StatusCode::OK, json!({})));
-    check_seeded(&api).await;
-    assert_eq!(api.column("/v4/linode/instances", "id").await, ids);
-    child.kill().await.unwrap();
+    check_seeded(api).await;
+    assert_eq!(column(api, "/v4/linode/instances", "id").await, ids);
+    bin.kill().await;
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -307,11 +269,7 @@ async fn the_library_seeds_a_json_file() {
     std::fs::write(&file, serde_json::to_string_pretty(&yaml_as_json).unwrap()).unwrap();
     let seed = Seed::from_path(&file).unwrap();
     let sb = Sandbox::builder().seed(seed).start().await.unwrap();
-    let api = Api {
-        base: sb.base_url(),
-        token: sb.token().to_owned(),
-        http: reqwest::Client::new(),
-    };
+    let api = Api::of(&sb);
     let instances = api.get("/v4/linode/instances").await;
     assert_eq!(instances["results"], 1);
     let api_1 = &instances["data"][0];
@@ -549,11 +507,7 @@ instances:
         .start()
         .await
         .unwrap();
-    let api = Api {
-        base: sb.base_url(),
-        token: sb.token().to_owned(),
-        http: reqwest::Client::new(),
-    };
+    let api = &Api::of(&sb);
     let vpc = &api.get("/v4/vpcs").await["data"][0];
     let subnet = &vpc["subnets"][0];
     let worker = api.get("/v4/linode/instances").await["data"][0].clone();
@@ -603,16 +557,12 @@ async fn the_readme_example_seeds() {
         .start()
         .await
         .unwrap();
-    let api = Api {
-        base: sb.base_url(),
-        token: sb.token().to_owned(),
-        http: reqwest::Client::new(),
-    };
+    let api = &Api::of(&sb);
     // The cluster's three nodes are Linodes too.
-    let labels = api.column("/v4/linode/instances", "label").await;
+    let labels = column(api, "/v4/linode/instances", "label").await;
     assert_eq!(labels[..2], [json!("web-1"), json!("worker-1")]);
     assert_eq!(
-        api.column("/v4/linode/instances", "status").await,
+        column(api, "/v4/linode/instances", "status").await,
         [
             json!("running"),
             json!("offline"),
@@ -622,11 +572,11 @@ async fn the_readme_example_seeds() {
         ]
     );
     assert_eq!(
-        api.column("/v4/lke/clusters", "status").await,
+        column(api, "/v4/lke/clusters", "status").await,
         [json!("ready")]
     );
     assert_eq!(
-        api.column("/v4/databases/instances", "label").await,
+        column(api, "/v4/databases/instances", "label").await,
         [json!("app-db"), json!("app-db-copy")]
     );
     let vpc_id = api.get("/v4/vpcs").await["data"][0]["id"].clone();
@@ -635,7 +585,7 @@ async fn the_readme_example_seeds() {
         vpc_id
     );
     assert_eq!(
-        api.column("/v4/object-storage/buckets", "label").await,
+        column(api, "/v4/object-storage/buckets", "label").await,
         [json!("assets")]
     );
     for (path, label) in [
@@ -646,14 +596,14 @@ async fn the_readme_example_seeds() {
         ("/v4/networking/firewalls", "web-fw"),
         ("/v4/lke/clusters", "prod-k8s"),
     ] {
-        assert_eq!(api.column(path, "label").await, [json!(label)], "{path}");
+        assert_eq!(column(api, path, "label").await, [json!(label)], "{path}");
     }
     assert_eq!(
-        api.column("/v4/domains", "domain").await,
+        column(api, "/v4/domains", "domain").await,
         [json!("example.com")]
     );
     assert_eq!(
-        api.column("/v4/tags", "label").await,
+        column(api, "/v4/tags", "label").await,
         [json!("prod"), json!("team-a")]
     );
 }
@@ -708,11 +658,7 @@ async fn clusters_databases_and_buckets_have_their_own_sections() {
         .start()
         .await
         .unwrap();
-    let api = Api {
-        base: sb.base_url(),
-        token: sb.token().to_owned(),
-        http: reqwest::Client::new(),
-    };
+    let api = &Api::of(&sb);
     let vpc = api.get("/v4/vpcs").await["data"][0].clone();
     let (vpc_id, subnet_id) = (&vpc["id"], &vpc["subnets"][0]["id"]);
     let firewall_id = api.get("/v4/networking/firewalls").await["data"][0]["id"].clone();
@@ -796,7 +742,7 @@ async fn clusters_databases_and_buckets_have_their_own_sections() {
         json!([1, firewall_id, 1])
     );
     // Every node is a running Linode.
-    let nodes = api.column("/v4/linode/instances", "status").await;
+    let nodes = column(api, "/v4/linode/instances", "status").await;
     assert_eq!(nodes, vec![json!("running"); 4]);
 
     let databases = api.get("/v4/databases/instances").await;

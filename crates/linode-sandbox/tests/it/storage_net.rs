@@ -5,40 +5,13 @@ use linode_sandbox::Sandbox;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-struct Api {
-    sb: Sandbox,
-    http: reqwest::Client,
-}
+use crate::common::Api;
 
-impl Api {
-    async fn new() -> Api {
-        Api {
-            sb: Sandbox::start().await.expect("sandbox starts"),
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn send(&self, method: Method, path: &str, body: Option<&str>) -> (u16, Value) {
-        let mut req = self
-            .http
-            .request(method, format!("{}/v4{}", self.sb.base_url(), path))
-            .bearer_auth(self.sb.token());
-        if let Some(body) = body {
-            req = req
-                .header("content-type", "application/json")
-                .body(body.to_owned());
-        }
-        let res = req.send().await.expect("sent");
-        let status = res.status().as_u16();
-        let value = res.json::<Value>().await.expect("every answer is JSON");
-        (status, value)
-    }
-
-    async fn post(&self, path: &str, body: Value) -> Value {
-        let (status, value) = self.send(Method::POST, path, Some(&body.to_string())).await;
-        assert_eq!(status, 200, "{path} {body}: {value}");
-        value
-    }
+/// A request with `body` sent as it is under `/v4`; every answer must be JSON.
+async fn send(api: &Api, method: Method, path: &str, body: Option<&str>) -> (u16, Value) {
+    let (status, _, text) = api.send_text(method, &format!("/v4{path}"), body).await;
+    let value = serde_json::from_str(&text).expect("every answer is JSON");
+    (status.as_u16(), value)
 }
 
 /// Values of every JSON type, including ones no field accepts.
@@ -61,42 +34,46 @@ fn odd_values() -> Vec<Value> {
 
 #[tokio::test]
 async fn no_body_makes_the_sandbox_fail() {
-    let api = Api::new().await;
+    let sb = Sandbox::start().await.expect("sandbox starts");
+    let api = Api::of(&sb);
     let linode = api
         .post(
-            "/linode/instances",
+            "/v4/linode/instances",
             json!({"region": "us-east", "type": "g6-nanode-1", "image": "linode/debian12",
                    "root_pass": "Correct-Horse-9!", "private_ip": true}),
         )
         .await;
     let private = linode["ipv4"][1].as_str().unwrap().to_owned();
     let volume = api
-        .post("/volumes", json!({"label": "data", "region": "us-east"}))
+        .post("/v4/volumes", json!({"label": "data", "region": "us-east"}))
         .await;
     let domain = api
         .post(
-            "/domains",
+            "/v4/domains",
             json!({"domain": "example.org", "type": "master", "soa_email": "a@example.org"}),
         )
         .await;
     let record = api
         .post(
-            &format!("/domains/{}/records", domain["id"]),
+            &format!("/v4/domains/{}/records", domain["id"]),
             json!({"type": "A", "name": "www", "target": "203.0.113.1"}),
         )
         .await;
     let nb = api
-        .post("/nodebalancers", json!({"region": "us-east"}))
+        .post("/v4/nodebalancers", json!({"region": "us-east"}))
         .await;
     let config = api
         .post(
-            &format!("/nodebalancers/{}/configs", nb["id"]),
+            &format!("/v4/nodebalancers/{}/configs", nb["id"]),
             json!({"port": 80}),
         )
         .await;
     let node = api
         .post(
-            &format!("/nodebalancers/{}/configs/{}/nodes", nb["id"], config["id"]),
+            &format!(
+                "/v4/nodebalancers/{}/configs/{}/nodes",
+                nb["id"], config["id"]
+            ),
             json!({"address": format!("{private}:80"), "label": "web-1"}),
         )
         .await;
@@ -206,14 +183,14 @@ async fn no_body_makes_the_sandbox_fail() {
     ];
     for (method, path, fields) in &writes {
         for raw in ["", "null", "[]", "42", "{", "\"text\""] {
-            let (status, body) = api.send(method.clone(), path, Some(raw)).await;
+            let (status, body) = send(&api, method.clone(), path, Some(raw)).await;
             assert_eq!(status, 400, "{method} {path} {raw:?}: {body}");
             assert!(body["errors"][0]["reason"].is_string());
         }
         for field in fields {
             for value in odd_values() {
                 let body = json!({ *field: value }).to_string();
-                let (status, answer) = api.send(method.clone(), path, Some(&body)).await;
+                let (status, answer) = send(&api, method.clone(), path, Some(&body)).await;
                 assert!(
                     status == 200 || status == 400,
                     "{method} {path} {body}: {status} {answer}"
@@ -235,7 +212,7 @@ async fn no_body_makes_the_sandbox_fail() {
         &format!("/nodebalancers/{n}/configs/{c}/nodes/x"),
         "/linode/instances/1/volumes",
     ] {
-        let (status, body) = api.send(Method::GET, path, None).await;
+        let (status, body) = send(&api, Method::GET, path, None).await;
         assert_eq!(status, 404, "{path}: {body}");
         assert_eq!(body["errors"][0]["reason"], "Not found");
     }
@@ -243,53 +220,50 @@ async fn no_body_makes_the_sandbox_fail() {
 
 #[tokio::test]
 async fn lists_accept_only_their_filterable_fields() {
-    let api = Api::new().await;
+    let sb = Sandbox::start().await.expect("sandbox starts");
+    let api = Api::of(&sb);
     for (path, good, bad) in [
         ("/volumes", "label", "size"),
         ("/domains", "domain", "soa_email"),
         ("/nodebalancers", "region", "hostname"),
     ] {
         for (field, expected) in [(good, 200), (bad, 400)] {
-            let res = api
-                .http
-                .get(format!("{}/v4{path}", api.sb.base_url()))
-                .bearer_auth(api.sb.token())
-                .header("x-filter", json!({ field: "x" }).to_string())
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status().as_u16(), expected, "{path} {field}");
+            let (status, _) = api
+                .get_filtered(&format!("/v4{path}"), &json!({ field: "x" }).to_string())
+                .await;
+            assert_eq!(status.as_u16(), expected, "{path} {field}");
         }
     }
 }
 
 #[tokio::test]
 async fn refused_requests_change_nothing() {
-    let api = Api::new().await;
+    let sb = Sandbox::start().await.expect("sandbox starts");
+    let api = Api::of(&sb);
     let volume = api
         .post(
-            "/volumes",
+            "/v4/volumes",
             json!({"label": "keep", "region": "us-east", "size": 40}),
         )
         .await;
     let id = volume["id"].as_u64().unwrap();
-    let (status, _) = api
-        .send(
-            Method::PUT,
-            &format!("/volumes/{id}"),
-            Some(r#"{"label": "new-label", "tags": ["x"]}"#),
-        )
-        .await;
+    let (status, _) = send(
+        &api,
+        Method::PUT,
+        &format!("/volumes/{id}"),
+        Some(r#"{"label": "new-label", "tags": ["x"]}"#),
+    )
+    .await;
     assert_eq!(status, 400);
-    assert_eq!(api.sb.volume(id).unwrap()["label"], "keep");
-    let (status, _) = api
-        .send(
-            Method::POST,
-            &format!("/volumes/{id}/resize"),
-            Some(r#"{"size": 20}"#),
-        )
-        .await;
+    assert_eq!(sb.volume(id).unwrap()["label"], "keep");
+    let (status, _) = send(
+        &api,
+        Method::POST,
+        &format!("/volumes/{id}/resize"),
+        Some(r#"{"size": 20}"#),
+    )
+    .await;
     assert_eq!(status, 400);
-    assert_eq!(api.sb.volume(id).unwrap()["size"], 40);
-    assert_eq!(api.sb.events().len(), 1);
+    assert_eq!(sb.volume(id).unwrap()["size"], 40);
+    assert_eq!(sb.events().len(), 1);
 }
