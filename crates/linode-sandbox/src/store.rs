@@ -1135,8 +1135,7 @@ impl Store {
         const ENVS: [&str; 3] = ["env:prod", "env:staging", "env:dev"];
         const TEAMS: [&str; 4] = ["team-a", "team-b", "team-c", "team-d"];
         let ts = now();
-        let mut bulk = BulkInstances::default();
-        let mut ids = Vec::with_capacity(n);
+        let mut planned = Vec::with_capacity(n);
         self.indexes.instance_labels.reserve(n);
         for _ in 0..n {
             let mut k = self.next_id("seeded_instance", 0);
@@ -1157,14 +1156,62 @@ impl Store {
             };
             let id = self.next_id("instance", FIRST_INSTANCE_ID);
             let (ipv4, ipv6) = self.alloc_instance_addresses(seed.private_ip);
-            let stored = bulk.instance(id, &label, &seed, &ipv4, &ipv6, &ts);
-            self.indexes.instance_labels.insert(label);
-            self.instances_mut().insert_stored(id, stored);
-            ids.push(id);
+            self.indexes.instance_labels.insert(label.clone());
+            planned.push((id, label, seed, ipv4, ipv6));
         }
-        ids
+        // Writing the objects is most of the work and needs nothing from the store: once the
+        // first ones have taught the writer every type, region and backups setting, the rest
+        // are written on two threads.
+        let mut bulk = BulkInstances::default();
+        let write = |bulk: &mut BulkInstances, (id, label, seed, ipv4, ipv6): &Planned| {
+            (*id, bulk.instance(*id, label, seed, ipv4, ipv6, &ts))
+        };
+        let learned = planned.len().min(WARM_UP);
+        let mut written: Vec<(u64, StoredJson)> = planned[..learned]
+            .iter()
+            .map(|p| write(&mut bulk, p))
+            .collect();
+        let rest = &planned[learned..];
+        if rest.len() < 2 * WARM_UP {
+            written.extend(rest.iter().map(|p| write(&mut bulk, p)));
+        } else {
+            let (first, second) = rest.split_at(rest.len() / 2);
+            let mut other = bulk.clone();
+            let (a, b) = std::thread::scope(|scope| {
+                let helper = scope.spawn(|| {
+                    second
+                        .iter()
+                        .map(|p| write(&mut other, p))
+                        .collect::<Vec<_>>()
+                });
+                let a: Vec<_> = first.iter().map(|p| write(&mut bulk, p)).collect();
+                (
+                    a,
+                    helper
+                        .join()
+                        .expect("writing seeded instances does not panic"),
+                )
+            });
+            written.extend(a);
+            written.extend(b);
+        }
+        let table = self.instances_mut();
+        written
+            .into_iter()
+            .map(|(id, stored)| {
+                table.insert_stored(id, stored);
+                id
+            })
+            .collect()
     }
 }
+
+/// A seeded instance before its object is written: id, label, what differs, addresses.
+type Planned = (u64, String, SeedInstance, Vec<String>, String);
+
+/// Seeded instances written one at a time before the rest are shared between two threads:
+/// enough for the writer to meet every type, region and backups setting of the cycle.
+const WARM_UP: usize = 120;
 
 /// What differs between seeded instances (see [`Store::seed_instances`]).
 struct SeedInstance {
@@ -1198,7 +1245,7 @@ impl SeedInstance {
 /// Seeded instances written from a template ([`Template`]): what [`instance_object`] makes,
 /// without building a JSON value for each. The fields that depend on the type, the region or
 /// the backups switch are taken from an object built the slow way the first time each is met.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct BulkInstances {
     template: Option<Template>,
     /// `specs` and `alerts` by type.
@@ -1363,8 +1410,9 @@ mod tests {
 
     #[test]
     fn seeded_instances_are_what_create_instance_makes() {
+        // Enough for the objects past the warm-up to be written on two threads.
         let mut seeded = Store::default();
-        let ids = seeded.seed_instances(90);
+        let ids = seeded.seed_instances(400);
         let mut created = Store::default();
         for (k, &id) in ids.iter().enumerate() {
             let mut new = NewInstance {
