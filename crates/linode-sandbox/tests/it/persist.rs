@@ -282,3 +282,55 @@ async fn a_file_that_is_not_a_database_is_refused() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// A reset and a `PUT /sandbox/state` replace the whole stored state: after a restart, what
+/// they removed stays removed and what they brought is there.
+#[tokio::test]
+async fn a_reset_or_a_state_put_back_replaces_what_is_stored() {
+    let dir = dir("replace");
+    let data = dir.join("state.redb");
+    let server = start(&data, "0").await;
+    let domain =
+        |name: &str| json!({"domain": name, "type": "master", "soa_email": "ops@example.org"});
+    server
+        .api
+        .post("/v4/domains", domain("before.example"))
+        .await;
+    let saved = server.api.get("/sandbox/state").await;
+    let (status, _) = server.api.call(Method::POST, "/sandbox/reset", None).await;
+    assert_eq!(status, StatusCode::OK);
+    server
+        .api
+        .post("/v4/domains", domain("after-reset.example"))
+        .await;
+    server.kill().await;
+
+    let server = start(&data, "0").await;
+    let names = |list: &Value| -> Vec<String> {
+        list["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["domain"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        names(&server.api.get("/v4/domains").await),
+        ["after-reset.example"]
+    );
+    let (status, _) = server
+        .api
+        .call(Method::PUT, "/sandbox/state", Some(saved.clone()))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    server.kill().await;
+
+    let server = start(&data, "0").await;
+    assert_eq!(
+        names(&server.api.get("/v4/domains").await),
+        ["before.example"]
+    );
+    assert_eq!(server.api.get("/sandbox/state").await, saved);
+    server.kill().await;
+    std::fs::remove_dir_all(dir).unwrap();
+}
