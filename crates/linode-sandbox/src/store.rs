@@ -1135,76 +1135,87 @@ impl Store {
         const ENVS: [&str; 3] = ["env:prod", "env:staging", "env:dev"];
         const TEAMS: [&str; 4] = ["team-a", "team-b", "team-c", "team-d"];
         let ts = now();
-        let mut planned = Vec::with_capacity(n);
+        // Planned and written a chunk at a time, so that what is made only to write an object
+        // (its label copy, addresses) is reused memory rather than a peak that stays resident.
+        let mut ids = Vec::with_capacity(n);
+        let mut planned: Vec<Planned> = Vec::with_capacity(n.min(SEED_CHUNK));
+        let (mut bulk, mut helper) = (BulkInstances::default(), None);
         self.indexes.instance_labels.reserve(n);
-        for _ in 0..n {
-            let mut k = self.next_id("seeded_instance", 0);
-            let mut label = format!("seed-{:05}", k + 1);
-            while self.instance_label_taken(&label) {
-                k = self.next_id("seeded_instance", 0);
-                label = format!("seed-{:05}", k + 1);
+        while ids.len() < n {
+            planned.clear();
+            for _ in 0..(n - ids.len()).min(SEED_CHUNK) {
+                let mut k = self.next_id("seeded_instance", 0);
+                let mut label = format!("seed-{:05}", k + 1);
+                while self.instance_label_taken(&label) {
+                    k = self.next_id("seeded_instance", 0);
+                    label = format!("seed-{:05}", k + 1);
+                }
+                let i = k as usize;
+                let seed = SeedInstance {
+                    region: REGIONS[i % REGIONS.len()],
+                    type_id: TYPES[(i / 3) % TYPES.len()],
+                    image: IMAGES[(i / 2) % IMAGES.len()],
+                    group: GROUPS[i % GROUPS.len()],
+                    tags: [ENVS[i % ENVS.len()], TEAMS[i % TEAMS.len()]],
+                    private_ip: i % 10 == 0,
+                    backups_enabled: i % 7 == 0,
+                };
+                let id = self.next_id("instance", FIRST_INSTANCE_ID);
+                let (ipv4, ipv6) = self.alloc_instance_addresses(seed.private_ip);
+                self.indexes.instance_labels.insert(label.clone());
+                planned.push((id, label, seed, ipv4, ipv6));
             }
-            let i = k as usize;
-            let seed = SeedInstance {
-                region: REGIONS[i % REGIONS.len()],
-                type_id: TYPES[(i / 3) % TYPES.len()],
-                image: IMAGES[(i / 2) % IMAGES.len()],
-                group: GROUPS[i % GROUPS.len()],
-                tags: [ENVS[i % ENVS.len()], TEAMS[i % TEAMS.len()]],
-                private_ip: i % 10 == 0,
-                backups_enabled: i % 7 == 0,
-            };
-            let id = self.next_id("instance", FIRST_INSTANCE_ID);
-            let (ipv4, ipv6) = self.alloc_instance_addresses(seed.private_ip);
-            self.indexes.instance_labels.insert(label.clone());
-            planned.push((id, label, seed, ipv4, ipv6));
-        }
-        // Writing the objects is most of the work and needs nothing from the store: once the
-        // first ones have taught the writer every type, region and backups setting, the rest
-        // are written on two threads.
-        let mut bulk = BulkInstances::default();
-        let write = |bulk: &mut BulkInstances, (id, label, seed, ipv4, ipv6): &Planned| {
-            (*id, bulk.instance(*id, label, seed, ipv4, ipv6, &ts))
-        };
-        let learned = planned.len().min(WARM_UP);
-        let mut written: Vec<(u64, StoredJson)> = planned[..learned]
-            .iter()
-            .map(|p| write(&mut bulk, p))
-            .collect();
-        let rest = &planned[learned..];
-        if rest.len() < 2 * WARM_UP {
-            written.extend(rest.iter().map(|p| write(&mut bulk, p)));
-        } else {
-            let (first, second) = rest.split_at(rest.len() / 2);
-            let mut other = bulk.clone();
-            let (a, b) = std::thread::scope(|scope| {
-                let helper = scope.spawn(|| {
-                    second
-                        .iter()
-                        .map(|p| write(&mut other, p))
-                        .collect::<Vec<_>>()
-                });
-                let a: Vec<_> = first.iter().map(|p| write(&mut bulk, p)).collect();
-                (
-                    a,
-                    helper
-                        .join()
-                        .expect("writing seeded instances does not panic"),
-                )
-            });
-            written.extend(a);
-            written.extend(b);
-        }
-        let table = self.instances_mut();
-        written
-            .into_iter()
-            .map(|(id, stored)| {
+            let table = self.instances_mut();
+            for (id, stored) in write_seeded(&mut bulk, &mut helper, &planned, &ts) {
                 table.insert_stored(id, stored);
-                id
-            })
-            .collect()
+                ids.push(id);
+            }
+        }
+        ids
     }
 }
+
+/// Writes planned seeded instances. Writing is most of seeding's work and needs nothing from
+/// the store: once `bulk` has met every type, region and backups setting (the first
+/// [`WARM_UP`] objects), each chunk is shared with a second writer, `helper`, on another
+/// thread.
+fn write_seeded(
+    bulk: &mut BulkInstances,
+    helper: &mut Option<BulkInstances>,
+    planned: &[Planned],
+    ts: &str,
+) -> Vec<(u64, StoredJson)> {
+    let write = |bulk: &mut BulkInstances, (id, label, seed, ipv4, ipv6): &Planned| {
+        (*id, bulk.instance(*id, label, seed, ipv4, ipv6, ts))
+    };
+    let learned = if helper.is_none() {
+        planned.len().min(WARM_UP)
+    } else {
+        0
+    };
+    let mut written: Vec<_> = planned[..learned].iter().map(|p| write(bulk, p)).collect();
+    let rest = &planned[learned..];
+    if rest.len() < 2 * WARM_UP {
+        written.extend(rest.iter().map(|p| write(bulk, p)));
+        return written;
+    }
+    let other = helper.get_or_insert_with(|| bulk.clone());
+    let (first, second) = rest.split_at(rest.len() / 2);
+    let (a, b) = std::thread::scope(|scope| {
+        let thread = scope.spawn(|| second.iter().map(|p| write(other, p)).collect::<Vec<_>>());
+        let a: Vec<_> = first.iter().map(|p| write(bulk, p)).collect();
+        let b = thread
+            .join()
+            .expect("writing seeded instances does not panic");
+        (a, b)
+    });
+    written.extend(a);
+    written.extend(b);
+    written
+}
+
+/// How many seeded instances are planned and written at a time.
+const SEED_CHUNK: usize = 8192;
 
 /// A seeded instance before its object is written: id, label, what differs, addresses.
 type Planned = (u64, String, SeedInstance, Vec<String>, String);
