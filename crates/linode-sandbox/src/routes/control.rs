@@ -78,7 +78,10 @@ async fn health() -> Json<Value> {
 async fn reset(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     {
         let mut store = state.store();
-        let fresh = Store::with_clock(crate::lifecycle::Clock::with_speed(state.start.speed));
+        let mut fresh = Store::with_clock(crate::lifecycle::Clock::with_speed(state.start.speed));
+        // As at start: the token in use is listed among the profile's tokens.
+        let wall = fresh.clock.wall();
+        fresh.list_main_token(&state.token, wall);
         *store = fresh;
         if state.start.seed_instances > 0 {
             store.seed_instances(state.start.seed_instances);

@@ -316,6 +316,15 @@ async fn reset_goes_back_to_the_state_at_start() {
     assert_eq!(list["data"][0]["id"], first["id"], "ids start over too");
     let (_, volumes) = c.call(Method::GET, "/v4/volumes", None).await;
     assert_eq!(volumes["results"], 0);
+    // The token in use is listed again, as at start.
+    let (_, tokens) = c.call(Method::GET, "/v4/profile/tokens", None).await;
+    let labels: Vec<&Value> = tokens["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| &t["label"])
+        .collect();
+    assert_eq!(labels, [&json!("sandbox")]);
 }
 
 #[tokio::test]
