@@ -143,8 +143,7 @@ impl Store {
     ) -> impl Iterator<Item = &mut Value> {
         let ids = self.owned_ids(kind.table(), linode_id);
         self.table_mut(kind.table())
-            .iter_mut()
-            .filter(move |(id, _)| ids.binary_search(id).is_ok())
+            .iter_mut_where(move |id| ids.binary_search(&id).is_ok())
             .map(|(_, o)| o)
     }
 

@@ -280,18 +280,30 @@ impl Table {
 
     /// All objects with their ids, mutable, in id order.
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (u64, &mut Value)> {
+        self.iter_mut_where(|_| true)
+    }
+
+    /// The objects whose id passes `keep`, mutable, in id order. The others are left alone:
+    /// not parsed, and not reported as changed (see [`Store::take_changes`]).
+    pub fn iter_mut_where(
+        &mut self,
+        mut keep: impl FnMut(u64) -> bool,
+    ) -> impl Iterator<Item = (u64, &mut Value)> {
         let Table {
             items,
             parsed,
             changed,
         } = self;
         let parsed = &*parsed;
-        items.iter_mut().map(move |(id, entry)| {
-            if let Some(changed) = changed {
-                changed.insert(*id);
-            }
-            (*id, entry.value_mut(parsed))
-        })
+        items
+            .iter_mut()
+            .filter(move |(id, _)| keep(**id))
+            .map(move |(id, entry)| {
+                if let Some(changed) = changed {
+                    changed.insert(*id);
+                }
+                (*id, entry.value_mut(parsed))
+            })
     }
 
     /// Number of objects.
@@ -1095,12 +1107,19 @@ impl Store {
         if let Some(label) = item["label"].as_str() {
             self.indexes.instance_labels.remove(label);
         }
-        // Volumes are detached from a deleted Linode.
-        for (_, volume) in self.volumes_mut().iter_mut() {
-            if volume["linode_id"].as_u64() == Some(id) {
-                volume["linode_id"] = Value::Null;
-                volume["linode_label"] = Value::Null;
-            }
+        // Volumes are detached from a deleted Linode (only those are touched).
+        let attached: Vec<u64> = self
+            .volumes()
+            .field_values("linode_id")
+            .filter(|(_, linode)| linode.as_deref().and_then(Value::as_u64) == Some(id))
+            .map(|(volume, _)| volume)
+            .collect();
+        for (_, volume) in self
+            .volumes_mut()
+            .iter_mut_where(|v| attached.binary_search(&v).is_ok())
+        {
+            volume["linode_id"] = Value::Null;
+            volume["linode_label"] = Value::Null;
         }
         Some(item)
     }
@@ -1399,6 +1418,16 @@ mod tests {
         // Reading changes nothing.
         let _ = store.instances().get(ids[0]);
         assert_eq!(store.take_changes().tables, vec![]);
+        // Walking a few objects mutably reports only those.
+        let picked = store
+            .instances_mut()
+            .iter_mut_where(|id| id == ids[0])
+            .count();
+        assert_eq!(picked, 1);
+        assert_eq!(
+            store.take_changes().tables,
+            vec![(names::INSTANCES.to_owned(), Some(vec![ids[0]]))]
+        );
     }
 
     #[test]

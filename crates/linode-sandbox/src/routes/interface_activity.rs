@@ -29,12 +29,18 @@ pub(crate) fn sync(store: &mut Store, linode_id: u64) {
             iface["active"] = Value::from(running);
         }
     }
-    let mut ids = Vec::new();
-    for (id, ip) in store.table_mut(VPC_IPS).iter_mut() {
-        if ip["linode_id"].as_u64() == Some(linode_id) {
-            ip["active"] = Value::from(running);
-            ids.push(id);
-        }
+    // Only this Linode's addresses are touched (this runs at every status change).
+    let ids: Vec<u64> = store
+        .table(VPC_IPS)
+        .field_values("linode_id")
+        .filter(|(_, linode)| linode.as_deref().and_then(Value::as_u64) == Some(linode_id))
+        .map(|(id, _)| id)
+        .collect();
+    for (_, ip) in store
+        .table_mut(VPC_IPS)
+        .iter_mut_where(|id| ids.binary_search(&id).is_ok())
+    {
+        ip["active"] = Value::from(running);
     }
     set_in_subnets(store, &ids, running);
 }
